@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/* Every size cap in mailbench, in one place, each with the reason for its value. */
+#ifndef PROTO_LIMITS_H
+#define PROTO_LIMITS_H
+
+/* RFC 5321 4.5.3.1.5 allows 512 octets per reply line; real servers send
+ * longer banners and EHLO lines, so allow 4 KiB before calling it hostile. */
+#define LIMIT_REPLY_LINE	4096
+/* A whole multi-line SMTP reply (EHLO, HELP): 64 KiB is far beyond any
+ * real server and small enough that a hostile one cannot exhaust memory. */
+#define LIMIT_REPLY_TOTAL	(64 * 1024)
+/* Lines typed by the user or read from a batch file. */
+#define LIMIT_COMMAND_LINE	8192
+/* Lines inside a RETR/TOP body: real mail ignores the 998-octet rule of
+ * RFC 5322 2.1.1, so give them far more room. */
+#define LIMIT_BODY_LINE		(1024 * 1024)
+/* One message retrieved with RETR (and the lab server's SIZE). */
+#define LIMIT_MESSAGE		(64 * 1024 * 1024)
+/* A header block (Dovecot's default is similar). */
+#define LIMIT_HEADER_BLOCK	(1024 * 1024)
+/* MIME nesting depth and part count: Dovecot's defaults. */
+#define LIMIT_MIME_DEPTH	100
+#define LIMIT_MIME_PARTS	10000
+/* Commands waiting for a reply (pipelined /load of a big mailbox). */
+#define LIMIT_PENDING		100000
+/* Bytes queued for the peer before we stop reading user input. */
+#define LIMIT_OUTPUT		(16 * 1024 * 1024)
+
+#endif

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: MIT */
+/* PLACEHOLDER: replaced by the module's owner. */
+#include <stdio.h>
+
+#include "ui/modes.h"
+
+int
+batch_main(int argc, char **argv)
+{
+	(void)argc;
+	fprintf(stderr, "mailbench %s: not built yet\n", argv[0]);
+	return 2;
+}

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: MIT */
+/* Entry points of mailbench's modes; main.c picks one. Each returns the exit
+ * code (0 success, 1 negative reply, 2 usage, 3 connection/TLS/timeout). */
+#ifndef UI_MODES_H
+#define UI_MODES_H
+
+/* argv[0] is the mode name ("batch", "lab", ...) or the program name for
+ * screen_main. */
+int	screen_main(int argc, char **argv);	/* ui/screen.c */
+int	batch_main(int argc, char **argv);	/* ui/batch.c */
+int	lab_main(int argc, char **argv);	/* lab/lab-main.c */
+int	mime_main(int argc, char **argv);	/* ui/mime-cmd.c */
+int	explain_main(int argc, char **argv);	/* ui/explain.c */
+
+#endif

@@ -1,0 +1,1 @@
+#define MAILBENCH_VERSION "0.1.0"
