@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/* Tables: SMTP codes (in the context of the command they answer), RFC 3463
+ * and IANA-registered enhanced codes, POP3 +OK/-ERR and RFC 2449/3206
+ * response codes. */
+#ifndef PROTO_MEANING_H
+#define PROTO_MEANING_H
+
+#include "proto/buf.h"
+#include "proto/reply.h"
+
+/* Meaning of an SMTP basic code as a reply to verb (upper-case command
+ * word such as "RCPT", "DATA", "" for the greeting, NULL if unknown).
+ * Never NULL: an unknown code gets a meaning from its digits. */
+const char	*meaning_smtp_code(int code, const char *verb);
+
+/* Append the meaning of enhanced code class.subject.detail to out, e.g.
+ * "other address status: sender address valid" for 2.1.0. Unregistered
+ * codes are described from class and subject and said to be unregistered.
+ * Returns 0, -1 if the buffer is full. */
+int		 meaning_enhanced(int cls, int subject, int detail,
+		    struct buf *out);
+
+/* Meaning of an RFC 2449/3206 POP3 response code ("IN-USE", "SYS/TEMP"),
+ * or NULL when unknown. */
+const char	*meaning_pop3_resp_code(const char *code);
+
+/* Append the whole "= " line text (without "= ") for a complete reply
+ * whose first line is r, e.g. "250 requested action completed · 2.1.0
+ * other address status: sender address valid" or "-ERR [IN-USE] ...".
+ * verb as for meaning_smtp_code. Returns 0, or -1 if out is full. */
+int		 meaning_reply(enum reply_proto, const struct reply_line *r,
+		    const char *verb, struct buf *out);
+
+/* Explain a code as typed by a user for `mailbench explain`: "550",
+ * "550 5.7.1", "5.7.1", "-ERR [IN-USE]", "+OK", "354". Appends one or more
+ * lines to out. Returns 0, or -1 with *errstr_r when it is not a code. */
+int		 meaning_explain(const char *arg, struct buf *out,
+		    const char **errstr_r);
+
+#endif

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+/* The driver: moves bytes between a net/ connection and a proto/ engine,
+ * runs the workbench's own / commands, and reports what happened to a
+ * front-end (batch on stdout, or the screen) through callbacks.
+ * Front-ends only draw what the driver reports. */
+#ifndef UI_DRIVER_H
+#define UI_DRIVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct loop;		/* net/loop.h */
+struct mailbox;		/* proto/mailbox.h */
+
+/* One transcript line, already escaped (transcript_escape) and redacted:
+ * safe to put on a terminal as it is. */
+enum driver_line_kind {
+	DRIVER_LINE_SENT,	/* "C: " */
+	DRIVER_LINE_RECEIVED,	/* "S: " */
+	DRIVER_LINE_EVENT,	/* "* " */
+	DRIVER_LINE_MEANING,	/* "= " */
+};
+
+#define DRIVER_LF_POSITIVE	0x01	/* reply class 2xx/3xx, +OK */
+#define DRIVER_LF_TRANSIENT	0x02	/* 4xx */
+#define DRIVER_LF_NEGATIVE	0x04	/* 5xx, -ERR */
+#define DRIVER_LF_SECRET	0x08	/* text was redacted */
+#define DRIVER_LF_TLS		0x10	/* TLS handshake/certificate detail */
+#define DRIVER_LF_WARNING	0x20	/* insecure, discarded bytes, timeouts */
+#define DRIVER_LF_TIMING	0x40	/* per-step timing event */
+
+struct driver_line {
+	enum driver_line_kind	 kind;
+	unsigned		 flags;
+	const char		*text;	/* without prefix, no newline */
+	size_t			 len;
+	/* Pairing: the sequence number of the command this line belongs to
+	 * (C: lines and the S:/= lines of its reply share it), 0 if none. */
+	uint64_t		 seq;
+};
+
+/* What the status bar shows. Strings are owned by the driver. */
+struct driver_status {
+	const char	*host;		/* "127.0.0.1:1110" or NULL when closed */
+	const char	*proto;		/* "POP3", "SMTP" */
+	const char	*tls;		/* NULL plain, else "TLSv1.3" */
+	const char	*verify;	/* "verified", "INSECURE: <reason>", ... */
+	const char	*state;		/* engine state name: "AUTHORIZATION" */
+	const char	*expects;	/* hint: what the server expects next */
+	bool		 message_mode;	/* after 354: lines are message text */
+	bool		 secret_wanted;	/* next submitted line is a secret */
+	const char	*secret_prompt;
+	size_t		 pending_deletions;
+	double		 last_reply_ms;	/* time of the last reply, -1 if none */
+	bool		 connected;
+	bool		 busy;		/* /load or similar under way */
+	size_t		 progress_done, progress_total;
+};
+
+struct driver_ops {
+	/* A transcript line to show or print. */
+	void	(*line)(void *arg, const struct driver_line *);
+	/* Status changed (state, TLS, deletions, progress...). */
+	void	(*status)(void *arg, const struct driver_status *);
+	/* The mailbox table changed (see driver_mailbox()). */
+	void	(*mailbox)(void *arg);
+	/* The session ended; exit_code as SPEC.md: 0, 1, 3. */
+	void	(*closed)(void *arg, int exit_code, const char *why);
+};
+
+struct driver_options {
+	bool		 starttls;	/* --starttls */
+	bool		 insecure;	/* --insecure */
+	const char	*cafile;	/* --cafile */
+	int		 family;	/* 0, 4 or 6 */
+	double		 timeout;	/* seconds for every wait */
+	const char	*transcript;	/* --transcript FILE */
+	const char	*password_file;	/* --password-file */
+};
+
+struct driver	*driver_new(struct loop *, const struct driver_options *,
+		    const struct driver_ops *, void *arg);
+void		 driver_free(struct driver *);
+/* Start connecting to URL (pop3:// smtp:// ...). 0, or -1 with *errstr_r
+ * for a bad URL; connection failures arrive later through ops->closed. */
+int		 driver_connect(struct driver *, const char *url,
+		    const char **errstr_r);
+/* A line the user typed, without line end: a protocol command sent as is,
+ * a /command, a message line in message mode, or the secret asked for. */
+int		 driver_submit(struct driver *, const char *line, size_t len);
+/* The mailbox table built from what the session has seen. */
+const struct mailbox *driver_mailbox(const struct driver *);
+/* Current status, as last reported. */
+const struct driver_status *driver_status(const struct driver *);
+/* True while commands are waiting for a reply. */
+bool		 driver_busy(const struct driver *);
+
+#endif
