@@ -93,13 +93,21 @@ fuzz: deps $(FUZZ_BIN)
 fuzz-check: $(FUZZ_BIN)
 	@tests/fuzz/run $(FUZZ_CHECK_SECONDS) $(FUZZ_BIN)
 
+# ---- clang: the same warnings must hold on clang as on gcc ------------------
+ALL_SRC := main.c $(PROTO_SRC) $(NET_SRC) $(LAB_SRC) $(UI_SRC)
+build-clang/%.ok: %.c
+	@mkdir -p $(dir $@)
+	clang $(BASE) -fsyntax-only $(SSL_CFLAGS) $(CURSES_CFLAGS) $< -MF $(@:.ok=.d) -MT $@
+	@touch $@
+clang-check: $(patsubst %.c,build-clang/%.ok,$(ALL_SRC))
+
 # ---- top-level targets ------------------------------------------------------
 run: all
 	./mailbench --lab
 
 check: all
 	@scripts/install-deps --test
-	@$(MAKE) --no-print-directory $(UNIT_BIN) $(FUZZ_BIN)
+	@$(MAKE) --no-print-directory clang-check $(UNIT_BIN) $(FUZZ_BIN)
 	@tests/run-all
 
 bench: all
@@ -115,9 +123,9 @@ install: all
 	install -m 644 mailbench.1 $(DESTDIR)$(PREFIX)/share/man/man1/mailbench.1
 
 clean:
-	rm -rf build build-asan build-fuzz build-bench mailbench tests/tmp
+	rm -rf build build-asan build-fuzz build-clang build-bench mailbench tests/tmp
 
-.PHONY: all deps run check unit fuzz fuzz-check bench style install clean
+.PHONY: all deps run check unit fuzz fuzz-check clang-check bench style install clean
 .SECONDARY:
 
--include $(shell find build build-asan build-fuzz -name '*.d' 2>/dev/null)
+-include $(shell find build build-asan build-fuzz build-clang -name '*.d' 2>/dev/null)
