@@ -28,7 +28,8 @@ int	buf_append_byte(struct buf *, char);
 /* printf-style append; -1 past max. */
 int	buf_printf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
-int	buf_vprintf(struct buf *, const char *, va_list);
+int	buf_vprintf(struct buf *, const char *, va_list)
+	    __attribute__((format(printf, 2, 0)));
 /* Drop the first n bytes (n <= len). */
 void	buf_consume(struct buf *, size_t n);
 /* Take the storage out as a NUL-terminated string the caller frees;
