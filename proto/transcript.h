@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/* Event -> one transcript line ("C: " / "S: " / "* " / "= "), with peer
+ * bytes escaped and secrets redacted. The one escaping function lives here. */
+#ifndef PROTO_TRANSCRIPT_H
+#define PROTO_TRANSCRIPT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "proto/buf.h"
+#include "proto/event.h"
+
+/* The redaction text shown for every secret. */
+#define TRANSCRIPT_REDACTED	"********"
+
+/* Append bytes to out made safe for a terminal: printable ASCII and valid
+ * UTF-8 printable characters pass; everything else becomes visible: "\r",
+ * "\n", "\t", "\xNN" for other C0 controls, DEL and every byte of invalid
+ * UTF-8 (overlong, surrogate, truncated), "\u{0085}" for C1 controls
+ * U+0080..U+009F and "\u{202E}" for bidi embeddings/overrides/isolates
+ * (U+202A..U+202E, U+2066..U+2069) and U+200E/U+200F/U+061C marks. A
+ * backslash is doubled ("\\") so the escaping is reversible and a peer
+ * cannot forge an escape. Returns 0, or -1 when out is full (what fitted
+ * is kept). */
+int	transcript_escape(const char *, size_t, struct buf *out);
+
+/* The prefix for an event kind: "C: ", "S: ", "= ", "* ", or NULL for
+ * kinds that are no transcript line (PEV_REPLY, PEV_BODY). */
+const char *transcript_prefix(enum proto_event_kind);
+
+/* Append the full line for ev (prefix + escaped text, no newline) to out;
+ * secrets (PEV_F_SECRET) show as their first secret_keep bytes then
+ * "********" unless reveal. Returns 1 when a line was written, 0 when the
+ * event is no transcript line, -1 when out is full. */
+int	transcript_format(const struct proto_event *, bool reveal,
+	    struct buf *out);
+
+/* Same without the prefix (for front-ends that draw prefixes themselves). */
+int	transcript_text(const struct proto_event *, bool reveal,
+	    struct buf *out);
+
+#endif
