@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: MIT */
+/* OpenSSL client contexts, verification and handshake summaries. */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include "net/tls.h"
+#include "proto/buf.h"
+#include "proto/util.h"
+
+const char *
+tls_last_error(void)
+{
+	static char msg[256];
+	unsigned long e, last = 0;
+
+	while ((e = ERR_get_error()) != 0)
+		last = e;
+	if (last == 0)
+		return "unknown error";
+	ERR_error_string_n(last, msg, sizeof(msg));
+	return msg;
+}
+
+SSL_CTX *
+tls_client_ctx(const char *cafile, const char **errstr_r)
+{
+	SSL_CTX *ctx;
+
+	ERR_clear_error();
+	if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL) {
+		*errstr_r = tls_last_error();
+		return NULL;
+	}
+	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	/* Verification happens during the handshake but never aborts it:
+	 * the result is read afterwards (tls_verify_ok) so that --insecure
+	 * can go on and the summary can say why it failed. */
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+	if (cafile != NULL) {
+		if (SSL_CTX_load_verify_locations(ctx, cafile, NULL) != 1) {
+			*errstr_r = tls_last_error();
+			SSL_CTX_free(ctx);
+			return NULL;
+		}
+	} else if (SSL_CTX_set_default_verify_paths(ctx) != 1) {
+		*errstr_r = tls_last_error();
+		SSL_CTX_free(ctx);
+		return NULL;
+	}
+	SSL_CTX_set_mode(ctx, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
+	    SSL_MODE_ENABLE_PARTIAL_WRITE);
+	return ctx;
+}
+
+static bool
+is_ip_literal(const char *host)
+{
+	unsigned char addr[16];
+
+	return inet_pton(AF_INET, host, addr) == 1 ||
+	    inet_pton(AF_INET6, host, addr) == 1;
+}
+
+int
+tls_client_setup(SSL *ssl, const char *host)
+{
+	X509_VERIFY_PARAM *vp;
+
+	if (host == NULL || *host == '\0')
+		return 0;
+	if (is_ip_literal(host)) {
+		/* RFC 6066 3: literal IP addresses are not sent as SNI. */
+		vp = SSL_get0_param(ssl);
+		if (X509_VERIFY_PARAM_set1_ip_asc(vp, host) != 1)
+			return -1;
+		return 0;
+	}
+	if (SSL_set_tlsext_host_name(ssl, host) != 1)
+		return -1;
+	SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+	if (SSL_set1_host(ssl, host) != 1)
+		return -1;
+	return 0;
+}
+
+bool
+tls_verify_ok(SSL *ssl, long *code_r, const char **reason_r)
+{
+	X509 *peer = SSL_get1_peer_certificate(ssl);
+	long code;
+
+	if (peer == NULL) {
+		*code_r = X509_V_ERR_UNSPECIFIED;
+		*reason_r = "no peer certificate";
+		return false;
+	}
+	X509_free(peer);
+	code = SSL_get_verify_result(ssl);
+	*code_r = code;
+	*reason_r = code == X509_V_OK ? "ok" : X509_verify_cert_error_string(code);
+	return code == X509_V_OK;
+}
+
+static char *
+name_text(const X509_NAME *name)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	char *p, *s;
+	long n;
+
+	if (b == NULL)
+		return xstrdup("?");
+	X509_NAME_print_ex(b, name, 0,
+	    (XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) | ASN1_STRFLGS_UTF8_CONVERT);
+	n = BIO_get_mem_data(b, &p);
+	s = xstrndup(p, n > 0 ? (size_t)n : 0);
+	BIO_free(b);
+	return s;
+}
+
+static char *
+time_text(const ASN1_TIME *t)
+{
+	struct tm tm;
+	char out[64];
+
+	if (t == NULL || ASN1_TIME_to_tm(t, &tm) != 1)
+		return xstrdup("?");
+	strftime(out, sizeof(out), "%Y-%m-%d %H:%M:%S UTC", &tm);
+	return xstrdup(out);
+}
+
+static char *
+sans_text(X509 *x)
+{
+	GENERAL_NAMES *gens;
+	struct buf b;
+	int i;
+	char ip[INET6_ADDRSTRLEN];
+
+	buf_init(&b, 64 * 1024);
+	gens = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
+	for (i = 0; gens != NULL && i < sk_GENERAL_NAME_num(gens); i++) {
+		const GENERAL_NAME *g = sk_GENERAL_NAME_value(gens, i);
+		const char *sep = b.len > 0 ? ", " : "";
+
+		if (g->type == GEN_DNS) {
+			buf_printf(&b, "%sDNS:", sep);
+			buf_append(&b, ASN1_STRING_get0_data(g->d.dNSName),
+			    (size_t)ASN1_STRING_length(g->d.dNSName));
+		} else if (g->type == GEN_EMAIL) {
+			buf_printf(&b, "%semail:", sep);
+			buf_append(&b, ASN1_STRING_get0_data(g->d.rfc822Name),
+			    (size_t)ASN1_STRING_length(g->d.rfc822Name));
+		} else if (g->type == GEN_IPADD) {
+			int len = ASN1_STRING_length(g->d.iPAddress);
+			const unsigned char *d =
+			    ASN1_STRING_get0_data(g->d.iPAddress);
+
+			if (len == 4)
+				inet_ntop(AF_INET, d, ip, sizeof(ip));
+			else if (len == 16)
+				inet_ntop(AF_INET6, d, ip, sizeof(ip));
+			else
+				snprintf(ip, sizeof(ip), "?");
+			buf_printf(&b, "%sIP:%s", sep, ip);
+		} else if (g->type == GEN_URI) {
+			buf_printf(&b, "%sURI:", sep);
+			buf_append(&b,
+			    ASN1_STRING_get0_data(g->d.uniformResourceIdentifier),
+			    (size_t)ASN1_STRING_length(
+			    g->d.uniformResourceIdentifier));
+		} else
+			buf_printf(&b, "%sother", sep);
+	}
+	GENERAL_NAMES_free(gens);
+	return buf_steal(&b);
+}
+
+static char *
+fingerprint_text(X509 *x)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+	struct buf b;
+
+	buf_init(&b, 256);
+	if (X509_digest(x, EVP_sha256(), md, &n) != 1)
+		return xstrdup("?");
+	for (i = 0; i < n; i++)
+		buf_printf(&b, "%s%02X", i > 0 ? ":" : "", md[i]);
+	return buf_steal(&b);
+}
+
+static void
+cert_fill(X509 *x, struct tls_cert_info *c)
+{
+	c->subject = name_text(X509_get_subject_name(x));
+	c->issuer = name_text(X509_get_issuer_name(x));
+	c->not_before = time_text(X509_get0_notBefore(x));
+	c->not_after = time_text(X509_get0_notAfter(x));
+	c->sans = sans_text(x);
+	c->sha256 = fingerprint_text(x);
+}
+
+void
+tls_summary_fill(SSL *ssl, bool server, const char *hostname,
+    struct tls_summary *s)
+{
+	STACK_OF(X509) *chain;
+	X509 *leaf;
+	const char *reason;
+	int i, n;
+
+	memset(s, 0, sizeof(*s));
+	s->server = server;
+	s->protocol = xstrdup(SSL_get_version(ssl));
+	s->cipher = xstrdup(SSL_get_cipher_name(ssl));
+	s->hostname = hostname != NULL ? xstrdup(hostname) : NULL;
+	/* Client side the chain includes the leaf; server side it doesn't. */
+	chain = SSL_get_peer_cert_chain(ssl);
+	n = chain != NULL ? sk_X509_num(chain) : 0;
+	if (server) {
+		leaf = SSL_get1_peer_certificate(ssl);
+		if (leaf != NULL) {
+			s->certs = xcalloc((size_t)n + 1, sizeof(*s->certs));
+			cert_fill(leaf, &s->certs[s->ncerts++]);
+			X509_free(leaf);
+			for (i = 0; i < n; i++)
+				cert_fill(sk_X509_value(chain, i),
+				    &s->certs[s->ncerts++]);
+		}
+	} else if (n > 0) {
+		s->certs = xcalloc((size_t)n, sizeof(*s->certs));
+		for (i = 0; i < n; i++)
+			cert_fill(sk_X509_value(chain, i),
+			    &s->certs[s->ncerts++]);
+	}
+	if (!server) {
+		s->verified = tls_verify_ok(ssl, &s->verify_code, &reason);
+		s->verify_result = xstrdup(reason);
+	} else
+		s->verify_result = xstrdup("not checked (server side)");
+}
+
+void
+tls_summary_clear(struct tls_summary *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->ncerts; i++) {
+		free(s->certs[i].subject);
+		free(s->certs[i].issuer);
+		free(s->certs[i].not_before);
+		free(s->certs[i].not_after);
+		free(s->certs[i].sans);
+		free(s->certs[i].sha256);
+	}
+	free(s->certs);
+	free(s->protocol);
+	free(s->cipher);
+	free(s->verify_result);
+	free(s->hostname);
+	memset(s, 0, sizeof(*s));
+}
