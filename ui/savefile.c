@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: MIT */
+/* Atomic, confined file saving (openat + linkat against a directory fd). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ui/savefile.h"
+#include "ui/width.h"
+
+#define NAME_MAX_BYTES	120
+
+void
+savefile_sanitize(const char *s, size_t len, const char *fallback, char *out,
+    size_t outsz)
+{
+	size_t off = 0, o = 0, l, k;
+	uint32_t cp;
+	bool bad, last_us = false;
+	char enc[4];
+
+	if (outsz == 0)
+		return;
+	while (off < len && o + 4 < outsz && o < NAME_MAX_BYTES) {
+		l = width_decode(s + off, len - off, &cp, &bad);
+		off += l;
+		if (!bad && cp < 0x80 && ((cp >= 'a' && cp <= 'z') ||
+		    (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9') ||
+		    cp == '.' || cp == '-' || cp == '+' || cp == '=' ||
+		    cp == '_')) {
+			/* No leading dots: no hidden files, no "..". */
+			if (cp == '.' && o == 0)
+				continue;
+			out[o++] = (char)cp;
+			last_us = cp == '_';
+		} else if (!bad && cp >= 0xa0 && !width_unsafe(cp) &&
+		    cp != 0xfffd && width_cp(cp, false) > 0) {
+			l = width_encode(cp, enc);
+			for (k = 0; k < l; k++)
+				out[o++] = enc[k];
+			last_us = false;
+		} else if (o > 0 && !last_us) {
+			out[o++] = '_';
+			last_us = true;
+		}
+	}
+	while (o > 0 && (out[o - 1] == '_' || out[o - 1] == '.'))
+		o--;
+	out[o] = '\0';
+	if (o == 0)
+		snprintf(out, outsz, "%s", fallback);
+}
+
+int
+savefile_split(const char *path, char *dir, size_t dirsz, char *name,
+    size_t namesz)
+{
+	const char *slash = strrchr(path, '/');
+	const char *n = slash ? slash + 1 : path;
+	int r;
+
+	if (*n == '\0' || strcmp(n, ".") == 0 || strcmp(n, "..") == 0)
+		return -1;
+	if (slash == NULL)
+		r = snprintf(dir, dirsz, ".");
+	else if (slash == path)
+		r = snprintf(dir, dirsz, "/");
+	else
+		r = snprintf(dir, dirsz, "%.*s", (int)(slash - path), path);
+	if (r < 0 || (size_t)r >= dirsz)
+		return -1;
+	r = snprintf(name, namesz, "%s", n);
+	return r < 0 || (size_t)r >= namesz ? -1 : 0;
+}
+
+int
+savefile_write(const char *dir, const char *name, const void *data,
+    size_t len, bool overwrite, const char **errstr_r)
+{
+	char tmp[64];
+	const char *p = data;
+	struct stat st;
+	size_t done = 0;
+	ssize_t w;
+	int dfd, fd = -1, ret = -1, attempt;
+
+	if (strchr(name, '/') != NULL || name[0] == '\0' ||
+	    strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
+		*errstr_r = "not a plain file name";
+		return -1;
+	}
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd == -1) {
+		*errstr_r = strerror(errno);
+		return -1;
+	}
+	if (!overwrite && fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		close(dfd);
+		return 1;
+	}
+	for (attempt = 0; attempt < 100 && fd == -1; attempt++) {
+		snprintf(tmp, sizeof(tmp), ".mailbench-save.%ld.%d",
+		    (long)getpid(), attempt);
+		fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL |
+		    O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd == -1 && errno != EEXIST)
+			break;
+	}
+	if (fd == -1) {
+		*errstr_r = strerror(errno);
+		close(dfd);
+		return -1;
+	}
+	while (done < len) {
+		w = write(fd, p + done, len - done);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			*errstr_r = w == -1 ? strerror(errno) : "short write";
+			goto fail;
+		}
+		done += (size_t)w;
+	}
+	if (fchmod(fd, 0644) == -1 || fsync(fd) == -1) {
+		*errstr_r = strerror(errno);
+		goto fail;
+	}
+	close(fd);
+	fd = -1;
+	if (overwrite) {
+		if (renameat(dfd, tmp, dfd, name) == -1) {
+			*errstr_r = strerror(errno);
+			goto fail;
+		}
+	} else {
+		/* linkat fails with EEXIST if the name appeared meanwhile
+		 * (even as a dangling symlink): never clobber. */
+		if (linkat(dfd, tmp, dfd, name, 0) == -1) {
+			int e = errno;
+
+			unlinkat(dfd, tmp, 0);
+			close(dfd);
+			if (e == EEXIST)
+				return 1;
+			*errstr_r = strerror(e);
+			return -1;
+		}
+		unlinkat(dfd, tmp, 0);
+	}
+	fsync(dfd);
+	ret = 0;
+	close(dfd);
+	return ret;
+fail:
+	if (fd != -1)
+		close(fd);
+	unlinkat(dfd, tmp, 0);
+	close(dfd);
+	return -1;
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/* Saving a part, a message or the transcript: a safe file name inside the
+ * chosen directory, never overwriting without leave, written atomically. */
+#ifndef UI_SAVEFILE_H
+#define UI_SAVEFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Turn a suggested name (from a message: may hold "/", "..", controls,
+ * bidi overrides) into a plain file name: letters, digits and ". _ - + ="
+ * plus printable non-ASCII UTF-8; no leading dot; at most ~120 bytes; the
+ * fallback when nothing is left. out gets a NUL-terminated string. */
+void	savefile_sanitize(const char *suggest, size_t len,
+	    const char *fallback, char *out, size_t outsz);
+/* Write len bytes to dir/name (name is a single component, see
+ * savefile_sanitize). The data go to a temporary file in dir, are synced,
+ * then linked in place. Returns 0 on success, 1 when the name exists and
+ * overwrite is false (nothing written), -1 on error with *errstr_r. */
+int	savefile_write(const char *dir, const char *name, const void *data,
+	    size_t len, bool overwrite, const char **errstr_r);
+/* Split a user-typed path into directory and name: "a/b/c.txt" gives
+ * "a/b" and "c.txt"; "c.txt" gives "." and "c.txt". Returns -1 when the
+ * name part is empty, "." or "..". */
+int	savefile_split(const char *path, char *dir, size_t dirsz, char *name,
+	    size_t namesz);
+
+#endif

@@ -1,0 +1,272 @@
+/* SPDX-License-Identifier: MIT */
+/* UTF-8 decoding, wcwidth() measurement and safe drawing for the screen. */
+#include <curses.h>
+#include <stdio.h>
+#include <wchar.h>
+
+#include "ui/width.h"
+
+size_t
+width_decode(const char *s, size_t n, uint32_t *cp_r, bool *bad_r)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	uint32_t cp, min;
+	size_t need, i;
+
+	if (bad_r != NULL)
+		*bad_r = false;
+	if (u[0] < 0x80) {
+		*cp_r = u[0];
+		return 1;
+	}
+	if ((u[0] & 0xe0) == 0xc0) {
+		need = 2;
+		cp = u[0] & 0x1f;
+		min = 0x80;
+	} else if ((u[0] & 0xf0) == 0xe0) {
+		need = 3;
+		cp = u[0] & 0x0f;
+		min = 0x800;
+	} else if ((u[0] & 0xf8) == 0xf0) {
+		need = 4;
+		cp = u[0] & 0x07;
+		min = 0x10000;
+	} else
+		goto bad;
+	if (n < need)
+		goto bad;
+	for (i = 1; i < need; i++) {
+		if ((u[i] & 0xc0) != 0x80)
+			goto bad;
+		cp = (cp << 6) | (u[i] & 0x3f);
+	}
+	/* RFC 3629 3: overlong forms, surrogates and > U+10FFFF are invalid. */
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		goto bad;
+	*cp_r = cp;
+	return need;
+bad:
+	if (bad_r != NULL)
+		*bad_r = true;
+	*cp_r = 0xfffd;
+	return 1;
+}
+
+bool
+width_unsafe(uint32_t cp)
+{
+	if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
+		return true;
+	/* Unicode bidi controls (UAX #9): they reorder what follows, so a
+	 * name could look like something else (CVE-2021-42574 style). */
+	if (cp == 0x061c || cp == 0x200e || cp == 0x200f ||
+	    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
+		return true;
+	/* Line and paragraph separators move the cursor on some terminals. */
+	if (cp == 0x2028 || cp == 0x2029)
+		return true;
+	return false;
+}
+
+/* The visible form of an unsafe code point or invalid byte. */
+static size_t
+escape_form(uint32_t cp, bool bad, unsigned char byte, char *out, size_t outsz)
+{
+	int n;
+
+	if (bad || cp < 0x100)
+		n = snprintf(out, outsz, "\\x%02x", bad ? byte : (unsigned)cp);
+	else
+		n = snprintf(out, outsz, "<U+%04X>", (unsigned)cp);
+	return n < 0 ? 0 : (size_t)n;
+}
+
+int
+width_cp(uint32_t cp, bool bad)
+{
+	int w;
+
+	if (bad)
+		return 4;
+	if (width_unsafe(cp))
+		return cp < 0x100 ? 4 : (cp > 0xffff ? 9 : 8);
+	w = wcwidth((wchar_t)cp);
+	if (w < 0)
+		return cp > 0xffff ? 9 : 8;
+	return w;
+}
+
+size_t
+width_str(const char *s, size_t n)
+{
+	size_t off = 0, cols = 0;
+	uint32_t cp;
+	bool bad;
+
+	while (off < n) {
+		off += width_decode(s + off, n - off, &cp, &bad);
+		cols += (size_t)width_cp(cp, bad);
+	}
+	return cols;
+}
+
+size_t
+width_fit(const char *s, size_t n, size_t cols, size_t *cols_r)
+{
+	size_t off = 0, used = 0, len;
+	uint32_t cp;
+	bool bad;
+	int w;
+
+	while (off < n) {
+		len = width_decode(s + off, n - off, &cp, &bad);
+		w = width_cp(cp, bad);
+		if (used + (size_t)w > cols)
+			break;
+		used += (size_t)w;
+		off += len;
+	}
+	if (cols_r != NULL)
+		*cols_r = used;
+	return off;
+}
+
+size_t
+width_skip(const char *s, size_t n, size_t cols)
+{
+	size_t off = 0, used = 0, len;
+	uint32_t cp;
+	bool bad;
+
+	while (off < n && used < cols) {
+		len = width_decode(s + off, n - off, &cp, &bad);
+		used += (size_t)width_cp(cp, bad);
+		off += len;
+	}
+	/* Do not start a line with a combining mark of a skipped base. */
+	while (off < n) {
+		len = width_decode(s + off, n - off, &cp, &bad);
+		if (bad || width_unsafe(cp) || wcwidth((wchar_t)cp) != 0)
+			break;
+		off += len;
+	}
+	return off;
+}
+
+size_t
+width_prev(const char *s, size_t off)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t p = off, k;
+	uint32_t cp;
+	bool bad;
+
+	if (off == 0)
+		return 0;
+	p = off - 1;
+	for (k = 0; k < 3 && p > 0 && (u[p] & 0xc0) == 0x80; k++)
+		p--;
+	/* Only accept the lead byte if it decodes to exactly off - p bytes. */
+	if (width_decode(s + p, off - p, &cp, &bad) != off - p || bad)
+		return off - 1;
+	return p;
+}
+
+size_t
+width_next(const char *s, size_t n, size_t off)
+{
+	uint32_t cp;
+
+	if (off >= n)
+		return n;
+	return off + width_decode(s + off, n - off, &cp, NULL);
+}
+
+size_t
+width_encode(uint32_t cp, char *out)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xc0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		if (cp >= 0xd800 && cp <= 0xdfff)
+			cp = 0xfffd;
+		out[0] = (char)(0xe0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		out[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	if (cp > 0x10ffff)
+		return width_encode(0xfffd, out);
+	out[0] = (char)(0xf0 | (cp >> 18));
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+	out[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+#define DRAW_CHUNK 256
+
+size_t
+width_draw(WINDOW *w, const char *s, size_t n, size_t cols,
+    unsigned long attr)
+{
+	wchar_t wbuf[DRAW_CHUNK + 1];
+	size_t off = 0, used = 0, wn = 0, len, k;
+	char esc[16];
+	uint32_t cp;
+	bool bad, have_base = false;
+	int cw;
+
+	wattrset(w, (int)attr);
+	while (off < n) {
+		len = width_decode(s + off, n - off, &cp, &bad);
+		cw = width_cp(cp, bad);
+		if (used + (size_t)cw > cols)
+			break;
+		if (bad || width_unsafe(cp) || wcwidth((wchar_t)cp) < 0) {
+			size_t el = escape_form(cp, bad,
+			    (unsigned char)s[off], esc, sizeof(esc));
+
+			if (wn > 0) {
+				waddnwstr(w, wbuf, (int)wn);
+				wn = 0;
+			}
+			wattrset(w, (int)(attr | A_REVERSE));
+			for (k = 0; k < el; k++)
+				waddch(w, (chtype)(unsigned char)esc[k]);
+			wattrset(w, (int)attr);
+			have_base = true;
+		} else if (cw == 0 && !have_base) {
+			/* A combining mark with nothing to combine with:
+			 * drop it rather than let curses misplace it. */
+		} else {
+			wbuf[wn++] = (wchar_t)cp;
+			have_base = true;
+			if (wn == DRAW_CHUNK) {
+				/* Keep combining marks with their base. */
+				waddnwstr(w, wbuf, (int)wn);
+				wn = 0;
+			}
+		}
+		used += (size_t)cw;
+		off += len;
+	}
+	if (wn > 0)
+		waddnwstr(w, wbuf, (int)wn);
+	return used;
+}
+
+void
+width_pad(WINDOW *w, size_t cols, unsigned long attr)
+{
+	wattrset(w, (int)attr);
+	while (cols-- > 0)
+		waddch(w, ' ');
+}

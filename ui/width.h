@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/* The one place screen widths are measured: UTF-8 decoding, wcwidth(), and
+ * drawing text into a curses window with controls and bidi overrides made
+ * visible (a second line of defence behind transcript_escape()). */
+#ifndef UI_WIDTH_H
+#define UI_WIDTH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Decode one UTF-8 sequence from s (n > 0 bytes). Returns the bytes used
+ * (1..4); an invalid or truncated sequence uses one byte and gives
+ * U+FFFD with *bad_r set (bad_r may be NULL). */
+size_t	width_decode(const char *s, size_t n, uint32_t *cp_r, bool *bad_r);
+/* True for code points never drawn raw: C0, DEL, C1, and the bidi
+ * controls U+061C, U+200E/F, U+202A..202E, U+2066..2069. */
+bool	width_unsafe(uint32_t cp);
+/* Columns a code point takes (0 for combining marks); an unsafe or
+ * unprintable one counts as its visible escape (e.g. "<U+202E>"). */
+int	width_cp(uint32_t cp, bool bad);
+/* Columns of a UTF-8 string. */
+size_t	width_str(const char *s, size_t n);
+/* How many bytes of s fit in cols columns; *cols_r gets the columns
+ * those bytes take (may be NULL). Never splits a sequence. */
+size_t	width_fit(const char *s, size_t n, size_t cols, size_t *cols_r);
+/* Bytes to skip to pass the first cols columns of s (horizontal scroll). */
+size_t	width_skip(const char *s, size_t n, size_t cols);
+/* Byte offset of the start of the code point before off (off > 0). */
+size_t	width_prev(const char *s, size_t off);
+/* Byte offset just after the code point at off (off < n). */
+size_t	width_next(const char *s, size_t n, size_t off);
+/* Encode cp as UTF-8 into out (4 bytes room); returns the length. */
+size_t	width_encode(uint32_t cp, char *out);
+
+struct _win_st;
+/* Draw at most cols columns of s at the window's cursor with attr; unsafe
+ * bytes are shown as \xNN or <U+XXXX> in reverse video. Returns the
+ * columns drawn. */
+size_t	width_draw(struct _win_st *, const char *s, size_t n, size_t cols,
+	    unsigned long attr);
+/* Draw cols spaces (to clear the rest of a cell). */
+void	width_pad(struct _win_st *, size_t cols, unsigned long attr);
+
+#endif
