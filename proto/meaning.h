@@ -10,7 +10,10 @@
 
 /* Meaning of an SMTP basic code as a reply to verb (upper-case command
  * word such as "RCPT", "DATA", "" for the greeting, NULL if unknown).
- * Never NULL: an unknown code gets a meaning from its digits. */
+ * The reply to the end of message data may be tagged "." or "DATA"
+ * (both read as a message rejection for 4xx/5xx); "" with an AUTH code
+ * (a SASL continuation answer) reads as AUTH. Never NULL: an unknown
+ * code gets a meaning from its digits. Static storage. */
 const char	*meaning_smtp_code(int code, const char *verb);
 
 /* Append the meaning of enhanced code class.subject.detail to out, e.g.
