@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: MIT */
+/* Classify typed lines: verb, reply shape, secrecy. */
+#include <ctype.h>
+#include <string.h>
+
+#include "proto/command.h"
+#include "proto/limits.h"
+#include "proto/util.h"
+
+/* Offset of the first byte after the next run of spaces from i. */
+static size_t
+skip_spaces(const char *line, size_t len, size_t i)
+{
+	while (i < len && line[i] == ' ')
+		i++;
+	return i;
+}
+
+/* Offset of the end of the word starting at i. */
+static size_t
+word_end(const char *line, size_t len, size_t i)
+{
+	while (i < len && line[i] != ' ')
+		i++;
+	return i;
+}
+
+static bool
+verb_is(const struct command *cmd, const char *v)
+{
+	return strcmp(cmd->verb, v) == 0;
+}
+
+/* RFC 1939 / RFC 2449: which POP3 commands answer +OK with a body. LIST
+ * and UIDL give one line for one message, a listing without argument;
+ * AUTH without a mechanism lists mechanisms (a common extension that
+ * RFC 5034 leaves in place). */
+static enum command_shape
+pop3_shape(const struct command *cmd, bool has_arg)
+{
+	if (verb_is(cmd, "RETR") || verb_is(cmd, "TOP") ||
+	    verb_is(cmd, "CAPA"))
+		return COMMAND_MULTI_LINE;
+	if ((verb_is(cmd, "LIST") || verb_is(cmd, "UIDL") ||
+	    verb_is(cmd, "AUTH")) && !has_arg)
+		return COMMAND_MULTI_LINE;
+	if (verb_is(cmd, "AUTH"))
+		return COMMAND_SASL;
+	return COMMAND_ONE_REPLY;
+}
+
+static enum command_shape
+smtp_shape(const struct command *cmd, bool has_arg)
+{
+	if (verb_is(cmd, "DATA"))
+		return COMMAND_DATA;
+	if (verb_is(cmd, "AUTH") && has_arg)
+		return COMMAND_SASL;
+	return COMMAND_ONE_REPLY;
+}
+
+int
+command_parse(enum reply_proto proto, const char *line, size_t len,
+    struct command *cmd_r, const char **errstr_r)
+{
+	size_t	vend, i, n, a, aend;
+	bool	has_arg;
+
+	memset(cmd_r, 0, sizeof(*cmd_r));
+	cmd_r->arg = line + len;
+	if (len > LIMIT_COMMAND_LINE) {
+		*errstr_r = "line too long";
+		return -1;
+	}
+	/* A CR or LF inside a typed line would smuggle a second command
+	 * past the transcript; NUL is never valid in a command. */
+	if (memchr(line, '\r', len) != NULL || memchr(line, '\n', len) != NULL) {
+		*errstr_r = "line contains CR or LF";
+		return -1;
+	}
+	if (memchr(line, '\0', len) != NULL) {
+		*errstr_r = "line contains a NUL byte";
+		return -1;
+	}
+	if (len > 0 && line[0] == '/') {
+		cmd_r->workbench = true;
+		i = 1;
+	} else
+		i = 0;
+	vend = word_end(line, len, i);
+	n = vend - i < sizeof(cmd_r->verb) - 1 ? vend - i :
+	    sizeof(cmd_r->verb) - 1;
+	for (a = 0; a < n; a++)
+		cmd_r->verb[a] = (char)toupper((unsigned char)line[i + a]);
+	cmd_r->verb[n] = '\0';
+	a = vend < len ? vend + 1 : len;
+	cmd_r->arg = line + a;
+	cmd_r->arg_len = len - a;
+	has_arg = skip_spaces(line, len, vend) < len;
+	if (cmd_r->workbench)
+		return 0;
+
+	cmd_r->shape = proto == REPLY_POP3 ? pop3_shape(cmd_r, has_arg) :
+	    smtp_shape(cmd_r, has_arg);
+	cmd_r->starttls = proto == REPLY_POP3 ? verb_is(cmd_r, "STLS") :
+	    verb_is(cmd_r, "STARTTLS");
+	cmd_r->quit = verb_is(cmd_r, "QUIT");
+
+	if (proto == REPLY_POP3 && verb_is(cmd_r, "PASS")) {
+		/* RFC 1939 7: everything after "PASS " is the password,
+		 * spaces included. */
+		cmd_r->secret = true;
+		cmd_r->secret_keep = a;
+	} else if (proto == REPLY_POP3 && verb_is(cmd_r, "APOP")) {
+		/* APOP name digest: the digest is replayable for this
+		 * greeting only, but still a credential. */
+		i = skip_spaces(line, len, vend);
+		aend = word_end(line, len, i);
+		cmd_r->secret = true;
+		cmd_r->secret_keep = aend < len ? aend + 1 : len;
+	} else if (verb_is(cmd_r, "AUTH")) {
+		/* AUTH MECH [initial-response] (RFC 4954 4, RFC 5034 4). */
+		i = skip_spaces(line, len, vend);
+		aend = word_end(line, len, i);
+		if (skip_spaces(line, len, aend) < len) {
+			cmd_r->secret = true;
+			cmd_r->secret_keep = aend + 1;
+		}
+	}
+	return 0;
+}
+
+void
+command_continuation(const char *line, size_t len, struct command *cmd_r)
+{
+	memset(cmd_r, 0, sizeof(*cmd_r));
+	cmd_r->arg = line;
+	cmd_r->arg_len = len;
+	cmd_r->shape = COMMAND_SASL;
+	/* RFC 4954 4: a lone "*" cancels the exchange; it is no secret. */
+	cmd_r->secret = !(len == 1 && line[0] == '*');
+	cmd_r->secret_keep = 0;
+}

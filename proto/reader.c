@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: MIT */
+/* Incremental reply reader: lines, SMTP multi-line grouping, POP3 bodies. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto/dot.h"
+#include "proto/limits.h"
+#include "proto/reader.h"
+#include "proto/util.h"
+
+struct reader {
+	enum reply_proto proto;
+	struct buf	 in;		/* received, not yet returned from off */
+	size_t		 off;
+	bool		 in_body;	/* inside a POP3 multi-line body */
+	struct buf	 body;		/* unstuffed body so far */
+	bool		 in_reply;	/* SMTP reply started, last line not seen */
+	int		 reply_code;
+	size_t		 reply_total;
+	const char	*err;		/* set once failed */
+};
+
+struct reader *
+reader_new(enum reply_proto proto)
+{
+	struct reader	*r = xcalloc(1, sizeof(*r));
+
+	r->proto = proto;
+	/* One read chunk on top of the longest line we accept. */
+	buf_init(&r->in, LIMIT_BODY_LINE + LIMIT_OUTPUT);
+	/* Line ends become CRLF, so allow for bare-LF bodies doubling. */
+	buf_init(&r->body, LIMIT_MESSAGE + LIMIT_MESSAGE / 2);
+	return r;
+}
+
+void
+reader_free(struct reader *r)
+{
+	if (r == NULL)
+		return;
+	buf_clear(&r->in);
+	buf_clear(&r->body);
+	free(r);
+}
+
+static int
+fail(struct reader *r, const char *why)
+{
+	r->err = why;
+	return -1;
+}
+
+int
+reader_feed(struct reader *r, const char *p, size_t len)
+{
+	if (r->err != NULL)
+		return -1;
+	/* Items handed out before this call are no longer in use: compact. */
+	if (r->off > 0) {
+		buf_consume(&r->in, r->off);
+		r->off = 0;
+	}
+	if (buf_append(&r->in, p, len) == -1)
+		return fail(r, "peer sent too much without a line end");
+	return 0;
+}
+
+static bool
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int
+smtp_line(struct reader *r, struct reader_item *it)
+{
+	const char	*l = it->line;
+	uint64_t	 code;
+
+	/* RFC 5321 4.2: a three-digit code, then SP, "-" or the line end. */
+	if (it->len < 3 || !is_digit(l[0]) || !is_digit(l[1]) ||
+	    !is_digit(l[2]) || l[0] < '1' || l[0] > '5' ||
+	    (it->len > 3 && l[3] != ' ' && l[3] != '-'))
+		return fail(r, "not an SMTP reply line (no 3-digit code)");
+	(void)parse_uint(l, 3, 999, &code);
+	it->code = (int)code;
+	/* RFC 5321 4.2.1: only the last line has a space (or nothing)
+	 * after the code; every line of a reply has the same code. */
+	it->last = it->len == 3 || l[3] == ' ';
+	if (r->in_reply && it->code != r->reply_code)
+		return fail(r, "reply code changed inside a multi-line reply");
+	r->reply_code = it->code;
+	r->reply_total += it->len + 2;
+	if (r->reply_total > LIMIT_REPLY_TOTAL)
+		return fail(r, "multi-line reply longer than 64 KiB");
+	r->in_reply = !it->last;
+	if (it->last)
+		r->reply_total = 0;
+	return 1;
+}
+
+int
+reader_next(struct reader *r, struct reader_item *it, const char **errstr_r)
+{
+	const char	*start, *nl;
+	size_t		 avail, limit, len, skip;
+
+	memset(it, 0, sizeof(*it));
+	if (r->err != NULL)
+		goto err;
+	start = r->in.data + r->off;
+	avail = r->in.len - r->off;
+	limit = r->in_body ? LIMIT_BODY_LINE : LIMIT_REPLY_LINE;
+	nl = avail > 0 ? memchr(start, '\n', avail) : NULL;
+	if (nl == NULL) {
+		if (avail > limit + 1) {
+			fail(r, r->in_body ? "body line longer than 1 MiB" :
+			    "reply line longer than 4096 bytes");
+			goto err;
+		}
+		return 0;
+	}
+	len = (size_t)(nl - start);
+	r->off += len + 1;
+	/* RFC 5321 2.3.8 / RFC 1939 3 want CRLF; a bare LF is tolerated. */
+	if (len > 0 && start[len - 1] == '\r')
+		len--;
+	if (len > limit) {
+		fail(r, r->in_body ? "body line longer than 1 MiB" :
+		    "reply line longer than 4096 bytes");
+		goto err;
+	}
+	it->line = start;
+	it->len = len;
+
+	if (r->in_body) {
+		if (dot_is_terminator(start, len)) {
+			it->kind = READER_BODY_END;
+			it->body = r->body.data != NULL ? r->body.data : "";
+			it->body_len = r->body.len;
+			r->in_body = false;
+			return 1;
+		}
+		it->kind = READER_BODY_LINE;
+		skip = dot_unstuff_skip(start, len);
+		it->stuffed = skip > 0;
+		if (r->body.len + len + 2 > LIMIT_MESSAGE ||
+		    buf_append(&r->body, start + skip, len - skip) == -1 ||
+		    buf_append(&r->body, "\r\n", 2) == -1) {
+			fail(r, "multi-line response larger than 64 MiB");
+			goto err;
+		}
+		return 1;
+	}
+
+	it->kind = READER_LINE;
+	/* A NUL inside a reply line has no meaning in either protocol and
+	 * is a classic way to truncate what a C string shows: refuse. */
+	if (memchr(start, '\0', len) != NULL) {
+		fail(r, "NUL byte in a reply line");
+		goto err;
+	}
+	if (r->proto == REPLY_SMTP) {
+		if (smtp_line(r, it) == -1)
+			goto err;
+		return 1;
+	}
+	it->last = true;
+	return 1;
+err:
+	if (errstr_r != NULL)
+		*errstr_r = r->err;
+	return -1;
+}
+
+void
+reader_expect_body(struct reader *r)
+{
+	r->in_body = true;
+	buf_reset(&r->body);
+	/* A 64 MiB RETR must not keep its storage once done. */
+	if (r->body.cap > 1024 * 1024)
+		buf_clear(&r->body);
+}
+
+size_t
+reader_pending(const struct reader *r)
+{
+	return r->in.len - r->off;
+}
+
+size_t
+reader_discard(struct reader *r)
+{
+	size_t	n = r->in.len - r->off;
+
+	buf_reset(&r->in);
+	r->off = 0;
+	return n;
+}
+
+bool
+reader_mid_reply(const struct reader *r)
+{
+	return r->in.len > r->off || r->in_reply || r->in_body;
+}
