@@ -26,4 +26,8 @@
 /* Bytes queued for the peer before we stop reading user input. */
 #define LIMIT_OUTPUT		(16 * 1024 * 1024)
 
+/* Capability lines kept from one EHLO/CAPA reply: real servers send
+ * fewer than 30; the whole reply is already capped by LIMIT_REPLY_TOTAL. */
+#define LIMIT_CAPS		1000
+
 #endif
