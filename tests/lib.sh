@@ -1,0 +1,176 @@
+# SPDX-License-Identifier: MIT
+# Shared shell helpers for the peer, integration and screen tests: result
+# lines ("PASS: name", "FAIL: name", "SKIP: name (reason)"), bounded waits,
+# cleanup traps, running `mailbench batch` and checking its transcript.
+# Source it from bash: . "$(dirname "$0")/../lib.sh"
+# Details go to stderr; stdout carries only the result lines.
+
+# shellcheck disable=SC2034
+LIB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+MAILBENCH=${MAILBENCH:-$LIB_ROOT/mailbench}
+lib_pass=0 lib_fail=0 lib_skip=0
+lib_cleanups=()
+
+# pass NAME: print "PASS: NAME".
+pass() { echo "PASS: $1"; lib_pass=$((lib_pass + 1)); }
+# fail NAME [DETAIL...]: print "FAIL: NAME", details to stderr.
+fail() {
+	local n=$1
+	shift
+	echo "FAIL: $n"
+	[ $# -gt 0 ] && printf '  %s\n' "$@" >&2
+	lib_fail=$((lib_fail + 1))
+}
+# skip NAME REASON: print "SKIP: NAME (REASON)".
+skip() { echo "SKIP: $1 (${2:-no reason given})"; lib_skip=$((lib_skip + 1)); }
+# check NAME CMD...: PASS if CMD succeeds, else FAIL.
+check() {
+	local n=$1
+	shift
+	if "$@"; then pass "$n"; else fail "$n" "failed: $*"; fi
+}
+# note TEXT...: a detail line on stderr.
+note() { printf '# %s\n' "$*" >&2; }
+
+# on_exit CMD: run CMD (a string for eval) at exit, even on failure or a
+# signal; cleanups run last-registered first.
+on_exit() { lib_cleanups+=("$1"); }
+lib_run_cleanups() {
+	local i
+	trap - EXIT INT TERM HUP
+	for ((i = ${#lib_cleanups[@]} - 1; i >= 0; i--)); do
+		eval "${lib_cleanups[$i]}" >/dev/null 2>&1 || true
+	done
+	lib_cleanups=()
+}
+trap 'lib_run_cleanups' EXIT
+trap 'lib_run_cleanups; exit 130' INT
+trap 'lib_run_cleanups; exit 143' TERM HUP
+
+# finish: a summary line on stderr; exit 1 if anything failed. Call last.
+finish() {
+	echo "# $(basename "$0"): $lib_pass passed, $lib_fail failed, $lib_skip skipped" >&2
+	lib_run_cleanups
+	[ "$lib_fail" = 0 ]
+	exit
+}
+
+# wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds (0) or
+# SECONDS pass (1).
+wait_for() {
+	local limit=$1 end
+	shift
+	end=$(($(date +%s%N) + limit * 1000000000))
+	while :; do
+		"$@" && return 0
+		[ "$(date +%s%N)" -ge "$end" ] && return 1
+		sleep 0.1
+	done
+}
+
+# port_open PORT: true if something accepts on 127.0.0.1:PORT.
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# need_root NAME...: SKIP the named tests and return 1 unless uid 0.
+need_root() {
+	[ "$(id -u)" = 0 ] && return 0
+	local n
+	for n in "$@"; do skip "$n" "needs root, as CI runs"; done
+	return 1
+}
+
+# workdir NAME: make and print a fresh directory tests/tmp/NAME.PID.
+workdir() {
+	local d=$LIB_ROOT/tests/tmp/$1.$$
+	rm -rf "$d"
+	mkdir -p "$d" && printf '%s\n' "$d"
+}
+
+# have_mailbench: true if ./mailbench exists and `batch` is built (the
+# placeholder answers "not built yet").
+have_mailbench() {
+	[ -x "$MAILBENCH" ] || return 1
+	! "$MAILBENCH" batch --help 2>&1 | grep -q 'not built yet'
+}
+
+# mb_batch OUTPREFIX LIMIT ARGS...: run `mailbench batch ARGS...` with stdin
+# from $MB_INPUT (a file; /dev/null if unset) under a hard time LIMIT
+# (seconds). Leaves OUTPREFIX.out (stdout), OUTPREFIX.err (stderr),
+# OUTPREFIX.rc (exit code) and OUTPREFIX.time (seconds, 2 decimals).
+mb_batch() {
+	local pfx=$1 limit=$2 t0 t1 rc
+	shift 2
+	t0=$(date +%s%N)
+	timeout -k 3 "$limit" "$MAILBENCH" batch "$@" <"${MB_INPUT:-/dev/null}" \
+		>"$pfx.out" 2>"$pfx.err"
+	rc=$?
+	t1=$(date +%s%N)
+	echo "$rc" >"$pfx.rc"
+	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f\n", (b - a) / 1e9 }' >"$pfx.time"
+	{
+		echo "--- mailbench batch $* (exit $rc, $(cat "$pfx.time") s)"
+		sed -n '1,400p' "$pfx.out" | cut -c1-300
+		[ -s "$pfx.err" ] && { echo "--- stderr"; sed -n '1,40p' "$pfx.err"; }
+	} >"$pfx.log"
+	return 0
+}
+# rc_of OUTPREFIX: the exit code mb_batch recorded.
+rc_of() { cat "$1.rc"; }
+
+# has_line FILE REGEX: a line of FILE matches the extended REGEX.
+has_line() { grep -Eq -- "$2" "$1"; }
+# no_line FILE REGEX: no line of FILE matches.
+no_line() { ! grep -Eq -- "$2" "$1"; }
+
+# clean_output FILE: only printable bytes, UTF-8 and newlines: no byte
+# 0x00-0x09, 0x0b-0x1f or 0x7f (peer bytes must be escaped, SPEC.md).
+clean_output() {
+	! LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f]' "$1" &&
+		[ "$(tr -d '\000' <"$1" | wc -c)" = "$(wc -c <"$1")" ]
+}
+
+# transcript_shape FILE: every stdout line is a transcript line ("C: ",
+# "S: ", "* ", "= "): batch adds nothing else to stdout (SPEC.md).
+transcript_shape() {
+	! grep -Evq '^(C: |S: |\* |= )' "$1"
+}
+
+# no_secret FILE SECRET...: none of the secrets (nor their base64 forms
+# that an AUTH payload would carry) appear in FILE.
+no_secret() {
+	local f=$1 s
+	shift
+	for s in "$@"; do
+		[ -n "$s" ] || continue
+		grep -qF -- "$s" "$f" && { note "secret '$s' found in $f"; return 1; }
+	done
+	return 0
+}
+
+# show LOGPREFIX: copy a run's log to stderr (after a failure).
+show() { [ -f "$1.log" ] && sed 's/^/  | /' "$1.log" >&2; }
+
+# expect_rc NAME OUTPREFIX CODE: PASS if the run exited CODE.
+expect_rc() {
+	local got
+	got=$(rc_of "$2")
+	if [ "$got" = "$3" ]; then
+		pass "$1"
+	else
+		fail "$1" "exit $got, expected $3"
+		show "$2"
+	fi
+}
+
+# expect NAME OUTPREFIX CMD...: PASS if CMD succeeds, else FAIL and show
+# the run.
+expect() {
+	local n=$1 p=$2
+	shift 2
+	if "$@"; then
+		pass "$n"
+	else
+		fail "$n" "failed: $*"
+		show "$p"
+	fi
+}

@@ -1,0 +1,364 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# Hostile-peer tests: `mailbench batch` against tests/peer/fakeserver.py
+# scenarios that real servers never play (ESC sequences, NUL bytes, over-long
+# lines, replies cut in half, bytes injected after STLS/STARTTLS, one byte a
+# second, a close in the middle of RETR, a server that never answers). The
+# assertion is the batch transcript and exit code (SPEC.md).
+. "$(dirname "$0")/../lib.sh"
+
+FAKE=$LIB_ROOT/tests/peer/fakeserver.py
+names=(esc-banner bidi-banner nul-banner nul-in-body long-line endless-line
+	split-reply split-multiline cut-reply close-mid-retr stls-inject
+	starttls-inject smtp-bad-code trickle-ok trickle-timeout silent refused
+	pass-redacted)
+if ! command -v python3 >/dev/null; then
+	for n in "${names[@]}"; do skip "peer/$n" "python3 not installed"; done
+	finish
+fi
+if ! have_mailbench; then
+	for n in "${names[@]}"; do skip "peer/$n" "mailbench batch is not built yet (make)"; done
+	finish
+fi
+W=$(workdir peer)
+on_exit "rm -rf '$W'"
+"$LIB_ROOT/scripts/gen-certs" "$W/certs" || { fail "peer/certs" "gen-certs failed"; finish; }
+CA=$W/certs/ca.pem
+
+# scn NAME: the scenario (stdin) for NAME. input NAME: the batch input.
+scn() { cat >"$W/$1.scn"; }
+input() { cat >"$W/$1.in"; }
+gone() { ! kill -0 "$1" 2>/dev/null; }
+
+# peer NAME SCHEME LIMIT [ARGS...]: serve NAME.scn, run batch with NAME.in
+# against it (LIMIT seconds at most), leave $W/NAME.{out,err,rc,time} and
+# the server's exit code in $W/NAME.srv.
+peer() {
+	local name=$1 scheme=$2 limit=$3 pf spid
+	shift 3
+	pf=$W/$name.port
+	python3 "$FAKE" "$W/$name.scn" --port-file "$pf" --log "$W/$name.srv.log" \
+		--cert "$W/certs/server.pem" --key "$W/certs/server.key" \
+		--max $((limit + 5)) 2>>"$W/$name.srv.log" &
+	spid=$!
+	on_exit "kill $spid"
+	if ! wait_for 10 test -s "$pf"; then
+		echo 99 >"$W/$name.srv"
+		echo 99 >"$W/$name.rc"
+		: >"$W/$name.out"
+		note "$name: fakeserver did not start"
+		return
+	fi
+	MB_INPUT=$W/$name.in mb_batch "$W/$name" "$limit" "$scheme://127.0.0.1:$(cat "$pf")" "$@"
+	wait_for 10 gone "$spid" || kill "$spid" 2>/dev/null
+	wait "$spid"
+	echo $? >"$W/$name.srv"
+	{
+		echo "--- fakeserver log (exit $(cat "$W/$name.srv"))"
+		cut -c1-300 "$W/$name.srv.log" | sed -n '1,60p'
+	} >>"$W/$name.log"
+}
+
+# safe NAME: output clean (no raw control bytes), only transcript lines,
+# no crash and no sanitizer report, no hang past the hard limit.
+safe() {
+	local p=$W/$1 rc
+	rc=$(cat "$p.rc")
+	if [ "$rc" -ge 124 ]; then
+		fail "peer/$1/safe" "exit $rc: killed, crashed or hung"
+		show "$p"
+	elif grep -Eq 'AddressSanitizer|runtime error|LeakSanitizer' "$p.err"; then
+		fail "peer/$1/safe" "sanitizer report on stderr"
+		show "$p"
+	elif ! clean_output "$p.out"; then
+		fail "peer/$1/safe" "raw control bytes on stdout"
+		show "$p"
+	elif ! transcript_shape "$p.out"; then
+		fail "peer/$1/safe" "stdout has lines that are not C:/S:/*/= lines"
+		show "$p"
+	else
+		pass "peer/$1/safe"
+	fi
+}
+# srv_ok NAME: the fake server saw the client lines its scenario expects.
+srv_ok() { expect "peer/$1/client-lines" "$W/$1" test "$(cat "$W/$1.srv")" = 0; }
+# faster NAME SECONDS: the run ended in under SECONDS.
+faster() { awk -v t="$(cat "$W/$1.time")" -v l="$2" 'BEGIN { exit !(t < l) }'; }
+
+# --- ESC and BEL in a banner are shown escaped, never sent raw.
+scn esc-banner <<'S'
+send +OK \e[31mred\e[0m \e]0;pwned title\x07 \e[2J ready
+expect QUIT
+send +OK bye
+S
+input esc-banner <<<'QUIT'
+peer esc-banner pop3 20 --timeout 10
+safe esc-banner
+expect peer/esc-banner/escaped "$W/esc-banner" \
+	has_line "$W/esc-banner.out" '^S: \+OK \\x1b\[31mred\\x1b\[0m \\x1b\]0;pwned title\\x07 \\x1b\[2J ready$'
+expect_rc peer/esc-banner/exit "$W/esc-banner" 0
+srv_ok esc-banner
+
+# --- Bidi override and C1 control (UTF-8) are made visible.
+scn bidi-banner <<'S'
+send +OK \xe2\x80\xaeevil\xc2\x85 invalid:\xff\xfe ready
+expect QUIT
+send +OK bye
+S
+input bidi-banner <<<'QUIT'
+peer bidi-banner pop3 20 --timeout 10
+safe bidi-banner
+expect peer/bidi-banner/escaped "$W/bidi-banner" eval \
+	"! LC_ALL=C grep -q \$'\\xe2\\x80\\xae\\|\\xc2\\x85\\|\\xff' '$W/bidi-banner.out' &&
+	 grep -qF 'evil' '$W/bidi-banner.out'"
+expect_rc peer/bidi-banner/exit "$W/bidi-banner" 0
+
+# --- A NUL byte in a reply line: a protocol violation, never raw output.
+scn nul-banner <<'S'
+send +OK hel\0lo
+hang 10
+S
+input nul-banner <<<'QUIT'
+peer nul-banner pop3 20 --timeout 10
+safe nul-banner
+expect peer/nul-banner/reported "$W/nul-banner" has_line "$W/nul-banner.out" '^\* .*(NUL|\\x00)'
+expect_rc peer/nul-banner/exit "$W/nul-banner" 3
+
+# --- A NUL byte inside a RETR body is message data: shown as \x00.
+scn nul-in-body <<'S'
+send +OK ready
+expect USER u
+send +OK
+expect PASS .*
+send +OK logged in
+expect RETR 1
+raw +OK 20 octets\r\nSubject: n\r\n\r\nzero\0byte\r\n.\r\n
+expect QUIT
+send +OK bye
+S
+input nul-in-body <<'I'
+USER u
+PASS peer-secret-1
+RETR 1
+QUIT
+I
+peer nul-in-body pop3 20 --timeout 10
+safe nul-in-body
+expect peer/nul-in-body/escaped "$W/nul-in-body" has_line "$W/nul-in-body.out" '^S: zero\\x00byte$'
+expect peer/nul-in-body/pass-redacted "$W/nul-in-body" no_secret "$W/nul-in-body.out" peer-secret-1
+expect_rc peer/nul-in-body/exit "$W/nul-in-body" 0
+srv_ok nul-in-body
+
+# --- A reply line past the 4 KiB limit: the session fails at once.
+scn long-line <<'S'
+raw +OK {5000*x}\r\n
+hang 20
+S
+input long-line <<<'QUIT'
+peer long-line pop3 30 --timeout 20
+safe long-line
+expect_rc peer/long-line/exit "$W/long-line" 3
+expect peer/long-line/fast "$W/long-line" faster long-line 10
+expect peer/long-line/reported "$W/long-line" has_line "$W/long-line.out" '^\* '
+
+# --- 2 MiB without a line end: never buffered without bound.
+scn endless-line <<'S'
+raw +OK {2097152*y}
+hang 20
+S
+input endless-line <<<'QUIT'
+peer endless-line pop3 30 --timeout 20
+safe endless-line
+expect_rc peer/endless-line/exit "$W/endless-line" 3
+expect peer/endless-line/fast "$W/endless-line" faster endless-line 10
+expect peer/endless-line/bounded-output "$W/endless-line" test "$(wc -c <"$W/endless-line.out")" -lt 1000000
+
+# --- A reply arriving in two halves is one line.
+scn split-reply <<'S'
+raw +OK 2 mes
+sleep 0.5
+raw sages\r\n
+expect QUIT
+send +OK bye
+S
+input split-reply <<<'QUIT'
+peer split-reply pop3 20 --timeout 10
+safe split-reply
+expect peer/split-reply/joined "$W/split-reply" has_line "$W/split-reply.out" '^S: \+OK 2 messages$'
+expect_rc peer/split-reply/exit "$W/split-reply" 0
+srv_ok split-reply
+
+# --- A multi-line reply split inside CRLF and inside the final CRLF.CRLF.
+scn split-multiline <<'S'
+send +OK ready
+expect CAPA
+raw +OK capa\r\nTOP\r\nUSER\r
+sleep 0.3
+raw \n.\r
+sleep 0.3
+raw \n
+expect QUIT
+send +OK bye
+S
+printf 'CAPA\nQUIT\n' | input split-multiline
+peer split-multiline pop3 20 --timeout 10
+safe split-multiline
+expect peer/split-multiline/lines "$W/split-multiline" eval \
+	"has_line '$W/split-multiline.out' '^S: USER$' && has_line '$W/split-multiline.out' '^S: \\.$' &&
+	 no_line '$W/split-multiline.out' '\\\\r'"
+expect_rc peer/split-multiline/exit "$W/split-multiline" 0
+srv_ok split-multiline
+
+# --- A reply cut in half by a close: a connection failure, exit 3.
+scn cut-reply <<'S'
+send +OK ready
+expect CAPA
+raw +OK Capability list follows\r\nTOP\r\nUI
+close
+S
+printf 'CAPA\nQUIT\n' | input cut-reply
+peer cut-reply pop3 20 --timeout 10
+safe cut-reply
+expect_rc peer/cut-reply/exit "$W/cut-reply" 3
+expect peer/cut-reply/reported "$W/cut-reply" has_line "$W/cut-reply.out" '^\* .*clos'
+
+# --- The server closes in the middle of RETR.
+scn close-mid-retr <<'S'
+send +OK ready
+expect USER u
+send +OK
+expect PASS .*
+send +OK logged in
+expect RETR 1
+raw +OK 300 octets\r\nSubject: cut\r\n\r\nfirst half of the bo
+close
+S
+printf 'USER u\nPASS peer-secret-2\nRETR 1\nQUIT\n' | input close-mid-retr
+peer close-mid-retr pop3 20 --timeout 10
+safe close-mid-retr
+expect_rc peer/close-mid-retr/exit "$W/close-mid-retr" 3
+expect peer/close-mid-retr/reported "$W/close-mid-retr" has_line "$W/close-mid-retr.out" '^\* .*clos.*RETR|^\* .*RETR.*clos'
+expect peer/close-mid-retr/pass-redacted "$W/close-mid-retr" eval \
+	"no_secret '$W/close-mid-retr.out' peer-secret-2 && has_line '$W/close-mid-retr.out' '^C: PASS \\*+$'"
+
+# --- Bytes after "+OK Begin TLS" are discarded and reported, never obeyed.
+scn stls-inject <<'S'
+send +OK ready
+expect STLS
+raw +OK Begin TLS\r\n+OK injected reply\r\n
+tls
+expect CAPA
+send +OK capa after tls
+send TOP
+send .
+expect QUIT
+send +OK bye
+S
+printf 'STLS\nCAPA\nQUIT\n' | input stls-inject
+peer stls-inject pop3 20 --timeout 10 --cafile "$CA"
+safe stls-inject
+expect peer/stls-inject/not-obeyed "$W/stls-inject" no_line "$W/stls-inject.out" '^S: \+OK injected'
+expect peer/stls-inject/reported "$W/stls-inject" has_line "$W/stls-inject.out" '^\* .*([Dd]iscard|[Ii]gnor|[Dd]ropp)'
+expect peer/stls-inject/capa-paired "$W/stls-inject" has_line "$W/stls-inject.out" '^S: \+OK capa after tls$'
+expect_rc peer/stls-inject/exit "$W/stls-inject" 0
+srv_ok stls-inject
+
+# --- Bytes after "220 Ready to start TLS" likewise (SMTP).
+scn starttls-inject <<'S'
+send 220 fake.test ESMTP
+expect EHLO .*
+send 250-fake.test
+send 250 STARTTLS
+expect STARTTLS
+raw 220 Ready to start TLS\r\n250 injected reply\r\n
+tls
+expect EHLO .*
+send 250-fake.test after tls
+send 250 SIZE 1000
+expect QUIT
+send 221 bye
+S
+printf 'EHLO client.test\nSTARTTLS\nEHLO client.test\nQUIT\n' | input starttls-inject
+peer starttls-inject smtp 20 --timeout 10 --cafile "$CA"
+safe starttls-inject
+expect peer/starttls-inject/not-obeyed "$W/starttls-inject" no_line "$W/starttls-inject.out" '^S: 250 injected'
+expect peer/starttls-inject/reported "$W/starttls-inject" has_line "$W/starttls-inject.out" '^\* .*([Dd]iscard|[Ii]gnor|[Dd]ropp)'
+expect peer/starttls-inject/ehlo-paired "$W/starttls-inject" has_line "$W/starttls-inject.out" '^S: 250-fake.test after tls$'
+expect_rc peer/starttls-inject/exit "$W/starttls-inject" 0
+srv_ok starttls-inject
+
+# --- An SMTP line without a 3-digit code is a protocol violation.
+scn smtp-bad-code <<'S'
+send 220 fake.test ESMTP
+expect EHLO .*
+send 250-fake.test
+send 2x0 SIZE
+hang 10
+S
+printf 'EHLO client.test\nQUIT\n' | input smtp-bad-code
+peer smtp-bad-code smtp 20 --timeout 10
+safe smtp-bad-code
+expect_rc peer/smtp-bad-code/exit "$W/smtp-bad-code" 3
+expect peer/smtp-bad-code/fast "$W/smtp-bad-code" faster smtp-bad-code 8
+
+# --- One byte a second: a short banner still arrives whole.
+scn trickle-ok <<'S'
+trickle 1 +OK
+expect QUIT
+send +OK bye
+S
+input trickle-ok <<<'QUIT'
+peer trickle-ok pop3 30 --timeout 20
+safe trickle-ok
+expect peer/trickle-ok/joined "$W/trickle-ok" has_line "$W/trickle-ok.out" '^S: \+OK$'
+expect_rc peer/trickle-ok/exit "$W/trickle-ok" 0
+
+# --- One byte a second of a long banner: --timeout bounds the wait for a
+# reply, so a server dripping bytes cannot hold the client forever.
+scn trickle-timeout <<'S'
+trickle 1 +OK this banner is far too slow to wait for, a byte a second
+S
+input trickle-timeout <<<'QUIT'
+peer trickle-timeout pop3 40 --timeout 3
+safe trickle-timeout
+expect_rc peer/trickle-timeout/exit "$W/trickle-timeout" 3
+expect peer/trickle-timeout/bounded "$W/trickle-timeout" faster trickle-timeout 12
+expect peer/trickle-timeout/reported "$W/trickle-timeout" has_line "$W/trickle-timeout.out" '^\* .*[Tt]ime'
+
+# --- A server that accepts and never answers: timeout, exit 3.
+scn silent <<'S'
+hang 30
+S
+input silent <<<'QUIT'
+peer silent pop3 30 --timeout 2
+safe silent
+expect_rc peer/silent/exit "$W/silent" 3
+expect peer/silent/bounded "$W/silent" faster silent 10
+expect peer/silent/reported "$W/silent" has_line "$W/silent.out" '^\* .*[Tt]ime'
+
+# --- Nothing listens: connection refused, exit 3 at once.
+port=$("$LIB_ROOT/scripts/free-ports" 1)
+input refused <<<'QUIT'
+MB_INPUT=$W/refused.in mb_batch "$W/refused" 20 "pop3://127.0.0.1:$port" --timeout 10
+echo 0 >"$W/refused.srv"
+safe refused
+expect_rc peer/refused/exit "$W/refused" 3
+expect peer/refused/fast "$W/refused" faster refused 5
+
+# --- /auth PLAIN: the payload never shows; the password comes from the env.
+scn pass-redacted <<'S'
+send +OK ready
+auth-plain fakeuser peer-secret-3
+send +OK logged in
+expect QUIT
+send +OK bye
+S
+printf '/auth PLAIN fakeuser\nQUIT\n' | input pass-redacted
+MAILBENCH_PASSWORD=peer-secret-3 peer pass-redacted pop3 20 --timeout 5
+safe pass-redacted
+b64=$(printf '\0fakeuser\0peer-secret-3' | base64 -w0)
+expect peer/pass-redacted/no-secret "$W/pass-redacted" \
+	no_secret "$W/pass-redacted.out" peer-secret-3 "$b64" "${b64:0:16}"
+expect peer/pass-redacted/sent "$W/pass-redacted" grep -q "AUTH PLAIN" "$W/pass-redacted.srv.log"
+
+finish
