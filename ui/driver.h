@@ -12,6 +12,7 @@
 
 struct loop;		/* net/loop.h */
 struct mailbox;		/* proto/mailbox.h */
+struct session;		/* proto/session.h */
 
 /* One transcript line, already escaped (transcript_escape) and redacted:
  * safe to put on a terminal as it is. */
@@ -28,7 +29,14 @@ enum driver_line_kind {
 #define DRIVER_LF_SECRET	0x08	/* text was redacted */
 #define DRIVER_LF_TLS		0x10	/* TLS handshake/certificate detail */
 #define DRIVER_LF_WARNING	0x20	/* insecure, discarded bytes, timeouts */
+/* Per-step timing: after each complete reply the driver reports a "* "
+ * line "12.3 ms" with DRIVER_LF_TIMING and the command's seq; the screen
+ * may show it beside the reply, batch prints it only with --timing (so
+ * the default transcript is deterministic). Connect and TLS handshake
+ * times are always in their own "* " lines (without this flag). */
 #define DRIVER_LF_TIMING	0x40	/* per-step timing event */
+#define DRIVER_LF_BODY		0x80	/* line inside a RETR/TOP body or a
+					 * message after 354 (may be folded) */
 
 struct driver_line {
 	enum driver_line_kind	 kind;
@@ -58,6 +66,8 @@ struct driver_status {
 	size_t		 progress_done, progress_total;
 };
 
+/* Callbacks may call driver_submit, driver_connect and driver_close, but
+ * never driver_free. */
 struct driver_ops {
 	/* A transcript line to show or print. */
 	void	(*line)(void *arg, const struct driver_line *);
@@ -95,5 +105,11 @@ const struct mailbox *driver_mailbox(const struct driver *);
 const struct driver_status *driver_status(const struct driver *);
 /* True while commands are waiting for a reply. */
 bool		 driver_busy(const struct driver *);
+/* Close the connection now without sending anything more (batch at end
+ * of input): a "* " line with why, then ops->closed. No-op when closed. */
+void		 driver_close(struct driver *, const char *why);
+/* The engine of the current connection, or NULL (read-only queries such
+ * as session_caps() for the screen). */
+struct session	*driver_session(const struct driver *);
 
 #endif

@@ -1,0 +1,1038 @@
+/* SPDX-License-Identifier: MIT */
+/* The driver: joins a net/ connection to a proto/ session engine, runs the
+ * workbench's own / commands and reports lines and status to a front-end. */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "net/conn.h"
+#include "net/loop.h"
+#include "net/tls.h"
+#include "proto/limits.h"
+#include "proto/mailbox.h"
+#include "proto/session.h"
+#include "proto/transcript.h"
+#include "proto/util.h"
+#include "ui/driver.h"
+#include "ui/url.h"
+
+/* The whole transcript kept for /save: big enough for a session that
+ * retrieved a few large messages, small enough to stay in memory. */
+#define DRIVER_SAVED_MAX	(256u * 1024 * 1024)
+/* A password read from --password-file or MAILBENCH_PASSWORD. */
+#define DRIVER_PASSWORD_MAX	4096
+
+/* A command sent and not yet answered. */
+struct pending {
+	uint64_t	 seq;
+	double		 sent_ms;
+	char		*what;		/* escaped, redacted: "RETR 1" */
+};
+
+enum driver_phase {
+	DRIVER_IDLE,		/* never connected, or closed */
+	DRIVER_CONNECTING,	/* TCP connect under way */
+	DRIVER_TLS,		/* TLS handshake under way */
+	DRIVER_OPEN,		/* session running */
+};
+
+struct driver {
+	struct loop		*loop;
+	struct driver_options	 opts;
+	const struct driver_ops	*ops;
+	void			*arg;
+
+	struct url		 url;
+	bool			 have_url;
+	enum driver_phase	 phase;
+	struct conn		*conn;
+	struct session		*sess;
+	struct mailbox		*mb;
+	SSL_CTX			*ctx;
+	struct loop_timer	*timer;		/* reply timeout */
+	double			 connect_ms;	/* when connecting started */
+	bool			 starttls_sent;	/* --starttls done */
+	bool			 upgrading;	/* STARTTLS handshake */
+
+	struct pending		*q;
+	size_t			 qhead, qlen, qcap;
+
+	bool			 negative;	/* a command got a negative reply */
+	bool			 failed;	/* connection/TLS/timeout/protocol */
+	bool			 finish;	/* end after this pump */
+	char			 finish_why[512];
+	bool			 pumping;
+	bool			 saved_full;
+
+	char			*password;
+	size_t			 password_len;
+	bool			 password_loaded;
+
+	int			 tfd;		/* --transcript, -1 if none */
+	struct buf		 saved;		/* every line, for /save */
+	struct buf		 line;		/* scratch */
+
+	struct driver_status	 st;
+	char			 st_host[300];
+	char			 st_tls[64];
+	char			 st_verify[600];
+	char			 st_expects[256];
+	char			 st_state[64];
+	char			 st_prompt[256];
+};
+
+static void	pump(struct driver *);
+static void	finish_now(struct driver *);
+
+static const struct conn_ops driver_conn_ops;
+
+static double
+timeout_ms(const struct driver *d)
+{
+	return (d->opts.timeout > 0 ? d->opts.timeout : 30.0) * 1000.0;
+}
+
+/* Report one line to the front-end, the transcript file and the /save
+ * buffer. text is already safe (escaped, redacted). */
+static void
+emit(struct driver *d, enum driver_line_kind kind, unsigned flags,
+    uint64_t seq, const char *text, size_t len)
+{
+	static const char *const prefix[] = { "C: ", "S: ", "* ", "= " };
+	struct driver_line l = { kind, flags, text, len, seq };
+
+	if (!(flags & DRIVER_LF_TIMING)) {
+		if (!d->saved_full &&
+		    (buf_append_str(&d->saved, prefix[kind]) == -1 ||
+		    buf_append(&d->saved, text, len) == -1 ||
+		    buf_append_byte(&d->saved, '\n') == -1)) {
+			d->saved_full = true;
+			buf_append_str(&d->saved,
+			    "\n* (transcript too long: the rest was not kept)\n");
+		}
+		if (d->tfd != -1) {
+			char nl = '\n';
+
+			if (write(d->tfd, prefix[kind], 3) == -1 ||
+			    write(d->tfd, text, len) == -1 ||
+			    write(d->tfd, &nl, 1) == -1) {
+				close(d->tfd);
+				d->tfd = -1;
+			}
+		}
+	}
+	if (d->ops->line != NULL)
+		d->ops->line(d->arg, &l);
+}
+
+/* A "* " line from a printf format; the format's arguments must be
+ * trusted text (peer bytes go through event_escaped). */
+static void
+event(struct driver *d, unsigned flags, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void
+event(struct driver *d, unsigned flags, const char *fmt, ...)
+{
+	struct buf b;
+	va_list ap;
+
+	buf_init(&b, LIMIT_REPLY_TOTAL);
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	/* Our own text can still hold a peer's bytes (host names, OpenSSL
+	 * reasons); escape it all the same. */
+	buf_reset(&d->line);
+	transcript_escape(b.data != NULL ? b.data : "", b.len, &d->line);
+	emit(d, DRIVER_LINE_EVENT, flags, 0, d->line.data ? d->line.data : "",
+	    d->line.len);
+	buf_clear(&b);
+}
+
+static void
+update_status(struct driver *d)
+{
+	struct driver_status *s = &d->st;
+	const char *p = NULL;
+	const struct tls_summary *ts;
+	double last = s->last_reply_ms;
+
+	memset(s, 0, sizeof(*s));
+	s->last_reply_ms = last;
+	s->connected = d->phase != DRIVER_IDLE;
+	if (d->have_url) {
+		url_hostport(&d->url, d->st_host, sizeof(d->st_host));
+		s->host = s->connected ? d->st_host : NULL;
+		s->proto = d->url.proto == REPLY_POP3 ? "POP3" : "SMTP";
+	}
+	ts = d->conn != NULL ? conn_tls_summary(d->conn) : NULL;
+	if (ts != NULL && conn_tls_active(d->conn)) {
+		snprintf(d->st_tls, sizeof(d->st_tls), "%s", ts->protocol);
+		s->tls = d->st_tls;
+		if (ts->verified)
+			snprintf(d->st_verify, sizeof(d->st_verify),
+			    "verified");
+		else
+			snprintf(d->st_verify, sizeof(d->st_verify),
+			    "INSECURE: %s", ts->verify_result);
+		s->verify = d->st_verify;
+	}
+	if (d->sess != NULL) {
+		snprintf(d->st_state, sizeof(d->st_state), "%s",
+		    session_state_name(d->sess));
+		s->state = d->st_state;
+		snprintf(d->st_expects, sizeof(d->st_expects), "%s",
+		    session_expects(d->sess));
+		s->expects = d->st_expects;
+		s->message_mode = session_message_mode(d->sess);
+		s->secret_wanted = session_wants_secret(d->sess, &p);
+		if (!s->secret_wanted)
+			(void)session_prompting(d->sess, &p);
+		if (p != NULL) {
+			snprintf(d->st_prompt, sizeof(d->st_prompt), "%s", p);
+			s->secret_prompt = d->st_prompt;
+		}
+		s->pending_deletions = session_pending_deletions(d->sess);
+		session_progress(d->sess, &s->progress_done,
+		    &s->progress_total);
+		s->busy = s->progress_total > 0;
+	} else
+		s->progress_done = s->progress_total = 0;
+	if (d->ops->status != NULL)
+		d->ops->status(d->arg, s);
+}
+
+static void
+queue_clear(struct driver *d)
+{
+	size_t i;
+
+	for (i = d->qhead; i < d->qhead + d->qlen; i++)
+		free(d->q[i].what);
+	d->qhead = d->qlen = 0;
+}
+
+static struct pending *
+queue_first(struct driver *d)
+{
+	return d->qlen > 0 ? &d->q[d->qhead] : NULL;
+}
+
+static void
+arm_timer(struct driver *d)
+{
+	if (d->qlen > 0 && d->phase == DRIVER_OPEN)
+		loop_timer_reset(d->timer, timeout_ms(d));
+	else if (d->phase == DRIVER_OPEN)
+		loop_timer_stop(d->timer);
+}
+
+static void
+queue_push(struct driver *d, uint64_t seq, const char *what, size_t len)
+{
+	struct pending *p;
+
+	if (d->qlen > 0 && d->q[d->qhead + d->qlen - 1].seq == seq)
+		return;
+	if (d->qhead > 0 && d->qhead + d->qlen == d->qcap) {
+		memmove(d->q, d->q + d->qhead, d->qlen * sizeof(*d->q));
+		d->qhead = 0;
+	}
+	if (d->qhead + d->qlen == d->qcap) {
+		d->qcap = d->qcap ? d->qcap * 2 : 16;
+		d->q = xrealloc(d->q, d->qcap * sizeof(*d->q));
+	}
+	p = &d->q[d->qhead + d->qlen++];
+	p->seq = seq;
+	p->sent_ms = loop_now_ms();
+	p->what = xstrndup(what, len > 200 ? 200 : len);
+	if (d->qlen == 1)
+		arm_timer(d);
+}
+
+/* A reply to seq arrived: drop it and everything before it; returns when
+ * the oldest of them was sent, or -1. */
+static double
+queue_pop(struct driver *d, uint64_t seq)
+{
+	double sent = -1;
+
+	while (d->qlen > 0 && d->q[d->qhead].seq <= seq) {
+		if (d->q[d->qhead].seq == seq)
+			sent = d->q[d->qhead].sent_ms;
+		free(d->q[d->qhead].what);
+		d->qhead++;
+		d->qlen--;
+	}
+	if (d->qlen == 0)
+		d->qhead = 0;
+	arm_timer(d);
+	return sent;
+}
+
+static void
+end_session(struct driver *d, bool failure, const char *why)
+{
+	if (failure)
+		d->failed = true;
+	if (!d->finish) {
+		d->finish = true;
+		snprintf(d->finish_why, sizeof(d->finish_why), "%s", why);
+	}
+}
+
+/* Fail the session with a reason; the engine reports it as a PEV_FAIL
+ * line. Used from callbacks outside pump. */
+static void
+fail_session(struct driver *d, enum proto_fail f, const char *why)
+{
+	d->failed = true;
+	if (d->sess != NULL && !session_over(d->sess)) {
+		session_fail(d->sess, f, why);
+		/* Inside pump, the PEV_FAIL is drained by the outer loop. */
+		if (d->pumping)
+			return;
+		pump(d);
+	}
+	if (!d->finish) {
+		event(d, DRIVER_LF_WARNING, "%s", why);
+		end_session(d, true, why);
+	}
+	if (!d->pumping)
+		finish_now(d);
+}
+
+static unsigned
+line_flags(const struct proto_event *ev)
+{
+	unsigned f = 0;
+
+	if (ev->flags & PEV_F_POSITIVE)
+		f |= DRIVER_LF_POSITIVE;
+	if (ev->flags & PEV_F_TRANSIENT)
+		f |= DRIVER_LF_TRANSIENT;
+	if (ev->flags & PEV_F_NEGATIVE)
+		f |= DRIVER_LF_NEGATIVE;
+	if (ev->flags & PEV_F_SECRET)
+		f |= DRIVER_LF_SECRET;
+	if (ev->flags & PEV_F_WARNING)
+		f |= DRIVER_LF_WARNING;
+	if (ev->flags & PEV_F_BODY)
+		f |= DRIVER_LF_BODY;
+	if (ev->kind == PEV_FAIL)
+		f |= DRIVER_LF_WARNING;
+	return f;
+}
+
+static void
+emit_event_line(struct driver *d, const struct proto_event *ev)
+{
+	enum driver_line_kind kind;
+
+	switch (ev->kind) {
+	case PEV_SENT:
+		kind = DRIVER_LINE_SENT;
+		break;
+	case PEV_RECEIVED:
+		kind = DRIVER_LINE_RECEIVED;
+		break;
+	case PEV_MEANING:
+		kind = DRIVER_LINE_MEANING;
+		break;
+	default:
+		kind = DRIVER_LINE_EVENT;
+		break;
+	}
+	buf_reset(&d->line);
+	if (transcript_text(ev, false, &d->line) != 1 && d->line.len == 0)
+		return;
+	emit(d, kind, line_flags(ev), ev->seq,
+	    d->line.data != NULL ? d->line.data : "", d->line.len);
+}
+
+static bool
+load_password(struct driver *d)
+{
+	const char *env;
+	char tmp[DRIVER_PASSWORD_MAX + 2];
+	size_t n = 0;
+	ssize_t r;
+	int fd;
+
+	if (d->password_loaded)
+		return d->password != NULL;
+	d->password_loaded = true;
+	if (d->opts.password_file != NULL) {
+		if ((fd = open(d->opts.password_file, O_RDONLY | O_CLOEXEC)) ==
+		    -1)
+			return false;
+		while (n < sizeof(tmp) - 1 &&
+		    (r = read(fd, tmp + n, sizeof(tmp) - 1 - n)) > 0)
+			n += (size_t)r;
+		close(fd);
+		/* The first line is the password. */
+		for (size_t i = 0; i < n; i++)
+			if (tmp[i] == '\n' || tmp[i] == '\r') {
+				n = i;
+				break;
+			}
+		if (n > DRIVER_PASSWORD_MAX)
+			n = DRIVER_PASSWORD_MAX;
+		d->password = xstrndup(tmp, n);
+		d->password_len = n;
+		explicit_bzero(tmp, sizeof(tmp));
+		return true;
+	}
+	env = getenv("MAILBENCH_PASSWORD");
+	if (env != NULL) {
+		n = strnlen(env, DRIVER_PASSWORD_MAX);
+		d->password = xstrndup(env, n);
+		d->password_len = n;
+		return true;
+	}
+	return false;
+}
+
+static void
+start_tls(struct driver *d, bool upgrade)
+{
+	const char *err = NULL;
+
+	if (d->ctx == NULL &&
+	    (d->ctx = tls_client_ctx(d->opts.cafile, &err)) == NULL) {
+		char why[512];
+
+		snprintf(why, sizeof(why), "TLS set-up failed: %s", err);
+		fail_session(d, FAIL_TLS, why);
+		return;
+	}
+	d->upgrading = upgrade;
+	d->phase = DRIVER_TLS;
+	loop_timer_stop(d->timer);
+	if (conn_tls_client(d->conn, d->ctx, d->url.host, d->opts.insecure,
+	    timeout_ms(d)) == -1) {
+		fail_session(d, FAIL_TLS, "TLS set-up failed: cannot start "
+		    "the handshake");
+		return;
+	}
+}
+
+static void
+handle_event(struct driver *d, const struct proto_event *ev)
+{
+	double sent;
+
+	switch (ev->kind) {
+	case PEV_SENT:
+		emit_event_line(d, ev);
+		/* Message text after 354 gets no reply of its own; its
+		 * terminating "." does. */
+		if (!(ev->flags & PEV_F_BODY) || (ev->flags & PEV_F_TERMINATOR))
+			queue_push(d, ev->seq, d->line.data ? d->line.data :
+			    "", d->line.len);
+		break;
+	case PEV_RECEIVED:
+		emit_event_line(d, ev);
+		/* A long body is progress: keep the reply timeout from
+		 * firing in the middle of a big RETR. */
+		arm_timer(d);
+		break;
+	case PEV_REPLY:
+		sent = queue_pop(d, ev->seq);
+		if (sent >= 0) {
+			double ms = loop_now_ms() - sent;
+			char t[64];
+			int n;
+
+			d->st.last_reply_ms = ms;
+			n = snprintf(t, sizeof(t), "%.1f ms", ms);
+			emit(d, DRIVER_LINE_EVENT, DRIVER_LF_TIMING, ev->seq,
+			    t, (size_t)n);
+		}
+		if ((ev->flags & (PEV_F_NEGATIVE | PEV_F_TRANSIENT)) &&
+		    !(ev->flags & PEV_F_CONTINUE))
+			d->negative = true;
+		if (mailbox_apply(d->mb, ev) == 1 && d->ops->mailbox != NULL)
+			d->ops->mailbox(d->arg);
+		/* --starttls: upgrade right after a positive greeting. */
+		if (ev->seq == 0 && d->opts.starttls && !d->starttls_sent &&
+		    !d->url.implicit_tls) {
+			const char *err = NULL;
+
+			d->starttls_sent = true;
+			if (!(ev->flags & PEV_F_POSITIVE))
+				break;
+			if (session_submit(d->sess, "/starttls", 9, &err) == -1)
+				event(d, DRIVER_LF_WARNING, "--starttls: %s",
+				    err != NULL ? err : "refused");
+		}
+		break;
+	case PEV_BODY:
+		if (mailbox_apply(d->mb, ev) == 1 && d->ops->mailbox != NULL)
+			d->ops->mailbox(d->arg);
+		break;
+	case PEV_TLS_UPGRADE:
+		emit_event_line(d, ev);
+		if (d->conn != NULL)
+			start_tls(d, true);
+		break;
+	case PEV_NEED_SECRET:
+		emit_event_line(d, ev);
+		if (load_password(d)) {
+			event(d, 0, "answered from %s",
+			    d->opts.password_file != NULL ?
+			    "--password-file" : "MAILBENCH_PASSWORD");
+			session_secret(d->sess, d->password, d->password_len);
+		}
+		break;
+	case PEV_FAIL:
+		emit_event_line(d, ev);
+		buf_reset(&d->line);
+		transcript_escape(ev->text, ev->len, &d->line);
+		end_session(d, true, d->line.data != NULL ? d->line.data :
+		    "session failed");
+		break;
+	case PEV_CLOSED:
+		emit_event_line(d, ev);
+		end_session(d, false, "session closed");
+		break;
+	default:
+		emit_event_line(d, ev);
+		break;
+	}
+}
+
+/* Drain events and output until the engine is quiet. */
+static void
+pump(struct driver *d)
+{
+	struct proto_event ev;
+	struct buf *out;
+	bool again = true;
+
+	if (d->pumping || d->sess == NULL)
+		return;
+	d->pumping = true;
+	while (again) {
+		again = false;
+		while (d->sess != NULL && session_event(d->sess, &ev) == 1) {
+			handle_event(d, &ev);
+			again = true;
+		}
+		if (d->sess == NULL)
+			break;
+		out = session_output(d->sess);
+		if (out->len > 0) {
+			if (d->conn != NULL && conn_is_open(d->conn) &&
+			    !d->finish) {
+				if (conn_write(d->conn, out->data, out->len) ==
+				    -1) {
+					d->pumping = false;
+					fail_session(d, FAIL_INTERNAL,
+					    "output buffer full");
+					return;
+				}
+			}
+			explicit_bzero(out->data, out->len);
+			buf_consume(out, out->len);
+			again = true;
+		}
+	}
+	d->pumping = false;
+	if (d->finish)
+		finish_now(d);
+	else
+		update_status(d);
+}
+
+/* Tear down the connection and tell the front-end. */
+static void
+finish_now(struct driver *d)
+{
+	int code;
+
+	if (!d->finish || d->phase == DRIVER_IDLE)
+		return;
+	conn_free(d->conn);
+	d->conn = NULL;
+	d->phase = DRIVER_IDLE;
+	loop_timer_stop(d->timer);
+	queue_clear(d);
+	code = d->failed ? 3 : d->negative ? 1 : 0;
+	update_status(d);
+	if (d->ops->closed != NULL)
+		d->ops->closed(d->arg, code, d->finish_why);
+}
+
+static void
+on_connected(void *arg, const char *peer, double ms)
+{
+	struct driver *d = arg;
+
+	event(d, 0, "connected to %s (%s) in %.1f ms", peer,
+	    d->url.implicit_tls ? "implicit TLS" : "plain", ms);
+	if (d->url.implicit_tls) {
+		start_tls(d, false);
+		return;
+	}
+	d->phase = DRIVER_OPEN;
+	/* The greeting is the first reply we wait for. */
+	queue_push(d, 0, "the greeting", 12);
+	arm_timer(d);
+	update_status(d);
+}
+
+static void
+on_data(void *arg, struct buf *in)
+{
+	struct driver *d = arg;
+
+	if (d->sess == NULL || d->finish) {
+		buf_consume(in, in->len);
+		return;
+	}
+	session_input(d->sess, in->data, in->len);
+	buf_consume(in, in->len);
+	pump(d);
+}
+
+/* Certificate details, each field escaped: they are the peer's bytes. */
+static void
+cert_line(struct driver *d, const char *label, const char *value)
+{
+	buf_reset(&d->line);
+	buf_append_str(&d->line, label);
+	transcript_escape(value, strlen(value), &d->line);
+	emit(d, DRIVER_LINE_EVENT, DRIVER_LF_TLS, 0, d->line.data,
+	    d->line.len);
+}
+
+static void
+report_tls(struct driver *d, const struct tls_summary *s, double ms,
+    bool done)
+{
+	size_t i;
+	char label[64];
+
+	if (done)
+		event(d, DRIVER_LF_TLS, "TLS handshake done in %.1f ms: %s, %s",
+		    ms, s->protocol, s->cipher);
+	for (i = 0; i < s->ncerts; i++) {
+		const struct tls_cert_info *c = &s->certs[i];
+
+		snprintf(label, sizeof(label), "certificate %zu%s: subject ",
+		    i, i == 0 ? " (server)" : "");
+		cert_line(d, label, c->subject);
+		cert_line(d, "  issuer ", c->issuer);
+		buf_reset(&d->line);
+		buf_printf(&d->line, "  valid from %s to %s", c->not_before,
+		    c->not_after);
+		emit(d, DRIVER_LINE_EVENT, DRIVER_LF_TLS, 0, d->line.data,
+		    d->line.len);
+		if (c->sans[0] != '\0')
+			cert_line(d, "  names ", c->sans);
+		cert_line(d, "  SHA-256 ", c->sha256);
+	}
+	if (s->verified)
+		event(d, DRIVER_LF_TLS, "certificate verified for %s",
+		    s->hostname != NULL ? s->hostname : "?");
+	else if (s->insecure)
+		event(d, DRIVER_LF_TLS | DRIVER_LF_WARNING,
+		    "WARNING: certificate NOT verified (%s); continuing only "
+		    "because of --insecure: this connection may be "
+		    "intercepted", s->verify_result);
+	else
+		event(d, DRIVER_LF_TLS | DRIVER_LF_WARNING,
+		    "certificate verification failed: %s", s->verify_result);
+}
+
+static void
+on_tls_done(void *arg, const struct tls_summary *s, double ms)
+{
+	struct driver *d = arg;
+
+	report_tls(d, s, ms, true);
+	d->phase = DRIVER_OPEN;
+	if (d->upgrading) {
+		d->upgrading = false;
+		session_tls_done(d->sess);
+		pump(d);
+	} else {
+		queue_push(d, 0, "the greeting", 12);
+		arm_timer(d);
+	}
+	update_status(d);
+}
+
+static void
+on_closed(void *arg, enum conn_fail f, const char *reason)
+{
+	struct driver *d = arg;
+	const struct tls_summary *s;
+	char why[700];
+
+	if (d->phase == DRIVER_IDLE)
+		return;
+	switch (f) {
+	case CONN_FAIL_NONE:
+		if (d->sess != NULL && !session_over(d->sess)) {
+			session_eof(d->sess);
+			pump(d);
+		}
+		if (!d->finish) {
+			event(d, 0, "connection closed by the server");
+			end_session(d, false, "connection closed by the server");
+		}
+		finish_now(d);
+		return;
+	case CONN_FAIL_TLS:
+		s = d->conn != NULL ? conn_tls_summary(d->conn) : NULL;
+		if (s != NULL && !s->verified)
+			report_tls(d, s, 0, false);
+		snprintf(why, sizeof(why), "%s", reason);
+		fail_session(d, FAIL_TLS, why);
+		return;
+	case CONN_FAIL_TIMEOUT:
+		snprintf(why, sizeof(why), "timeout: %s after %g s", reason,
+		    d->opts.timeout > 0 ? d->opts.timeout : 30.0);
+		fail_session(d, FAIL_TIMEOUT, why);
+		return;
+	case CONN_FAIL_RESOLVE:
+	case CONN_FAIL_CONNECT:
+		fail_session(d, FAIL_CONNECT, reason);
+		return;
+	case CONN_FAIL_IO:
+	case CONN_FAIL_LIMIT:
+		snprintf(why, sizeof(why), "connection lost: %s", reason);
+		fail_session(d, f == CONN_FAIL_LIMIT ? FAIL_PROTOCOL :
+		    FAIL_CONNECT, why);
+		return;
+	}
+}
+
+static void
+on_timeout(void *arg)
+{
+	struct driver *d = arg;
+	struct pending *p = queue_first(d);
+	char why[512];
+	double t = d->opts.timeout > 0 ? d->opts.timeout : 30.0;
+
+	if (p == NULL || d->phase != DRIVER_OPEN)
+		return;
+	if (p->seq == 0)
+		snprintf(why, sizeof(why), "timeout: no greeting after %g s", t);
+	else
+		snprintf(why, sizeof(why), "timeout: no reply to %s after %g s",
+		    p->what, t);
+	fail_session(d, FAIL_TIMEOUT, why);
+}
+
+static const struct conn_ops driver_conn_ops = {
+	.connected = on_connected,
+	.data = on_data,
+	.tls_done = on_tls_done,
+	.closed = on_closed,
+};
+
+struct driver *
+driver_new(struct loop *loop, const struct driver_options *opts,
+    const struct driver_ops *ops, void *arg)
+{
+	struct driver *d = xcalloc(1, sizeof(*d));
+
+	d->loop = loop;
+	d->opts = *opts;
+	d->opts.cafile = opts->cafile ? xstrdup(opts->cafile) : NULL;
+	d->opts.transcript = opts->transcript ? xstrdup(opts->transcript) :
+	    NULL;
+	d->opts.password_file = opts->password_file ?
+	    xstrdup(opts->password_file) : NULL;
+	d->ops = ops;
+	d->arg = arg;
+	d->tfd = -1;
+	d->mb = mailbox_new();
+	d->timer = loop_timer_add(loop, 0, false, on_timeout, d);
+	loop_timer_stop(d->timer);
+	buf_init(&d->saved, DRIVER_SAVED_MAX);
+	buf_init(&d->line, LIMIT_BODY_LINE * 8);
+	d->st.last_reply_ms = -1;
+	return d;
+}
+
+void
+driver_free(struct driver *d)
+{
+	if (d == NULL)
+		return;
+	conn_free(d->conn);
+	session_free(d->sess);
+	mailbox_free(d->mb);
+	if (d->ctx != NULL)
+		SSL_CTX_free(d->ctx);
+	loop_timer_del(d->timer);
+	queue_clear(d);
+	free(d->q);
+	url_clear(&d->url);
+	if (d->password != NULL) {
+		explicit_bzero(d->password, d->password_len);
+		free(d->password);
+	}
+	if (d->tfd != -1)
+		close(d->tfd);
+	buf_wipe(&d->saved);
+	buf_wipe(&d->line);
+	free((char *)d->opts.cafile);
+	free((char *)d->opts.transcript);
+	free((char *)d->opts.password_file);
+	free(d);
+}
+
+int
+driver_connect(struct driver *d, const char *urlstr, const char **errstr_r)
+{
+	struct url u;
+	struct session_options so;
+	static char err[512];
+
+	if (url_parse(urlstr, &u, errstr_r) == -1)
+		return -1;
+	if (d->opts.transcript != NULL && d->tfd == -1) {
+		d->tfd = open(d->opts.transcript, O_WRONLY | O_CREAT | O_TRUNC |
+		    O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (d->tfd == -1) {
+			snprintf(err, sizeof(err), "cannot write %s: %s",
+			    d->opts.transcript, strerror(errno));
+			*errstr_r = err;
+			url_clear(&u);
+			return -1;
+		}
+	}
+	if (d->opts.password_file != NULL && !load_password(d)) {
+		snprintf(err, sizeof(err), "cannot read %s: %s",
+		    d->opts.password_file, strerror(errno));
+		*errstr_r = err;
+		url_clear(&u);
+		return -1;
+	}
+	/* A new connection replaces the old one, without QUIT. */
+	if (d->phase != DRIVER_IDLE) {
+		event(d, 0, "leaving %s for a new connection", d->st_host);
+		conn_free(d->conn);
+		d->conn = NULL;
+		d->phase = DRIVER_IDLE;
+	}
+	session_free(d->sess);
+	d->sess = NULL;
+	conn_free(d->conn);
+	d->conn = NULL;
+	queue_clear(d);
+	mailbox_reset(d->mb);
+	if (d->ops->mailbox != NULL)
+		d->ops->mailbox(d->arg);
+	url_clear(&d->url);
+	d->url = u;
+	d->have_url = true;
+	d->negative = d->failed = d->finish = false;
+	d->starttls_sent = d->upgrading = false;
+	d->finish_why[0] = '\0';
+	memset(&so, 0, sizeof(so));
+	so.tls = u.implicit_tls;
+	so.user = u.user;
+	d->sess = session_new(u.proto, &so);
+	d->phase = DRIVER_CONNECTING;
+	d->connect_ms = loop_now_ms();
+	d->conn = conn_connect(d->loop, u.host, u.port, d->opts.family,
+	    timeout_ms(d), &driver_conn_ops, d);
+	if (d->opts.insecure)
+		event(d, DRIVER_LF_WARNING, "WARNING: --insecure: certificates "
+		    "that cannot be verified are accepted");
+	update_status(d);
+	return 0;
+}
+
+static void
+help(struct driver *d)
+{
+	static const char *const lines[] = {
+		"workbench commands (everything else is sent as typed, "
+		"followed by CRLF):",
+		"  /connect URL       connect: pop3:// pop3s:// smtp:// "
+		"smtps:// submission://",
+		"  /starttls          upgrade this connection to TLS "
+		"(STLS or STARTTLS)",
+		"  /auth MECH [USER]  authenticate: PLAIN, LOGIN, CRAM-MD5, "
+		"XOAUTH2, APOP, USER (asks for the secret)",
+		"  /load              build the mailbox view (STAT, LIST, "
+		"UIDL, TOP n 0; pipelined when offered)",
+		"  /send              guided SMTP send (asks for sender, "
+		"recipients, subject, text)",
+		"  /save FILE         write the transcript so far to FILE "
+		"(secrets redacted)",
+		"  /help              this list",
+		"  /quit              QUIT and leave",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		event(d, 0, "%s", lines[i]);
+}
+
+static void
+save(struct driver *d, const char *path)
+{
+	int fd;
+	size_t off = 0;
+	ssize_t n;
+
+	while (*path == ' ')
+		path++;
+	if (*path == '\0') {
+		event(d, DRIVER_LF_WARNING, "/save needs a file name");
+		return;
+	}
+	/* Never over an existing file: the user may have meant another. */
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd == -1) {
+		event(d, DRIVER_LF_WARNING, "/save %s: %s", path,
+		    strerror(errno));
+		return;
+	}
+	while (off < d->saved.len) {
+		n = write(fd, d->saved.data + off, d->saved.len - off);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			event(d, DRIVER_LF_WARNING, "/save %s: %s", path,
+			    strerror(errno));
+			close(fd);
+			return;
+		}
+		off += (size_t)n;
+	}
+	if (close(fd) == -1) {
+		event(d, DRIVER_LF_WARNING, "/save %s: %s", path,
+		    strerror(errno));
+		return;
+	}
+	event(d, 0, "transcript saved to %s (%zu bytes)", path, off);
+}
+
+/* Does line start with the word cmd (then end or space)? */
+static bool
+is_cmd(const char *line, size_t len, const char *cmd, const char **rest_r)
+{
+	size_t n = strlen(cmd);
+
+	if (len < n || !slice_eq_ci(line, n, cmd))
+		return false;
+	if (len > n && line[n] != ' ')
+		return false;
+	*rest_r = line + n;
+	return true;
+}
+
+int
+driver_submit(struct driver *d, const char *line, size_t len)
+{
+	const char *rest, *err = NULL;
+	char *s;
+	int rc;
+
+	if (d->sess != NULL && d->phase != DRIVER_IDLE &&
+	    session_wants_secret(d->sess, NULL)) {
+		rc = session_secret(d->sess, line, len);
+		pump(d);
+		return rc;
+	}
+	if (len > 0 && line[0] == '/' && (d->sess == NULL ||
+	    !session_message_mode(d->sess)) && (d->sess == NULL ||
+	    !session_prompting(d->sess, NULL))) {
+		if (memchr(line, '\0', len) != NULL)
+			return -1;
+		if (is_cmd(line, len, "/help", &rest)) {
+			help(d);
+			return 0;
+		}
+		if (is_cmd(line, len, "/save", &rest)) {
+			s = xstrndup(rest, len - (size_t)(rest - line));
+			save(d, s);
+			free(s);
+			return 0;
+		}
+		if (is_cmd(line, len, "/connect", &rest)) {
+			s = xstrndup(rest, len - (size_t)(rest - line));
+			rest = s;
+			while (*rest == ' ')
+				rest++;
+			rc = driver_connect(d, rest, &err);
+			if (rc == -1)
+				event(d, DRIVER_LF_WARNING, "/connect: %s", err);
+			free(s);
+			return rc;
+		}
+		if (is_cmd(line, len, "/quit", &rest)) {
+			if (d->phase == DRIVER_OPEN && d->sess != NULL &&
+			    !session_over(d->sess)) {
+				session_submit(d->sess, "QUIT", 4, &err);
+				pump(d);
+				return 0;
+			}
+			driver_close(d, "quit");
+			return 0;
+		}
+	}
+	if (d->sess == NULL || d->phase == DRIVER_IDLE) {
+		event(d, DRIVER_LF_WARNING, "not connected: /connect URL first");
+		return -1;
+	}
+	rc = session_submit(d->sess, line, len, &err);
+	if (rc == -1 && err != NULL)
+		event(d, DRIVER_LF_WARNING, "not sent: %s", err);
+	pump(d);
+	return rc;
+}
+
+void
+driver_close(struct driver *d, const char *why)
+{
+	if (d->phase == DRIVER_IDLE)
+		return;
+	event(d, 0, "%s", why);
+	end_session(d, false, why);
+	if (!d->pumping)
+		finish_now(d);
+}
+
+const struct mailbox *
+driver_mailbox(const struct driver *d)
+{
+	return d->mb;
+}
+
+const struct driver_status *
+driver_status(const struct driver *d)
+{
+	return &d->st;
+}
+
+bool
+driver_busy(const struct driver *d)
+{
+	return d->phase == DRIVER_CONNECTING || d->phase == DRIVER_TLS ||
+	    d->qlen > 0 || d->upgrading || (d->opts.starttls &&
+	    !d->url.implicit_tls && d->phase == DRIVER_OPEN &&
+	    !d->starttls_sent);
+}
+
+struct session *
+driver_session(const struct driver *d)
+{
+	return d->sess;
+}
