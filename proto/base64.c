@@ -1,0 +1,353 @@
+/* SPDX-License-Identifier: MIT */
+/* Base64 decoding that agrees with Python's email package, and encoding. */
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "proto/base64.h"
+
+/* Alphabet values; 64 marks '=', 0xfe CR and LF (not part of the data at
+ * all: Python joins the lines first), 0xff everything else (junk). */
+#define B64_PAD		64
+#define B64_EOL		0xfe
+#define B64_JUNK	0xff
+
+static const unsigned char b64_val[256] = {
+#define J B64_JUNK
+	J, J, J, J, J, J, J, J, J, J, B64_EOL, J, J, B64_EOL, J, J,
+	J, J, J, J, J, J, J, J, J, J, J, J, J, J, J, J,
+	J, J, J, J, J, J, J, J, J, J, J, 62, J, J, J, 63,
+	52, 53, 54, 55, 56, 57, 58, 59, 60, 61, J, J, J, B64_PAD, J, J,
+	J, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+	15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, J, J, J, J, J,
+	J, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
+	41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, J, J, J, J, J,
+	J, J, J, J, J, J, J, J, J, J, J, J, J, J, J, J,
+	J, J, J, J, J, J, J, J, J, J, J, J, J, J, J, J,
+	J, J, J, J, J, J, J, J, J, J, J, J, J, J, J, J,
+	J, J, J, J, J, J, J, J, J, J, J, J, J, J, J, J,
+	J, J, J, J, J, J, J, J, J, J, J, J, J, J, J, J,
+	J, J, J, J, J, J, J, J, J, J, J, J, J, J, J, J,
+	J, J, J, J, J, J, J, J, J, J, J, J, J, J, J, J,
+	J, J, J, J, J, J, J, J, J, J, J, J, J, J, J, J,
+#undef J
+};
+
+static const char b64_chars[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* Output goes through a stack chunk so the hot loop stores bytes without
+ * a function call each. */
+struct sink {
+	struct buf	*out;
+	size_t		 start;	/* out->len before this decode */
+	size_t		 n;
+	int		 err;
+	unsigned char	 chunk[4096];
+};
+
+static void
+sink_flush(struct sink *s)
+{
+	if (s->n > 0 && s->err == 0 && buf_append(s->out, s->chunk, s->n) == -1)
+		s->err = -1;
+	s->n = 0;
+}
+
+static inline void
+sink_put(struct sink *s, unsigned char c)
+{
+	if (s->n == sizeof(s->chunk))
+		sink_flush(s);
+	s->chunk[s->n++] = c;
+}
+
+/* One pass of binascii.a2b_base64 (CPython 3.11) over the input with CR
+ * and LF removed, followed by npad '=' characters (Python appends those
+ * before trying). Returns true when CPython would succeed. */
+struct scan {
+	bool		 junk;		/* saw a non-alphabet character */
+	bool		 stopped;	/* stopped at complete padding */
+	bool		 after;		/* non-EOL bytes after the stop */
+	size_t		 count;		/* characters once CR/LF are removed */
+};
+
+static bool
+a2b(const unsigned char *in, size_t len, size_t n, size_t npad, bool strict,
+    struct sink *s, struct scan *sc)
+{
+	unsigned	quad = 0, pads = 0, left = 0;
+	bool		padding = false;
+	size_t		i, total = len + npad, count = 0;
+
+	s->n = 0;
+	s->err = 0;
+	if (s->out->len > s->start) {
+		s->out->len = s->start;
+		s->out->data[s->start] = '\0';
+	}
+
+	memset(sc, 0, sizeof(*sc));
+	for (i = 0; i < total; i++) {
+		unsigned v;
+
+		if (i < len) {
+			/* Fast path: four alphabet characters in a row. */
+			if (quad == 0 && !padding && i + 4 <= len) {
+				unsigned a = b64_val[in[i]], b = b64_val[in[i + 1]];
+				unsigned c = b64_val[in[i + 2]], d = b64_val[in[i + 3]];
+
+				if ((a | b | c | d) < 64) {
+					uint32_t w = a << 18 | b << 12 | c << 6 | d;
+
+					if (s->n + 3 > sizeof(s->chunk))
+						sink_flush(s);
+					s->chunk[s->n++] = w >> 16;
+					s->chunk[s->n++] = w >> 8;
+					s->chunk[s->n++] = w;
+					i += 3;
+					count += 4;
+					continue;
+				}
+			}
+			v = b64_val[in[i]];
+			if (v == B64_EOL)
+				continue;
+		} else
+			v = B64_PAD;
+		count++;
+		if (v == B64_PAD) {
+			padding = true;
+			/* CPython 3.11 strict mode refuses only a leading
+			 * '='; later ones at a quad start are ignored. */
+			if (strict && count == 1)
+				return false;
+			if (quad >= 2 && quad + ++pads >= 4) {
+				size_t j;
+
+				/* Strict: nothing may follow the padding. */
+				if (strict && count < n + npad)
+					return false;
+				sc->stopped = true;
+				for (j = i + 1; j < len; j++)
+					if (b64_val[in[j]] != B64_EOL) {
+						sc->after = true;
+						break;
+					}
+				sc->count = count;
+				return true;
+			}
+			continue;
+		}
+		if (v == B64_JUNK) {
+			sc->junk = true;
+			if (strict)
+				return false;
+			continue;
+		}
+		if (strict && padding)
+			return false;
+		pads = 0;
+		switch (quad) {
+		case 0:
+			left = v;
+			quad = 1;
+			break;
+		case 1:
+			sink_put(s, (left << 2) | (v >> 4));
+			left = v & 0x0f;
+			quad = 2;
+			break;
+		case 2:
+			sink_put(s, (left << 4) | (v >> 2));
+			left = v & 0x03;
+			quad = 3;
+			break;
+		default:
+			sink_put(s, (left << 6) | v);
+			quad = 0;
+			break;
+		}
+	}
+	sc->count = count;
+	return quad == 0;
+}
+
+/* Characters left once CR and LF are removed (Python's splitlines+join). */
+static size_t
+joined_len(const unsigned char *in, size_t len)
+{
+	size_t	i, n = len;
+
+	for (i = 0; i < len; i++)
+		if (in[i] == '\r' || in[i] == '\n')
+			n--;
+	return n;
+}
+
+int
+base64_decode(const char *in, size_t len, struct buf *out,
+    unsigned *defects_r, unsigned *pydefects_r)
+{
+	const unsigned char *p = (const unsigned char *)in;
+	struct sink	s;
+	struct scan	sc;
+	size_t		n, npad, i;
+	unsigned	defects = 0, py = 0;
+
+	s.out = out;
+	s.start = out->len;
+	n = joined_len(p, len);
+	/* email._encoded_words.decode_b: first a strict decode with the
+	 * padding the length asks for... */
+	npad = n % 4 == 0 ? 0 : n % 4 == 1 ? 3 : 4 - n % 4;
+	if (a2b(p, len, n, npad, true, &s, &sc)) {
+		if (npad > 0) {
+			defects |= BASE64_DEFECT_PADDING;
+			py |= BASE64_PY_PADDING;
+		}
+		goto done;
+	}
+	/* ...then a lenient one as it stands, then with "==" added... */
+	py |= BASE64_PY_CHARACTERS;
+	if (a2b(p, len, n, 0, false, &s, &sc))
+		goto lenient;
+	if (a2b(p, len, n, 2, false, &s, &sc)) {
+		py |= BASE64_PY_PADDING;
+		defects |= BASE64_DEFECT_PADDING;
+		goto lenient;
+	}
+	/* ...and with one character too many, Python gives the input back. */
+	s.n = 0;
+	s.err = 0;
+	out->len = s.start;
+	if (out->data != NULL)
+		out->data[s.start] = '\0';
+	py = BASE64_PY_LENGTH;
+	defects |= BASE64_DEFECT_LENGTH;
+	for (i = 0; i < len; i++)
+		if (p[i] != '\r' && p[i] != '\n')
+			sink_put(&s, p[i]);
+	if (sc.junk)
+		defects |= BASE64_DEFECT_JUNK;
+	goto done;
+lenient:
+	if (sc.junk)
+		defects |= BASE64_DEFECT_JUNK;
+	if (sc.after)
+		defects |= BASE64_DEFECT_AFTER_PAD;
+	if (!(defects & (BASE64_DEFECT_JUNK | BASE64_DEFECT_AFTER_PAD)))
+		defects |= BASE64_DEFECT_PADDING;
+done:
+	sink_flush(&s);
+	if (s.err != 0)
+		defects |= BASE64_DEFECT_TOO_BIG;
+	if (defects_r != NULL)
+		*defects_r = defects;
+	if (pydefects_r != NULL)
+		*pydefects_r = py;
+	return s.err;
+}
+
+const char *
+base64_defect_name(unsigned bit)
+{
+	switch (bit) {
+	case BASE64_DEFECT_JUNK:
+		return "characters outside the base64 alphabet skipped";
+	case BASE64_DEFECT_PADDING:
+		return "base64 padding missing or wrong";
+	case BASE64_DEFECT_AFTER_PAD:
+		return "data after base64 padding ignored";
+	case BASE64_DEFECT_LENGTH:
+		return "base64 length impossible: kept undecoded";
+	case BASE64_DEFECT_TOO_BIG:
+		return "decoded base64 too big";
+	}
+	return "unknown";
+}
+
+const char *
+base64_defect_id(unsigned bit)
+{
+	switch (bit) {
+	case BASE64_DEFECT_JUNK:
+		return "base64-junk";
+	case BASE64_DEFECT_PADDING:
+		return "base64-padding";
+	case BASE64_DEFECT_AFTER_PAD:
+		return "base64-after-padding";
+	case BASE64_DEFECT_LENGTH:
+		return "base64-length";
+	case BASE64_DEFECT_TOO_BIG:
+		return "base64-too-big";
+	}
+	return "unknown";
+}
+
+const char *
+base64_pydefect_name(unsigned bit)
+{
+	switch (bit) {
+	case BASE64_PY_PADDING:
+		return "InvalidBase64PaddingDefect";
+	case BASE64_PY_CHARACTERS:
+		return "InvalidBase64CharactersDefect";
+	case BASE64_PY_LENGTH:
+		return "InvalidBase64LengthDefect";
+	}
+	return "unknown";
+}
+
+size_t
+base64_encoded_len(size_t len)
+{
+	return (len + 2) / 3 * 4;
+}
+
+int
+base64_encode_lines(const void *in, size_t len, size_t line_len,
+    struct buf *out)
+{
+	const unsigned char *p = in;
+	struct sink	s;
+	size_t		i, col = 0;
+
+	s.out = out;
+	s.start = out->len;
+	s.n = 0;
+	s.err = 0;
+	line_len -= line_len % 4;
+	for (i = 0; i < len; i += 3) {
+		uint32_t w = (uint32_t)p[i] << 16;
+
+		if (i + 1 < len)
+			w |= (uint32_t)p[i + 1] << 8;
+		if (i + 2 < len)
+			w |= p[i + 2];
+		if (s.n + 6 > sizeof(s.chunk))
+			sink_flush(&s);
+		s.chunk[s.n++] = b64_chars[w >> 18 & 63];
+		s.chunk[s.n++] = b64_chars[w >> 12 & 63];
+		s.chunk[s.n++] = i + 1 < len ? b64_chars[w >> 6 & 63] : '=';
+		s.chunk[s.n++] = i + 2 < len ? b64_chars[w & 63] : '=';
+		col += 4;
+		if (line_len > 0 && col >= line_len) {
+			s.chunk[s.n++] = '\r';
+			s.chunk[s.n++] = '\n';
+			col = 0;
+		}
+	}
+	if (line_len > 0 && col > 0) {
+		sink_put(&s, '\r');
+		sink_put(&s, '\n');
+	}
+	sink_flush(&s);
+	return s.err;
+}
+
+int
+base64_encode(const void *in, size_t len, struct buf *out)
+{
+	return base64_encode_lines(in, len, 0, out);
+}
