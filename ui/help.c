@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: MIT */
+/* Help text generated from the key table, so it cannot drift from it. */
+#include <curses.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto/util.h"
+#include "ui/help.h"
+#include "ui/keys.h"
+#include "ui/layout.h"
+#include "ui/width.h"
+
+static const struct help_cmd cmds[] = {
+	{ "/connect", "/connect URL", "connect (pop3:// pop3s:// smtp:// "
+	    "smtps:// submission://)" },
+	{ "/starttls", "/starttls", "upgrade this connection to TLS "
+	    "(STLS/STARTTLS)" },
+	{ "/auth", "/auth MECH [USER]", "log in: PLAIN LOGIN CRAM-MD5 XOAUTH2 "
+	    "APOP USER; asks for the secret, never shows it" },
+	{ "/load", "/load", "fill the mailbox: STAT, LIST, UIDL, TOP n 0 "
+	    "(pipelined when offered)" },
+	{ "/send", "/send", "guided SMTP send: asks for sender, recipients, "
+	    "subject, text" },
+	{ "/save", "/save [FILE]", "save the transcript (secrets redacted); "
+	    "asks before overwriting" },
+	{ "/help", "/help", "this screen" },
+	{ "/quit", "/quit", "QUIT and leave (asks when deletions are "
+	    "pending)" },
+};
+
+#define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
+
+static char	**lines;
+static int	  nlines;
+
+const struct help_cmd *
+help_commands(size_t *n_r)
+{
+	*n_r = NCMDS;
+	return cmds;
+}
+
+const char *const *
+help_command_names(size_t *n_r)
+{
+	static const char *names[NCMDS + 1];
+	size_t i;
+
+	for (i = 0; i < NCMDS; i++)
+		names[i] = cmds[i].name;
+	names[NCMDS] = NULL;
+	*n_r = NCMDS;
+	return names;
+}
+
+const struct help_cmd *
+help_find(const char *line, size_t len)
+{
+	size_t i, w = 0;
+
+	while (w < len && line[w] != ' ')
+		w++;
+	for (i = 0; i < NCMDS; i++)
+		if (strlen(cmds[i].name) == w &&
+		    strncmp(cmds[i].name, line, w) == 0)
+			return &cmds[i];
+	return NULL;
+}
+
+static void
+add(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void
+add(const char *fmt, ...)
+{
+	char b[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(b, sizeof(b), fmt, ap);
+	va_end(ap);
+	lines = xrealloc(lines, ((size_t)nlines + 1) * sizeof(*lines));
+	lines[nlines++] = xstrdup(b);
+}
+
+static void
+build(void)
+{
+	enum keys_ctx ctx, c;
+	enum action a;
+	size_t i, k;
+	int key;
+	char kn[32], keysbuf[128];
+	bool listed[ACT_COUNT];
+
+	add("mailbench workbench: help   (Esc or q closes, arrows/PgUp/PgDn "
+	    "scroll)");
+	add("%s", "");
+	add("Lines typed in the composer go to the server exactly as typed "
+	    "(plus CRLF).");
+	add("Lines starting with / are the workbench's own commands:");
+	for (i = 0; i < NCMDS; i++)
+		add("  %-20s %s", cmds[i].syntax, cmds[i].about);
+	add("%s", "");
+	add("After DATA gets 354 the composer is in MESSAGE MODE: every line "
+	    "is message");
+	add("text, a line starting with \".\" is sent dot-stuffed, a lone "
+	    "\".\" ends it.");
+	add("Secrets (PASS, AUTH answers) are never shown nor kept in "
+	    "history.");
+	for (c = 0; c < KEYS_CTX_COUNT; c++) {
+		add("%s", "");
+		add("Keys: %s", keys_ctx_name(c));
+		memset(listed, 0, sizeof(listed));
+		for (i = 0; keys_binding(i, &ctx, &key, &a); i++) {
+			if (ctx != c || listed[a] || key == -1)
+				continue;
+			listed[a] = true;
+			keysbuf[0] = '\0';
+			/* All keys bound to this action in this context. */
+			for (k = i; keys_binding(k, &ctx, &key, &a); k++) {
+				enum action a0;
+				enum keys_ctx c0;
+				int key0;
+
+				keys_binding(i, &c0, &key0, &a0);
+				if (ctx != c || a != a0 || key == -1)
+					continue;
+				keys_name(key, kn, sizeof(kn));
+				if (strlen(keysbuf) + strlen(kn) + 3 <
+				    sizeof(keysbuf))
+					snprintf(keysbuf + strlen(keysbuf),
+					    sizeof(keysbuf) - strlen(keysbuf),
+					    "%s%s", keysbuf[0] ? ", " : "", kn);
+			}
+			keys_binding(i, &ctx, &key, &a);
+			add("  %-24s %s", keysbuf, keys_action_help(a));
+		}
+	}
+	add("%s", "");
+	add("Mouse: click a pane to focus it; the wheel scrolls.");
+	add("History is kept per protocol in $XDG_STATE_HOME/mailbench "
+	    "(~/.local/state/mailbench).");
+	add("NO_COLOR or --no-color turns colours off.");
+}
+
+int
+help_line_count(void)
+{
+	if (lines == NULL)
+		build();
+	return nlines;
+}
+
+int
+help_draw(WINDOW *w, int scroll)
+{
+	int rows = getmaxy(w), cols = getmaxx(w), r, max;
+	size_t used;
+
+	if (lines == NULL)
+		build();
+	max = nlines - rows;
+	if (max < 0)
+		max = 0;
+	if (scroll > max)
+		scroll = max;
+	if (scroll < 0)
+		scroll = 0;
+	for (r = 0; r < rows; r++) {
+		int i = scroll + r;
+		unsigned long attr = i == 0 ? layout_attr(ROLE_TITLE_FOCUS) :
+		    (i < nlines && strncmp(lines[i], "Keys:", 5) == 0 ?
+		    A_BOLD : A_NORMAL);
+
+		wmove(w, r, 0);
+		if (i >= nlines) {
+			wattrset(w, A_NORMAL);
+			wclrtoeol(w);
+			continue;
+		}
+		used = width_draw(w, lines[i], strlen(lines[i]), (size_t)cols,
+		    attr);
+		width_pad(w, (size_t)cols - used, attr);
+	}
+	return scroll;
+}

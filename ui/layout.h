@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/* Screen geometry (status bar, panes, hint and composer rows, zoom) and
+ * the colour/attribute scheme, with NO_COLOR / --no-color honoured. */
+#ifndef UI_LAYOUT_H
+#define UI_LAYOUT_H
+
+#include <stdbool.h>
+
+enum layout_pane {
+	LAYOUT_TRANSCRIPT,
+	LAYOUT_MAILBOX,
+	LAYOUT_MESSAGE,
+	LAYOUT_COMPOSER,
+	LAYOUT_PANE_COUNT
+};
+
+struct layout_rect {
+	int	y, x, h, w;	/* h == 0: not shown */
+};
+
+struct layout {
+	struct layout_rect	status;		/* top row */
+	struct layout_rect	pane[LAYOUT_PANE_COUNT]; /* composer: 1 row */
+	struct layout_rect	hint;		/* row above the composer */
+};
+
+/* Lay out a screen of rows x cols. show_mailbox / show_message say which
+ * optional panes have something to show; zoomed (LAYOUT_PANE_COUNT for
+ * none) takes the whole middle. */
+void	layout_compute(struct layout *, int rows, int cols, bool show_mailbox,
+	    bool show_message, enum layout_pane zoomed);
+
+/* Roles for attributes. */
+enum layout_role {
+	ROLE_NORMAL,
+	ROLE_SENT,		/* C: */
+	ROLE_POSITIVE,		/* S: +OK, 2xx, 3xx */
+	ROLE_TRANSIENT,		/* S: 4xx */
+	ROLE_NEGATIVE,		/* S: -ERR, 5xx */
+	ROLE_RECEIVED,		/* S: other (bodies) */
+	ROLE_EVENT,		/* * */
+	ROLE_MEANING,		/* = */
+	ROLE_WARNING,
+	ROLE_TLS,
+	ROLE_TITLE,		/* pane title, unfocused */
+	ROLE_TITLE_FOCUS,
+	ROLE_STATUS,
+	ROLE_MESSAGE_MODE,	/* the banner after 354 */
+	ROLE_DIM,
+	ROLE_SELECTED,
+	ROLE_DELETED,
+	ROLE_HINT,
+	ROLE_COUNT
+};
+
+/* Set up colour pairs (after initscr); colour is used only when wanted
+ * and the terminal has it. */
+void		layout_colors_init(bool want_color);
+/* The curses attribute for a role. */
+unsigned long	layout_attr(enum layout_role);
+
+#endif

@@ -1,0 +1,435 @@
+/* SPDX-License-Identifier: MIT */
+/* Drawing and navigating the transcript from the line store. Only the rows
+ * on screen are touched per redraw, so a million lines cost nothing. */
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "proto/util.h"
+#include "ui/driver.h"
+#include "ui/layout.h"
+#include "ui/pane-transcript.h"
+#include "ui/store.h"
+#include "ui/width.h"
+
+#define SENT_SLOTS	4096	/* pending commands remembered for timing */
+
+struct sent_slot {
+	uint64_t	seq;
+	uint64_t	t_us;
+	bool		answered;
+};
+
+struct pane_transcript {
+	struct store	*store;
+	uint32_t	*vis;		/* store indexes of shown lines */
+	size_t		 nvis, capvis;
+	bool		 tls_expanded;
+	size_t		 top;		/* first row shown (index in vis) */
+	size_t		 cursor;	/* selected row (index in vis) */
+	bool		 follow;
+	size_t		 hscroll;
+	bool		 pairs;
+	int		 rows;		/* last drawn text height */
+	bool		 last_tls;	/* previous line was a TLS line */
+	struct sent_slot sent[SENT_SLOTS];
+};
+
+static uint64_t
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+struct pane_transcript *
+pane_transcript_new(struct store *s)
+{
+	struct pane_transcript *p = xcalloc(1, sizeof(*p));
+
+	p->store = s;
+	p->follow = true;
+	p->pairs = true;
+	return p;
+}
+
+void
+pane_transcript_free(struct pane_transcript *p)
+{
+	if (p == NULL)
+		return;
+	free(p->vis);
+	free(p);
+}
+
+static void
+vis_push(struct pane_transcript *p, size_t i)
+{
+	if (p->nvis == p->capvis) {
+		p->capvis = p->capvis ? p->capvis * 2 : 4096;
+		p->vis = xrealloc(p->vis, p->capvis * sizeof(*p->vis));
+	}
+	p->vis[p->nvis++] = (uint32_t)i;
+}
+
+static void
+vis_rebuild(struct pane_transcript *p)
+{
+	size_t i, n = store_count(p->store), keep;
+	uint32_t cur_line = p->nvis ? p->vis[p->cursor] : 0;
+
+	p->nvis = 0;
+	keep = 0;
+	for (i = 0; i < n; i++) {
+		if (!p->tls_expanded &&
+		    (store_at(p->store, i)->flags & STORE_LF_TLSDETAIL))
+			continue;
+		if (i <= cur_line)
+			keep = p->nvis;
+		vis_push(p, i);
+	}
+	p->cursor = keep;
+	if (p->top > p->cursor)
+		p->top = p->cursor;
+}
+
+size_t
+pane_transcript_append(struct pane_transcript *p, unsigned kind,
+    unsigned flags, uint64_t seq, const char *text, size_t len)
+{
+	bool tls = (flags & DRIVER_LF_TLS) != 0;
+	struct sent_slot *slot = &p->sent[seq % SENT_SLOTS];
+	struct store_line *l;
+	size_t i;
+
+	/* A run of TLS lines folds under its first one. */
+	if (tls && p->last_tls && kind == DRIVER_LINE_EVENT)
+		flags |= STORE_LF_TLSDETAIL;
+	p->last_tls = tls && kind == DRIVER_LINE_EVENT;
+	i = store_append(p->store, kind, flags, seq, text, len);
+	l = store_at(p->store, i);
+	if (seq != 0 && kind == DRIVER_LINE_SENT && slot->seq != seq) {
+		slot->seq = seq;
+		slot->t_us = now_us();
+		slot->answered = false;
+	} else if (seq != 0 && kind == DRIVER_LINE_RECEIVED &&
+	    slot->seq == seq && !slot->answered) {
+		uint64_t dt = now_us() - slot->t_us;
+
+		l->dt_us = dt > UINT32_MAX ? UINT32_MAX : (uint32_t)dt;
+		if (l->dt_us == 0)
+			l->dt_us = 1;
+		slot->answered = true;
+	}
+	if (p->tls_expanded || !(flags & STORE_LF_TLSDETAIL))
+		vis_push(p, i);
+	if (p->follow && p->nvis > 0)
+		p->cursor = p->nvis - 1;
+	return i;
+}
+
+bool
+pane_transcript_following(const struct pane_transcript *p)
+{
+	return p->follow;
+}
+
+size_t
+pane_transcript_lines(const struct pane_transcript *p)
+{
+	return store_count(p->store);
+}
+
+static void
+move_cursor(struct pane_transcript *p, long delta)
+{
+	long c = (long)p->cursor + delta;
+
+	if (p->nvis == 0)
+		return;
+	if (c < 0)
+		c = 0;
+	if (c >= (long)p->nvis)
+		c = (long)p->nvis - 1;
+	p->cursor = (size_t)c;
+	p->follow = p->cursor == p->nvis - 1 && delta > 0;
+}
+
+bool
+pane_transcript_action(struct pane_transcript *p, enum action a, int rows)
+{
+	long page = rows > 2 ? rows - 1 : 1;
+	struct store_line *l;
+
+	switch (a) {
+	case ACT_UP:
+		move_cursor(p, -1);
+		break;
+	case ACT_DOWN:
+		move_cursor(p, 1);
+		break;
+	case ACT_PAGE_UP:
+		move_cursor(p, -page);
+		if (p->top > p->cursor)
+			p->top = p->cursor;
+		break;
+	case ACT_PAGE_DOWN:
+		move_cursor(p, page);
+		break;
+	case ACT_TOP:
+		p->cursor = 0;
+		p->follow = false;
+		break;
+	case ACT_BOTTOM:
+	case ACT_FOLLOW:
+		p->cursor = p->nvis ? p->nvis - 1 : 0;
+		p->follow = true;
+		p->hscroll = 0;
+		break;
+	case ACT_LEFT:
+		p->hscroll = p->hscroll > 20 ? p->hscroll - 20 : 0;
+		break;
+	case ACT_RIGHT:
+		p->hscroll += 20;
+		break;
+	case ACT_PAIRS:
+		p->pairs = !p->pairs;
+		break;
+	case ACT_EXPAND:
+		if (p->nvis == 0)
+			return false;
+		l = store_at(p->store, p->vis[p->cursor]);
+		if (!(l->flags & DRIVER_LF_TLS))
+			return false;
+		p->tls_expanded = !p->tls_expanded;
+		vis_rebuild(p);
+		break;
+	default:
+		return false;
+	}
+	return true;
+}
+
+static bool
+line_has(const struct store_line *l, const char *needle, size_t nl)
+{
+	size_t i, k;
+
+	if (nl == 0 || l->len < nl)
+		return nl == 0;
+	for (i = 0; i + nl <= l->len; i++) {
+		for (k = 0; k < nl; k++) {
+			char a = l->text[i + k], b = needle[k];
+
+			if (a >= 'A' && a <= 'Z')
+				a = (char)(a + 32);
+			if (a != b)
+				break;
+		}
+		if (k == nl)
+			return true;
+	}
+	return false;
+}
+
+int
+pane_transcript_search(struct pane_transcript *p, const char *needle,
+    int dir)
+{
+	char low[256];
+	size_t nl = strlen(needle), i, n = p->nvis, k, idx;
+
+	if (nl == 0 || n == 0)
+		return -1;
+	if (nl >= sizeof(low))
+		nl = sizeof(low) - 1;
+	for (k = 0; k < nl; k++)
+		low[k] = (char)(needle[k] >= 'A' && needle[k] <= 'Z' ?
+		    needle[k] + 32 : needle[k]);
+	low[nl] = '\0';
+	for (i = 1; i <= n; i++) {
+		if (dir < 0)
+			idx = (p->cursor + n - i) % n;
+		else
+			idx = (p->cursor + i) % n;
+		if (line_has(store_at(p->store, p->vis[idx]), low, nl)) {
+			p->cursor = idx;
+			p->follow = false;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static enum layout_role
+line_role(const struct store_line *l)
+{
+	if (l->flags & DRIVER_LF_WARNING)
+		return ROLE_WARNING;
+	switch (l->kind) {
+	case DRIVER_LINE_SENT:
+		return ROLE_SENT;
+	case DRIVER_LINE_RECEIVED:
+		if (l->flags & DRIVER_LF_NEGATIVE)
+			return ROLE_NEGATIVE;
+		if (l->flags & DRIVER_LF_TRANSIENT)
+			return ROLE_TRANSIENT;
+		if (l->flags & DRIVER_LF_POSITIVE)
+			return ROLE_POSITIVE;
+		return ROLE_RECEIVED;
+	case DRIVER_LINE_MEANING:
+		return ROLE_MEANING;
+	default:
+		return (l->flags & DRIVER_LF_TLS) ? ROLE_TLS : ROLE_EVENT;
+	}
+}
+
+static const char *
+prefix(unsigned kind)
+{
+	switch (kind) {
+	case DRIVER_LINE_SENT:
+		return "C: ";
+	case DRIVER_LINE_RECEIVED:
+		return "S: ";
+	case DRIVER_LINE_MEANING:
+		return "= ";
+	default:
+		return "* ";
+	}
+}
+
+/* How many detail lines fold under the TLS line at store index i. */
+static size_t
+tls_details(struct pane_transcript *p, size_t i)
+{
+	size_t n = store_count(p->store), k = 0;
+
+	while (i + 1 + k < n &&
+	    (store_at(p->store, i + 1 + k)->flags & STORE_LF_TLSDETAIL) &&
+	    k < 1000)
+		k++;
+	return k;
+}
+
+static void
+draw_title(struct pane_transcript *p, WINDOW *w, bool focused)
+{
+	char t[160];
+	int cols = getmaxx(w);
+	size_t used;
+
+	snprintf(t, sizeof(t), " Transcript  %zu lines%s%s%s", store_count(
+	    p->store), p->follow ? "  [follow]" : "  [scrolled: End follows]",
+	    p->tls_expanded ? "  [TLS details shown]" : "",
+	    p->hscroll ? "  [scrolled right]" : "");
+	wmove(w, 0, 0);
+	used = width_draw(w, t, strlen(t), (size_t)cols, layout_attr(focused ?
+	    ROLE_TITLE_FOCUS : ROLE_TITLE));
+	width_pad(w, (size_t)cols - used, layout_attr(focused ?
+	    ROLE_TITLE_FOCUS : ROLE_TITLE));
+}
+
+void
+pane_transcript_draw(struct pane_transcript *p, WINDOW *w, bool focused)
+{
+	int rows = getmaxy(w) - 1, cols = getmaxx(w), r;
+	uint64_t cur_seq = 0;
+	char gut[16], tm[24], more[32];
+
+	if (rows < 1)
+		rows = 1;
+	p->rows = rows;
+	draw_title(p, w, focused);
+	if (p->follow && p->nvis > 0)
+		p->cursor = p->nvis - 1;
+	/* Keep the cursor on screen. */
+	if (p->cursor < p->top)
+		p->top = p->cursor;
+	if (p->cursor >= p->top + (size_t)rows)
+		p->top = p->cursor - (size_t)rows + 1;
+	if (p->nvis > 0)
+		cur_seq = store_at(p->store, p->vis[p->cursor])->seq;
+	for (r = 0; r < rows; r++) {
+		size_t row = p->top + (size_t)r, used = 0, avail, off, tl, ml;
+		struct store_line *l;
+		unsigned long attr;
+		bool sel, paired;
+
+		wmove(w, r + 1, 0);
+		if (row >= p->nvis) {
+			wattrset(w, A_NORMAL);
+			wclrtoeol(w);
+			continue;
+		}
+		l = store_at(p->store, p->vis[row]);
+		sel = focused && row == p->cursor;
+		paired = cur_seq != 0 && l->seq == cur_seq;
+		attr = layout_attr(line_role(l));
+		if (sel)
+			attr |= A_REVERSE;
+		if (p->pairs && cols > 30) {
+			if (l->seq != 0)
+				snprintf(gut, sizeof(gut), "%4llu%s",
+				    (unsigned long long)(l->seq % 10000),
+				    paired ? ">" : " ");
+			else
+				snprintf(gut, sizeof(gut), "     ");
+			used += width_draw(w, gut, strlen(gut), 5,
+			    layout_attr(paired ? ROLE_SELECTED : ROLE_DIM));
+		}
+		used += width_draw(w, prefix(l->kind), strlen(prefix(l->kind)),
+		    (size_t)cols - used, attr);
+		tm[0] = more[0] = '\0';
+		if (l->dt_us != 0)
+			snprintf(tm, sizeof(tm), " %.1f ms",
+			    l->dt_us / 1000.0);
+		if ((l->flags & DRIVER_LF_TLS) && l->kind ==
+		    DRIVER_LINE_EVENT && !(l->flags & STORE_LF_TLSDETAIL)) {
+			size_t d = tls_details(p, p->vis[row]);
+
+			if (d > 0)
+				snprintf(more, sizeof(more), p->tls_expanded ?
+				    " [-%zu, Enter folds]" :
+				    " [+%zu, Enter shows]", d);
+		}
+		ml = strlen(more);
+		tl = strlen(tm);
+		avail = (size_t)cols > used ? (size_t)cols - used : 0;
+		if (avail > tl + ml)
+			avail -= tl + ml;
+		else
+			tl = ml = 0;
+		off = width_skip(l->text, l->len, p->hscroll);
+		used += width_draw(w, l->text + off, l->len - off, avail, attr);
+		if (ml > 0)
+			used += width_draw(w, more, ml, (size_t)cols - used,
+			    layout_attr(ROLE_DIM) | (sel ? A_REVERSE : 0));
+		if ((size_t)cols > used + tl)
+			width_pad(w, (size_t)cols - used - tl, sel ? attr :
+			    A_NORMAL);
+		if (tl > 0 && (size_t)cols >= used + tl)
+			width_draw(w, tm, tl, tl, layout_attr(ROLE_DIM) |
+			    (sel ? A_REVERSE : 0));
+	}
+}
+
+int
+pane_transcript_text(const struct pane_transcript *p, struct buf *out)
+{
+	size_t i, n = store_count(p->store);
+
+	for (i = 0; i < n; i++) {
+		const struct store_line *l = store_at(p->store, i);
+
+		if (buf_append_str(out, prefix(l->kind)) == -1 ||
+		    buf_append(out, l->text, l->len) == -1 ||
+		    buf_append_byte(out, '\n') == -1)
+			return -1;
+	}
+	return 0;
+}

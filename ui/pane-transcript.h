@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/* The transcript pane: every C:, S:, * and = line from the store, coloured by
+ * direction and reply class, with follow mode, scrollback, search, a
+ * pairing gutter, reply timings and foldable TLS details. */
+#ifndef UI_PANE_TRANSCRIPT_H
+#define UI_PANE_TRANSCRIPT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proto/buf.h"
+#include "ui/action.h"
+
+struct _win_st;
+struct store;
+struct pane_transcript;
+
+/* A pane over store (not owned). */
+struct pane_transcript *pane_transcript_new(struct store *);
+void		 pane_transcript_free(struct pane_transcript *);
+/* Add a line (already escaped and redacted by the driver). Returns the
+ * store index. */
+size_t		 pane_transcript_append(struct pane_transcript *, unsigned kind,
+		    unsigned flags, uint64_t seq, const char *text, size_t len);
+/* Scrolling and pane actions; rows is the pane's text height. True when
+ * something changed. */
+bool		 pane_transcript_action(struct pane_transcript *, enum action,
+		    int rows);
+/* Search for needle (ASCII case-insensitive) from the cursor: dir < 0
+ * older lines, > 0 newer, wrapping once. 0 found (cursor moved), -1 not. */
+int		 pane_transcript_search(struct pane_transcript *,
+		    const char *needle, int dir);
+/* Draw into w (title row first). */
+void		 pane_transcript_draw(struct pane_transcript *, struct _win_st *,
+		    bool focused);
+/* Lines shown / stored. */
+size_t		 pane_transcript_lines(const struct pane_transcript *);
+/* Append the whole transcript as text ("C: ..." lines with "\n") to out;
+ * -1 when out is full. */
+int		 pane_transcript_text(const struct pane_transcript *,
+		    struct buf *out);
+/* True while following new lines. */
+bool		 pane_transcript_following(const struct pane_transcript *);
+
+#endif
