@@ -1,0 +1,544 @@
+/* SPDX-License-Identifier: MIT */
+/* Tests for net/conn.c and net/tls.c against in-process loopback
+ * listeners: plain echo, refused connect, reply silence, TLS verified,
+ * wrong CA, --insecure, name mismatch, STARTTLS upgrade, handshake timeout,
+ * input cap, close after flush, IPv6. */
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "net/conn.h"
+#include "net/loop.h"
+#include "net/tls-server.h"
+#include "net/tls.h"
+#include "tests/unit/harness.h"
+
+/* One side of a test connection and what happened to it. */
+struct side {
+	struct conn	*c;
+	char		 got[65536];
+	size_t		 ngot;
+	bool		 connected, tls, closed;
+	enum conn_fail	 fail;
+	char		 reason[512];
+	char		 peer[80];
+	char		 verify[256];
+	bool		 insecure, verified;
+	char		 subject[256];
+	char		 protocol[32];
+	int		 echo;		/* server: echo back what arrives */
+	int		 starttls;	/* server: "STARTTLS" -> 220 + TLS */
+	bool		 consume;	/* consume input (default) */
+};
+
+static struct loop	*L;
+static SSL_CTX		*server_ctx, *other_ctx;
+static char		 cafile[64], wrongca[64];
+static struct side	 cli, srv;
+static int		 lfd = -1;
+static struct loop_watch *lw;
+static bool		 accept_silent;	/* accept, never answer */
+static int		 silent_fd = -1;
+
+static void
+side_reset(struct side *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->consume = true;
+}
+
+static void
+on_connected(void *arg, const char *peer, double ms)
+{
+	struct side *s = arg;
+
+	(void)ms;
+	s->connected = true;
+	snprintf(s->peer, sizeof(s->peer), "%s", peer);
+}
+
+static void
+on_data(void *arg, struct buf *in)
+{
+	struct side *s = arg;
+	size_t n = in->len;
+
+	if (!s->consume)
+		return;
+	if (n > sizeof(s->got) - 1 - s->ngot)
+		n = sizeof(s->got) - 1 - s->ngot;
+	memcpy(s->got + s->ngot, in->data, n);
+	s->ngot += n;
+	s->got[s->ngot] = '\0';
+	if (s->echo)
+		conn_write(s->c, in->data, in->len);
+	if (s->starttls && strstr(s->got, "STARTTLS\r\n") != NULL) {
+		conn_write(s->c, "220 go ahead\r\n", 14);
+		CHECK_INT(conn_tls_server(s->c, server_ctx, 5000), 0);
+		s->starttls = 0;
+		s->echo = 1;
+	}
+	buf_consume(in, in->len);
+}
+
+static void
+on_tls(void *arg, const struct tls_summary *t, double ms)
+{
+	struct side *s = arg;
+
+	(void)ms;
+	s->tls = true;
+	s->insecure = t->insecure;
+	s->verified = t->verified;
+	snprintf(s->verify, sizeof(s->verify), "%s", t->verify_result);
+	snprintf(s->protocol, sizeof(s->protocol), "%s", t->protocol);
+	if (t->ncerts > 0)
+		snprintf(s->subject, sizeof(s->subject), "%s",
+		    t->certs[0].subject);
+}
+
+static void
+on_closed(void *arg, enum conn_fail f, const char *reason)
+{
+	struct side *s = arg;
+
+	s->closed = true;
+	s->fail = f;
+	snprintf(s->reason, sizeof(s->reason), "%s", reason);
+	if (s == &cli)
+		loop_break(L);
+}
+
+static const struct conn_ops ops = {
+	on_connected, on_data, on_tls, on_closed, NULL,
+};
+
+static SSL_CTX	*implicit_ctx;	/* server: TLS right after accept */
+
+static void
+on_accept(int fd, short rev, void *arg)
+{
+	int s;
+
+	(void)rev;
+	(void)arg;
+	s = accept(fd, NULL, NULL);
+	if (s == -1)
+		return;
+	if (accept_silent) {
+		silent_fd = s;
+		return;
+	}
+	srv.c = conn_from_fd(L, s, &ops, &srv);
+	if (implicit_ctx != NULL)
+		conn_tls_server(srv.c, implicit_ctx, 5000);
+}
+
+/* A loopback listener on an ephemeral port; returns the port. */
+static int
+listen_on(int family)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	int one = 1;
+
+	memset(&ss, 0, sizeof(ss));
+	if (family == 6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+
+		s6->sin6_family = AF_INET6;
+		s6->sin6_addr = in6addr_loopback;
+		sl = sizeof(*s6);
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+
+		s4->sin_family = AF_INET;
+		s4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		sl = sizeof(*s4);
+	}
+	lfd = socket(ss.ss_family, SOCK_STREAM, 0);
+	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(lfd, (struct sockaddr *)&ss, sl) == -1 ||
+	    listen(lfd, 8) == -1) {
+		close(lfd);
+		lfd = -1;
+		return -1;
+	}
+	getsockname(lfd, (struct sockaddr *)&ss, &sl);
+	lw = loop_watch_add(L, lfd, POLLIN, on_accept, NULL);
+	return ntohs(family == 6 ? ((struct sockaddr_in6 *)&ss)->sin6_port :
+	    ((struct sockaddr_in *)&ss)->sin_port);
+}
+
+static void
+bound(void *arg)
+{
+	(void)arg;
+	cli.closed = true;
+	snprintf(cli.reason, sizeof(cli.reason), "TEST TIMED OUT");
+	loop_break(L);
+}
+
+/* Set up the loop, a listener and a 10 s bound on the whole test. */
+static int
+setup(int family)
+{
+	int port;
+
+	L = loop_new();
+	side_reset(&cli);
+	side_reset(&srv);
+	accept_silent = false;
+	implicit_ctx = NULL;
+	port = listen_on(family);
+	loop_timer_add(L, 10000, false, bound, NULL);
+	return port;
+}
+
+static void
+teardown(void)
+{
+	conn_free(cli.c);
+	conn_free(srv.c);
+	cli.c = srv.c = NULL;
+	loop_watch_del(lw);
+	lw = NULL;
+	if (lfd != -1)
+		close(lfd);
+	lfd = -1;
+	if (silent_fd != -1)
+		close(silent_fd);
+	silent_fd = -1;
+	loop_free(L);
+	L = NULL;
+}
+
+static struct conn *
+client(int port, int family, double tmo)
+{
+	char p[16];
+
+	snprintf(p, sizeof(p), "%d", port);
+	cli.c = conn_connect(L, family == 6 ? "::1" : "127.0.0.1", p, family,
+	    tmo, &ops, &cli);
+	return cli.c;
+}
+
+static void
+quit_on_echo(void *arg)
+{
+	(void)arg;
+	if (strstr(cli.got, "\r\n") != NULL)
+		conn_close_after_flush(cli.c);
+}
+
+/* Plain: connect, the peer address is reported, bytes echo back, a close
+ * after flush reaches the server as a clean EOF. */
+static void
+test_echo(void)
+{
+	int port = setup(4);
+	struct loop_timer *t;
+	char want[32];
+
+	srv.echo = 1;
+	client(port, 4, 2000);
+	conn_write(cli.c, "hello\r\n", 7);
+	t = loop_timer_add(L, 5, true, quit_on_echo, NULL);
+	loop_run(L);
+	CHECK(cli.connected);
+	snprintf(want, sizeof(want), "127.0.0.1:%d", port);
+	CHECK_STR(cli.peer, want);
+	CHECK_STR(cli.got, "hello\r\n");
+	CHECK_STR(srv.got, "hello\r\n");
+	CHECK_INT(cli.fail, CONN_FAIL_NONE);
+	loop_timer_del(t);
+	/* The server then sees EOF. */
+	loop_run_once(L, 200);
+	loop_run_once(L, 50);
+	CHECK(srv.closed);
+	CHECK_INT(srv.fail, CONN_FAIL_NONE);
+	teardown();
+}
+
+/* The same over IPv6 loopback, when the host has it. */
+static void
+test_echo6(void)
+{
+	int port = setup(6);
+
+	if (port == -1) {
+		fprintf(stderr, "no IPv6 loopback: skipped\n");
+		teardown();
+		return;
+	}
+	srv.echo = 1;
+	client(port, 6, 2000);
+	conn_write(cli.c, "six\r\n", 5);
+	while (!cli.closed && strstr(cli.got, "\r\n") == NULL)
+		loop_run_once(L, 100);
+	CHECK(cli.peer[0] == '[');
+	CHECK_STR(cli.got, "six\r\n");
+	teardown();
+}
+
+/* Nothing listens: every address refuses, CONN_FAIL_CONNECT with errno
+ * text. */
+static void
+test_refused(void)
+{
+	int port = setup(4);
+
+	close(lfd);
+	loop_watch_del(lw);
+	lw = NULL;
+	lfd = -1;
+	client(port, 4, 2000);
+	loop_run(L);
+	CHECK(!cli.connected);
+	CHECK_INT(cli.fail, CONN_FAIL_CONNECT);
+	CHECK(strstr(cli.reason, "refused") != NULL);
+	teardown();
+}
+
+/* A server that accepts and never speaks TLS: the handshake times out. */
+static void
+test_tls_timeout(void)
+{
+	int port = setup(4);
+	SSL_CTX *ctx;
+	const char *err;
+
+	accept_silent = true;
+	ctx = tls_client_ctx(cafile, &err);
+	client(port, 4, 2000);
+	while (!cli.connected && !cli.closed)
+		loop_run_once(L, 100);
+	CHECK_INT(conn_tls_client(cli.c, ctx, "127.0.0.1", false, 150), 0);
+	loop_run(L);
+	CHECK_INT(cli.fail, CONN_FAIL_TIMEOUT);
+	CHECK(strstr(cli.reason, "timed out") != NULL);
+	SSL_CTX_free(ctx);
+	teardown();
+}
+
+/* Implicit TLS to the in-process server: verification against host with
+ * the right CA, wrong CA, wrong name, and --insecure. */
+static void
+tls_case(const char *ca, const char *host, bool insecure)
+{
+	int port = setup(4);
+	SSL_CTX *ctx;
+	const char *err = NULL;
+
+	implicit_ctx = server_ctx;
+	srv.echo = 1;
+	ctx = tls_client_ctx(ca, &err);
+	CHECK(ctx != NULL);
+	client(port, 4, 2000);
+	while (!cli.connected && !cli.closed)
+		loop_run_once(L, 100);
+	CHECK_INT(conn_tls_client(cli.c, ctx, host, insecure, 2000), 0);
+	SSL_CTX_free(ctx);	/* the conn holds its own reference */
+	while (!cli.tls && !cli.closed)
+		loop_run_once(L, 100);
+	if (cli.tls) {
+		conn_write(cli.c, "over tls\r\n", 10);
+		while (!cli.closed && strstr(cli.got, "\r\n") == NULL)
+			loop_run_once(L, 100);
+	}
+}
+
+static void
+test_tls_verified(void)
+{
+	tls_case(cafile, "127.0.0.1", false);
+	CHECK(cli.tls);
+	CHECK(cli.verified);
+	CHECK(!cli.insecure);
+	CHECK_STR(cli.verify, "ok");
+	CHECK(strncmp(cli.protocol, "TLSv1.", 6) == 0);
+	CHECK(strstr(cli.subject, "CN=") != NULL);
+	CHECK_STR(cli.got, "over tls\r\n");
+	CHECK_STR(srv.got, "over tls\r\n");
+	teardown();
+	/* The certificate has DNS:localhost too. */
+	tls_case(cafile, "localhost", false);
+	CHECK(cli.verified);
+	teardown();
+}
+
+static void
+test_tls_wrong_ca(void)
+{
+	tls_case(wrongca, "127.0.0.1", false);
+	CHECK(!cli.tls);
+	CHECK_INT(cli.fail, CONN_FAIL_TLS);
+	CHECK(strstr(cli.reason, "certificate verification failed") != NULL);
+	fprintf(stderr, "wrong CA: %s\n", cli.reason);
+	teardown();
+}
+
+static void
+test_tls_wrong_name(void)
+{
+	tls_case(cafile, "mail.example.org", false);
+	CHECK(!cli.tls);
+	CHECK_INT(cli.fail, CONN_FAIL_TLS);
+	CHECK(strstr(cli.reason, "mismatch") != NULL);
+	fprintf(stderr, "wrong name: %s\n", cli.reason);
+	teardown();
+	/* An IP literal is checked as an address, not a name. */
+	tls_case(cafile, "127.0.0.2", false);
+	CHECK_INT(cli.fail, CONN_FAIL_TLS);
+	CHECK(strstr(cli.reason, "IP address mismatch") != NULL);
+	teardown();
+}
+
+static void
+test_tls_insecure(void)
+{
+	tls_case(wrongca, "127.0.0.1", true);
+	CHECK(cli.tls);
+	CHECK(!cli.verified);
+	CHECK(cli.insecure);
+	CHECK(strcmp(cli.verify, "ok") != 0);
+	CHECK_STR(cli.got, "over tls\r\n");
+	teardown();
+}
+
+/* STARTTLS: plain command, plain 220, then TLS on the same conn and
+ * data over it; the server's 220 was written in plain before its
+ * handshake. */
+static void
+test_starttls(void)
+{
+	int port = setup(4);
+	SSL_CTX *ctx;
+	const char *err;
+
+	srv.starttls = 1;
+	ctx = tls_client_ctx(cafile, &err);
+	client(port, 4, 2000);
+	conn_write(cli.c, "STARTTLS\r\n", 10);
+	while (!cli.closed && strstr(cli.got, "220 go ahead\r\n") == NULL)
+		loop_run_once(L, 100);
+	CHECK_INT(conn_tls_client(cli.c, ctx, "127.0.0.1", false, 2000), 0);
+	CHECK_INT(conn_tls_client(cli.c, ctx, "127.0.0.1", false, 2000), -1);
+	while (!cli.tls && !cli.closed)
+		loop_run_once(L, 100);
+	CHECK(cli.tls);
+	CHECK(conn_tls_active(cli.c));
+	cli.ngot = 0;
+	conn_write(cli.c, "secret\r\n", 8);
+	while (!cli.closed && strstr(cli.got, "secret\r\n") == NULL)
+		loop_run_once(L, 100);
+	CHECK_STR(cli.got, "secret\r\n");
+	CHECK(conn_tls_active(srv.c));
+	SSL_CTX_free(ctx);
+	teardown();
+}
+
+static void
+blast(void *arg)
+{
+	static char big[200000];
+
+	(void)arg;
+	memset(big, 'A', sizeof(big));
+	conn_write(srv.c, big, sizeof(big));
+	conn_close_after_flush(srv.c);
+}
+
+/* A peer sending more than the input cap without a consumer: LIMIT. */
+static void
+test_input_limit(void)
+{
+	int port = setup(4);
+
+	client(port, 4, 2000);
+	cli.consume = false;
+	conn_set_input_max(cli.c, 1000);
+	while (srv.c == NULL && !cli.closed)
+		loop_run_once(L, 100);
+	loop_timer_add(L, 1, false, blast, NULL);
+	loop_run(L);
+	CHECK_INT(cli.fail, CONN_FAIL_LIMIT);
+	teardown();
+}
+
+/* Everything written before close_after_flush arrives, then EOF. */
+static void
+test_flush_close(void)
+{
+	int port = setup(4);
+
+	client(port, 4, 2000);
+	while (srv.c == NULL && !cli.closed)
+		loop_run_once(L, 100);
+	loop_timer_add(L, 1, false, blast, NULL);
+	loop_run(L);
+	CHECK_INT(cli.fail, CONN_FAIL_NONE);
+	CHECK_INT(cli.ngot, sizeof(cli.got) - 1);	/* capped copy */
+	teardown();
+}
+
+static void
+setup_certs(void)
+{
+	char fp[128];
+	const char *err = NULL;
+
+	snprintf(cafile, sizeof(cafile), "/tmp/mb-test-conn-%d-ca.pem",
+	    (int)getpid());
+	snprintf(wrongca, sizeof(wrongca), "/tmp/mb-test-conn-%d-other.pem",
+	    (int)getpid());
+	unlink(cafile);
+	unlink(wrongca);
+	server_ctx = tls_server_ctx_new(NULL, NULL, "127.0.0.1", fp,
+	    sizeof(fp), &err);
+	other_ctx = tls_server_ctx_new(NULL, NULL, "127.0.0.1", fp,
+	    sizeof(fp), &err);
+	if (server_ctx == NULL || other_ctx == NULL ||
+	    tls_server_write_cert(server_ctx, cafile) == -1 ||
+	    tls_server_write_cert(other_ctx, wrongca) == -1) {
+		fprintf(stderr, "cannot make test certificates: %s\n",
+		    err ? err : "?");
+		exit(1);
+	}
+}
+
+static const struct test tests[] = {
+	{ "conn_echo", test_echo },
+	{ "conn_echo_ipv6", test_echo6 },
+	{ "conn_refused", test_refused },
+	{ "conn_tls_timeout", test_tls_timeout },
+	{ "conn_tls_verified", test_tls_verified },
+	{ "conn_tls_wrong_ca", test_tls_wrong_ca },
+	{ "conn_tls_wrong_name", test_tls_wrong_name },
+	{ "conn_tls_insecure", test_tls_insecure },
+	{ "conn_starttls", test_starttls },
+	{ "conn_input_limit", test_input_limit },
+	{ "conn_flush_close", test_flush_close },
+};
+
+int
+main(void)
+{
+	int rc;
+
+	setup_certs();
+	rc = harness_run("conn", tests, sizeof(tests) / sizeof(tests[0]));
+	unlink(cafile);
+	unlink(wrongca);
+	SSL_CTX_free(server_ctx);
+	SSL_CTX_free(other_ctx);
+	return rc;
+}
