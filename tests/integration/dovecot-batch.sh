@@ -1,0 +1,201 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# `mailbench batch` against a real Dovecot POP3 (scripts/dovecot-start):
+# plain, STLS and implicit TLS with the test CA; USER/PASS, /auth PLAIN,
+# APOP and CRAM-MD5 with the password from MAILBENCH_PASSWORD or
+# --password-file, always redacted; STAT/LIST/UIDL/TOP/RETR; DELE then RSET;
+# a pipelined /load of 600 messages whose replies must pair with the right
+# message; a wrong password (exit 1) and a wrong CA (exit 3).
+. "$(dirname "$0")/../lib.sh"
+
+names=(plain-userpass stls-plain-passfile stls-typed pop3s url-user apop cram-md5
+	load bad-password wrong-ca wrong-ca-stls insecure transcript-file)
+skip_all() { for n in "${names[@]}"; do skip "dovecot/$n" "$1"; done; finish; }
+[ -x /usr/sbin/dovecot ] && [ -e /usr/lib/dovecot/pop3-login ] ||
+	skip_all "dovecot is not installed: scripts/install-deps --test"
+[ "$(id -u)" = 0 ] || skip_all "needs root, as CI runs"
+command -v python3 >/dev/null || skip_all "python3 is not installed"
+have_mailbench || skip_all "mailbench batch is not built yet (make)"
+
+W=$(workdir dovecot-batch)
+on_exit "rm -rf '$W'"
+D=$W/dovecot
+on_exit "'$LIB_ROOT/scripts/dovecot-stop' '$D'"
+if ! "$LIB_ROOT/scripts/dovecot-start" "$D" --messages 600 >"$W/start.log" 2>&1; then
+	sed 's/^/  | /' "$W/start.log" >&2
+	fail "dovecot/start" "scripts/dovecot-start failed"
+	finish
+fi
+. "$D/ports"
+TR="python3 $LIB_ROOT/tests/integration/transcript.py"
+PW=$DOVECOT_PASSWORD
+P=127.0.0.1:$DOVECOT_POP3_PORT
+PS=127.0.0.1:$DOVECOT_POP3S_PORT
+CA=$DOVECOT_CAFILE
+printf '%s\n' "$PW" >"$W/pwfile"
+chmod 600 "$W/pwfile"
+B64=$(printf '\0%s\0%s' "$DOVECOT_USER" "$PW" | base64 -w0)
+B64PW=$(printf '%s' "$PW" | base64 -w0)
+# Every secret form that must never show: the password, PLAIN and LOGIN
+# payloads.
+secrets=("$PW" "$B64" "$B64PW")
+n_files() { find "$DOVECOT_MAILDIR/cur" "$DOVECOT_MAILDIR/new" -type f | wc -l; }
+m() { awk -F'\t' -v n="$1" '$1 == n { print $2 }' "$DOVECOT_MANIFEST"; }
+total=$(awk -F'\t' '{ s += $2 } END { print s }' "$DOVECOT_MANIFEST")
+run() {	# run NAME [ARGS...]: batch with $W/NAME.in, 60 s at most
+	local n=$1
+	shift
+	MB_INPUT=$W/$n.in mb_batch "$W/$n" 60 "$@"
+}
+# common NAME: checks every session shares: exit 0, transcript shape,
+# clean bytes, meaning lines, no secret anywhere in stdout or stderr.
+common() {
+	local n=$1 p=$W/$1
+	expect_rc "dovecot/$n/exit" "$p" 0
+	expect "dovecot/$n/transcript" "$p" eval "transcript_shape '$p.out' && clean_output '$p.out' &&
+		has_line '$p.out' '^= ' && has_line '$p.out' '^\\* ' && has_line '$p.out' '^C: ' &&
+		has_line '$p.out' '^S: \\+OK mailbench test Dovecot ready\\.'"
+	expect "dovecot/$n/no-secret" "$p" no_secret "$p.out" "${secrets[@]}"
+	expect "dovecot/$n/no-secret-stderr" "$p" no_secret "$p.err" "${secrets[@]}"
+}
+
+# --- Plain POP3, /auth USER (USER/PASS), password from MAILBENCH_PASSWORD.
+cat >"$W/plain-userpass.in" <<I
+CAPA
+/auth USER $DOVECOT_USER
+STAT
+LIST
+UIDL
+LIST 3
+UIDL 3
+TOP 22 0
+RETR 22
+RETR 7
+DELE 1
+DELE 2
+LIST 1
+RSET
+LIST 1
+NOOP
+QUIT
+I
+before=$(n_files)
+MAILBENCH_PASSWORD=$PW run plain-userpass "pop3://$P"
+p=$W/plain-userpass
+common plain-userpass
+expect dovecot/plain-userpass/connected "$p" has_line "$p.out" "^\\* connected to 127\\.0\\.0\\.1:$DOVECOT_POP3_PORT"
+expect dovecot/plain-userpass/pass-redacted "$p" eval \
+	"has_line '$p.out' '^C: USER $DOVECOT_USER\$' && has_line '$p.out' '^C: PASS \\*{8}\$'"
+expect dovecot/plain-userpass/logged-in "$p" $TR reply "$p.out" 'STAT' "^\\+OK 600 $total\$"
+expect dovecot/plain-userpass/list "$p" eval "$TR reply '$p.out' 'LIST' '^3 $(m 3)\$' &&
+	$TR reply '$p.out' 'LIST 3' '^\\+OK 3 $(m 3)\$'"
+expect dovecot/plain-userpass/uidl "$p" eval "$TR reply '$p.out' 'UIDL' '^600 00000258' &&
+	$TR reply '$p.out' 'UIDL 3' '^\\+OK 3 00000003'"
+expect dovecot/plain-userpass/top "$p" eval "$TR reply '$p.out' 'TOP 22 0' '^Subject: test message 22\$' &&
+	! $TR reply '$p.out' 'TOP 22 0' '^Line 1 of message 22' 2>/dev/null"
+expect dovecot/plain-userpass/retr "$p" eval "$TR reply '$p.out' 'RETR 22' '^end of message 22\$' &&
+	$TR reply '$p.out' 'RETR 22' '^Line 4 of message 22\\.\$' &&
+	$TR reply '$p.out' 'RETR 7' '^Content-Disposition: attachment; filename=\"data7.bin\"\$'"
+expect dovecot/plain-userpass/dele-rset "$p" eval "$TR reply '$p.out' 'DELE 1' '^\\+OK' &&
+	$TR reply '$p.out' 'RSET' '^\\+OK' &&
+	awk '/^C: LIST 1\$/ { c++ } END { exit c != 2 }' '$p.out' &&
+	grep -A3 '^C: LIST 1\$' '$p.out' | grep -q '^S: -ERR' &&
+	grep -A3 '^C: LIST 1\$' '$p.out' | grep -q '^S: +OK 1 $(m 1)\$'"
+expect dovecot/plain-userpass/rset-kept-mail "$p" test "$(n_files)" = "$before"
+expect dovecot/plain-userpass/meanings "$p" eval "grep -A1 '^S: -ERR' '$p.out' | grep -q '^= ' &&
+	grep -A2 '^C: NOOP\$' '$p.out' | grep -q '^= '"
+
+# --- STLS by --starttls, /auth PLAIN, password from --password-file.
+printf '/auth PLAIN %s\nSTAT\nQUIT\n' "$DOVECOT_USER" >"$W/stls-plain-passfile.in"
+run stls-plain-passfile "pop3://$P" --starttls --cafile "$CA" --password-file "$W/pwfile"
+p=$W/stls-plain-passfile
+common stls-plain-passfile
+expect dovecot/stls-plain-passfile/tls "$p" eval "has_line '$p.out' '^C: STLS\$' &&
+	has_line '$p.out' '^\\* .*TLSv1\\.[23]' && has_line '$p.out' '^\\* .*mailbench test CA' &&
+	has_line '$p.out' '^\\* .*[Vv]erif'"
+expect dovecot/stls-plain-passfile/logged-in "$p" $TR reply "$p.out" 'STAT' "^\\+OK 600 $total\$"
+
+# --- STLS typed by hand, then USER/PASS typed by hand (PASS redacted).
+printf 'CAPA\nSTLS\nCAPA\nUSER %s\nPASS %s\nLIST 600\nQUIT\n' "$DOVECOT_USER" "$PW" >"$W/stls-typed.in"
+run stls-typed "pop3://$P" --cafile "$CA"
+p=$W/stls-typed
+common stls-typed
+expect dovecot/stls-typed/tls "$p" has_line "$p.out" '^\* .*TLSv1\.[23]'
+expect dovecot/stls-typed/pass-redacted "$p" has_line "$p.out" '^C: PASS \*{8}$'
+expect dovecot/stls-typed/caps-after-tls "$p" eval "$TR reply '$p.out' 'LIST 600' '^\\+OK 600 $(m 600)\$' &&
+	[ \$(grep -c '^S: STLS\$' '$p.out') = 1 ]"
+
+# --- Implicit TLS (pop3s), /auth PLAIN from MAILBENCH_PASSWORD.
+printf '/auth PLAIN %s\nSTAT\nTOP 600 0\nQUIT\n' "$DOVECOT_USER" >"$W/pop3s.in"
+MAILBENCH_PASSWORD=$PW run pop3s "pop3s://$PS" --cafile "$CA"
+p=$W/pop3s
+common pop3s
+expect dovecot/pop3s/tls "$p" eval "has_line '$p.out' '^\\* .*TLSv1\\.[23]' && has_line '$p.out' '^\\* .*CN ?= ?localhost'"
+expect dovecot/pop3s/top "$p" $TR reply "$p.out" 'TOP 600 0' '^X-Mailbench-Seq: 600$'
+
+# --- The user from the URL serves /auth without a user.
+printf '/auth PLAIN\nSTAT\nQUIT\n' >"$W/url-user.in"
+MAILBENCH_PASSWORD=$PW run url-user "pop3://$DOVECOT_USER@$P"
+p=$W/url-user
+common url-user
+expect dovecot/url-user/logged-in "$p" $TR reply "$p.out" 'STAT' '^\+OK 600 '
+
+# --- APOP (RFC 1939 7) and CRAM-MD5 (RFC 2195): digests, never the secret.
+printf '/auth APOP %s\nSTAT\nQUIT\n' "$DOVECOT_USER" >"$W/apop.in"
+MAILBENCH_PASSWORD=$PW run apop "pop3://$P"
+common apop
+expect dovecot/apop/logged-in "$W/apop" $TR reply "$W/apop.out" 'STAT' '^\+OK 600 '
+printf '/auth CRAM-MD5 %s\nSTAT\nQUIT\n' "$DOVECOT_USER" >"$W/cram-md5.in"
+MAILBENCH_PASSWORD=$PW run cram-md5 "pop3://$P"
+common cram-md5
+expect dovecot/cram-md5/logged-in "$W/cram-md5" $TR reply "$W/cram-md5.out" 'STAT' '^\+OK 600 '
+
+# --- /load: pipelined STAT/LIST/UIDL/TOP n 0 over 600 messages; every
+# reply must be the right message's (checked against the manifest).
+printf '/auth USER %s\n/load\nQUIT\n' "$DOVECOT_USER" >"$W/load.in"
+MAILBENCH_PASSWORD=$PW run load "pop3://$P"
+p=$W/load
+common load
+expect dovecot/load/replies-pair "$p" $TR load "$p.out" "$DOVECOT_MANIFEST"
+expect dovecot/load/pipelined "$p" $TR pipelined "$p.out" 2
+expect dovecot/load/time "$p" awk -v t="$(cat "$p.time")" 'BEGIN { exit !(t < 30) }'
+note "load: 600 messages in $(cat "$p.time") s"
+
+# --- A wrong password: -ERR, exit 1; the wrong password is redacted too.
+printf '/auth USER %s\nQUIT\n' "$DOVECOT_USER" >"$W/bad-password.in"
+MAILBENCH_PASSWORD=wrong-$PW run bad-password "pop3://$P"
+p=$W/bad-password
+expect_rc dovecot/bad-password/exit "$p" 1
+expect dovecot/bad-password/reply "$p" eval "has_line '$p.out' '^S: -ERR' && grep -A1 '^S: -ERR' '$p.out' | grep -q '^= '"
+expect dovecot/bad-password/no-secret "$p" no_secret "$p.out" "wrong-$PW" "$PW"
+
+# --- A certificate from another CA: exit 3 with the reason.
+printf 'CAPA\nQUIT\n' >"$W/wrong-ca.in"
+run wrong-ca "pop3s://$PS" --cafile "$DOVECOT_OTHER_CAFILE" --timeout 10
+p=$W/wrong-ca
+expect_rc dovecot/wrong-ca/exit "$p" 3
+expect dovecot/wrong-ca/reason "$p" has_line "$p.out" '^\* .*unable to get local issuer certificate'
+expect dovecot/wrong-ca/no-commands "$p" no_line "$p.out" '^C: CAPA'
+run wrong-ca-stls "pop3://$P" --starttls --cafile "$DOVECOT_OTHER_CAFILE" --timeout 10
+p=$W/wrong-ca-stls
+expect_rc dovecot/wrong-ca-stls/exit "$p" 3
+expect dovecot/wrong-ca-stls/reason "$p" has_line "$p.out" '^\* .*unable to get local issuer certificate'
+expect dovecot/wrong-ca-stls/no-commands "$p" no_line "$p.out" '^C: CAPA'
+
+# --- --insecure accepts it, and says so loudly.
+printf 'CAPA\nQUIT\n' >"$W/insecure.in"
+run insecure "pop3s://$PS" --cafile "$DOVECOT_OTHER_CAFILE" --insecure --timeout 10
+p=$W/insecure
+expect_rc dovecot/insecure/exit "$p" 0
+expect dovecot/insecure/loud "$p" has_line "$p.out" '^\* .*INSECURE'
+
+# --- --transcript FILE saves the same, redacted.
+printf '/auth USER %s\nSTAT\nQUIT\n' "$DOVECOT_USER" >"$W/transcript-file.in"
+MAILBENCH_PASSWORD=$PW run transcript-file "pop3://$P" --transcript "$W/saved.txt"
+p=$W/transcript-file
+expect_rc dovecot/transcript-file/exit "$p" 0
+expect dovecot/transcript-file/saved "$p" eval "[ -s '$W/saved.txt' ] &&
+	grep -q '^C: PASS \\*\\{8\\}\$' '$W/saved.txt' && grep -q '^S: +OK 600 ' '$W/saved.txt'"
+expect dovecot/transcript-file/no-secret "$p" no_secret "$W/saved.txt" "${secrets[@]}"
+
+finish
