@@ -1,0 +1,174 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# `mailbench batch` against a real Postfix (scripts/postfix-start): plain
+# SMTP and STARTTLS (typed and --starttls) and smtps; a full send to two
+# recipients whose body has lines beginning with "." read back from the
+# Maildir (dot-stuffing undone, content intact); a 5xx reply (exit 1); a
+# certificate from the wrong CA (exit 3 with the verification reason).
+. "$(dirname "$0")/../lib.sh"
+
+names=(send-dots starttls-send starttls-option smtps reply-5xx wrong-ca wrong-ca-smtps)
+skip_all() { for n in "${names[@]}"; do skip "postfix/$n" "$1"; done; finish; }
+[ -x /usr/sbin/postfix ] && [ -x /usr/lib/postfix/sbin/virtual ] ||
+	skip_all "postfix is not installed: scripts/install-deps --test"
+[ "$(id -u)" = 0 ] || skip_all "needs root, as CI runs"
+command -v python3 >/dev/null || skip_all "python3 is not installed"
+have_mailbench || skip_all "mailbench batch is not built yet (make)"
+
+W=$(workdir postfix-batch)
+on_exit "rm -rf '$W'"
+D=$W/postfix
+on_exit "'$LIB_ROOT/scripts/postfix-stop' '$D'"
+if ! "$LIB_ROOT/scripts/postfix-start" "$D" >"$W/start.log" 2>&1; then
+	sed 's/^/  | /' "$W/start.log" >&2
+	fail "postfix/start" "scripts/postfix-start failed"
+	finish
+fi
+. "$D/ports"
+P=127.0.0.1:$POSTFIX_SMTP_PORT
+PS=127.0.0.1:$POSTFIX_SMTPS_PORT
+CA=$POSTFIX_CAFILE
+tag=$$-$RANDOM
+run() {	# run NAME [ARGS...]: batch with $W/NAME.in, 60 s at most
+	local n=$1
+	shift
+	MB_INPUT=$W/$n.in mb_batch "$W/$n" 60 "$@"
+}
+# delivered MSGID N: N files in the sink carry Message-ID MSGID.
+delivered() {
+	[ "$(grep -rlF -- "Message-ID: <$1>" "$POSTFIX_SINK" 2>/dev/null | wc -l)" -ge "$2" ]
+}
+# body_is MSGID EXPECTED_FILE: every delivered copy's body (after the
+# header block) equals the file byte for byte, with LF line ends.
+body_is() {
+	local f ok=0
+	for f in $(grep -rlF -- "Message-ID: <$1>" "$POSTFIX_SINK"); do
+		python3 - "$f" "$2" <<'PY' || return 1
+import sys
+data = open(sys.argv[1], "rb").read()
+want = open(sys.argv[2], "rb").read()
+body = data.split(b"\n\n", 1)[1]
+if body != want:
+    sys.stderr.write("body of %s:\n%r\nexpected:\n%r\n" % (sys.argv[1], body, want))
+    sys.exit(1)
+PY
+		ok=1
+	done
+	[ $ok = 1 ]
+}
+common() {
+	local n=$1 p=$W/$1
+	expect "postfix/$n/transcript" "$p" eval "transcript_shape '$p.out' && clean_output '$p.out' &&
+		has_line '$p.out' '^= ' && has_line '$p.out' '^\\* ' &&
+		has_line '$p.out' '^S: 220 mailbench-postfix\\.test ESMTP'"
+}
+
+# --- Plain SMTP: two recipients, a body with leading dots, read back.
+mid=dots-$tag@mailbench.test
+cat >"$W/body-dots" <<'B'
+.leading dot
+..two leading dots
+. dot space
+...
+.x.
+
+	a tab, and trailing spaces   
+Unicode: Grüße ✓
+end
+B
+{
+	printf 'EHLO client.test\nMAIL FROM:<sender@example.org>\n'
+	printf 'RCPT TO:<x@example.org>\nRCPT TO:<y@example.net>\nDATA\n'
+	printf 'From: <sender@example.org>\nTo: <x@example.org>, <y@example.net>\n'
+	printf 'Subject: dots %s\nMessage-ID: <%s>\nDate: Sat, 28 Nov 2026 12:00:00 +0000\n' "$tag" "$mid"
+	printf 'MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n'
+	cat "$W/body-dots"
+	printf '.\nQUIT\n'
+} >"$W/send-dots.in"
+run send-dots "smtp://$P"
+p=$W/send-dots
+expect_rc postfix/send-dots/exit "$p" 0
+common send-dots
+expect postfix/send-dots/connected "$p" has_line "$p.out" "^\\* connected to 127\\.0\\.0\\.1:$POSTFIX_SMTP_PORT"
+expect postfix/send-dots/replies "$p" eval "has_line '$p.out' '^S: 354 ' && grep -A1 '^S: 354 ' '$p.out' | grep -q '^= ' &&
+	has_line '$p.out' '^S: 250 2\\.0\\.0 Ok: queued as' && [ \$(grep -c '^S: 250 2\\.1\\.5 Ok' '$p.out') = 2 ] &&
+	has_line '$p.out' '^S: 221 '"
+if wait_for 15 delivered "$mid" 2; then
+	pass postfix/send-dots/delivered-twice
+else
+	fail postfix/send-dots/delivered-twice "no 2 copies of <$mid> in $POSTFIX_SINK within 15 s"
+	show "$p"
+	tail -20 "$POSTFIX_LOG" | sed 's/^/  | /' >&2
+fi
+expect postfix/send-dots/recipients "$p" eval "grep -rl 'Message-ID: <$mid>' '$POSTFIX_SINK' | xargs grep -l '^Delivered-To: x@example.org' >/dev/null &&
+	grep -rl 'Message-ID: <$mid>' '$POSTFIX_SINK' | xargs grep -l '^Delivered-To: y@example.net' >/dev/null"
+expect postfix/send-dots/body-intact "$p" body_is "$mid" "$W/body-dots"
+
+# --- STARTTLS typed by hand, then a send: the message went over TLS.
+mid2=tls-$tag@mailbench.test
+printf 'hello over TLS\n.hidden dot\n' >"$W/body-tls"
+{
+	printf 'EHLO client.test\nSTARTTLS\nEHLO client.test\n'
+	printf 'MAIL FROM:<sender@example.org>\nRCPT TO:<z@example.org>\nDATA\n'
+	printf 'Subject: tls %s\nMessage-ID: <%s>\n\n' "$tag" "$mid2"
+	cat "$W/body-tls"
+	printf '.\nQUIT\n'
+} >"$W/starttls-send.in"
+run starttls-send "smtp://$P" --cafile "$CA"
+p=$W/starttls-send
+expect_rc postfix/starttls-send/exit "$p" 0
+common starttls-send
+expect postfix/starttls-send/tls "$p" eval "has_line '$p.out' '^S: 220 2\\.0\\.0 Ready to start TLS' &&
+	has_line '$p.out' '^\\* .*TLSv1\\.[23]' && has_line '$p.out' '^\\* .*mailbench test CA'"
+expect postfix/starttls-send/no-starttls-after-tls "$p" test "$(grep -c '^S: 250.STARTTLS' "$p.out")" = 1
+if wait_for 15 delivered "$mid2" 1; then
+	expect postfix/starttls-send/delivered-over-tls "$p" eval \
+		"grep -rl 'Message-ID: <$mid2>' '$POSTFIX_SINK' | xargs grep -l 'with ESMTPS' >/dev/null &&
+		 body_is '$mid2' '$W/body-tls'"
+else
+	fail postfix/starttls-send/delivered-over-tls "<$mid2> not delivered within 15 s"
+fi
+
+# --- --starttls upgrades before anything else (EHLO, STARTTLS, EHLO).
+printf 'NOOP\nQUIT\n' >"$W/starttls-option.in"
+run starttls-option "smtp://$P" --starttls --cafile "$CA"
+p=$W/starttls-option
+expect_rc postfix/starttls-option/exit "$p" 0
+common starttls-option
+expect postfix/starttls-option/tls-first "$p" eval "has_line '$p.out' '^C: STARTTLS\$' &&
+	has_line '$p.out' '^\\* .*TLSv1\\.[23]' &&
+	[ \$(grep -n '^C: STARTTLS\$' '$p.out' | head -1 | cut -d: -f1) -lt \$(grep -n '^C: NOOP\$' '$p.out' | cut -d: -f1) ]"
+
+# --- smtps: implicit TLS.
+printf 'EHLO client.test\nQUIT\n' >"$W/smtps.in"
+run smtps "smtps://$PS" --cafile "$CA"
+p=$W/smtps
+expect_rc postfix/smtps/exit "$p" 0
+common smtps
+expect postfix/smtps/tls "$p" eval "has_line '$p.out' '^\\* .*TLSv1\\.[23]' && has_line '$p.out' '^S: 250[- ]'"
+
+# --- A 5xx reply: exit 1, with its meaning (552 5.3.4).
+printf 'EHLO client.test\nMAIL FROM:<a@b> SIZE=999999999999\nQUIT\n' >"$W/reply-5xx.in"
+run reply-5xx "smtp://$P"
+p=$W/reply-5xx
+expect_rc postfix/reply-5xx/exit "$p" 1
+common reply-5xx
+expect postfix/reply-5xx/meaning "$p" eval "has_line '$p.out' '^S: 552 5\\.3\\.4 ' &&
+	grep -A1 '^S: 552 5\\.3\\.4 ' '$p.out' | grep -q '^= 552.*5\\.3\\.4' &&
+	has_line '$p.out' '^S: 221 '"
+
+# --- The wrong CA: exit 3 and OpenSSL's reason in the transcript.
+printf 'EHLO client.test\nQUIT\n' >"$W/wrong-ca.in"
+run wrong-ca "smtp://$P" --starttls --cafile "$POSTFIX_OTHER_CAFILE" --timeout 10
+p=$W/wrong-ca
+expect_rc postfix/wrong-ca/exit "$p" 3
+expect postfix/wrong-ca/reason "$p" has_line "$p.out" '^\* .*unable to get local issuer certificate'
+expect postfix/wrong-ca/nothing-sent-after "$p" eval "! grep -A100 '^C: STARTTLS' '$p.out' | grep -q '^C: EHLO'"
+cp "$W/wrong-ca.in" "$W/wrong-ca-smtps.in"
+run wrong-ca-smtps "smtps://$PS" --cafile "$POSTFIX_OTHER_CAFILE" --timeout 10
+p=$W/wrong-ca-smtps
+expect_rc postfix/wrong-ca-smtps/exit "$p" 3
+expect postfix/wrong-ca-smtps/reason "$p" has_line "$p.out" '^\* .*unable to get local issuer certificate'
+expect postfix/wrong-ca-smtps/no-commands "$p" no_line "$p.out" '^C: '
+
+finish
