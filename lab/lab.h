@@ -77,6 +77,13 @@ const char	*lab_fingerprint(const struct lab *);
 /* Number of sessions currently open (tests, status lines). */
 unsigned	 lab_session_count(const struct lab *);
 
+/* Write the certificate in use as PEM to path (a new file), so a client
+ * can verify it (--cafile). 0 or -1. */
+int		 lab_write_cert(const struct lab *, const char *path);
+
+/* Change where session events are logged (NULL: nowhere). */
+void		 lab_set_log(struct lab *, FILE *);
+
 /* One line per scenario, "name  description\n", for --help. */
 const char	*lab_scenario_help(void);
 

@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: MIT */
+/* Inside the lab server: the shared state of one lab, a session's I/O
+ * glue, and the pieces (accounts, Maildir, samples, POP3, SMTP). */
+#ifndef LAB_LAB_INT_H
+#define LAB_LAB_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <openssl/ssl.h>
+
+#include "lab/lab.h"
+#include "proto/buf.h"
+
+/* The lab's own domain: local recipients are user@LAB_DOMAIN (or
+ * user@localhost, user@[127.0.0.1]). */
+#define LAB_DOMAIN		"lab.example"
+#define LAB_SOFTWARE		"mailbench-lab"
+/* The SIZE limit offered in EHLO (RFC 1870). */
+#define LAB_MAX_MESSAGE		(10 * 1024 * 1024)
+/* RFC 5321 4.5.3.1.4 says 512 for a command line; SASL responses in
+ * AUTH (RFC 4954 4) may be 12288 octets, so allow 16 KiB. */
+#define LAB_SMTP_LINE		(16 * 1024)
+/* RFC 2449 4: 255 octets for a POP3 command; AUTH responses longer. */
+#define LAB_POP3_LINE		(8 * 1024)
+/* A line inside DATA (real mail breaks the 1000-octet rule). */
+#define LAB_DATA_LINE		(1024 * 1024)
+/* RFC 5321 4.5.3.1.8: at least 100 recipients must be accepted. */
+#define LAB_MAX_RCPT		100
+/* Sessions at once; more get a temporary error and are closed. */
+#define LAB_MAX_SESSIONS	1000
+/* Commands that fail before the session is ended (SMTP 421). */
+#define LAB_MAX_ERRORS		20
+/* Greylisting triplets remembered. */
+#define LAB_GREYLIST_MAX	10000
+/* The slow scenario's delay before each reply, in ms. */
+#define LAB_SLOW_MS		1000
+/* The login-delay scenario's minimum seconds between logins (RFC 2449). */
+#define LAB_LOGIN_DELAY		30
+
+/* Classroom scenarios (bit flags). */
+enum {
+	LAB_SC_GREYLIST		= 1 << 0,
+	LAB_SC_RELAY_DENIED	= 1 << 1,
+	LAB_SC_MAILBOX_FULL	= 1 << 2,
+	LAB_SC_TLS_REQUIRED	= 1 << 3,
+	LAB_SC_AUTH_FAIL	= 1 << 4,
+	LAB_SC_LOGIN_DELAY	= 1 << 5,
+	LAB_SC_SLOW		= 1 << 6,
+	LAB_SC_DROP_RETR	= 1 << 7,
+};
+
+struct lab_account {
+	char	*user;
+	char	*pass;
+	bool	 locked;	/* a POP3 session holds the maildrop */
+	time_t	 last_login;
+};
+
+struct lab_sess;
+
+struct lab {
+	struct loop		*loop;
+	struct lab_options	 opt;
+	char			*listen;
+	char			*maildir;
+	bool			 maildir_tmp;	/* remove at lab_free */
+	struct lab_account	*acct;
+	size_t			 nacct;
+	unsigned		 scenarios;
+	SSL_CTX			*tls;
+	char			 fp[128];
+	int			 port[LAB_SERVICE_COUNT];
+	int			 lfd[LAB_SERVICE_COUNT];
+	struct loop_watch	*lwatch[LAB_SERVICE_COUNT];
+	struct lab_sess		*sessions;
+	unsigned		 nsessions;
+	uint64_t		 next_id;
+	char			**grey;
+	size_t			 ngrey;
+	FILE			*log;
+	char			 errbuf[256];
+};
+
+/* One client session: the glue between a conn and the POP3 or SMTP
+ * command handler (lab/server.c). */
+struct lab_sess {
+	struct lab		*lab;
+	enum lab_service	 svc;
+	struct conn		*conn;
+	uint64_t		 id;
+	char			 peer[80];
+	bool			 tls;		/* running over TLS now */
+	bool			 want_tls;	/* handshake once flushed */
+	bool			 want_close;	/* close once flushed */
+	bool			 closing;
+	bool			 skipping;	/* discarding an over-long line */
+	bool			 delayed;	/* next line already waited */
+	bool			 greet_pending;	/* slow scenario: greet later */
+	struct buf		 in;
+	struct loop_timer	*idle;
+	struct loop_timer	*delay;
+	struct pop3d		*pop3;
+	struct smtpd		*smtp;
+	struct lab_sess		*next, *prev;
+};
+
+/* lab/server.c: queue a reply line (CRLF added) or raw bytes. */
+void	lab_reply(struct lab_sess *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	lab_write(struct lab_sess *, const void *, size_t);
+/* Log a line about a session (our own text only; never peer bytes). */
+void	lab_log(struct lab *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/* lab/users.c */
+/* True when name is a safe account name: [a-z0-9._-], 1..64 bytes, not
+ * starting with "." and without "..". */
+bool	lab_user_name_ok(const char *, size_t);
+/* Load the accounts of the options into lab. 0, or -1 with errbuf set. */
+int	lab_users_load(struct lab *);
+void	lab_users_free(struct lab *);
+/* Find an account by name (exact, after lower-casing); NULL. */
+struct lab_account *lab_user_find(struct lab *, const char *, size_t);
+/* Check a password in constant time; the account or NULL. */
+struct lab_account *lab_user_check(struct lab *, const char *user, size_t,
+	    const char *pass, size_t);
+/* Scenario names -> flags; -1 on an unknown one (errbuf says which). */
+int	lab_scenarios_parse(struct lab *, const char *);
+
+/* lab/maildir.c */
+/* Create root/user/{tmp,new,cur} if missing; *fresh_r says the user
+ * directory was new. 0 or -1. */
+int	maildir_prepare(const char *root, const char *user, bool *fresh_r);
+/* Deliver the bytes to each user's new/ atomically (tmp/, fsync, link,
+ * fsync the directory), all or none. The lines may end in CRLF; they are
+ * stored with LF. 0, or -1 (nothing delivered). */
+int	maildir_deliver(const char *root, const char *const *users,
+	    size_t nusers, const char *msg, size_t len, char *id_r,
+	    size_t id_size);
+
+struct maildir_msg {
+	char	*path;		/* "new/NAME" or "cur/NAME:2,S" under the user */
+	char	 uid[72];	/* RFC 1939 7: 1..70 chars 0x21..0x7E */
+	size_t	 size;		/* octets as sent by RETR (CRLF line ends) */
+	bool	 deleted;
+};
+
+/* Scan cur/ and new/ of a user, oldest first. 0 or -1. */
+int	maildir_scan(const char *root, const char *user,
+	    struct maildir_msg **msgs_r, size_t *n_r);
+void	maildir_msgs_free(struct maildir_msg *, size_t);
+/* Read one message (at most LIMIT_MESSAGE). 0 or -1. */
+int	maildir_read(const char *root, const char *user,
+	    const struct maildir_msg *, struct buf *out);
+/* Remove one message. 0 or -1. */
+int	maildir_remove(const char *root, const char *user,
+	    const struct maildir_msg *);
+/* Remove a directory tree made by the lab (no symlinks followed). */
+int	maildir_rmtree(const char *root);
+
+/* lab/samples.c: deliver the sample mailbox to a new account. 0 or -1. */
+int	lab_samples_deliver(const char *root, const char *user);
+
+/* lab/pop3d.c and lab/smtpd.c: one session's command handling. */
+struct pop3d	*pop3d_new(struct lab_sess *);
+void		 pop3d_free(struct pop3d *);
+void		 pop3d_greet(struct pop3d *);
+void		 pop3d_line(struct pop3d *, const char *, size_t);
+void		 pop3d_too_long(struct pop3d *);
+void		 pop3d_timeout(struct pop3d *);
+void		 pop3d_tls_done(struct pop3d *);
+/* Wait this long (ms) before handling this line; 0 none. Lines given to
+ * *_line() still end in "\r" when the peer sent CRLF (no "\n"). */
+unsigned	 pop3d_delay(struct pop3d *, const char *, size_t);
+
+struct smtpd	*smtpd_new(struct lab_sess *);
+void		 smtpd_free(struct smtpd *);
+void		 smtpd_greet(struct smtpd *);
+void		 smtpd_line(struct smtpd *, const char *, size_t);
+void		 smtpd_too_long(struct smtpd *);
+void		 smtpd_timeout(struct smtpd *);
+void		 smtpd_tls_done(struct smtpd *);
+unsigned	 smtpd_delay(struct smtpd *, const char *, size_t);
+/* The line cap right now (commands or DATA). */
+size_t		 smtpd_line_max(struct smtpd *);
+
+/* lab/sasl-server.c: the server side of SASL PLAIN/LOGIN/CRAM-MD5 for both
+ * protocols. */
+enum labsasl_step {
+	LABSASL_CONTINUE,	/* send the challenge in *out (base64) */
+	LABSASL_OK,		/* authenticated as acct */
+	LABSASL_FAIL,		/* wrong credentials */
+	LABSASL_BAD,		/* malformed response (bad base64, syntax) */
+	LABSASL_CANCEL,		/* client sent "*" */
+};
+struct labsasl {
+	int		 mech;		/* 0 none, else enum in sasl-server.c */
+	int		 step;
+	char		 user[128];
+	char		 challenge[160];
+	struct lab_account *acct;
+};
+/* Start mech (name), with an optional initial response (NULL if none;
+ * "=" is the empty one). */
+enum labsasl_step labsasl_start(struct labsasl *, struct lab *,
+	    const char *mech, size_t mech_len, const char *ir, size_t ir_len,
+	    bool *unknown_mech_r, struct buf *out);
+/* Feed the next client line. */
+enum labsasl_step labsasl_next(struct labsasl *, struct lab *,
+	    const char *, size_t, struct buf *out);
+/* Forget everything, wiping secrets. */
+void	labsasl_clear(struct labsasl *);
+/* The mechanisms, space-separated. */
+#define LABSASL_MECHS	"PLAIN LOGIN CRAM-MD5"
+
+#endif

@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: MIT */
+/* Server side of SASL PLAIN (RFC 4616), LOGIN and CRAM-MD5 (RFC 2195) for
+ * the lab's POP3 AUTH (RFC 5034) and SMTP AUTH (RFC 4954). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lab/lab-int.h"
+#include "proto/md5.h"
+#include "proto/util.h"
+
+enum { M_NONE, M_PLAIN, M_LOGIN, M_CRAM };
+
+static const char b64[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static void
+b64_encode(const char *p, size_t len, struct buf *out)
+{
+	size_t i;
+
+	for (i = 0; i + 2 < len; i += 3) {
+		unsigned v = (unsigned char)p[i] << 16 |
+		    (unsigned char)p[i + 1] << 8 | (unsigned char)p[i + 2];
+
+		buf_append_byte(out, b64[v >> 18 & 63]);
+		buf_append_byte(out, b64[v >> 12 & 63]);
+		buf_append_byte(out, b64[v >> 6 & 63]);
+		buf_append_byte(out, b64[v & 63]);
+	}
+	if (i < len) {
+		unsigned v = (unsigned char)p[i] << 16;
+
+		if (i + 1 < len)
+			v |= (unsigned char)p[i + 1] << 8;
+		buf_append_byte(out, b64[v >> 18 & 63]);
+		buf_append_byte(out, b64[v >> 12 & 63]);
+		buf_append_byte(out, i + 1 < len ? b64[v >> 6 & 63] : '=');
+		buf_append_byte(out, '=');
+	}
+}
+
+/* Strict RFC 4648 decoding (padding optional); -1 on anything else. */
+static int
+b64_decode(const char *p, size_t len, struct buf *out)
+{
+	unsigned v = 0, bits = 0;
+	size_t i, pad = 0;
+
+	for (i = 0; i < len; i++) {
+		const char *c;
+
+		if (p[i] == '=') {
+			pad++;
+			continue;
+		}
+		if (pad > 0 || p[i] == '\0' ||
+		    (c = memchr(b64, p[i], 64)) == NULL)
+			return -1;
+		v = v << 6 | (unsigned)(c - b64);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (buf_append_byte(out, (char)(v >> bits & 0xff)) == -1)
+				return -1;
+		}
+	}
+	if (pad > 2 || (bits == 6) || (pad > 0 && (len % 4) != 0))
+		return -1;
+	return 0;
+}
+
+void
+labsasl_clear(struct labsasl *s)
+{
+	explicit_bzero(s, sizeof(*s));
+}
+
+static enum labsasl_step
+check(struct labsasl *s, struct lab *lab, const char *user, size_t ulen,
+    const char *pass, size_t plen)
+{
+	char name[128];
+
+	s->acct = lab_user_check(lab, user, ulen, pass, plen);
+	snprintf(name, sizeof(name), "%.*s", (int)(ulen > 100 ? 100 : ulen),
+	    user);
+	memcpy(s->user, name, sizeof(s->user));
+	s->mech = M_NONE;
+	return s->acct != NULL ? LABSASL_OK : LABSASL_FAIL;
+}
+
+static enum labsasl_step
+plain(struct labsasl *s, struct lab *lab, const char *p, size_t len)
+{
+	const char *z1, *z2;
+	size_t authz_len, user_len;
+
+	/* RFC 4616 2: [authzid] NUL authcid NUL passwd */
+	if ((z1 = memchr(p, '\0', len)) == NULL)
+		return LABSASL_BAD;
+	if ((z2 = memchr(z1 + 1, '\0', len - (size_t)(z1 + 1 - p))) == NULL)
+		return LABSASL_BAD;
+	authz_len = (size_t)(z1 - p);
+	user_len = (size_t)(z2 - z1 - 1);
+	/* We only let users act as themselves. */
+	if (authz_len > 0 && (authz_len != user_len ||
+	    memcmp(p, z1 + 1, user_len) != 0))
+		return check(s, lab, "", 0, "", 0);
+	return check(s, lab, z1 + 1, user_len, z2 + 1,
+	    len - (size_t)(z2 + 1 - p));
+}
+
+static enum labsasl_step
+cram(struct labsasl *s, struct lab *lab, const char *p, size_t len)
+{
+	const char *sp = NULL;
+	struct lab_account *a;
+	unsigned char d[MD5_DIGEST_LEN];
+	char hex[33];
+	size_t i;
+	unsigned char diff = 0;
+
+	/* RFC 2195 2: "user SP hex-digest" with the digest last. */
+	for (i = len; i > 0; i--)
+		if (p[i - 1] == ' ') {
+			sp = p + i - 1;
+			break;
+		}
+	if (sp == NULL || (size_t)(p + len - sp - 1) != 32)
+		return LABSASL_BAD;
+	snprintf(s->user, sizeof(s->user), "%.*s", (int)((size_t)(sp - p) >
+	    100 ? 100 : (size_t)(sp - p)), p);
+	s->mech = M_NONE;
+	a = lab_user_find(lab, p, (size_t)(sp - p));
+	if (a == NULL || (lab->scenarios & LAB_SC_AUTH_FAIL))
+		return LABSASL_FAIL;
+	md5_hmac(a->pass, strlen(a->pass), s->challenge,
+	    strlen(s->challenge), d);
+	md5_hex(d, hex);
+	for (i = 0; i < 32; i++)
+		diff |= (unsigned char)(hex[i] ^ (sp[1 + i] | 0x20));
+	explicit_bzero(hex, sizeof(hex));
+	if (diff != 0)
+		return LABSASL_FAIL;
+	s->acct = a;
+	return LABSASL_OK;
+}
+
+/* Decode one client response and act on it in the current step. */
+static enum labsasl_step
+respond(struct labsasl *s, struct lab *lab, const char *p, size_t len,
+    struct buf *out)
+{
+	struct buf dec;
+	enum labsasl_step r = LABSASL_BAD;
+
+	if (len == 1 && p[0] == '*') {
+		labsasl_clear(s);
+		return LABSASL_CANCEL;
+	}
+	buf_init(&dec, 16384);
+	if (!(len == 1 && p[0] == '=') && b64_decode(p, len, &dec) == -1) {
+		buf_wipe(&dec);
+		s->mech = M_NONE;
+		return LABSASL_BAD;
+	}
+	switch (s->mech) {
+	case M_PLAIN:
+		r = plain(s, lab, dec.data ? dec.data : "", dec.len);
+		break;
+	case M_LOGIN:
+		if (s->step == 0) {
+			snprintf(s->user, sizeof(s->user), "%.*s",
+			    (int)(dec.len > 100 ? 100 : dec.len),
+			    dec.data ? dec.data : "");
+			if (memchr(s->user, '\0', dec.len > 100 ? 100 :
+			    dec.len) != NULL) {
+				r = LABSASL_BAD;
+				break;
+			}
+			s->step = 1;
+			b64_encode("Password:", 9, out);
+			r = LABSASL_CONTINUE;
+		} else
+			r = check(s, lab, s->user, strlen(s->user),
+			    dec.data ? dec.data : "", dec.len);
+		break;
+	case M_CRAM:
+		r = cram(s, lab, dec.data ? dec.data : "", dec.len);
+		break;
+	}
+	buf_wipe(&dec);
+	if (r == LABSASL_BAD)
+		s->mech = M_NONE;
+	return r;
+}
+
+enum labsasl_step
+labsasl_start(struct labsasl *s, struct lab *lab, const char *mech,
+    size_t mech_len, const char *ir, size_t ir_len, bool *unknown_r,
+    struct buf *out)
+{
+	labsasl_clear(s);
+	*unknown_r = false;
+	if (slice_eq_ci(mech, mech_len, "PLAIN"))
+		s->mech = M_PLAIN;
+	else if (slice_eq_ci(mech, mech_len, "LOGIN"))
+		s->mech = M_LOGIN;
+	else if (slice_eq_ci(mech, mech_len, "CRAM-MD5"))
+		s->mech = M_CRAM;
+	else {
+		*unknown_r = true;
+		return LABSASL_FAIL;
+	}
+	if (s->mech == M_CRAM) {
+		/* RFC 2195 2: a challenge in msg-id form, unique per use. */
+		unsigned char rnd[8];
+		FILE *f = fopen("/dev/urandom", "re");
+
+		memset(rnd, 0, sizeof(rnd));
+		if (f != NULL) {
+			if (fread(rnd, 1, sizeof(rnd), f) != sizeof(rnd))
+				memset(rnd, 0x5a, sizeof(rnd));
+			fclose(f);
+		}
+		snprintf(s->challenge, sizeof(s->challenge),
+		    "<%u.%02x%02x%02x%02x%02x%02x.%lld@%s>", (unsigned)getpid(),
+		    rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5],
+		    (long long)time(NULL), LAB_DOMAIN);
+		if (ir != NULL)
+			return respond(s, lab, ir, ir_len, out);
+		b64_encode(s->challenge, strlen(s->challenge), out);
+		return LABSASL_CONTINUE;
+	}
+	if (ir != NULL)
+		return respond(s, lab, ir, ir_len, out);
+	if (s->mech == M_LOGIN)
+		b64_encode("Username:", 9, out);
+	return LABSASL_CONTINUE;
+}
+
+enum labsasl_step
+labsasl_next(struct labsasl *s, struct lab *lab, const char *p, size_t len,
+    struct buf *out)
+{
+	if (s->mech == M_NONE)
+		return LABSASL_BAD;
+	return respond(s, lab, p, len, out);
+}
