@@ -1,0 +1,615 @@
+/* SPDX-License-Identifier: MIT */
+/* Rendering a message: header block, MIME tree and decoded part, wrapped
+ * to the pane width once per change and then only scrolled. */
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto/header.h"
+#include "proto/mime.h"
+#include "proto/transcript.h"
+#include "proto/util.h"
+#include "ui/layout.h"
+#include "ui/pane-message.h"
+#include "ui/savefile.h"
+#include "ui/width.h"
+
+#define DECODE_MAX	(64u * 1024 * 1024)
+/* One displayed (escaped) line: \\xNN makes bytes four times wider. */
+#define MSG_LINE_MAX	(8u * 1024 * 1024)
+
+struct doc_line {
+	char		*text;
+	uint32_t	 len;
+	uint8_t		 role;	/* enum layout_role */
+};
+
+struct doc {
+	struct doc_line	*l;
+	size_t		 n, cap;
+};
+
+enum msg_view { VIEW_DECODED, VIEW_RAW, VIEW_SPLIT, VIEW_COUNT };
+
+struct pane_message {
+	uint64_t	   number;
+	char		  *raw;
+	size_t		   rawlen;
+	bool		   complete;
+	struct mime_part  *root;
+	struct mime_part **parts;
+	size_t		   nparts, sel;
+	size_t		  *dsize;	/* decoded size per part, -1 unknown */
+	bool		   all_headers;
+	enum msg_view	   view;
+	struct doc	   left, right;
+	int		   doc_width;
+	bool		   doc_valid;
+	size_t		   scroll;
+	size_t		   part_line;	/* doc line where the part starts */
+	bool		   jump_to_part;
+	char		   label[256];
+};
+
+struct pane_message *
+pane_message_new(void)
+{
+	return xcalloc(1, sizeof(struct pane_message));
+}
+
+static void
+doc_clear(struct doc *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		free(d->l[i].text);
+	d->n = 0;
+}
+
+static void
+doc_push(struct doc *d, const char *s, size_t len, enum layout_role role)
+{
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 256;
+		d->l = xrealloc(d->l, d->cap * sizeof(*d->l));
+	}
+	d->l[d->n].text = xstrndup(s, len);
+	d->l[d->n].len = (uint32_t)len;
+	d->l[d->n].role = (uint8_t)role;
+	d->n++;
+}
+
+void
+pane_message_close(struct pane_message *p)
+{
+	free(p->raw);
+	p->raw = NULL;
+	p->rawlen = 0;
+	mime_part_free(p->root);
+	p->root = NULL;
+	free(p->parts);
+	p->parts = NULL;
+	free(p->dsize);
+	p->dsize = NULL;
+	p->nparts = p->sel = 0;
+	p->number = 0;
+	doc_clear(&p->left);
+	doc_clear(&p->right);
+	p->doc_valid = false;
+	p->scroll = 0;
+}
+
+void
+pane_message_free(struct pane_message *p)
+{
+	if (p == NULL)
+		return;
+	pane_message_close(p);
+	free(p->left.l);
+	free(p->right.l);
+	free(p);
+}
+
+static bool
+is_text_leaf(const struct mime_part *m)
+{
+	return !m->is_multipart && !m->is_message && m->type != NULL &&
+	    strcmp(m->type, "text") == 0;
+}
+
+void
+pane_message_open(struct pane_message *p, uint64_t number, const char *raw,
+    size_t len, bool complete)
+{
+	struct mime_part *m;
+	size_t i, best = (size_t)-1;
+	struct buf b;
+
+	pane_message_close(p);
+	p->number = number;
+	p->raw = xmalloc(len + 1);
+	memcpy(p->raw, raw, len);
+	p->raw[len] = '\0';
+	p->rawlen = len;
+	p->complete = complete;
+	p->root = mime_parse(p->raw, p->rawlen, NULL);
+	for (m = p->root; m != NULL; m = mime_part_walk(p->root, m))
+		p->nparts++;
+	p->parts = xcalloc(p->nparts + 1, sizeof(*p->parts));
+	p->dsize = xcalloc(p->nparts + 1, sizeof(*p->dsize));
+	i = 0;
+	for (m = p->root; m != NULL && i < p->nparts;
+	    m = mime_part_walk(p->root, m))
+		p->parts[i++] = m;
+	buf_init(&b, DECODE_MAX);
+	for (i = 0; i < p->nparts; i++) {
+		m = p->parts[i];
+		p->dsize[i] = (size_t)-1;
+		if (m->is_multipart || m->is_message || !complete)
+			continue;
+		buf_reset(&b);
+		if (mime_part_decode(m, p->raw, p->rawlen, &b) == 0)
+			p->dsize[i] = b.len;
+		/* The first text/plain leaf is what a reader wants first;
+		 * else the first text leaf, else the first leaf. */
+		if (best == (size_t)-1 && is_text_leaf(m) && m->subtype &&
+		    strcmp(m->subtype, "plain") == 0)
+			best = i;
+	}
+	buf_clear(&b);
+	if (best == (size_t)-1)
+		for (i = 0; i < p->nparts; i++)
+			if (is_text_leaf(p->parts[i])) {
+				best = i;
+				break;
+			}
+	if (best == (size_t)-1)
+		for (i = 0; i < p->nparts; i++)
+			if (!p->parts[i]->is_multipart &&
+			    !p->parts[i]->is_message) {
+				best = i;
+				break;
+			}
+	p->sel = best == (size_t)-1 ? 0 : best;
+	p->doc_valid = false;
+}
+
+uint64_t
+pane_message_number(const struct pane_message *p, bool *complete_r)
+{
+	if (complete_r != NULL)
+		*complete_r = p->complete;
+	return p->number;
+}
+
+/* Escape one line of peer text (tabs expanded) and wrap it into d. */
+static void
+add_wrapped(struct doc *d, const char *s, size_t len, int width,
+    enum layout_role role, size_t indent)
+{
+	struct buf e, t;
+	size_t off = 0, fit, cw, k, i;
+	char pad[64];
+
+	if (width < 8)
+		width = 8;
+	if (indent > sizeof(pad) - 1)
+		indent = sizeof(pad) - 1;
+	if (indent + 8 > (size_t)width)
+		indent = 0;
+	memset(pad, ' ', indent);
+	buf_init(&t, MSG_LINE_MAX);
+	buf_init(&e, MSG_LINE_MAX);
+	/* Tabs to spaces first: transcript_escape would show them as \t. */
+	for (i = 0; i < len && t.len < MSG_LINE_MAX / 4; i++) {
+		if (s[i] == '\t') {
+			do
+				buf_append_byte(&t, ' ');
+			while (t.len % 8 != 0);
+		} else
+			buf_append_byte(&t, s[i]);
+	}
+	transcript_escape(t.data ? t.data : "", t.len, &e);
+	buf_clear(&t);
+	if (e.len == 0) {
+		doc_push(d, "", 0, role);
+		buf_clear(&e);
+		return;
+	}
+	while (off < e.len) {
+		size_t avail = (size_t)width - (off ? indent : 0);
+
+		fit = width_fit(e.data + off, e.len - off, avail, &cw);
+		if (fit == 0)
+			fit = width_next(e.data, e.len, off) - off;
+		if (off + fit < e.len) {
+			/* Prefer to break after a space. */
+			for (k = fit; k > fit / 2; k--)
+				if (e.data[off + k - 1] == ' ')
+					break;
+			if (k > fit / 2)
+				fit = k;
+		}
+		if (off == 0)
+			doc_push(d, e.data, fit, role);
+		else {
+			char *tmp = xmalloc(indent + fit);
+
+			memcpy(tmp, pad, indent);
+			memcpy(tmp + indent, e.data + off, fit);
+			doc_push(d, tmp, indent + fit, role);
+			free(tmp);
+		}
+		off += fit;
+	}
+	buf_clear(&e);
+}
+
+/* Our own text (not peer bytes), wrapped without escaping needs. */
+static void
+add_text(struct doc *d, const char *s, int width, enum layout_role role)
+{
+	add_wrapped(d, s, strlen(s), width, role, 2);
+}
+
+/* Split text on line ends and add each line. */
+static void
+add_lines(struct doc *d, const char *s, size_t len, int width,
+    enum layout_role role, size_t max_lines)
+{
+	size_t off = 0, n = 0;
+
+	while (off < len && n < max_lines) {
+		const char *nl = memchr(s + off, '\n', len - off);
+		size_t l = nl ? (size_t)(nl - (s + off)) : len - off;
+		size_t show = l;
+
+		if (show > 0 && s[off + show - 1] == '\r')
+			show--;
+		add_wrapped(d, s + off, show, width, role, 0);
+		off += l + (nl ? 1 : 0);
+		n++;
+	}
+	if (off < len) {
+		char m[96];
+
+		snprintf(m, sizeof(m), "... (%zu more bytes not shown)",
+		    len - off);
+		add_text(d, m, width, ROLE_DIM);
+	}
+}
+
+static void
+add_header(struct doc *d, const struct header_field *f, int width)
+{
+	struct buf b;
+
+	buf_init(&b, MSG_LINE_MAX);
+	buf_append(&b, f->name, f->name_len);
+	buf_append_str(&b, ": ");
+	header_decode_unstructured(f->value, f->value_len, &b);
+	add_wrapped(d, b.data, b.len, width, ROLE_NORMAL, 4);
+	buf_clear(&b);
+}
+
+static void
+describe_part(struct pane_message *p, size_t i, struct buf *b)
+{
+	const struct mime_part *m = p->parts[i];
+	struct buf path;
+
+	buf_init(&path, 256);
+	mime_part_path(m, &path);
+	buf_printf(b, "%*s%s %s  %s", (int)(m->depth * 2), "",
+	    i == p->sel ? ">" : " ", path.len ? path.data : "message",
+	    m->content_type ? m->content_type : "?");
+	buf_clear(&path);
+	if (m->charset != NULL)
+		buf_printf(b, "; charset=%s", m->charset);
+	if (m->cte_name != NULL)
+		buf_printf(b, " · %s", m->cte_name);
+	if (m->disposition != NULL)
+		buf_printf(b, " · %s", m->disposition);
+	if (m->filename != NULL)
+		buf_printf(b, " · \"%s\"", m->filename);
+	if (p->dsize[i] != (size_t)-1)
+		buf_printf(b, " · %zu bytes", p->dsize[i]);
+	if (m->ndefects > 0) {
+		size_t k;
+
+		buf_append_str(b, " · defects:");
+		for (k = 0; k < m->ndefects && k < 4; k++)
+			buf_printf(b, " %s", mime_defect_name(
+			    m->defects[k].kind));
+	}
+}
+
+static void
+render_decoded(struct pane_message *p, struct doc *d, int width)
+{
+	static const char *const usual[] = { "From", "To", "Cc", "Date",
+	    "Subject", "Reply-To", NULL };
+	const struct header *h = p->root ? &p->root->headers : NULL;
+	const struct mime_part *m;
+	struct buf b;
+	size_t i, k;
+
+	if (h != NULL) {
+		if (p->all_headers) {
+			for (i = 0; i < h->count; i++)
+				add_header(d, &h->fields[i], width);
+		} else {
+			for (k = 0; usual[k] != NULL; k++) {
+				const struct header_field *f = NULL;
+
+				while ((f = header_next(h, f, usual[k])) !=
+				    NULL)
+					add_header(d, f, width);
+			}
+		}
+		{
+			char m2[96];
+
+			snprintf(m2, sizeof(m2), "(%zu header fields; h shows "
+			    "%s)", h->count, p->all_headers ? "the usual ones"
+			    : "all");
+			add_text(d, m2, width, ROLE_DIM);
+		}
+	}
+	doc_push(d, "", 0, ROLE_NORMAL);
+	if (!p->complete) {
+		add_text(d, "Headers only (TOP). Press r in the mailbox to "
+		    "RETR the whole message.", width, ROLE_WARNING);
+		return;
+	}
+	add_text(d, "MIME structure  (] next part, [ previous, w saves the "
+	    "part, W the message)", width, ROLE_DIM);
+	buf_init(&b, MSG_LINE_MAX);
+	for (i = 0; i < p->nparts; i++) {
+		buf_reset(&b);
+		describe_part(p, i, &b);
+		add_wrapped(d, b.data, b.len, width, i == p->sel ?
+		    ROLE_SELECTED : ROLE_TLS, 6);
+	}
+	doc_push(d, "", 0, ROLE_NORMAL);
+	p->part_line = d->n;
+	m = p->nparts ? p->parts[p->sel] : NULL;
+	if (m == NULL) {
+		buf_clear(&b);
+		return;
+	}
+	buf_reset(&b);
+	buf_append_str(&b, "-- part ");
+	mime_part_path(m, &b);
+	if (b.len == 8)
+		buf_append_str(&b, "(body)");
+	buf_printf(&b, " %s --", m->content_type ? m->content_type : "?");
+	add_wrapped(d, b.data, b.len, width, ROLE_MEANING, 0);
+	buf_reset(&b);
+	b.max = DECODE_MAX;
+	if (m->is_multipart || m->is_message)
+		add_text(d, "(a container: ] selects the parts inside)", width,
+		    ROLE_DIM);
+	else if (is_text_leaf(m)) {
+		int r = mime_part_decode_text(m, p->raw, p->rawlen, &b);
+
+		if (r == 0)
+			add_text(d, "(unknown charset: shown as UTF-8, bad "
+			    "bytes as U+FFFD)", width, ROLE_WARNING);
+		add_lines(d, b.data ? b.data : "", b.len, width, ROLE_NORMAL,
+		    200000);
+	} else {
+		char m2[160];
+
+		snprintf(m2, sizeof(m2), "(%s part of %zu bytes: w saves it "
+		    "to a file)", m->type ? m->type : "binary",
+		    p->dsize[p->sel] == (size_t)-1 ? (size_t)0 :
+		    p->dsize[p->sel]);
+		add_text(d, m2, width, ROLE_DIM);
+	}
+	buf_clear(&b);
+}
+
+static void
+render(struct pane_message *p, int width)
+{
+	int lw = width;
+
+	doc_clear(&p->left);
+	doc_clear(&p->right);
+	if (p->view == VIEW_SPLIT)
+		lw = (width - 1) / 2;
+	if (p->view == VIEW_RAW)
+		add_lines(&p->left, p->raw, p->rawlen, lw, ROLE_NORMAL,
+		    1000000);
+	else
+		render_decoded(p, &p->left, lw);
+	if (p->view == VIEW_SPLIT)
+		add_lines(&p->right, p->raw, p->rawlen, width - lw - 1,
+		    ROLE_DIM, 1000000);
+	p->doc_width = width;
+	p->doc_valid = true;
+}
+
+bool
+pane_message_action(struct pane_message *p, enum action a, int rows)
+{
+	long page = rows > 2 ? rows - 1 : 1, s = (long)p->scroll;
+
+	if (p->number == 0)
+		return false;
+	switch (a) {
+	case ACT_UP:
+		s--;
+		break;
+	case ACT_DOWN:
+		s++;
+		break;
+	case ACT_PAGE_UP:
+		s -= page;
+		break;
+	case ACT_PAGE_DOWN:
+		s += page;
+		break;
+	case ACT_TOP:
+		s = 0;
+		break;
+	case ACT_BOTTOM:
+		s = (long)p->left.n;
+		break;
+	case ACT_MSG_HEADERS:
+		p->all_headers = !p->all_headers;
+		p->doc_valid = false;
+		return true;
+	case ACT_MSG_RAW:
+		p->view = (p->view + 1) % VIEW_COUNT;
+		p->doc_valid = false;
+		p->scroll = 0;
+		return true;
+	case ACT_MSG_PART_NEXT:
+	case ACT_MSG_PART_PREV:
+		if (p->nparts == 0)
+			return false;
+		if (a == ACT_MSG_PART_NEXT)
+			p->sel = (p->sel + 1) % p->nparts;
+		else
+			p->sel = (p->sel + p->nparts - 1) % p->nparts;
+		p->doc_valid = false;
+		p->jump_to_part = true;
+		return true;
+	default:
+		return false;
+	}
+	if (s < 0)
+		s = 0;
+	p->scroll = (size_t)s;
+	return true;
+}
+
+static void
+draw_doc_line(WINDOW *w, const struct doc *d, size_t i, size_t cols)
+{
+	size_t used = 0;
+
+	if (i < d->n) {
+		unsigned long attr = layout_attr(d->l[i].role);
+
+		used = width_draw(w, d->l[i].text, d->l[i].len, cols, attr);
+	}
+	width_pad(w, cols - used, A_NORMAL);
+}
+
+const char *
+pane_message_part_label(struct pane_message *p)
+{
+	struct buf b;
+
+	if (p->number == 0 || p->nparts == 0)
+		return "";
+	buf_init(&b, sizeof(p->label) - 1);
+	mime_part_path(p->parts[p->sel], &b);
+	snprintf(p->label, sizeof(p->label), "part %s (%zu/%zu) %s",
+	    b.len ? b.data : "body", p->sel + 1, p->nparts,
+	    p->parts[p->sel]->content_type ? p->parts[p->sel]->content_type :
+	    "?");
+	buf_clear(&b);
+	return p->label;
+}
+
+void
+pane_message_draw(struct pane_message *p, WINDOW *w, bool focused)
+{
+	int rows = getmaxy(w) - 1, cols = getmaxx(w), r, lw;
+	unsigned long ta = layout_attr(focused ? ROLE_TITLE_FOCUS : ROLE_TITLE);
+	static const char *const views[VIEW_COUNT] = { "decoded", "raw source",
+	    "decoded | raw" };
+	char t[400];
+	size_t used, maxs;
+
+	if (p->number == 0)
+		snprintf(t, sizeof(t), " Message  (Enter or r on a mailbox row "
+		    "opens one)");
+	else
+		snprintf(t, sizeof(t), " Message %llu  %s  %s  [%s: v switches]",
+		    (unsigned long long)p->number, p->complete ? "" :
+		    "(headers only)", pane_message_part_label(p),
+		    views[p->view]);
+	wmove(w, 0, 0);
+	used = width_draw(w, t, strlen(t), (size_t)cols, ta);
+	width_pad(w, (size_t)cols - used, ta);
+	if (rows < 1)
+		return;
+	if (p->number != 0 && (!p->doc_valid || p->doc_width != cols))
+		render(p, cols);
+	if (p->jump_to_part) {
+		p->jump_to_part = false;
+		if (p->view != VIEW_RAW && p->part_line > 0 &&
+		    (p->part_line < p->scroll ||
+		    p->part_line >= p->scroll + (size_t)rows))
+			p->scroll = p->part_line > 2 ? p->part_line - 2 : 0;
+	}
+	maxs = p->left.n > p->right.n ? p->left.n : p->right.n;
+	if (maxs > (size_t)rows && p->scroll > maxs - (size_t)rows)
+		p->scroll = maxs - (size_t)rows;
+	if (maxs <= (size_t)rows)
+		p->scroll = 0;
+	lw = p->view == VIEW_SPLIT ? (cols - 1) / 2 : cols;
+	for (r = 0; r < rows; r++) {
+		size_t i = p->scroll + (size_t)r;
+
+		wmove(w, r + 1, 0);
+		if (p->number == 0) {
+			wattrset(w, A_NORMAL);
+			wclrtoeol(w);
+			continue;
+		}
+		draw_doc_line(w, &p->left, i, (size_t)lw);
+		if (p->view == VIEW_SPLIT) {
+			width_draw(w, "|", 1, 1, layout_attr(ROLE_DIM));
+			draw_doc_line(w, &p->right, i, (size_t)(cols - lw - 1));
+		}
+	}
+}
+
+int
+pane_message_save_data(struct pane_message *p, bool whole, struct buf *data,
+    char *name, size_t namesz)
+{
+	const struct mime_part *m;
+	const char *suggest = NULL;
+	char fb[64];
+
+	if (p->number == 0)
+		return -1;
+	if (whole || p->nparts == 0) {
+		struct header_summary hs;
+		char base[160];
+
+		memset(&hs, 0, sizeof(hs));
+		header_summary(p->raw, p->rawlen, &hs);
+		snprintf(fb, sizeof(fb), "message-%llu",
+		    (unsigned long long)p->number);
+		savefile_sanitize(hs.subject, strlen(hs.subject), fb, base,
+		    sizeof(base) - 4);
+		header_summary_clear(&hs);
+		snprintf(name, namesz, "%s.eml", base);
+		return buf_append(data, p->raw, p->rawlen);
+	}
+	m = p->parts[p->sel];
+	if (m->is_multipart || m->is_message) {
+		/* A container is saved as its bytes, headers included. */
+		snprintf(fb, sizeof(fb), "message-%llu-part.eml",
+		    (unsigned long long)p->number);
+		savefile_sanitize(NULL, 0, fb, name, namesz);
+		return buf_append(data, p->raw + m->start, m->end - m->start);
+	}
+	suggest = m->filename;
+	snprintf(fb, sizeof(fb), "message-%llu-part-%zu%s",
+	    (unsigned long long)p->number, p->sel + 1,
+	    is_text_leaf(m) ? ".txt" : ".bin");
+	savefile_sanitize(suggest, suggest ? strlen(suggest) : 0, fb, name,
+	    namesz);
+	return mime_part_decode(m, p->raw, p->rawlen, data);
+}

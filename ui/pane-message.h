@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/* The message pane: decoded headers (all of them one key away), the MIME
+ * tree from the message engine, the selected part decoded to UTF-8 and
+ * wrapped; raw source as a toggle or side by side; saving a part or the
+ * whole message. */
+#ifndef UI_PANE_MESSAGE_H
+#define UI_PANE_MESSAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proto/buf.h"
+#include "ui/action.h"
+
+struct _win_st;
+struct pane_message;
+
+struct pane_message *pane_message_new(void);
+void		 pane_message_free(struct pane_message *);
+/* Show message number from raw bytes (copied); complete is false when
+ * only the header (TOP n 0) is known. */
+void		 pane_message_open(struct pane_message *, uint64_t number,
+		    const char *raw, size_t len, bool complete);
+/* Forget the message shown. */
+void		 pane_message_close(struct pane_message *);
+/* The message number shown (0 if none) and whether it is complete. */
+uint64_t	 pane_message_number(const struct pane_message *, bool *complete_r);
+/* Scrolling, part selection, header and raw toggles. True on change. */
+bool		 pane_message_action(struct pane_message *, enum action, int rows);
+/* Draw with a title row. */
+void		 pane_message_draw(struct pane_message *, struct _win_st *,
+		    bool focused);
+/* The bytes to save for the selected part (transfer-decoded) or the whole
+ * message, and a suggested safe file name. -1 when there is nothing. The
+ * data buffer is the caller's (buf_clear it). */
+int		 pane_message_save_data(struct pane_message *, bool whole,
+		    struct buf *data, char *name, size_t namesz);
+/* A one-line summary of the selected part for the status line. */
+const char	*pane_message_part_label(struct pane_message *);
+
+#endif
