@@ -623,6 +623,9 @@ report_tls(struct driver *d, const struct tls_summary *s, double ms,
 	if (done)
 		event(d, DRIVER_LF_TLS, "TLS handshake done in %.1f ms: %s, %s",
 		    ms, s->protocol, s->cipher);
+	else
+		event(d, DRIVER_LF_TLS, "TLS handshake: %s, %s", s->protocol,
+		    s->cipher);
 	for (i = 0; i < s->ncerts; i++) {
 		const struct tls_cert_info *c = &s->certs[i];
 
@@ -639,6 +642,8 @@ report_tls(struct driver *d, const struct tls_summary *s, double ms,
 			cert_line(d, "  names ", c->sans);
 		cert_line(d, "  SHA-256 ", c->sha256);
 	}
+	if (!done)
+		return;		/* the failure line follows */
 	if (s->verified)
 		event(d, DRIVER_LF_TLS, "certificate verified for %s",
 		    s->hostname != NULL ? s->hostname : "?");
