@@ -432,6 +432,8 @@ static const struct {
 
 	/* POP3: RFC 2449 6 and the IANA "POP3 Extension Mechanism"
 	 * registry. */
+	{ "CAPA", P_POP3, KW_PLAIN, "CAPA lists the capabilities, "
+	    "RFC 2449 5" },
 	{ "TOP", P_POP3, KW_PLAIN, "TOP n lines shows a message's headers "
 	    "and first lines, RFC 2449 6.1" },
 	{ "USER", P_POP3, KW_PLAIN, "USER/PASS login with a clear-text "
