@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: MIT */
+/* POP3 engine: RFC 1939 states, one handler per complete reply. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto/pop3.h"
+#include "proto/sasl.h"
+#include "proto/session-int.h"
+#include "proto/util.h"
+
+static const char *const pop3_names[POP3_STATE_COUNT] = {
+	[POP3_STATE_GREETING] = "GREETING",
+	[POP3_STATE_AUTHORIZATION] = "AUTHORIZATION",
+	[POP3_STATE_TRANSACTION] = "TRANSACTION",
+	[POP3_STATE_UPDATE] = "UPDATE",
+	[POP3_STATE_CLOSED] = "CLOSED",
+};
+
+const char *
+pop3_state_name(enum pop3_state st)
+{
+	return (unsigned)st < POP3_STATE_COUNT ? pop3_names[st] : "?";
+}
+
+static bool
+is(const struct pending *h, const char *verb)
+{
+	return strcmp(h->verb, verb) == 0;
+}
+
+static void
+dele_mark(struct session *s, const struct pending *h)
+{
+	uint64_t	n;
+	size_t		i, len = 0;
+
+	if (h->arg == NULL)
+		return;
+	while (len < h->arg_len && h->arg[len] != ' ')
+		len++;
+	if (parse_uint(h->arg, len, UINT64_MAX, &n) == -1)
+		return;
+	for (i = 0; i < s->ndele; i++)
+		if (s->dele[i] == n)
+			return;
+	if (s->ndele == s->dele_cap) {
+		s->dele_cap = s->dele_cap ? s->dele_cap * 2 : 16;
+		s->dele = xrealloc(s->dele, s->dele_cap * sizeof(*s->dele));
+	}
+	s->dele[s->ndele++] = n;
+}
+
+/* What a final reply to h changes (RFC 1939 4-6). */
+static void
+pop3_after(struct session *s, const struct pending *h, bool pos)
+{
+	if (pos && s->state == POP3_STATE_AUTHORIZATION &&
+	    (is(h, "PASS") || is(h, "APOP") || is(h, "AUTH"))) {
+		s->ndele = 0;
+		session_set_state(s, POP3_STATE_TRANSACTION);
+	} else if (pos && is(h, "DELE"))
+		dele_mark(s, h);
+	else if (pos && is(h, "RSET"))
+		s->ndele = 0;
+	else if (is(h, "QUIT")) {
+		s->over = true;
+		if (s->state == POP3_STATE_TRANSACTION) {
+			/* RFC 1939 6: QUIT in TRANSACTION enters UPDATE and
+			 * removes the marked messages; -ERR means some
+			 * could not be removed. */
+			session_set_state(s, POP3_STATE_UPDATE);
+			if (pos && s->ndele > 0)
+				session_info(s, 0, "%zu deletion(s) made final",
+				    s->ndele);
+			else if (!pos)
+				session_info(s, PEV_F_WARNING, "QUIT got -ERR: "
+				    "some marked messages may not have been "
+				    "removed (RFC 1939 6)");
+		} else
+			session_set_state(s, POP3_STATE_CLOSED);
+		s->ndele = 0;
+		session_emit(s, PEV_CLOSED, 0, "the server answered QUIT", 24,
+		    h->seq);
+	} else if (pos && h->starttls)
+		session_tls_upgrade(s);
+}
+
+static void
+final(struct session *s, const struct reply_line *rl, bool pos,
+    unsigned flags)
+{
+	struct pending	 h, *head = session_head(s);
+
+	h = *head;
+	head->arg = NULL;
+	session_pop(s);
+	session_emit_reply(s, &h, flags);
+	pop3_after(s, &h, pos);
+	if (h.origin == ORIGIN_ACTION)
+		session_action_reply(s, &h, rl, pos);
+	free(h.arg);
+}
+
+void
+pop3_reply(struct session *s, struct pending *head, const struct reply_line *rl)
+{
+	bool		 pos = rl->pop3 != REPLY_POP3_ERR;
+	unsigned	 flags = session_reply_flags(s, rl);
+	const char	*ts;
+	size_t		 tslen;
+
+	if (!s->greeted) {
+		s->greeted = true;
+		session_emit_reply(s, NULL, flags);
+		if (!pos) {
+			session_info(s, PEV_F_NEGATIVE, "the server refused "
+			    "the session in its greeting");
+			session_set_state(s, POP3_STATE_CLOSED);
+			s->over = true;
+			session_action_end(s, 0, NULL);
+			return;
+		}
+		if (sasl_apop_timestamp(rl->text, rl->text_len, &ts,
+		    &tslen) == 0) {
+			free(s->apop_ts);
+			s->apop_ts = xstrndup(ts, tslen);
+		}
+		session_set_state(s, POP3_STATE_AUTHORIZATION);
+		session_greeted(s);
+		return;
+	}
+	if (head == NULL) {
+		session_emit_reply(s, NULL, flags);
+		return;
+	}
+	if (rl->pop3 == REPLY_POP3_CONT) {
+		if (head->shape == COMMAND_SASL) {
+			session_emit_reply(s, head, flags | PEV_F_CONTINUE);
+			session_continuation(s, head, rl->text, rl->text_len);
+			return;
+		}
+		session_info(s, PEV_F_WARNING, "a \"+ \" continuation answers "
+		    "%s, which expects none; taken as +OK", head->verb);
+	}
+	if (head->shape == COMMAND_MULTI_LINE && pos) {
+		/* RFC 1939 3: after +OK a multi-line response follows, up
+		 * to a line holding a lone "."; -ERR never has one. */
+		reader_expect_body(s->reader);
+		s->in_body = true;
+		s->body_flags = (int)flags;
+		return;
+	}
+	final(s, rl, pos, flags);
+}
+
+void
+pop3_body_end(struct session *s, const char *body, size_t len)
+{
+	struct pending		*head = session_head(s);
+	struct reply_line	 rl;
+	struct qevent		*q;
+	const char		*err, *nl;
+	size_t			 first;
+
+	if (head == NULL)
+		return;
+	q = session_emit(s, PEV_BODY, (unsigned)s->body_flags, body, len,
+	    head->seq);
+	memcpy(q->verb, head->verb, sizeof(q->verb));
+	if (head->arg != NULL) {
+		q->arg = xstrndup(head->arg, head->arg_len);
+		q->ev.arg_len = head->arg_len;
+	}
+	/* RFC 2449 5: one capability per line of the CAPA response. */
+	if (is(head, "CAPA"))
+		session_caps_from(s, body, len, false, false, head->seq);
+	if (head->origin == ORIGIN_ACTION && s->action == ACTION_LOAD)
+		load_body(s, head, body, len);
+	nl = memchr(s->reply.data, '\n', s->reply.len);
+	first = nl != NULL ? (size_t)(nl - s->reply.data) : s->reply.len;
+	if (reply_parse_line(REPLY_POP3, s->reply.data, first, &rl, &err) == -1)
+		return;
+	final(s, &rl, true, (unsigned)s->body_flags);
+}
+
+const char *
+pop3_expects(const struct session *s)
+{
+	switch ((enum pop3_state)s->state) {
+	case POP3_STATE_GREETING:
+		return "the server's greeting";
+	case POP3_STATE_AUTHORIZATION:
+		return "log in: USER name then PASS, APOP, AUTH (or CAPA, "
+		    "STLS first)";
+	case POP3_STATE_TRANSACTION:
+		return "STAT, LIST, UIDL, TOP n 0, RETR n, DELE n, RSET, "
+		    "NOOP, QUIT";
+	case POP3_STATE_UPDATE:
+	case POP3_STATE_CLOSED:
+	case POP3_STATE_COUNT:
+		break;
+	}
+	return "nothing: the session is over";
+}

@@ -1,0 +1,433 @@
+/* SPDX-License-Identifier: MIT */
+/* Guided /send: prompts for sender, recipients, subject and body, then
+ * issues EHLO if needed, MAIL, RCPT..., DATA and the message as ordinary
+ * wire commands (pipelined per RFC 2920 when the server offers it). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "proto/limits.h"
+#include "proto/session-int.h"
+#include "proto/smtp.h"
+#include "proto/util.h"
+
+enum send_field {
+	FIELD_FROM,
+	FIELD_TO,
+	FIELD_SUBJECT,
+	FIELD_BODY,
+};
+
+enum send_tag {
+	SEND_NONE,
+	SEND_EHLO,
+	SEND_MAIL,
+	SEND_RCPT,
+	SEND_DATA,
+	SEND_RSET,
+};
+
+void
+send_clear(struct session *s)
+{
+	size_t	i;
+
+	free(s->send_from);
+	s->send_from = NULL;
+	for (i = 0; i < s->send_nrcpt; i++)
+		free(s->send_rcpt[i]);
+	free(s->send_rcpt);
+	s->send_rcpt = NULL;
+	s->send_nrcpt = s->send_rcpt_ok = s->send_rcpt_answered = 0;
+	free(s->send_subject);
+	s->send_subject = NULL;
+	buf_wipe(&s->send_body);
+	buf_init(&s->send_body, LIMIT_MESSAGE);
+	s->prompting = false;
+}
+
+static void
+prompt(struct session *s, const char *text)
+{
+	free(s->prompt);
+	s->prompt = xstrdup(text);
+	s->prompting = true;
+	session_emit(s, PEV_PROMPT, 0, text, strlen(text), 0);
+}
+
+int
+send_start(struct session *s, const char **errstr_r)
+{
+	if (!s->greeted) {
+		*errstr_r = "/send: wait for the server's greeting";
+		return -1;
+	}
+	if (s->over) {
+		*errstr_r = "/send: the session is over";
+		return -1;
+	}
+	if (s->state == SMTP_STATE_MAIL || s->state == SMTP_STATE_RCPT ||
+	    s->state == SMTP_STATE_DATA || s->message_mode) {
+		*errstr_r = "/send: a mail transaction is open; finish it or "
+		    "type RSET";
+		return -1;
+	}
+	send_clear(s);
+	s->send_field = FIELD_FROM;
+	prompt(s, "From (sender address):");
+	return 0;
+}
+
+/* "<a@b>" or "a@b" -> "a@b" (trimmed). */
+static char *
+address(const char *p, size_t len)
+{
+	while (len > 0 && (*p == ' ' || *p == '\t')) {
+		p++;
+		len--;
+	}
+	while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+		len--;
+	if (len >= 2 && p[0] == '<' && p[len - 1] == '>') {
+		p++;
+		len -= 2;
+	}
+	return xstrndup(p, len);
+}
+
+static bool
+ascii(const char *p, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char)p[i] >= 0x80)
+			return false;
+	return true;
+}
+
+static void
+send_go(struct session *s);
+
+int
+send_answer(struct session *s, const char *line, size_t len,
+    const char **errstr_r)
+{
+	char	*a;
+
+	if (memchr(line, '\r', len) != NULL || memchr(line, '\n', len) != NULL ||
+	    memchr(line, '\0', len) != NULL) {
+		*errstr_r = "line contains CR, LF or NUL";
+		session_info(s, PEV_F_WARNING, "%s", *errstr_r);
+		return -1;
+	}
+	switch ((enum send_field)s->send_field) {
+	case FIELD_FROM:
+		a = address(line, len);
+		if (a[0] == '\0' && !(len >= 2 && memchr(line, '<', len))) {
+			free(a);
+			*errstr_r = "a sender address is needed (<> for none)";
+			session_info(s, PEV_F_WARNING, "%s", *errstr_r);
+			prompt(s, "From (sender address):");
+			return -1;
+		}
+		if (strpbrk(a, "<> ") != NULL) {
+			free(a);
+			*errstr_r = "an address may not hold <, > or spaces";
+			session_info(s, PEV_F_WARNING, "%s", *errstr_r);
+			prompt(s, "From (sender address):");
+			return -1;
+		}
+		s->send_from = a;
+		s->send_field = FIELD_TO;
+		prompt(s, "To (recipient address):");
+		return 0;
+	case FIELD_TO:
+		a = address(line, len);
+		if (a[0] == '\0') {
+			free(a);
+			if (s->send_nrcpt == 0) {
+				*errstr_r = "at least one recipient is needed";
+				session_info(s, PEV_F_WARNING, "%s", *errstr_r);
+				prompt(s, "To (recipient address):");
+				return -1;
+			}
+			s->send_field = FIELD_SUBJECT;
+			prompt(s, "Subject:");
+			return 0;
+		}
+		if (strpbrk(a, "<> ") != NULL || s->send_nrcpt >= 1000) {
+			free(a);
+			*errstr_r = "not a usable recipient address";
+			session_info(s, PEV_F_WARNING, "%s", *errstr_r);
+			prompt(s, "To (another recipient, empty line ends):");
+			return -1;
+		}
+		s->send_rcpt = xrealloc(s->send_rcpt, (s->send_nrcpt + 1) *
+		    sizeof(*s->send_rcpt));
+		s->send_rcpt[s->send_nrcpt++] = a;
+		prompt(s, "To (another recipient, empty line ends):");
+		return 0;
+	case FIELD_SUBJECT:
+		s->send_subject = xstrndup(line, len);
+		s->send_field = FIELD_BODY;
+		prompt(s, "Body (a lone . ends the message):");
+		return 0;
+	case FIELD_BODY:
+		if (len == 1 && line[0] == '.') {
+			s->prompting = false;
+			send_go(s);
+			return 0;
+		}
+		if (buf_append(&s->send_body, line, len) == -1 ||
+		    buf_append_byte(&s->send_body, '\n') == -1) {
+			*errstr_r = "message too large";
+			session_info(s, PEV_F_WARNING, "%s", *errstr_r);
+			return -1;
+		}
+		return 0;
+	}
+	return -1;
+}
+
+static void
+send_line(struct session *s, const char *line, size_t len, uint64_t tag)
+{
+	const char	*err;
+
+	if (session_send(s, line, len, ORIGIN_ACTION, tag, &err) == -1)
+		session_action_end(s, PEV_F_NEGATIVE, err);
+}
+
+static void
+send_rcpt(struct session *s, size_t i)
+{
+	struct buf	b;
+
+	buf_init(&b, LIMIT_COMMAND_LINE);
+	buf_printf(&b, "RCPT TO:<%s>", s->send_rcpt[i]);
+	send_line(s, b.data, b.len, SEND_RCPT);
+	buf_clear(&b);
+}
+
+static void
+send_mail(struct session *s)
+{
+	struct buf	b;
+	bool		utf8 = !ascii(s->send_from, strlen(s->send_from));
+	size_t		i;
+
+	for (i = 0; i < s->send_nrcpt; i++)
+		if (!ascii(s->send_rcpt[i], strlen(s->send_rcpt[i])))
+			utf8 = true;
+	s->send_pipelining = s->caps_known && s->caps.pipelining;
+	buf_init(&b, LIMIT_COMMAND_LINE);
+	buf_printf(&b, "MAIL FROM:<%s>", s->send_from);
+	/* RFC 6152 / RFC 6531: declare 8-bit bodies and UTF-8 addresses
+	 * when the server offers them. */
+	if (!ascii(s->send_body.data != NULL ? s->send_body.data : "",
+	    s->send_body.len) && s->caps.eightbitmime)
+		buf_append_str(&b, " BODY=8BITMIME");
+	if (utf8 && s->caps.smtputf8)
+		buf_append_str(&b, " SMTPUTF8");
+	send_line(s, b.data, b.len, SEND_MAIL);
+	buf_clear(&b);
+	if (s->send_pipelining) {
+		/* RFC 2920 3.1: MAIL, RCPT... and DATA may go in one group,
+		 * DATA last. */
+		for (i = 0; i < s->send_nrcpt && s->action == ACTION_SEND; i++)
+			send_rcpt(s, i);
+		if (s->action == ACTION_SEND)
+			send_line(s, "DATA", 4, SEND_DATA);
+	}
+}
+
+static void
+send_go(struct session *s)
+{
+	struct buf	b;
+
+	if (s->state == SMTP_STATE_EHLO) {
+		buf_init(&b, 512);
+		buf_printf(&b, "EHLO %s", s->ehlo_domain);
+		send_line(s, b.data, b.len, SEND_EHLO);
+		buf_clear(&b);
+		return;
+	}
+	send_mail(s);
+}
+
+void
+send_reply(struct session *s, const struct pending *h,
+    const struct reply_line *rl, bool positive)
+{
+	(void)rl;
+	if (strcmp(h->verb, ".") == 0) {
+		session_action_end(s, positive ? PEV_F_POSITIVE :
+		    PEV_F_NEGATIVE, positive ? "/send: the message was "
+		    "accepted" : "/send: the message was refused");
+		return;
+	}
+	switch ((enum send_tag)h->tag) {
+	case SEND_EHLO:
+		if (positive)
+			send_mail(s);
+		else
+			session_action_end(s, PEV_F_NEGATIVE, "/send: EHLO "
+			    "was refused");
+		break;
+	case SEND_MAIL:
+		if (!positive && !s->send_pipelining)
+			session_action_end(s, PEV_F_NEGATIVE, "/send: the "
+			    "sender was refused");
+		else if (!s->send_pipelining)
+			send_rcpt(s, 0);
+		break;
+	case SEND_RCPT:
+		s->send_rcpt_answered++;
+		if (positive)
+			s->send_rcpt_ok++;
+		if (s->send_pipelining)
+			break;
+		if (s->send_rcpt_answered < s->send_nrcpt)
+			send_rcpt(s, s->send_rcpt_answered);
+		else if (s->send_rcpt_ok > 0)
+			send_line(s, "DATA", 4, SEND_DATA);
+		else {
+			send_line(s, "RSET", 4, SEND_RSET);
+			session_info(s, PEV_F_NEGATIVE, "/send: no recipient "
+			    "was accepted");
+		}
+		break;
+	case SEND_DATA:
+		/* 354 is handled by the engine (send_message); this is a
+		 * final refusal. */
+		session_action_end(s, PEV_F_NEGATIVE, "/send: DATA was "
+		    "refused");
+		break;
+	case SEND_RSET:
+		session_action_end(s, 0, NULL);
+		break;
+	case SEND_NONE:
+		break;
+	}
+}
+
+/* RFC 2047 "B" encoding of a UTF-8 subject, split so that no encoded
+ * word passes 75 characters and no UTF-8 sequence is cut. */
+static void
+subject_encode(const char *p, size_t len, struct buf *out)
+{
+	size_t	chunk;
+
+	while (len > 0) {
+		chunk = len < 45 ? len : 45;
+		while (chunk < len && ((unsigned char)p[chunk] & 0xc0) == 0x80)
+			chunk--;
+		if (chunk == 0)
+			chunk = len < 45 ? len : 45;
+		buf_append_str(out, "=?UTF-8?B?");
+		sasl_base64_encode(p, chunk, out);
+		buf_append_str(out, "?=");
+		p += chunk;
+		len -= chunk;
+		if (len > 0)
+			buf_append_str(out, "\n ");
+	}
+}
+
+static void
+header(struct session *s, struct buf *b)
+{
+	const char	*err, *p = b->data, *nl, *end = b->data + b->len;
+
+	if (b->len == 0) {
+		if (session_send_message_line(s, "", 0, &err) == -1)
+			session_action_end(s, PEV_F_NEGATIVE, err);
+		return;
+	}
+	/* Folded header lines were joined with "\n": send each line. */
+	while (p < end && s->action == ACTION_SEND) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		if (session_send_message_line(s, p, (size_t)(nl - p),
+		    &err) == -1) {
+			session_action_end(s, PEV_F_NEGATIVE, err);
+			return;
+		}
+		p = nl + 1;
+	}
+	buf_reset(b);
+}
+
+void
+send_message(struct session *s)
+{
+	static const char *const days[] = {
+		"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat",
+	};
+	static const char *const months[] = {
+		"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep",
+		"Oct", "Nov", "Dec",
+	};
+	struct buf	 b;
+	struct tm	 tm;
+	time_t		 t = s->now != 0 ? s->now : time(NULL);
+	const char	*err, *p, *end, *nl, *at;
+	size_t		 i;
+	bool		 eight;
+
+	buf_init(&b, LIMIT_BODY_LINE);
+	gmtime_r(&t, &tm);
+	/* RFC 5322 3.3 date-time, in UTC. */
+	buf_printf(&b, "Date: %s, %d %s %d %02d:%02d:%02d +0000",
+	    days[tm.tm_wday % 7], tm.tm_mday, months[tm.tm_mon % 12],
+	    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	header(s, &b);
+	buf_printf(&b, "From: <%s>", s->send_from);
+	header(s, &b);
+	buf_append_str(&b, "To: ");
+	for (i = 0; i < s->send_nrcpt; i++)
+		buf_printf(&b, "%s<%s>", i > 0 ? ",\n " : "", s->send_rcpt[i]);
+	header(s, &b);
+	buf_append_str(&b, "Subject: ");
+	if (ascii(s->send_subject, strlen(s->send_subject)))
+		buf_append_str(&b, s->send_subject);
+	else
+		subject_encode(s->send_subject, strlen(s->send_subject), &b);
+	header(s, &b);
+	at = strchr(s->send_from, '@');
+	buf_printf(&b, "Message-ID: <%lld.%ld.%llu.mailbench@%s>", (long long)t,
+	    (long)getpid(), (unsigned long long)s->data_seq,
+	    at != NULL && at[1] != '\0' ? at + 1 : s->ehlo_domain);
+	header(s, &b);
+	eight = !ascii(s->send_body.data != NULL ? s->send_body.data : "",
+	    s->send_body.len);
+	buf_append_str(&b, "MIME-Version: 1.0");
+	header(s, &b);
+	buf_append_str(&b, "Content-Type: text/plain; charset=UTF-8");
+	header(s, &b);
+	buf_printf(&b, "Content-Transfer-Encoding: %s", eight ? "8bit" : "7bit");
+	header(s, &b);
+	header(s, &b);	/* the empty line before the body */
+	buf_clear(&b);
+	p = s->send_body.data != NULL ? s->send_body.data : "";
+	end = p + s->send_body.len;
+	while (p < end && s->action == ACTION_SEND) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		if (session_send_message_line(s, p, (size_t)(nl - p),
+		    &err) == -1) {
+			session_action_end(s, PEV_F_NEGATIVE, err);
+			return;
+		}
+		p = nl + 1;
+	}
+	if (s->action == ACTION_SEND &&
+	    session_send_message_line(s, ".", 1, &err) == -1)
+		session_action_end(s, PEV_F_NEGATIVE, err);
+}

@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: MIT */
+/* Inside the session: the struct shared by session.c (common machinery and
+ * /auth, /starttls), pop3.c, smtp.c, load.c (/load) and send.c (/send).
+ * Not for the driver: use proto/session.h. */
+#ifndef PROTO_SESSION_INT_H
+#define PROTO_SESSION_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proto/buf.h"
+#include "proto/caps.h"
+#include "proto/command.h"
+#include "proto/event.h"
+#include "proto/reader.h"
+#include "proto/sasl.h"
+#include "proto/session.h"
+
+/* Who sent a command: typed by the user, or part of a workbench action. */
+enum session_origin {
+	ORIGIN_USER,
+	ORIGIN_ACTION,
+};
+
+/* A command waiting for its reply (the FIFO, STYLE.md §2). */
+struct pending {
+	uint64_t		 seq;
+	char			 verb[16];
+	char			*arg;		/* copy; NULL when secret */
+	size_t			 arg_len;
+	enum command_shape	 shape;
+	bool			 starttls, quit;
+	enum session_origin	 origin;
+	uint64_t		 tag;		/* action-specific */
+};
+
+/* An event waiting in the queue; owns its bytes. */
+struct qevent {
+	struct proto_event	 ev;
+	char			*text;
+	size_t			 len;
+	char			*arg;
+	char			 verb[16];
+	struct reply_line	 reply;
+	bool			 has_reply;
+	char			 state_name[32];
+};
+
+enum session_action {
+	ACTION_NONE,
+	ACTION_STARTTLS,
+	ACTION_AUTH,
+	ACTION_LOAD,
+	ACTION_SEND,
+};
+
+struct session {
+	enum reply_proto	 proto;
+	char			*user;
+	char			*ehlo_domain;
+	time_t			 now;
+	struct reader		*reader;
+	struct buf		 out;
+	bool			 out_secret;	/* wipe freed output space */
+
+	struct qevent		*evq;
+	size_t			 evq_head, evq_len, evq_cap;
+	struct qevent		 cur;		/* last returned, until next */
+
+	struct pending		*fifo;
+	size_t			 fifo_head, fifo_len, fifo_cap;
+	uint64_t		 seq;
+
+	int			 state;
+	bool			 greeted, failed, over;
+	bool			 tls, tls_pending;
+	bool			 message_mode;
+	struct caps		 caps;
+	bool			 caps_known;
+
+	/* The reply being read: its lines joined by "\n". */
+	struct buf		 reply;
+	bool			 in_body;	/* POP3 body after +OK */
+	int			 body_flags;	/* flags of the status line */
+
+	/* POP3 */
+	char			*apop_ts;	/* greeting <timestamp> */
+	uint64_t		*dele;		/* numbers with DELE +OK */
+	size_t			 ndele, dele_cap;
+
+	/* SMTP */
+	uint64_t		 data_seq;	/* seq of the message after 354 */
+
+	/* A typed AUTH got 334 / "+ ": the next typed line answers it. */
+	bool			 sasl_open;
+
+	/* Workbench action under way (one at a time). */
+	enum session_action	 action;
+	int			 step;
+	bool			 wait_greeting;	/* start when greeted */
+	bool			 refresh_after_tls;
+	/* /auth */
+	enum sasl_mech		 mech;
+	char			*auth_user;
+	struct buf		 secret;
+	bool			 secret_wanted;
+	char			*prompt;
+	/* /load */
+	uint64_t		*load_nums;
+	size_t			 load_n, load_next, load_total, load_done,
+				 load_inflight, load_items_per;
+	bool			 load_pipelining, load_top, load_uidl;
+	/* /send */
+	bool			 prompting;
+	int			 send_field;
+	char			*send_from;
+	char			**send_rcpt;
+	size_t			 send_nrcpt, send_rcpt_ok, send_rcpt_answered;
+	char			*send_subject;
+	struct buf		 send_body;
+	bool			 send_pipelining;
+};
+
+/* Queue an event with a copy of text; returns it for more fields. */
+struct qevent	*session_emit(struct session *, enum proto_event_kind,
+		    unsigned flags, const char *text, size_t len, uint64_t seq);
+/* printf-style PEV_INFO line. */
+void		 session_info(struct session *, unsigned flags, const char *,
+		    ...) __attribute__((format(printf, 3, 4)));
+/* The one place a state changes: records "A -> B" as PEV_STATE. */
+void		 session_set_state(struct session *, int state);
+/* Name of the current state. */
+const char	*session_state_name(const struct session *);
+/* The session is damaged: PEV_FAIL and no more input. */
+void		 session_fail(struct session *, enum proto_fail, const char *);
+/* Send a command line (classified by command_parse) and queue it on the
+ * FIFO. 0, or -1 with *errstr_r. */
+int		 session_send(struct session *, const char *, size_t,
+		    enum session_origin, uint64_t tag, const char **errstr_r);
+/* Send a line that answers a continuation (no FIFO entry). */
+int		 session_send_continuation(struct session *, const char *,
+		    size_t, bool secret);
+/* Send one message line after 354 (dot-stuffed) or the final ".". */
+int		 session_send_message_line(struct session *, const char *,
+		    size_t, const char **errstr_r);
+/* The FIFO head, or NULL. */
+struct pending	*session_head(struct session *);
+/* Remove the head; the caller passes a copy it got before (freed here). */
+void		 session_pop(struct session *);
+/* PEV_REPLY for head (NULL: none) from the reply buffer, with flags. */
+void		 session_emit_reply(struct session *, const struct pending *,
+		    unsigned flags);
+/* Flags for a parsed reply: POSITIVE/TRANSIENT/NEGATIVE. */
+unsigned	 session_reply_flags(const struct session *,
+		    const struct reply_line *);
+/* A positive STARTTLS/STLS reply: drop buffered bytes, PEV_TLS_UPGRADE. */
+void		 session_tls_upgrade(struct session *);
+/* Greeting arrived: start an action that waited for it. */
+void		 session_greeted(struct session *);
+/* A final reply to an action's command (positive or not). */
+void		 session_action_reply(struct session *, const struct pending *,
+		    const struct reply_line *, bool positive);
+/* A continuation (334 / "+ ") for the head AUTH command; text is the
+ * continuation's text (base64 challenge). */
+void		 session_continuation(struct session *, const struct pending *,
+		    const char *text, size_t len);
+/* Parse capabilities from lines (joined by "\n") and explain each one;
+ * skip_first for EHLO's domain line. */
+void		 session_caps_from(struct session *, const char *, size_t,
+		    bool skip_first, bool smtp_prefix, uint64_t seq);
+/* End the action; say why in a * line when why != NULL. */
+void		 session_action_end(struct session *, unsigned flags,
+		    const char *why);
+
+/* load.c: /load */
+int		 load_start(struct session *, const char **errstr_r);
+void		 load_reply(struct session *, const struct pending *,
+		    const struct reply_line *, bool positive);
+void		 load_body(struct session *, const struct pending *,
+		    const char *, size_t);
+void		 load_clear(struct session *);
+
+/* send.c: /send */
+int		 send_start(struct session *, const char **errstr_r);
+int		 send_answer(struct session *, const char *, size_t,
+		    const char **errstr_r);
+void		 send_reply(struct session *, const struct pending *,
+		    const struct reply_line *, bool positive);
+void		 send_message(struct session *);
+void		 send_clear(struct session *);
+
+#endif

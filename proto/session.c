@@ -1,0 +1,1327 @@
+/* SPDX-License-Identifier: MIT */
+/* One session over either engine: bytes in, typed lines in, bytes and
+ * events out; the FIFO of commands awaiting replies; /auth and /starttls. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto/dot.h"
+#include "proto/limits.h"
+#include "proto/meaning.h"
+#include "proto/pop3.h"
+#include "proto/session-int.h"
+#include "proto/smtp.h"
+#include "proto/util.h"
+
+static void	auth_begin(struct session *);
+
+struct session *
+session_new(enum reply_proto proto, const struct session_options *opts)
+{
+	struct session	*s = xcalloc(1, sizeof(*s));
+
+	s->proto = proto;
+	if (opts != NULL) {
+		s->tls = opts->tls;
+		if (opts->user != NULL)
+			s->user = xstrdup(opts->user);
+		if (opts->ehlo_domain != NULL)
+			s->ehlo_domain = xstrdup(opts->ehlo_domain);
+		s->now = opts->now;
+	}
+	if (s->ehlo_domain == NULL)
+		s->ehlo_domain = xstrdup("localhost");
+	s->reader = reader_new(proto);
+	buf_init(&s->out, LIMIT_OUTPUT);
+	buf_init(&s->reply, LIMIT_REPLY_TOTAL + LIMIT_REPLY_LINE);
+	buf_init(&s->secret, LIMIT_COMMAND_LINE);
+	buf_init(&s->send_body, LIMIT_MESSAGE);
+	caps_init(&s->caps);
+	s->state = 0;	/* POP3_STATE_GREETING == SMTP_STATE_GREETING */
+	return s;
+}
+
+static void
+qevent_clear(struct qevent *q)
+{
+	if (q->text != NULL) {
+		if (q->ev.flags & PEV_F_SECRET)
+			explicit_bzero(q->text, q->len);
+		free(q->text);
+	}
+	free(q->arg);
+	memset(q, 0, sizeof(*q));
+}
+
+static void
+pending_clear(struct pending *p)
+{
+	free(p->arg);
+	p->arg = NULL;
+}
+
+void
+session_free(struct session *s)
+{
+	size_t	i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->evq_len; i++)
+		qevent_clear(&s->evq[(s->evq_head + i) % s->evq_cap]);
+	free(s->evq);
+	qevent_clear(&s->cur);
+	for (i = 0; i < s->fifo_len; i++)
+		pending_clear(&s->fifo[(s->fifo_head + i) % s->fifo_cap]);
+	free(s->fifo);
+	reader_free(s->reader);
+	if (s->out.data != NULL)
+		explicit_bzero(s->out.data, s->out.cap);
+	buf_clear(&s->out);
+	buf_clear(&s->reply);
+	buf_wipe(&s->secret);
+	buf_wipe(&s->send_body);
+	caps_clear(&s->caps);
+	free(s->user);
+	free(s->ehlo_domain);
+	free(s->apop_ts);
+	free(s->dele);
+	free(s->auth_user);
+	free(s->prompt);
+	load_clear(s);
+	send_clear(s);
+	free(s);
+}
+
+enum reply_proto
+session_proto(const struct session *s)
+{
+	return s->proto;
+}
+
+/* ---- events ---- */
+
+struct qevent *
+session_emit(struct session *s, enum proto_event_kind kind, unsigned flags,
+    const char *text, size_t len, uint64_t seq)
+{
+	struct qevent	*q;
+	size_t		 i, ncap;
+
+	if (s->evq_len == s->evq_cap) {
+		ncap = s->evq_cap ? s->evq_cap * 2 : 64;
+		struct qevent *nq = xcalloc(ncap, sizeof(*nq));
+		for (i = 0; i < s->evq_len; i++)
+			nq[i] = s->evq[(s->evq_head + i) % s->evq_cap];
+		free(s->evq);
+		s->evq = nq;
+		s->evq_cap = ncap;
+		s->evq_head = 0;
+	}
+	q = &s->evq[(s->evq_head + s->evq_len++) % s->evq_cap];
+	memset(q, 0, sizeof(*q));
+	q->ev.kind = kind;
+	q->ev.flags = flags;
+	q->ev.seq = seq;
+	q->text = xmalloc(len + 1);
+	if (len > 0)
+		memcpy(q->text, text, len);
+	q->text[len] = '\0';
+	q->len = len;
+	return q;
+}
+
+void
+session_info(struct session *s, unsigned flags, const char *fmt, ...)
+{
+	struct buf	b;
+	va_list		ap;
+
+	buf_init(&b, LIMIT_REPLY_LINE);
+	va_start(ap, fmt);
+	(void)buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	session_emit(s, PEV_INFO, flags, b.data != NULL ? b.data : "", b.len,
+	    0);
+	buf_clear(&b);
+}
+
+int
+session_event(struct session *s, struct proto_event *ev_r)
+{
+	struct qevent	*q;
+
+	qevent_clear(&s->cur);
+	if (s->evq_len == 0)
+		return 0;
+	s->cur = s->evq[s->evq_head];
+	memset(&s->evq[s->evq_head], 0, sizeof(s->evq[0]));
+	s->evq_head = (s->evq_head + 1) % s->evq_cap;
+	s->evq_len--;
+	q = &s->cur;
+	*ev_r = q->ev;
+	ev_r->text = q->text;
+	ev_r->len = q->len;
+	ev_r->verb = q->verb;
+	ev_r->arg = q->arg;
+	if (q->has_reply) {
+		/* The reply's text points into our own copy of the line. */
+		ev_r->reply = &q->reply;
+	}
+	if (q->ev.kind == PEV_STATE)
+		ev_r->state_name = q->state_name;
+	return 1;
+}
+
+/* ---- state ---- */
+
+const char *
+session_state_name(const struct session *s)
+{
+	return s->proto == REPLY_POP3 ?
+	    pop3_state_name((enum pop3_state)s->state) :
+	    smtp_state_name((enum smtp_state)s->state);
+}
+
+void
+session_set_state(struct session *s, int state)
+{
+	struct qevent	*q;
+	struct buf	 b;
+	const char	*from = session_state_name(s);
+
+	if (state == s->state)
+		return;
+	buf_init(&b, 256);
+	s->state = state;
+	buf_printf(&b, "%s -> %s", from, session_state_name(s));
+	q = session_emit(s, PEV_STATE, 0, b.data, b.len, 0);
+	q->ev.state = state;
+	snprintf(q->state_name, sizeof(q->state_name), "%s",
+	    session_state_name(s));
+	buf_clear(&b);
+}
+
+void
+session_fail(struct session *s, enum proto_fail fail, const char *why)
+{
+	struct qevent	*q;
+
+	if (s->failed)
+		return;
+	s->failed = true;
+	s->over = true;
+	s->message_mode = false;
+	s->secret_wanted = false;
+	s->prompting = false;
+	buf_wipe(&s->secret);
+	q = session_emit(s, PEV_FAIL, PEV_F_NEGATIVE, why, strlen(why), 0);
+	q->ev.fail = fail;
+}
+
+/* ---- FIFO ---- */
+
+struct pending *
+session_head(struct session *s)
+{
+	return s->fifo_len > 0 ? &s->fifo[s->fifo_head] : NULL;
+}
+
+void
+session_pop(struct session *s)
+{
+	if (s->fifo_len == 0)
+		return;
+	pending_clear(&s->fifo[s->fifo_head]);
+	s->fifo_head = (s->fifo_head + 1) % s->fifo_cap;
+	s->fifo_len--;
+}
+
+static struct pending *
+fifo_push(struct session *s)
+{
+	struct pending	*np;
+	size_t		 i, ncap;
+
+	if (s->fifo_len == s->fifo_cap) {
+		ncap = s->fifo_cap ? s->fifo_cap * 2 : 16;
+		np = xcalloc(ncap, sizeof(*np));
+		for (i = 0; i < s->fifo_len; i++)
+			np[i] = s->fifo[(s->fifo_head + i) % s->fifo_cap];
+		free(s->fifo);
+		s->fifo = np;
+		s->fifo_cap = ncap;
+		s->fifo_head = 0;
+	}
+	np = &s->fifo[(s->fifo_head + s->fifo_len++) % s->fifo_cap];
+	memset(np, 0, sizeof(*np));
+	return np;
+}
+
+/* ---- output ---- */
+
+static int
+out_line(struct session *s, const char *line, size_t len, bool secret)
+{
+	if (s->out.len + len + 2 > s->out.max)
+		return -1;
+	buf_append(&s->out, line, len);
+	buf_append(&s->out, "\r\n", 2);
+	if (secret)
+		s->out_secret = true;
+	return 0;
+}
+
+int
+session_send(struct session *s, const char *line, size_t len,
+    enum session_origin origin, uint64_t tag, const char **errstr_r)
+{
+	struct command	 cmd;
+	struct pending	*p;
+	struct qevent	*q;
+
+	if (command_parse(s->proto, line, len, &cmd, errstr_r) == -1)
+		return -1;
+	if (s->fifo_len >= LIMIT_PENDING) {
+		*errstr_r = "too many commands waiting for a reply";
+		return -1;
+	}
+	if (out_line(s, line, len, cmd.secret) == -1) {
+		*errstr_r = "output buffer full";
+		return -1;
+	}
+	p = fifo_push(s);
+	p->seq = ++s->seq;
+	memcpy(p->verb, cmd.verb, sizeof(p->verb));
+	if (!cmd.secret) {
+		p->arg = xstrndup(cmd.arg, cmd.arg_len);
+		p->arg_len = cmd.arg_len;
+	}
+	p->shape = cmd.shape;
+	p->starttls = cmd.starttls;
+	p->quit = cmd.quit;
+	p->origin = origin;
+	p->tag = tag;
+	q = session_emit(s, PEV_SENT, cmd.secret ? PEV_F_SECRET : 0, line, len,
+	    p->seq);
+	q->ev.secret_keep = cmd.secret_keep;
+	memcpy(q->verb, p->verb, sizeof(q->verb));
+	if (p->arg != NULL) {
+		q->arg = xstrndup(p->arg, p->arg_len);
+		q->ev.arg_len = p->arg_len;
+	}
+	return 0;
+}
+
+int
+session_send_continuation(struct session *s, const char *line, size_t len,
+    bool secret)
+{
+	struct pending	*head = session_head(s);
+	struct qevent	*q;
+
+	if (out_line(s, line, len, secret) == -1)
+		return -1;
+	q = session_emit(s, PEV_SENT, secret ? PEV_F_SECRET : 0, line, len,
+	    head != NULL ? head->seq : 0);
+	q->ev.secret_keep = 0;
+	return 0;
+}
+
+int
+session_send_message_line(struct session *s, const char *line, size_t len,
+    const char **errstr_r)
+{
+	struct pending	*p;
+	struct qevent	*q;
+	size_t		 old = s->out.len;
+	unsigned	 flags = PEV_F_BODY;
+
+	if (memchr(line, '\r', len) != NULL || memchr(line, '\n', len) != NULL ||
+	    memchr(line, '\0', len) != NULL) {
+		*errstr_r = "message line contains CR, LF or NUL";
+		return -1;
+	}
+	if (dot_is_terminator(line, len)) {
+		if (out_line(s, ".", 1, false) == -1) {
+			*errstr_r = "output buffer full";
+			return -1;
+		}
+		p = fifo_push(s);
+		p->seq = s->data_seq;
+		memcpy(p->verb, ".", 2);
+		p->shape = COMMAND_ONE_REPLY;
+		p->origin = s->action == ACTION_SEND ? ORIGIN_ACTION :
+		    ORIGIN_USER;
+		s->message_mode = false;
+		q = session_emit(s, PEV_SENT, PEV_F_BODY | PEV_F_TERMINATOR,
+		    ".", 1, s->data_seq);
+		memcpy(q->verb, ".", 2);
+		return 0;
+	}
+	if (len > LIMIT_BODY_LINE || dot_stuff_line(line, len, &s->out) == -1) {
+		*errstr_r = "message line too long or output buffer full";
+		return -1;
+	}
+	if (dot_needs_stuffing(line, len))
+		flags |= PEV_F_STUFFED;
+	/* The C: line shows what went on the wire, stuffing included. */
+	session_emit(s, PEV_SENT, flags, s->out.data + old,
+	    s->out.len - old - 2, s->data_seq);
+	/* RFC 5321 4.5.3.1.6: 998 octets plus CRLF per text line. */
+	if (len > 998)
+		session_info(s, PEV_F_WARNING, "line of %zu octets is longer "
+		    "than the 998 allowed (RFC 5321 4.5.3.1.6); servers may "
+		    "refuse it", len);
+	return 0;
+}
+
+struct buf *
+session_output(struct session *s)
+{
+	/* buf_consume() moves bytes down and leaves copies beyond len:
+	 * zero them when a secret went through. */
+	if (s->out_secret && s->out.data != NULL) {
+		explicit_bzero(s->out.data + s->out.len, s->out.cap - s->out.len);
+		if (s->out.len == 0)
+			s->out_secret = false;
+	}
+	return &s->out;
+}
+
+/* ---- replies ---- */
+
+unsigned
+session_reply_flags(const struct session *s, const struct reply_line *rl)
+{
+	if (s->proto == REPLY_POP3)
+		return rl->pop3 == REPLY_POP3_ERR ? PEV_F_NEGATIVE :
+		    PEV_F_POSITIVE;
+	if (rl->code >= 500)
+		return PEV_F_NEGATIVE;
+	if (rl->code >= 400)
+		return PEV_F_TRANSIENT;
+	return PEV_F_POSITIVE;
+}
+
+void
+session_emit_reply(struct session *s, const struct pending *head,
+    unsigned flags)
+{
+	struct qevent	*q;
+	const char	*err, *nl;
+	size_t		 first;
+
+	q = session_emit(s, PEV_REPLY, flags, s->reply.data != NULL ?
+	    s->reply.data : "", s->reply.len, head != NULL ? head->seq : 0);
+	nl = memchr(q->text, '\n', q->len);
+	first = nl != NULL ? (size_t)(nl - q->text) : q->len;
+	if (reply_parse_line(s->proto, q->text, first, &q->reply, &err) == 0) {
+		q->has_reply = true;
+		q->ev.code = q->reply.code;
+		q->ev.pop3 = q->reply.pop3;
+	}
+	if (head != NULL) {
+		memcpy(q->verb, head->verb, sizeof(q->verb));
+		if (head->arg != NULL) {
+			q->arg = xstrndup(head->arg, head->arg_len);
+			q->ev.arg_len = head->arg_len;
+		}
+	}
+}
+
+void
+session_caps_from(struct session *s, const char *p, size_t len,
+    bool skip_first, bool smtp_prefix, uint64_t seq)
+{
+	const char	*end = p + len, *nl, *l;
+	size_t		 n, lines = 0;
+	struct buf	 m;
+
+	caps_clear(&s->caps);
+	caps_init(&s->caps);
+	s->caps_known = true;
+	buf_init(&m, LIMIT_REPLY_LINE * 2);
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		n = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
+		l = p;
+		p = nl != NULL ? nl + 1 : end;
+		if (n > 0 && l[n - 1] == '\r')
+			n--;
+		if (lines++ == 0 && skip_first)
+			continue;
+		if (smtp_prefix) {
+			/* "250-SIZE 100" -> "SIZE 100" */
+			if (n < 4)
+				continue;
+			l += 4;
+			n -= 4;
+		}
+		if (n == 0 || lines > LIMIT_CAPS + 1)
+			continue;
+		(void)caps_add_line(&s->caps, s->proto, l, n);
+		buf_reset(&m);
+		if (caps_explain_line(s->proto, l, n, &m) == 0 && m.len > 0)
+			session_emit(s, PEV_MEANING, PEV_F_CAPS, m.data, m.len,
+			    seq);
+	}
+	buf_clear(&m);
+}
+
+void
+session_tls_upgrade(struct session *s)
+{
+	size_t	n = reader_discard(s->reader);
+
+	/* RFC 3207 4.2 / RFC 2595 4 (curl: "Pipelining in response is
+	 * forbidden"): anything after the reply came before TLS and could
+	 * be an injected command reply; never obey it. */
+	if (n > 0)
+		session_info(s, PEV_F_WARNING, "discarded %zu bytes the server "
+		    "sent after the %s reply and before TLS (possible "
+		    "injection; never obeyed)", n,
+		    s->proto == REPLY_POP3 ? "STLS" : "STARTTLS");
+	if (s->fifo_len > 0) {
+		session_info(s, PEV_F_WARNING, "%zu command(s) sent after %s "
+		    "will get no reply: they went out before TLS", s->fifo_len,
+		    s->proto == REPLY_POP3 ? "STLS" : "STARTTLS");
+		while (s->fifo_len > 0)
+			session_pop(s);
+	}
+	s->tls_pending = true;
+	session_emit(s, PEV_TLS_UPGRADE, 0, "starting TLS handshake", 22, 0);
+}
+
+static void
+on_line(struct session *s, const struct reader_item *it)
+{
+	struct pending	*head = session_head(s);
+	unsigned	 flags;
+
+	if (s->proto == REPLY_POP3)
+		flags = it->len > 0 && it->line[0] == '-' ? PEV_F_NEGATIVE :
+		    PEV_F_POSITIVE;
+	else
+		flags = it->code >= 500 ? PEV_F_NEGATIVE : it->code >= 400 ?
+		    PEV_F_TRANSIENT : PEV_F_POSITIVE;
+	session_emit(s, PEV_RECEIVED, flags, it->line, it->len,
+	    s->greeted && head != NULL ? head->seq : 0);
+	if (s->reply.len > 0)
+		buf_append_byte(&s->reply, '\n');
+	buf_append(&s->reply, it->line, it->len);
+}
+
+static void
+finish_reply(struct session *s)
+{
+	struct pending		*head = session_head(s);
+	struct reply_line	 rl;
+	const char		*err, *nl, *verb;
+	size_t			 first;
+	struct buf		 m;
+	uint64_t		 seq;
+
+	nl = memchr(s->reply.data, '\n', s->reply.len);
+	first = nl != NULL ? (size_t)(nl - s->reply.data) : s->reply.len;
+	if (reply_parse_line(s->proto, s->reply.data, first, &rl, &err) == -1) {
+		struct buf why;
+
+		buf_init(&why, 512);
+		buf_printf(&why, "not a %s reply: %s",
+		    s->proto == REPLY_POP3 ? "POP3" : "SMTP", err);
+		session_fail(s, FAIL_PROTOCOL, why.data);
+		buf_clear(&why);
+		return;
+	}
+	if (!s->greeted) {
+		verb = "";
+		head = NULL;
+	} else
+		verb = head != NULL ? head->verb : NULL;
+	seq = head != NULL ? head->seq : 0;
+	buf_init(&m, LIMIT_REPLY_LINE * 2);
+	if (meaning_reply(s->proto, &rl, verb, &m) == 0 && m.len > 0)
+		session_emit(s, PEV_MEANING, session_reply_flags(s, &rl),
+		    m.data, m.len, seq);
+	buf_clear(&m);
+	if (s->greeted && head == NULL)
+		session_info(s, PEV_F_WARNING, "unsolicited reply: no command "
+		    "was waiting for it");
+	if (s->proto == REPLY_POP3)
+		pop3_reply(s, head, &rl);
+	else
+		smtp_reply(s, head, &rl);
+}
+
+int
+session_input(struct session *s, const char *p, size_t len)
+{
+	struct reader_item	 it;
+	const char		*err;
+	int			 r;
+
+	if (s->failed)
+		return -1;
+	if (s->tls_pending) {
+		/* The handshake owns the connection now; the driver should
+		 * not have read plain bytes. */
+		session_info(s, PEV_F_WARNING, "discarded %zu bytes received "
+		    "while waiting for the TLS handshake", len);
+		return 0;
+	}
+	if (reader_feed(s->reader, p, len) == -1) {
+		session_fail(s, FAIL_PROTOCOL, "peer sent too much data");
+		return -1;
+	}
+	while (!s->failed && !s->tls_pending &&
+	    (r = reader_next(s->reader, &it, &err)) != 0) {
+		if (r == -1) {
+			session_fail(s, FAIL_PROTOCOL, err);
+			break;
+		}
+		switch (it.kind) {
+		case READER_LINE:
+			if (s->in_body)
+				break;
+			on_line(s, &it);
+			if (it.last) {
+				finish_reply(s);
+				if (!s->in_body)
+					buf_reset(&s->reply);
+			}
+			break;
+		case READER_BODY_LINE:
+			session_emit(s, PEV_RECEIVED, PEV_F_BODY |
+			    (it.stuffed ? PEV_F_STUFFED : 0), it.line, it.len,
+			    session_head(s) != NULL ? session_head(s)->seq : 0);
+			break;
+		case READER_BODY_END:
+			session_emit(s, PEV_RECEIVED, PEV_F_BODY |
+			    PEV_F_TERMINATOR, it.line, it.len,
+			    session_head(s) != NULL ? session_head(s)->seq : 0);
+			s->in_body = false;
+			pop3_body_end(s, it.body, it.body_len);
+			buf_reset(&s->reply);
+			break;
+		}
+	}
+	return s->failed ? -1 : 0;
+}
+
+void
+session_eof(struct session *s)
+{
+	struct pending	*head = session_head(s);
+	struct buf	 why;
+
+	if (s->failed)
+		return;
+	if (s->over && s->fifo_len == 0) {
+		if (s->proto == REPLY_POP3 &&
+		    s->state == POP3_STATE_UPDATE)
+			session_set_state(s, POP3_STATE_CLOSED);
+		session_info(s, 0, "connection closed by the server");
+		return;
+	}
+	buf_init(&why, 512);
+	if (s->in_body && head != NULL)
+		buf_printf(&why, "connection closed in the middle of the %s "
+		    "response", head->verb);
+	else if (reader_mid_reply(s->reader))
+		buf_printf(&why, "connection closed in the middle of a reply");
+	else if (!s->greeted)
+		buf_printf(&why, "connection closed before the greeting");
+	else if (head != NULL)
+		buf_printf(&why, "connection closed while %zu command(s) "
+		    "waited for a reply (first: %s)", s->fifo_len, head->verb);
+	else
+		buf_printf(&why, "connection closed by the server");
+	session_fail(s, FAIL_PROTOCOL, why.data);
+	buf_clear(&why);
+}
+
+/* ---- typed lines ---- */
+
+static const char *const driver_cmds[] = {
+	"CONNECT", "SAVE", "QUIT", "HELP",
+};
+
+static int
+refuse(struct session *s, const char *why, const char **errstr_r)
+{
+	session_info(s, PEV_F_WARNING | PEV_F_NEGATIVE, "%s", why);
+	if (errstr_r != NULL)
+		*errstr_r = why;
+	return -1;
+}
+
+static int
+starttls_start(struct session *s, const char **errstr_r)
+{
+	if (s->tls)
+		return refuse(s, "/starttls: the connection is already TLS",
+		    errstr_r);
+	s->action = ACTION_STARTTLS;
+	s->step = 0;
+	if (!s->greeted) {
+		s->wait_greeting = true;
+		session_info(s, 0, "/starttls: waiting for the greeting");
+		return 0;
+	}
+	session_greeted(s);
+	return 0;
+}
+
+static void
+starttls_go(struct session *s)
+{
+	const char	*err;
+
+	if (s->proto == REPLY_SMTP && s->state == SMTP_STATE_EHLO &&
+	    s->step == 0) {
+		/* RFC 3207 4: STARTTLS follows EHLO; ask for capabilities
+		 * first so we can see STARTTLS is offered. */
+		char	line[300];
+		int	n = snprintf(line, sizeof(line), "EHLO %s",
+		    s->ehlo_domain);
+
+		s->step = 1;
+		if (session_send(s, line, (size_t)n, ORIGIN_ACTION, 0,
+		    &err) == -1)
+			session_action_end(s, PEV_F_NEGATIVE, err);
+		return;
+	}
+	if (s->caps_known && !(s->proto == REPLY_POP3 ? s->caps.stls :
+	    s->caps.starttls))
+		session_info(s, PEV_F_WARNING, "the server did not advertise "
+		    "%s; trying anyway", s->proto == REPLY_POP3 ? "STLS" :
+		    "STARTTLS");
+	s->step = 2;
+	s->refresh_after_tls = true;
+	if (session_send(s, s->proto == REPLY_POP3 ? "STLS" : "STARTTLS",
+	    s->proto == REPLY_POP3 ? 4 : 8, ORIGIN_ACTION, 0, &err) == -1)
+		session_action_end(s, PEV_F_NEGATIVE, err);
+}
+
+static int
+auth_start(struct session *s, const char *arg, size_t len,
+    const char **errstr_r)
+{
+	const char	*p = arg, *end = arg + len, *w;
+	size_t		 n;
+
+	while (p < end && *p == ' ')
+		p++;
+	w = p;
+	while (p < end && *p != ' ')
+		p++;
+	if (p == w)
+		return refuse(s, "usage: /auth MECH [USER] (PLAIN, LOGIN, "
+		    "CRAM-MD5, XOAUTH2, APOP, USER)", errstr_r);
+	if (sasl_mech_parse(w, (size_t)(p - w), &s->mech) == -1)
+		return refuse(s, "/auth: unknown mechanism (PLAIN, LOGIN, "
+		    "CRAM-MD5, XOAUTH2, APOP, USER)", errstr_r);
+	while (p < end && *p == ' ')
+		p++;
+	w = p;
+	while (p < end && *p != ' ')
+		p++;
+	n = (size_t)(p - w);
+	free(s->auth_user);
+	s->auth_user = NULL;
+	if (n > 0)
+		s->auth_user = xstrndup(w, n);
+	else if (s->user != NULL)
+		s->auth_user = xstrdup(s->user);
+	else
+		return refuse(s, "/auth: no user (type /auth MECH USER)",
+		    errstr_r);
+	if (s->proto == REPLY_SMTP && (s->mech == SASL_APOP ||
+	    s->mech == SASL_USER))
+		return refuse(s, "/auth: APOP and USER are POP3 only",
+		    errstr_r);
+	if (s->proto == REPLY_POP3 && s->greeted &&
+	    s->state != POP3_STATE_AUTHORIZATION)
+		return refuse(s, "/auth: only in the AUTHORIZATION state",
+		    errstr_r);
+	if (s->mech == SASL_APOP && s->greeted && s->apop_ts == NULL)
+		return refuse(s, "/auth APOP: the greeting had no <timestamp>, "
+		    "so the server does not offer APOP (RFC 1939 7)", errstr_r);
+	s->action = ACTION_AUTH;
+	s->step = 0;
+	s->secret_wanted = true;
+	free(s->prompt);
+	{
+		struct buf	b;
+
+		buf_init(&b, 512);
+		buf_printf(&b, "%s for %s (%s): ", s->mech == SASL_XOAUTH2 ?
+		    "OAuth2 access token" : s->mech == SASL_APOP ?
+		    "APOP shared secret" : "password", s->auth_user,
+		    sasl_mech_name(s->mech));
+		s->prompt = buf_steal(&b);
+	}
+	session_emit(s, PEV_NEED_SECRET, 0, s->prompt, strlen(s->prompt), 0);
+	return 0;
+}
+
+int
+session_secret(struct session *s, const char *p, size_t len)
+{
+	if (!s->secret_wanted)
+		return -1;
+	s->secret_wanted = false;
+	buf_wipe(&s->secret);
+	if (buf_append(&s->secret, p, len) == -1) {
+		session_action_end(s, PEV_F_NEGATIVE, "secret too long");
+		return -1;
+	}
+	if (!s->greeted) {
+		s->wait_greeting = true;
+		return 0;
+	}
+	auth_begin(s);
+	return 0;
+}
+
+static bool
+mech_offered(const struct session *s)
+{
+	const char	*name = sasl_mech_name(s->mech), *p;
+	size_t		 n = strlen(name);
+
+	if (s->caps.auth == NULL)
+		return false;
+	for (p = s->caps.auth; (p = strstr(p, name)) != NULL; p += n)
+		if ((p == s->caps.auth || p[-1] == ' ') &&
+		    (p[n] == '\0' || p[n] == ' '))
+			return true;
+	return false;
+}
+
+/* Send "VERB payload" or just the verb, the payload marked secret. */
+static void
+auth_send(struct session *s, const char *verb, const struct buf *payload)
+{
+	struct buf	line;
+	const char	*err;
+
+	buf_init(&line, LIMIT_COMMAND_LINE);
+	if (buf_append_str(&line, verb) == -1 || (payload != NULL &&
+	    (buf_append_byte(&line, ' ') == -1 ||
+	    buf_append(&line, payload->data, payload->len) == -1)) ||
+	    session_send(s, line.data, line.len, ORIGIN_ACTION, 0, &err) == -1)
+		session_action_end(s, PEV_F_NEGATIVE,
+		    "/auth: the command does not fit in a line");
+	buf_wipe(&line);
+}
+
+static void
+auth_begin(struct session *s)
+{
+	struct buf	 p;
+	const char	*err;
+	char		 hex[33], line[300];
+	bool		 ir;
+	int		 n;
+
+	if (s->proto == REPLY_SMTP && s->state == SMTP_STATE_EHLO) {
+		n = snprintf(line, sizeof(line), "EHLO %s", s->ehlo_domain);
+		s->step = -1;
+		if (session_send(s, line, (size_t)n, ORIGIN_ACTION, 0,
+		    &err) == -1)
+			session_action_end(s, PEV_F_NEGATIVE, err);
+		return;
+	}
+	if (!s->tls)
+		session_info(s, PEV_F_WARNING, "sending credentials over a "
+		    "connection that is not encrypted");
+	if (s->mech == SASL_USER) {
+		if (s->caps_known && !s->caps.user)
+			session_info(s, PEV_F_WARNING, "CAPA did not list USER");
+	} else if (s->mech != SASL_APOP && s->caps_known && !mech_offered(s))
+		session_info(s, PEV_F_WARNING, "the server did not advertise "
+		    "AUTH %s", sasl_mech_name(s->mech));
+	s->step = 0;
+	buf_init(&p, LIMIT_COMMAND_LINE);
+	/* RFC 4954 4: SMTP may always send an initial response; RFC 5034 4
+	 * allows it for POP3, and servers that list SASL in CAPA take it. */
+	ir = s->proto == REPLY_SMTP || (s->caps_known && s->caps.auth != NULL);
+	switch (s->mech) {
+	case SASL_USER:
+		buf_printf(&p, "USER %s", s->auth_user);
+		if (session_send(s, p.data, p.len, ORIGIN_ACTION, 0, &err) ==
+		    -1)
+			session_action_end(s, PEV_F_NEGATIVE, err);
+		break;
+	case SASL_APOP:
+		if (s->apop_ts == NULL) {
+			session_action_end(s, PEV_F_NEGATIVE, "/auth APOP: the "
+			    "greeting had no <timestamp> (RFC 1939 7)");
+			break;
+		}
+		sasl_apop_digest(s->apop_ts, strlen(s->apop_ts),
+		    s->secret.data != NULL ? s->secret.data : "", s->secret.len,
+		    hex);
+		buf_printf(&p, "APOP %s %s", s->auth_user, hex);
+		explicit_bzero(hex, sizeof(hex));
+		if (session_send(s, p.data, p.len, ORIGIN_ACTION, 0, &err) ==
+		    -1)
+			session_action_end(s, PEV_F_NEGATIVE, err);
+		break;
+	case SASL_PLAIN:
+	case SASL_XOAUTH2:
+		if (ir) {
+			if (s->mech == SASL_PLAIN)
+				sasl_plain(s->auth_user, s->secret.data != NULL ?
+				    s->secret.data : "", s->secret.len, &p);
+			else
+				sasl_xoauth2(s->auth_user, s->secret.data !=
+				    NULL ? s->secret.data : "", s->secret.len,
+				    &p);
+			s->step = 1;
+			auth_send(s, s->mech == SASL_PLAIN ? "AUTH PLAIN" :
+			    "AUTH XOAUTH2", &p);
+		} else
+			auth_send(s, s->mech == SASL_PLAIN ? "AUTH PLAIN" :
+			    "AUTH XOAUTH2", NULL);
+		break;
+	case SASL_LOGIN:
+		auth_send(s, "AUTH LOGIN", NULL);
+		break;
+	case SASL_CRAM_MD5:
+		auth_send(s, "AUTH CRAM-MD5", NULL);
+		break;
+	case SASL_MECH_COUNT:
+		break;
+	}
+	buf_wipe(&p);
+}
+
+void
+session_continuation(struct session *s, const struct pending *head,
+    const char *text, size_t len)
+{
+	struct buf	 p;
+	const char	*err, *sec;
+
+	if (head->origin != ORIGIN_ACTION || s->action != ACTION_AUTH) {
+		/* A typed AUTH: the user answers the continuation. */
+		s->sasl_open = true;
+		session_info(s, 0, "the server waits for a SASL response: "
+		    "type it (base64), or * to cancel; it is shown as %s",
+		    "********");
+		return;
+	}
+	sec = s->secret.data != NULL ? s->secret.data : "";
+	buf_init(&p, LIMIT_COMMAND_LINE);
+	s->step++;
+	switch (s->mech) {
+	case SASL_PLAIN:
+		if (s->step == 1)
+			sasl_plain(s->auth_user, sec, s->secret.len, &p);
+		break;
+	case SASL_XOAUTH2:
+		/* After a failed token the server sends a 334 with an error
+		 * JSON; the client answers with an empty line. */
+		if (s->step == 1)
+			sasl_xoauth2(s->auth_user, sec, s->secret.len, &p);
+		else if (s->step == 2) {
+			session_send_continuation(s, "", 0, false);
+			buf_wipe(&p);
+			return;
+		}
+		break;
+	case SASL_LOGIN:
+		if (s->step == 1)
+			sasl_base64_encode(s->auth_user, strlen(s->auth_user),
+			    &p);
+		else if (s->step == 2)
+			sasl_base64_encode(sec, s->secret.len, &p);
+		break;
+	case SASL_CRAM_MD5:
+		if (s->step == 1 && sasl_cram_md5(s->auth_user, sec,
+		    s->secret.len, text, len, &p, &err) == -1) {
+			session_info(s, PEV_F_WARNING, "%s", err);
+			buf_wipe(&p);
+		}
+		break;
+	default:
+		break;
+	}
+	if (p.len > 0)
+		session_send_continuation(s, p.data, p.len, true);
+	else {
+		/* RFC 4954 4 / RFC 5034 4: "*" cancels an exchange we cannot
+		 * continue. */
+		session_info(s, PEV_F_WARNING, "unexpected continuation; "
+		    "cancelling the exchange");
+		session_send_continuation(s, "*", 1, false);
+	}
+	buf_wipe(&p);
+}
+
+void
+session_action_end(struct session *s, unsigned flags, const char *why)
+{
+	if (why != NULL)
+		session_info(s, flags, "%s", why);
+	if (s->action == ACTION_AUTH)
+		buf_wipe(&s->secret);
+	if (s->action == ACTION_LOAD)
+		load_clear(s);
+	if (s->action == ACTION_SEND)
+		send_clear(s);
+	s->action = ACTION_NONE;
+	s->secret_wanted = false;
+	s->prompting = false;
+	s->wait_greeting = false;
+	s->step = 0;
+}
+
+void
+session_greeted(struct session *s)
+{
+	const char	*err;
+
+	if (!s->wait_greeting && s->action != ACTION_STARTTLS)
+		return;
+	s->wait_greeting = false;
+	switch (s->action) {
+	case ACTION_STARTTLS:
+		if (s->step == 0)
+			starttls_go(s);
+		break;
+	case ACTION_AUTH:
+		if (s->proto == REPLY_POP3 &&
+		    s->state != POP3_STATE_AUTHORIZATION)
+			session_action_end(s, PEV_F_NEGATIVE, "/auth: the "
+			    "server did not greet with +OK");
+		else if (!s->secret_wanted)
+			auth_begin(s);
+		break;
+	case ACTION_LOAD:
+		if (load_start(s, &err) == -1)
+			session_action_end(s, PEV_F_NEGATIVE, err);
+		break;
+	default:
+		break;
+	}
+}
+
+void
+session_action_reply(struct session *s, const struct pending *head,
+    const struct reply_line *rl, bool positive)
+{
+	struct buf	p;
+
+	switch (s->action) {
+	case ACTION_STARTTLS:
+		if (s->step == 1) {
+			if (!positive)
+				session_action_end(s, PEV_F_NEGATIVE,
+				    "/starttls: EHLO was refused");
+			else
+				starttls_go(s);
+		} else if (s->step == 2) {
+			if (!positive)
+				session_action_end(s, PEV_F_NEGATIVE,
+				    "/starttls: the server refused; the "
+				    "connection stays in plain text");
+		} else if (s->step == 3)
+			session_action_end(s, 0, NULL);
+		break;
+	case ACTION_AUTH:
+		if (s->step == -1) {
+			if (positive)
+				auth_begin(s);
+			else
+				session_action_end(s, PEV_F_NEGATIVE,
+				    "/auth: EHLO was refused");
+			break;
+		}
+		if (s->mech == SASL_USER && strcmp(head->verb, "USER") == 0) {
+			if (!positive) {
+				session_action_end(s, PEV_F_NEGATIVE,
+				    "/auth: USER was refused");
+				break;
+			}
+			buf_init(&p, LIMIT_COMMAND_LINE);
+			buf_append_str(&p, "PASS ");
+			buf_append(&p, s->secret.data != NULL ? s->secret.data :
+			    "", s->secret.len);
+			{
+				const char	*err;
+
+				if (session_send(s, p.data, p.len,
+				    ORIGIN_ACTION, 0, &err) == -1)
+					session_action_end(s, PEV_F_NEGATIVE,
+					    err);
+			}
+			buf_wipe(&p);
+			break;
+		}
+		session_action_end(s, positive ? PEV_F_POSITIVE :
+		    PEV_F_NEGATIVE, positive ? "authenticated" :
+		    "authentication failed");
+		break;
+	case ACTION_LOAD:
+		load_reply(s, head, rl, positive);
+		break;
+	case ACTION_SEND:
+		send_reply(s, head, rl, positive);
+		break;
+	case ACTION_NONE:
+		break;
+	}
+}
+
+void
+session_tls_done(struct session *s)
+{
+	const char	*err;
+	char		 line[300];
+	int		 n;
+
+	s->tls = true;
+	s->tls_pending = false;
+	caps_clear(&s->caps);
+	caps_init(&s->caps);
+	s->caps_known = false;
+	session_info(s, 0, "capabilities forgotten after TLS (%s); ask again "
+	    "with %s", s->proto == REPLY_POP3 ? "RFC 2595 4" : "RFC 3207 4.2",
+	    s->proto == REPLY_POP3 ? "CAPA" : "EHLO");
+	if (s->proto == REPLY_SMTP)
+		session_set_state(s, SMTP_STATE_EHLO);
+	if (s->action == ACTION_STARTTLS && s->refresh_after_tls) {
+		s->refresh_after_tls = false;
+		s->step = 3;
+		if (s->proto == REPLY_SMTP) {
+			n = snprintf(line, sizeof(line), "EHLO %s",
+			    s->ehlo_domain);
+			if (session_send(s, line, (size_t)n, ORIGIN_ACTION, 0,
+			    &err) == -1)
+				session_action_end(s, PEV_F_NEGATIVE, err);
+		} else if (session_send(s, "CAPA", 4, ORIGIN_ACTION, 0,
+		    &err) == -1)
+			session_action_end(s, PEV_F_NEGATIVE, err);
+	}
+}
+
+static int
+workbench(struct session *s, const struct command *cmd,
+    const char **errstr_r)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(driver_cmds) / sizeof(driver_cmds[0]); i++)
+		if (strcmp(cmd->verb, driver_cmds[i]) == 0) {
+			if (errstr_r != NULL)
+				*errstr_r = "a driver command, not the session's";
+			return -1;
+		}
+	if (s->action != ACTION_NONE &&
+	    (strcmp(cmd->verb, "STARTTLS") == 0 ||
+	    strcmp(cmd->verb, "AUTH") == 0 || strcmp(cmd->verb, "LOAD") == 0 ||
+	    strcmp(cmd->verb, "SEND") == 0))
+		return refuse(s, "another workbench command is under way",
+		    errstr_r);
+	if (s->over)
+		return refuse(s, "the session is over", errstr_r);
+	if (strcmp(cmd->verb, "STARTTLS") == 0)
+		return starttls_start(s, errstr_r);
+	if (strcmp(cmd->verb, "AUTH") == 0)
+		return auth_start(s, cmd->arg, cmd->arg_len, errstr_r);
+	if (strcmp(cmd->verb, "LOAD") == 0) {
+		if (s->proto != REPLY_POP3)
+			return refuse(s, "/load is for POP3 sessions",
+			    errstr_r);
+		s->action = ACTION_LOAD;
+		if (!s->greeted) {
+			s->wait_greeting = true;
+			return 0;
+		}
+		if (load_start(s, errstr_r) == -1) {
+			s->action = ACTION_NONE;
+			return refuse(s, *errstr_r, errstr_r);
+		}
+		return 0;
+	}
+	if (strcmp(cmd->verb, "SEND") == 0) {
+		if (s->proto != REPLY_SMTP)
+			return refuse(s, "/send is for SMTP sessions",
+			    errstr_r);
+		s->action = ACTION_SEND;
+		if (send_start(s, errstr_r) == -1) {
+			s->action = ACTION_NONE;
+			return refuse(s, *errstr_r, errstr_r);
+		}
+		return 0;
+	}
+	{
+		struct buf	b;
+		int		r;
+
+		buf_init(&b, 256);
+		buf_printf(&b, "unknown command /%s (/help lists them)",
+		    cmd->verb);
+		session_info(s, PEV_F_WARNING | PEV_F_NEGATIVE, "%s", b.data);
+		buf_clear(&b);
+		r = -1;
+		if (errstr_r != NULL)
+			*errstr_r = "unknown command";
+		return r;
+	}
+}
+
+int
+session_submit(struct session *s, const char *line, size_t len,
+    const char **errstr_r)
+{
+	struct command	 cmd;
+	const char	*err = NULL;
+
+	if (errstr_r == NULL)
+		errstr_r = &err;
+	if (s->secret_wanted)
+		return session_secret(s, line, len);
+	if (s->prompting)
+		return send_answer(s, line, len, errstr_r);
+	if (s->failed)
+		return refuse(s, "the session has failed; /connect again",
+		    errstr_r);
+	if (s->tls_pending)
+		return refuse(s, "the TLS handshake is under way", errstr_r);
+	if (s->message_mode) {
+		if (session_send_message_line(s, line, len, errstr_r) == -1)
+			return refuse(s, *errstr_r, errstr_r);
+		return 0;
+	}
+	if (s->sasl_open) {
+		/* RFC 4954 4: the line answers the 334; "*" cancels. */
+		s->sasl_open = false;
+		if (memchr(line, '\r', len) != NULL ||
+		    memchr(line, '\n', len) != NULL ||
+		    memchr(line, '\0', len) != NULL)
+			return refuse(s, "line contains CR, LF or NUL",
+			    errstr_r);
+		if (session_send_continuation(s, line, len,
+		    !(len == 1 && line[0] == '*')) == -1)
+			return refuse(s, "output buffer full", errstr_r);
+		return 0;
+	}
+	if (command_parse(s->proto, line, len, &cmd, errstr_r) == -1)
+		return refuse(s, *errstr_r, errstr_r);
+	if (cmd.workbench)
+		return workbench(s, &cmd, errstr_r);
+	if (s->over)
+		return refuse(s, "the session is over", errstr_r);
+	if (session_send(s, line, len, ORIGIN_USER, 0, errstr_r) == -1)
+		return refuse(s, *errstr_r, errstr_r);
+	return 0;
+}
+
+void
+session_cancel(struct session *s)
+{
+	if (s->secret_wanted) {
+		session_action_end(s, 0, "/auth cancelled");
+		return;
+	}
+	if (s->prompting) {
+		session_action_end(s, 0, "/send cancelled");
+		return;
+	}
+	if (s->sasl_open) {
+		s->sasl_open = false;
+		session_send_continuation(s, "*", 1, false);
+	}
+}
+
+/* ---- queries ---- */
+
+const char *
+session_expects(const struct session *s)
+{
+	if (s->failed)
+		return "nothing: the session failed";
+	if (s->secret_wanted)
+		return s->prompt != NULL ? s->prompt : "a secret";
+	if (s->prompting)
+		return s->prompt != NULL ? s->prompt : "an answer";
+	if (s->tls_pending)
+		return "the TLS handshake";
+	if (s->sasl_open)
+		return "a SASL response (base64), or * to cancel";
+	if (s->message_mode)
+		return "message text: a lone . ends it";
+	return s->proto == REPLY_POP3 ? pop3_expects(s) : smtp_expects(s);
+}
+
+const struct caps *
+session_caps(const struct session *s)
+{
+	return &s->caps;
+}
+
+bool
+session_caps_known(const struct session *s)
+{
+	return s->caps_known;
+}
+
+size_t
+session_pending_deletions(const struct session *s)
+{
+	return s->proto == REPLY_POP3 && s->state == POP3_STATE_TRANSACTION ?
+	    s->ndele : 0;
+}
+
+bool
+session_waiting(const struct session *s)
+{
+	return s->fifo_len > 0 || s->action != ACTION_NONE;
+}
+
+bool
+session_message_mode(const struct session *s)
+{
+	return s->message_mode;
+}
+
+bool
+session_wants_secret(const struct session *s, const char **prompt_r)
+{
+	if (prompt_r != NULL)
+		*prompt_r = s->secret_wanted ? s->prompt : NULL;
+	return s->secret_wanted;
+}
+
+bool
+session_prompting(const struct session *s, const char **prompt_r)
+{
+	if (prompt_r != NULL)
+		*prompt_r = s->prompting ? s->prompt : NULL;
+	return s->prompting;
+}
+
+void
+session_progress(const struct session *s, size_t *done_r, size_t *total_r)
+{
+	*done_r = s->action == ACTION_LOAD ? s->load_done : 0;
+	*total_r = s->action == ACTION_LOAD ? s->load_total : 0;
+}
+
+bool
+session_over(const struct session *s)
+{
+	return s->over;
+}
+
+bool
+session_tls(const struct session *s)
+{
+	return s->tls;
+}
