@@ -517,8 +517,8 @@ caps_explain_line(enum reply_proto proto, const char *line, size_t len,
 		break;
 	case KW_SIZE:
 		if (pl == 0)
-			rc |= buf_append_str(out, " SIZE declarations accepted, "
-			    "no fixed maximum announced, RFC 1870");
+			rc |= buf_append_str(out, " SIZE declarations "
+			    "accepted, no fixed maximum announced, RFC 1870");
 		else if (parse_uint(par, pl, UINT64_MAX, &v) < 0) {
 			rc |= buf_append_str(out, " malformed size \"");
 			rc |= echo(out, par, pl);
@@ -593,8 +593,8 @@ caps_explain_line(enum reply_proto proto, const char *line, size_t len,
 			rc |= buf_append_str(out, " messages are never deleted "
 			    "by the server");
 		else if (parse_uint(par, n, UINT64_MAX, &v) < 0) {
-			rc |= buf_append_str(out, " retention policy, malformed "
-			    "value \"");
+			rc |= buf_append_str(out, " retention policy, "
+			    "malformed value \"");
 			rc |= echo(out, par, pl);
 			rc |= buf_append_str(out, "\"");
 		} else if (v == 0)

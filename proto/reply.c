@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* One SMTP (RFC 5321 4.2) or POP3 (RFC 1939, 2449, 5034) reply line -> fields. */
+/* One SMTP (RFC 5321 4.2) or POP3 (RFC 1939, 2449, 5034) reply -> fields.
+ * Lenient where RFC 1939 is strict: "+ok" is read as "+OK". */
 #include <string.h>
 
 #include "proto/reply.h"

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests for proto/reply.c: SMTP and POP3 reply lines, good and malformed. */
+/* Unit tests for proto/reply.c: SMTP and POP3 reply lines, good and bad. */
 #include <stdio.h>
 
 #include "proto/reply.h"
