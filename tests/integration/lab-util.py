@@ -1,0 +1,185 @@
+# SPDX-License-Identifier: MIT
+# Shared helpers for the lab server tests: start `mailbench lab` on free
+# loopback ports, read its banner, stop it for sure; PASS/FAIL/SKIP lines.
+# Loaded by the lab-*.py tests with importlib (the name has a hyphen so
+# tests/run-all never runs it: it is not executable either).
+import atexit
+import os
+import re
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+MAILBENCH = os.environ.get("MAILBENCH", os.path.join(ROOT, "mailbench"))
+
+_labs = []
+
+
+def _cleanup(*_):
+    for lab in list(_labs):
+        lab.stop()
+
+
+atexit.register(_cleanup)
+
+
+def _on_signal(signo, _frame):
+    _cleanup()
+    sys.exit(128 + signo)
+
+
+for _s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+    signal.signal(_s, _on_signal)
+
+
+class Lab:
+    """A `mailbench lab` process on ephemeral loopback ports."""
+
+    def __init__(self, *args, users=None, listen=None):
+        self.tmp = tempfile.mkdtemp(prefix="mb-labtest-")
+        self.cafile = os.path.join(self.tmp, "lab-cert.pem")
+        cmd = [MAILBENCH, "lab", "--pop3-port", "0", "--pop3s-port", "0",
+               "--smtp-port", "0", "--smtps-port", "0",
+               "--cert-out", self.cafile]
+        if listen:
+            cmd += ["--listen", listen]
+        if users is not None:
+            path = os.path.join(self.tmp, "users")
+            with open(path, "w") as f:
+                for u, p in users:
+                    f.write("%s:%s\n" % (u, p))
+            cmd += ["--users", path]
+        cmd += list(args)
+        self.errlog = open(os.path.join(self.tmp, "stderr"), "w+")
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE,
+                                     stderr=self.errlog, stdin=subprocess.DEVNULL)
+        _labs.append(self)
+        self.ports = {}
+        self.maildir = None
+        self.fingerprint = None
+        self.banner = []
+        self.log = []
+        deadline = time.monotonic() + 20
+        fp_next = False
+        while True:
+            line = self._readline(deadline)
+            if line is None:
+                self.stop()
+                self.errlog.seek(0)
+                raise RuntimeError("lab did not start: %s %s" %
+                                   (" | ".join(self.banner), self.errlog.read()))
+            self.banner.append(line)
+            m = re.match(r"^\s+(POP3S?|SMTPS?)\s+(\S+):(\d+)\s", line)
+            if m:
+                self.ports[m.group(1).lower()] = int(m.group(3))
+            m = re.match(r"^\s+Maildir (\S+)", line)
+            if m:
+                self.maildir = m.group(1)
+            if fp_next:
+                self.fingerprint = line.strip()
+                fp_next = False
+            if "fingerprint" in line:
+                fp_next = True
+            if line.strip() == "ready":
+                break
+        self.host = listen.strip("[]") if listen else "127.0.0.1"
+
+    def _readline(self, deadline):
+        buf = b""
+        fd = self.proc.stdout.fileno()
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            r, _, _ = select.select([fd], [], [], left)
+            if not r:
+                return None
+            c = os.read(fd, 1)
+            if not c:
+                return None
+            if c == b"\n":
+                return buf.decode("utf-8", "replace")
+            buf += c
+
+    def drain_log(self, timeout=0.2):
+        """Collect session log lines printed so far."""
+        deadline = time.monotonic() + timeout
+        while True:
+            line = self._readline(deadline)
+            if line is None:
+                return self.log
+            self.log.append(line)
+
+    def port(self, name):
+        return self.ports[name]
+
+    def alive(self):
+        return self.proc.poll() is None
+
+    def stop(self):
+        if self in _labs:
+            _labs.remove(self)
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        try:
+            self.proc.stdout.close()
+        except Exception:
+            pass
+        try:
+            self.errlog.close()
+        except Exception:
+            pass
+        subprocess.call(["rm", "-rf", self.tmp])
+        return self.proc.returncode
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+class Report:
+    """Prints PASS/FAIL/SKIP lines; details go to stderr."""
+
+    def __init__(self, prefix):
+        self.prefix = prefix
+        self.failed = 0
+
+    def check(self, name, cond, detail=""):
+        if cond:
+            print("PASS: %s: %s" % (self.prefix, name), flush=True)
+        else:
+            self.failed += 1
+            print("FAIL: %s: %s" % (self.prefix, name), flush=True)
+            if detail:
+                print("  %s: %s" % (name, detail), file=sys.stderr, flush=True)
+        return cond
+
+    def skip(self, name, why):
+        print("SKIP: %s: %s (%s)" % (self.prefix, name, why), flush=True)
+
+    def run(self, name, fn):
+        try:
+            fn()
+        except Exception as e:  # a crash in one test fails that test only
+            import traceback
+            self.check(name, False, "%s: %s\n%s" % (type(e).__name__, e,
+                                                     traceback.format_exc()))
+
+    def exit(self):
+        _cleanup()
+        sys.exit(1 if self.failed else 0)
+
+
+def have_mailbench():
+    return os.access(MAILBENCH, os.X_OK)
