@@ -433,7 +433,8 @@ handle_event(struct driver *d, const struct proto_event *ev)
 		emit_event_line(d, ev);
 		/* Message text after 354 gets no reply of its own; its
 		 * terminating "." does. */
-		if (!(ev->flags & PEV_F_BODY) || (ev->flags & PEV_F_TERMINATOR))
+		if (ev->seq != 0 && (!(ev->flags & PEV_F_BODY) ||
+		    (ev->flags & PEV_F_TERMINATOR)))
 			queue_push(d, ev->seq, d->line.data ? d->line.data :
 			    "", d->line.len);
 		break;
@@ -649,7 +650,7 @@ report_tls(struct driver *d, const struct tls_summary *s, double ms,
 		    s->hostname != NULL ? s->hostname : "?");
 	else if (s->insecure)
 		event(d, DRIVER_LF_TLS | DRIVER_LF_WARNING,
-		    "WARNING: certificate NOT verified (%s); continuing only "
+		    "INSECURE: certificate NOT verified (%s); continuing only "
 		    "because of --insecure: this connection may be "
 		    "intercepted", s->verify_result);
 	else
@@ -856,8 +857,8 @@ driver_connect(struct driver *d, const char *urlstr, const char **errstr_r)
 	d->conn = conn_connect(d->loop, u.host, u.port, d->opts.family,
 	    timeout_ms(d), &driver_conn_ops, d);
 	if (d->opts.insecure)
-		event(d, DRIVER_LF_WARNING, "WARNING: --insecure: certificates "
-		    "that cannot be verified are accepted");
+		event(d, DRIVER_LF_WARNING, "INSECURE mode (--insecure): "
+		    "certificates that cannot be verified are accepted");
 	update_status(d);
 	return 0;
 }
