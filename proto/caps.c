@@ -11,8 +11,11 @@
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 
-/* Peer text echoed in an explanation is cut here. */
-#define CAPS_ECHO_MAX	200
+/* Peer text echoed in an explanation is cut here, and a mechanism list
+ * stops after about this much text: a "= " line stays one screen line
+ * or two, whatever the server sends. */
+#define CAPS_ECHO_MAX		200
+#define CAPS_EXPLAIN_MAX	1500
 
 void
 caps_init(struct caps *c)
@@ -293,7 +296,7 @@ static const struct {
 static int
 explain_mechs(struct buf *out, const char *p, size_t len)
 {
-	size_t	i = 0, j, n = 0;
+	size_t	i = 0, j, n = 0, start = out->len;
 	int	rc = 0;
 
 	while (i < len) {
@@ -306,17 +309,17 @@ explain_mechs(struct buf *out, const char *p, size_t len)
 			i++;
 		if (i == s)
 			break;
+		if (out->len - start > CAPS_EXPLAIN_MAX) {
+			rc |= buf_append_str(out, "; ...");
+			break;
+		}
 		rc |= buf_append_str(out, n++ == 0 ? " " : "; ");
-		rc |= echo(out, p + s, i - s);
+		rc |= echo(out, p + s, i - s < 64 ? i - s : 64);
 		for (j = 0; j < nitems(mechs); j++)
 			if (slice_eq_ci(p + s, i - s, mechs[j].name))
 				break;
 		rc |= buf_printf(out, " = %s", j < nitems(mechs) ?
 		    mechs[j].text : "unknown mechanism");
-		if (n >= 32 && i < len) {
-			rc |= buf_append_str(out, "; ...");
-			break;
-		}
 	}
 	if (n == 0)
 		rc |= buf_append_str(out, " (no mechanism listed)");
@@ -473,7 +476,7 @@ caps_explain_line(enum reply_proto proto, const char *line, size_t len,
 		return buf_append_str(out, "empty capability line");
 	kw = line + ks;
 	par = line + ps;
-	for (i = 0; i < kl; i++) {
+	for (i = 0; i < kl && i < 64; i++) {
 		unsigned char ch = (unsigned char)kw[i];
 
 		if (ch > 0x20 && ch < 0x7f)
@@ -481,6 +484,8 @@ caps_explain_line(enum reply_proto proto, const char *line, size_t len,
 		else
 			rc |= buf_printf(out, "\\x%02x", ch);
 	}
+	if (kl > 64)
+		rc |= buf_append_str(out, "...");
 	rc |= buf_append_str(out, ":");
 	for (i = 0; i < nitems(keywords); i++)
 		if ((keywords[i].protos & want) &&

@@ -281,6 +281,33 @@ test_explain_long(void)
 	buf_clear(&b);
 }
 
+/* A hostile 4 KiB AUTH line or keyword still gives one bounded
+ * explanation that fits the engine's 8 KiB buffer (never dropped). */
+static void
+test_explain_hostile(void)
+{
+	char	line[4096];
+	size_t	i;
+	struct buf b;
+
+	memcpy(line, "AUTH", 4);
+	for (i = 4; i + 1 < sizeof(line); i += 2) {
+		line[i] = ' ';
+		line[i + 1] = (char)('A' + i % 26);
+	}
+	buf_init(&b, 8192);
+	CHECK_INT(caps_explain_line(REPLY_SMTP, line, sizeof(line) - 1, &b),
+	    0);
+	CHECK(b.len < 2500);
+	CHECK(strstr(b.data, "; ...") != NULL);
+	buf_clear(&b);
+	memset(line, 'K', sizeof(line));
+	buf_init(&b, 8192);
+	CHECK_INT(caps_explain_line(REPLY_SMTP, line, sizeof(line), &b), 0);
+	CHECK(b.len < 200);
+	buf_clear(&b);
+}
+
 static const struct test tests[] = {
 	{ "caps_postfix", test_postfix },
 	{ "caps_dovecot", test_dovecot },
@@ -291,6 +318,7 @@ static const struct test tests[] = {
 	{ "caps_explain", test_explain },
 	{ "caps_real_servers_known", test_real_servers_known },
 	{ "caps_explain_long", test_explain_long },
+	{ "caps_explain_hostile", test_explain_hostile },
 };
 
 TEST_MAIN("caps", tests)
