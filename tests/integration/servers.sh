@@ -73,7 +73,7 @@ PY
 		# No process of ours may outlive the stop: the masters and their
 		# children, titled "dovecot-INSTANCE/service".
 		left() { for q in /proc/[0-9]*; do
-			tr '\0' ' ' <"$q/cmdline" 2>/dev/null | grep -q "^dovecot-$inst1/" && echo "${q#/proc/}"
+			tr '\0' ' ' 2>/dev/null <"$q/cmdline" | grep -q "^dovecot-$inst1/" && echo "${q#/proc/}"
 		done; }
 		if [ -n "$inst1" ] && wait_for 5 gone "$pid1" && { [ -z "$pid2" ] || wait_for 5 gone "$pid2"; } &&
 			wait_for 5 test -z "$(left)"; then
