@@ -114,6 +114,9 @@ struct mime_part {
 
 	struct mime_defect	*defects;
 	size_t			 ndefects;
+
+	/* internal to the parser */
+	unsigned char		 tail_eol;	/* line end length at body_end */
 };
 
 struct mime_parser;
