@@ -496,7 +496,7 @@ caps_explain_line(enum reply_proto proto, const char *line, size_t len,
 			rc |= buf_append_str(out, proto == REPLY_SMTP ?
 			    " vendor extension (keywords starting with X are "
 			    "private, RFC 5321 4.1.5)" : " vendor extension "
-			    "(tags starting with X are private, RFC 2449 5)");
+			    "(registered tags never start with X, RFC 2449 9)");
 		else
 			rc |= buf_append_str(out, " unknown extension");
 		if (pl > 0) {

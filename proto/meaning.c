@@ -595,8 +595,8 @@ static const struct {
 	{ "AUTH", "authentication failed because of the credentials "
 	    "(wrong user name or password), not a system problem "
 	    "(RFC 3206)" },
-	{ "UTF8", "the request needs UTF-8 mode: send the UTF8 command "
-	    "first (RFC 6856)" },
+	{ "UTF8", "the message needs UTF-8 mode (UTF-8 headers): send the "
+	    "UTF8 command first (RFC 6856)" },
 };
 
 const char *

@@ -215,8 +215,8 @@ static const struct {
 	/* Peer text is echoed escaped. */
 	{ REPLY_POP3, "IMPLEMENTATION Evil\x1b[2J", "IMPLEMENTATION: server "
 	    "software: Evil\\x1b[2J, RFC 2449 6.9" },
-	{ REPLY_POP3, "X\x07Y", "X\\x07Y: vendor extension (tags starting "
-	    "with X are private, RFC 2449 5)" },
+	{ REPLY_POP3, "X\x07Y", "X\\x07Y: vendor extension (registered tags "
+	    "never start with X, RFC 2449 9)" },
 };
 
 static void
