@@ -757,7 +757,7 @@ auth_start(struct session *s, const char *arg, size_t len,
 		struct buf	b;
 
 		buf_init(&b, 512);
-		buf_printf(&b, "%s for %s (%s): ", s->mech == SASL_XOAUTH2 ?
+		buf_printf(&b, "%s for %s (%s):", s->mech == SASL_XOAUTH2 ?
 		    "OAuth2 access token" : s->mech == SASL_APOP ?
 		    "APOP shared secret" : "password", s->auth_user,
 		    sasl_mech_name(s->mech));
@@ -1063,9 +1063,17 @@ session_action_reply(struct session *s, const struct pending *head,
 			buf_wipe(&p);
 			break;
 		}
-		session_action_end(s, positive ? PEV_F_POSITIVE :
-		    PEV_F_NEGATIVE, positive ? "authenticated" :
-		    "authentication failed");
+		{
+			struct buf	b;
+
+			buf_init(&b, 512);
+			buf_printf(&b, "%s as %s (%s)", positive ?
+			    "authenticated" : "authentication failed",
+			    s->auth_user, sasl_mech_name(s->mech));
+			session_action_end(s, positive ? PEV_F_POSITIVE :
+			    PEV_F_NEGATIVE, b.data);
+			buf_clear(&b);
+		}
 		break;
 	case ACTION_LOAD:
 		load_reply(s, head, rl, positive);
