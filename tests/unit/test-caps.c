@@ -184,8 +184,8 @@ static const struct {
 	    "trusted proxy may override client attributes (NAME, ADDR, "
 	    "HELO...) (parameters: NAME ADDR)" },
 	/* Unknown X keyword: a vendor extension, never dropped. */
-	{ REPLY_SMTP, "X-FROB 1", "X-FROB: vendor extension (keywords "
-	    "starting with X are private, RFC 5321 4.1.5) (parameters: 1)" },
+	{ REPLY_SMTP, "X-FROB 1", "X-FROB: vendor extension (registered "
+	    "keywords never start with X, RFC 5321 2.2.2) (parameters: 1)" },
 	/* Unknown keyword. */
 	{ REPLY_SMTP, "FROB a b", "FROB: unknown extension (parameters: a "
 	    "b)" },
