@@ -11,7 +11,7 @@ FAKE=$LIB_ROOT/tests/peer/fakeserver.py
 names=(esc-banner bidi-banner nul-banner nul-in-body long-line endless-line
 	split-reply split-multiline cut-reply close-mid-retr stls-inject
 	starttls-inject smtp-bad-code trickle-ok trickle-timeout silent refused
-	pass-redacted)
+	pass-redacted tls-to-plain stls-refused starttls-stripped ehlo-flood)
 if ! command -v python3 >/dev/null; then
 	for n in "${names[@]}"; do skip "peer/$n" "python3 not installed"; done
 	finish
@@ -360,5 +360,62 @@ b64=$(printf '\0fakeuser\0peer-secret-3' | base64 -w0)
 expect peer/pass-redacted/no-secret "$W/pass-redacted" \
 	no_secret "$W/pass-redacted.out" peer-secret-3 "$b64" "${b64:0:16}"
 expect peer/pass-redacted/sent "$W/pass-redacted" grep -q "AUTH PLAIN" "$W/pass-redacted.srv.log"
+
+# --- pop3s to a server that talks plaintext: a TLS failure, exit 3.
+scn tls-to-plain <<'S'
+send +OK plain text where a TLS handshake was due
+hang 10
+S
+input tls-to-plain <<<'QUIT'
+peer tls-to-plain pop3s 20 --timeout 5 --cafile "$CA"
+safe tls-to-plain
+expect_rc peer/tls-to-plain/exit "$W/tls-to-plain" 3
+expect peer/tls-to-plain/no-commands "$W/tls-to-plain" no_line "$W/tls-to-plain.out" '^C: '
+
+# --- --starttls and the server refuses STLS: never go on in plaintext
+# (no USER/PASS on the wire), and never exit 0.
+scn stls-refused <<'S'
+send +OK ready
+expect STLS
+send -ERR TLS not available today
+wait-close 10
+S
+printf '/auth USER u\nSTAT\nQUIT\n' | input stls-refused
+MAILBENCH_PASSWORD=peer-secret-4 peer stls-refused pop3 20 --timeout 5 --starttls --cafile "$CA"
+safe stls-refused
+expect peer/stls-refused/not-zero "$W/stls-refused" test "$(cat "$W/stls-refused.rc")" != 0
+expect peer/stls-refused/no-plaintext-login "$W/stls-refused" eval \
+	"! grep -q 'USER u\\|peer-secret-4\\|STAT' '$W/stls-refused.srv.log' && no_line '$W/stls-refused.out' '^C: (USER|PASS|STAT)'"
+srv_ok stls-refused
+
+# --- --starttls and an EHLO reply without STARTTLS (stripped by a man in
+# the middle): no MAIL in plaintext, not exit 0.
+scn starttls-stripped <<'S'
+send 220 fake.test ESMTP
+expect EHLO .*
+send 250-fake.test
+send 250 SIZE 1000
+wait-close 10
+S
+printf 'MAIL FROM:<a@example.org>\nQUIT\n' | input starttls-stripped
+peer starttls-stripped smtp 20 --timeout 5 --starttls --cafile "$CA"
+safe starttls-stripped
+expect peer/starttls-stripped/not-zero "$W/starttls-stripped" test "$(cat "$W/starttls-stripped.rc")" != 0
+expect peer/starttls-stripped/no-plaintext-mail "$W/starttls-stripped" eval \
+	"! grep -q 'MAIL FROM' '$W/starttls-stripped.srv.log' && no_line '$W/starttls-stripped.out' '^C: MAIL'"
+srv_ok starttls-stripped
+
+# --- An EHLO reply of 3000 lines (over 64 KiB): refused, not hoarded.
+scn ehlo-flood <<'S'
+send 220 fake.test ESMTP
+expect EHLO .*
+raw {3000*250-FLOOD padding padding padding padding padding padding padding\r\n}
+hang 10
+S
+printf 'EHLO client.test\nQUIT\n' | input ehlo-flood
+peer ehlo-flood smtp 30 --timeout 10
+safe ehlo-flood
+expect_rc peer/ehlo-flood/exit "$W/ehlo-flood" 3
+expect peer/ehlo-flood/fast "$W/ehlo-flood" faster ehlo-flood 8
 
 finish
