@@ -495,8 +495,9 @@ caps_explain_line(enum reply_proto proto, const char *line, size_t len,
 		if (kl > 1 && upper(kw[0]) == 'X')
 			rc |= buf_append_str(out, proto == REPLY_SMTP ?
 			    " vendor extension (registered keywords never "
-			    "start with X, RFC 5321 2.2.2)" : " vendor extension "
-			    "(registered tags never start with X, RFC 2449 9)");
+			    "start with X, RFC 5321 2.2.2)" :
+			    " vendor extension (registered tags never start "
+			    "with X, RFC 2449 9)");
 		else
 			rc |= buf_append_str(out, " unknown extension");
 		if (pl > 0) {
