@@ -34,8 +34,11 @@ static const struct smtp_code smtp_codes[] = {
 	{ 235, NULL, "authentication succeeded (RFC 4954)" },
 	{ 250, NULL, "requested action completed" },
 	{ 251, NULL, "user not local; will forward to the forward-path" },
+	{ 251, "ETRN", "OK, no messages waiting for the node (RFC 1985)" },
 	{ 252, NULL, "cannot verify the user, but will accept the message "
 	    "and attempt delivery" },
+	{ 252, "ETRN", "OK, pending messages for the node started "
+	    "(RFC 1985)" },
 	{ 253, NULL, "OK, messages pending for the node are being sent "
 	    "(RFC 1985)" },
 	{ 334, NULL, "server challenge: send the next SASL response in "
@@ -80,6 +83,8 @@ static const struct smtp_code smtp_codes[] = {
 	{ 500, "AUTH", "syntax error, command unrecognized, or the "
 	    "authentication line was too long (RFC 4954)" },
 	{ 501, NULL, "syntax error in parameters or arguments" },
+	{ 501, "HELO EHLO", "syntax error in the domain or address literal "
+	    "given to HELO/EHLO" },
 	{ 501, "MAIL", "syntax error in the sender address or the MAIL "
 	    "parameters" },
 	{ 501, "RCPT", "syntax error in the recipient address or the RCPT "
@@ -89,6 +94,10 @@ static const struct smtp_code smtp_codes[] = {
 	{ 501, "STARTTLS", "syntax error: STARTTLS takes no parameters "
 	    "(RFC 3207)" },
 	{ 502, NULL, "command not implemented" },
+	{ 502, "EHLO", "EHLO not implemented: an RFC 821 server, use HELO "
+	    "(no extensions)" },
+	{ 502, "VRFY EXPN", "command not implemented (many servers disable "
+	    "it so as not to reveal their users)" },
 	{ 503, NULL, "bad sequence of commands" },
 	{ 503, "MAIL", "bad sequence of commands: a transaction is already "
 	    "open, or EHLO/authentication must come first" },
@@ -119,6 +128,8 @@ static const struct smtp_code smtp_codes[] = {
 	    "or relaying denied by policy" },
 	{ 550, "DATA . BDAT", "message rejected: its content or a policy "
 	    "check refused it" },
+	{ 550, "HELO EHLO", "the server refuses this client or the name it "
+	    "gave (policy)" },
 	{ 550, "VRFY EXPN", "no such user or mailing list, or verification "
 	    "refused" },
 	{ 551, NULL, "user not local; please try the forward-path given" },
@@ -134,6 +145,8 @@ static const struct smtp_code smtp_codes[] = {
 	    "yours to use after authentication)" },
 	{ 553, "RCPT", "recipient address not allowed (bad syntax or "
 	    "policy)" },
+	{ 553, "VRFY EXPN", "ambiguous: more than one mailbox matches "
+	    "(RFC 5321 3.5.3)" },
 	{ 554, NULL, "transaction failed" },
 	{ 554, "", "no SMTP service here: the server refuses this "
 	    "connection" },
@@ -165,6 +178,7 @@ static const struct {
 	{ ".", "after the final \".\" of the message" },
 	{ "BDAT", "after BDAT" },
 	{ "VRFY", "after VRFY" },
+	{ "ETRN", "after ETRN" },
 	{ "EXPN", "after EXPN" },
 };
 
