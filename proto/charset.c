@@ -661,7 +661,8 @@ superset_char(struct sink *s, iconv_t cd2, char **ip_r, size_t *il_r)
 
 static void
 iconv_copy(struct sink *s, const struct entry *e, const unsigned char *p,
-    size_t len, unsigned flags, bool *invalid_r, bool *incomplete_r)
+    size_t len, unsigned flags, bool *invalid_r, bool *incomplete_r,
+    bool *reject_r)
 {
 	char	*ip = (char *)(uintptr_t)p;
 	size_t	 il = len;
@@ -682,6 +683,15 @@ iconv_copy(struct sink *s, const struct entry *e, const unsigned char *p,
 		if (errno == EINVAL) {
 			/* The input ends inside a character. */
 			*incomplete_r = true;
+			if (flags & CHARSET_F_REJECT_ASCII) {
+				size_t k;
+
+				for (k = 0; k < il; k++)
+					if ((unsigned char)ip[k] < 0x80) {
+						*reject_r = true;
+						return;
+					}
+			}
 			if (flags & (CHARSET_F_PER_BYTE | CHARSET_F_RAW_INVALID))
 				while (il > 0) {
 					sink_bad(s, (unsigned char)*ip++, flags);
@@ -697,6 +707,11 @@ iconv_copy(struct sink *s, const struct entry *e, const unsigned char *p,
 		if (e->cd2 != (iconv_t)-1 && superset_char(s, e->cd2, &ip, &il))
 			continue;
 		*invalid_r = true;
+		if ((flags & CHARSET_F_REJECT_ASCII) &&
+		    (unsigned char)*ip < 0x80) {
+			*reject_r = true;
+			return;
+		}
 		sink_bad(s, (unsigned char)*ip, flags);
 		ip++;
 		il--;
@@ -721,7 +736,8 @@ charset_to_utf8(const char *name, const char *in, size_t len,
 	const unsigned char *p = (const unsigned char *)in;
 	struct entry	*e = lookup(name);
 	struct sink	 s;
-	bool		 invalid = false, incomplete = false;
+	bool		 invalid = false, incomplete = false, reject = false;
+	size_t		 start = out->len;
 	enum charset_result res;
 
 	s.out = out;
@@ -743,12 +759,22 @@ charset_to_utf8(const char *name, const char *in, size_t len,
 		if (e->table != NULL)
 			table_copy(&s, e, p, len, flags, &invalid);
 		else
-			iconv_copy(&s, e, p, len, flags, &invalid, &incomplete);
+			iconv_copy(&s, e, p, len, flags, &invalid, &incomplete,
+			    &reject);
 		break;
 	case K_ASCII:
 	case K_UNKNOWN:
 		ascii_copy(&s, p, len, flags, &invalid);
 		break;
+	}
+	if (reject) {
+		if (out->len > start) {
+			out->len = start;
+			out->data[start] = '\0';
+		}
+		if (result_r != NULL)
+			*result_r = CHARSET_RET_INVALID;
+		return 1;
 	}
 	sink_flush(&s);
 	if (e->kind == K_UNKNOWN)

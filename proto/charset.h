@@ -30,6 +30,11 @@ enum charset_flag {
 	 * output is then not valid UTF-8 until charset_utf8_sanitize()):
 	 * Python's surrogateescape, used by rfc2047.c. */
 	CHARSET_F_RAW_INVALID	= 1 << 1,
+	/* With CHARSET_F_RAW_INVALID: give up (nothing appended, return 1)
+	 * when a byte below 0x80 does not convert (ESC in broken ISO-2022-JP,
+	 * UTF-7): Python's surrogateescape cannot keep those, and its email
+	 * package then leaves the encoded word undecoded. */
+	CHARSET_F_REJECT_ASCII	= 1 << 2,
 };
 
 /* Convert len bytes in the charset called name (NULL or "" means us-ascii;
@@ -39,7 +44,7 @@ enum charset_flag {
  * enum charset_flag). *result_r (may be NULL) says how it went. us-ascii
  * and UTF-8 are handled without iconv; iconv handles are cached per charset
  * (process-wide, not thread-safe). Returns 0, or -1 when out's cap was
- * reached (what fitted is kept). */
+ * reached (what fitted is kept), or 1 when CHARSET_F_REJECT_ASCII gave up. */
 int	charset_to_utf8(const char *name, const char *in, size_t len,
 	    struct buf *out, unsigned flags, enum charset_result *result_r);
 /* True when name is a charset we can convert (known alias or iconv knows
