@@ -366,6 +366,26 @@ test_explain_printable(void)
 	}
 }
 
+/* Every code 200..599 explains, and every contextual line has a label
+ * (a verb in the table without one would print "  : ..."). */
+static void
+test_explain_every_code(void)
+{
+	char	arg[16];
+	int	code;
+
+	for (code = 200; code <= 599; code++) {
+		struct buf b;
+
+		snprintf(arg, sizeof(arg), "%d", code);
+		buf_init(&b, 64 * 1024);
+		CHECK_INT(meaning_explain(arg, &b, NULL), 0);
+		CHECK(b.data != NULL && strstr(b.data, "\n  : ") == NULL);
+		CHECK(b.data != NULL && strncmp(b.data, arg, 3) == 0);
+		buf_clear(&b);
+	}
+}
+
 static const struct test tests[] = {
 	{ "meaning_reply", test_reply },
 	{ "meaning_smtp_codes_known", test_all_smtp_codes_known },
@@ -375,6 +395,7 @@ static const struct test tests[] = {
 	{ "meaning_pop3_codes", test_pop3_codes },
 	{ "meaning_explain", test_explain },
 	{ "meaning_explain_printable", test_explain_printable },
+	{ "meaning_explain_every_code", test_explain_every_code },
 };
 
 TEST_MAIN("meaning", tests)
