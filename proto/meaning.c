@@ -926,11 +926,17 @@ meaning_explain(const char *arg, struct buf *out, const char **errstr_r)
 		    errstr_r) < 0)
 			return -1;
 		code = r.code;
-		p += 4 <= strlen(p) ? 4 : strlen(p);
+		p += p[3] == '\0' ? 3 : 4;
 		skip_spaces(&p);
 		if (r.enh_class == 0 && scan_enhanced(&p, &cls, &subj, &det)) {
 			/* "250 5.7.1": a class that does not match. */
 			have_enh = true;
+		} else if (r.enh_class == 0 && p[0] >= '0' && p[0] <= '9' &&
+		    p[1] == '.') {
+			/* "550 5.7": a typo, not reply text. */
+			*errstr_r = "not an enhanced status code: write "
+			    "class.subject.detail, e.g. 5.7.1 (RFC 3463)";
+			return -1;
 		} else if (r.enh_class != 0) {
 			cls = r.enh_class;
 			subj = r.enh_subject;

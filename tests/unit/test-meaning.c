@@ -305,6 +305,8 @@ static const struct {
 	{ "600", -1, NULL, NULL },
 	{ "3.1.1", -1, NULL, NULL },	/* class 3 is not registered */
 	{ "5.7", -1, NULL, NULL },
+	{ "550 5.7", -1, NULL, NULL },	/* a typo, not reply text */
+	{ "550 5.7.1.2", -1, NULL, NULL },
 	{ "5.1000.1", -1, NULL, NULL },
 	{ "[]", -1, NULL, NULL },
 	{ "[IN-USE", -1, NULL, NULL },
