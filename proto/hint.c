@@ -488,6 +488,33 @@ hint_is_secret(const struct hint_ctx *c, const char *line, size_t len)
 }
 
 bool
+hint_secret_keep(const struct hint_ctx *c, const char *line, size_t len,
+    size_t *keep_r)
+{
+	size_t vl = word_len(line, len), p;
+
+	*keep_r = 0;
+	if (c->auth_exchange)
+		return true;
+	if (slice_eq_ci(line, vl, "PASS")) {
+		*keep_r = vl < len ? vl + 1 : vl;
+		return true;
+	}
+	if (slice_eq_ci(line, vl, "APOP") || slice_eq_ci(line, vl, "AUTH")) {
+		/* Keep the verb and the next word (user or mechanism). */
+		p = vl;
+		while (p < len && line[p] == ' ')
+			p++;
+		p += word_len(line + p, len - p);
+		if (p < len)
+			p++;
+		*keep_r = p;
+		return true;
+	}
+	return false;
+}
+
+bool
 hint_dot_stuffed(const char *line, size_t len)
 {
 	return len > 1 && line[0] == '.';

@@ -65,6 +65,12 @@ const char *hint_command(enum hint_proto, size_t i);
 /* True when a typed line must never be kept (history): PASS, APOP, AUTH
  * with an initial response, or any line while a SASL exchange runs. */
 bool	hint_is_secret(const struct hint_ctx *, const char *line, size_t len);
+/* How many leading bytes of a typed line may be echoed when the rest is a
+ * secret (PASS x -> 5, APOP name digest -> after the name, AUTH MECH ir ->
+ * after MECH, anything in a SASL exchange -> 0). False when the line holds
+ * no secret. */
+bool	hint_secret_keep(const struct hint_ctx *, const char *line, size_t len,
+	    size_t *keep_r);
 /* True when, in message mode, this line goes out with a "." added in
  * front (RFC 5321 4.5.2): it starts with "." and is not the lone ".". */
 bool	hint_dot_stuffed(const char *line, size_t len);

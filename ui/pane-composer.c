@@ -19,6 +19,7 @@ struct composer {
 	size_t		 hist_pos;	/* == count: not browsing */
 	char		*draft;		/* the line before browsing */
 	bool		 secret;
+	size_t		 hidden_from;	/* draw nothing past this byte */
 	size_t		 scroll;	/* first shown column */
 };
 
@@ -30,6 +31,7 @@ composer_new(struct history *hist)
 	c->buf = xcalloc(1, LIMIT_COMMAND_LINE + 1);
 	c->hist = hist;
 	c->hist_pos = hist != NULL ? history_count(hist) : 0;
+	c->hidden_from = (size_t)-1;
 	return c;
 }
 
@@ -93,6 +95,12 @@ composer_set_secret(struct composer *c, bool on)
 	if (c->secret != on)
 		composer_clear(c);
 	c->secret = on;
+}
+
+void
+composer_set_hidden_from(struct composer *c, size_t keep)
+{
+	c->hidden_from = keep;
 }
 
 bool
@@ -402,6 +410,18 @@ composer_draw(struct composer *c, WINDOW *w, int y, const char *prompt,
 		/* Nothing of a secret is drawn, not even its length. */
 		width_pad(w, (size_t)(cols - pc), attr);
 		return pc;
+	}
+	if (c->hidden_from != (size_t)-1) {
+		/* Show the verb, then a marker in place of the secret; the
+		 * cursor sits after it. */
+		size_t keep = c->hidden_from < c->len ? c->hidden_from : c->len;
+		const char *mk = c->len > keep ? "[typing hidden]" : "";
+
+		used = width_draw(w, c->buf, keep, (size_t)avail, attr);
+		used += width_draw(w, mk, strlen(mk), (size_t)avail - used,
+		    A_DIM);
+		width_pad(w, (size_t)(cols - pc) - used, attr);
+		return pc + (int)used < cols ? pc + (int)used : cols - 1;
 	}
 	before = width_str(c->buf, c->cur);
 	if (before < c->scroll)

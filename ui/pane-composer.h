@@ -34,6 +34,9 @@ void		 composer_clear(struct composer *);
 /* Secret mode: nothing typed is drawn, nothing goes to history. */
 void		 composer_set_secret(struct composer *, bool);
 bool		 composer_secret(const struct composer *);
+/* Hide what follows the first keep bytes when drawing (a PASS typed on
+ * the line); (size_t)-1 shows everything. */
+void		 composer_set_hidden_from(struct composer *, size_t keep);
 /* Complete the word under the cursor from cands (n names). A unique match
  * is inserted with a space; several extend to their common prefix. The
  * matches are listed into list (size listsz) for the hint line. Returns

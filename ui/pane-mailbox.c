@@ -35,6 +35,7 @@ struct mb_row {
 	bool		 deleted;
 	bool		 expunged;
 	bool		 retrieved;
+	bool		 has_header;
 	bool		 has_date;
 	int64_t		 date;
 	char		*from;		/* escaped, "" if unknown */
@@ -56,6 +57,7 @@ struct pane_mailbox {
 	uint64_t	 gen;		/* mailbox generation synced */
 	uint64_t	 stat_count, stat_size;
 	bool		 have_stat;
+	uint64_t	 retrieved_last;
 };
 
 struct pane_mailbox *
@@ -200,9 +202,12 @@ pane_mailbox_sync(struct pane_mailbox *p, const struct mailbox *mb)
 			r->size = e->size;
 			r->deleted = e->deleted;
 			r->expunged = e->expunged;
+			if (!r->retrieved && e->message != NULL)
+				p->retrieved_last = r->number;
 			r->retrieved = e->message != NULL;
 			changed = p->need_sort = true;
 		}
+		r->has_header = e->header != NULL;
 		if (e->header != NULL && (e->header != r->hdr_seen ||
 		    e->header_len != r->hdr_len_seen)) {
 			struct header_summary hs;
@@ -302,6 +307,25 @@ pane_mailbox_select(struct pane_mailbox *p, uint64_t number)
 			p->cursor = i;
 			return;
 		}
+}
+
+uint64_t
+pane_mailbox_take_retrieved(struct pane_mailbox *p)
+{
+	uint64_t n = p->retrieved_last;
+
+	p->retrieved_last = 0;
+	return n;
+}
+
+bool
+pane_mailbox_has(const struct pane_mailbox *p, uint64_t number,
+    bool *header_r)
+{
+	if (header_r != NULL)
+		*header_r = number > 0 && number <= p->n &&
+		    p->rows[number - 1].has_header;
+	return number > 0 && number <= p->n && p->rows[number - 1].retrieved;
 }
 
 size_t

@@ -32,6 +32,12 @@ bool		 pane_mailbox_action(struct pane_mailbox *, enum action, int rows);
 uint64_t	 pane_mailbox_selected(const struct pane_mailbox *);
 /* Select the row of a message number (after a click or RETR). */
 void		 pane_mailbox_select(struct pane_mailbox *, uint64_t number);
+/* The number of the message whose RETR completed last (0: none since the
+ * last call); reading it resets it. */
+uint64_t	 pane_mailbox_take_retrieved(struct pane_mailbox *);
+/* Whether message number has its full text / its header. */
+bool		 pane_mailbox_has(const struct pane_mailbox *, uint64_t number,
+		    bool *header_r);
 /* Rows known. */
 size_t		 pane_mailbox_count(const struct pane_mailbox *);
 /* Select the row drawn at window row y (mouse); true if one was there. */

@@ -1,13 +1,1650 @@
 /* SPDX-License-Identifier: MIT */
-/* PLACEHOLDER: replaced by the module's owner. */
+/* The full-screen workbench: owns curses, the windows and the focus; maps
+ * keys to actions and actions to driver calls; redraws dirty panes once
+ * per loop pass (wnoutrefresh each, doupdate once). Draws only what the
+ * driver reports; protocol knowledge stays in proto/. */
+#include <curses.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "lab/lab.h"
+#include "net/loop.h"
+#include "proto/hint.h"
+#include "proto/mailbox.h"
+#include "proto/util.h"
+#include "ui/driver.h"
+#include "ui/help.h"
+#include "ui/history.h"
+#include "ui/keys.h"
+#include "ui/layout.h"
 #include "ui/modes.h"
+#include "ui/options.h"
+#include "ui/pane-composer.h"
+#include "ui/pane-mailbox.h"
+#include "ui/pane-message.h"
+#include "ui/pane-transcript.h"
+#include "ui/savefile.h"
+#include "ui/store.h"
+#include "ui/width.h"
+#include "version.h"
+
+#define VERB_SLOTS	4096	/* verbs of commands awaiting replies */
+#define QUIT_WAIT_MS	3000	/* how long QUIT may take before we go */
+#define SYNC_EVERY_MS	100	/* mailbox re-sync while /load runs */
+#define BENCH_MAX	100000
+
+enum dirty {
+	D_STATUS	= 1 << 0,
+	D_TRANSCRIPT	= 1 << 1,
+	D_MAILBOX	= 1 << 2,
+	D_MESSAGE	= 1 << 3,
+	D_COMPOSER	= 1 << 4,
+	D_HINT		= 1 << 5,
+	D_HELP		= 1 << 6,
+	D_LAYOUT	= 1 << 7,	/* windows must be made again */
+	D_ALL		= 0xff,
+};
+
+enum prompt {
+	PROMPT_NONE,
+	PROMPT_SEARCH,		/* text: what to look for */
+	PROMPT_SAVE,		/* text: path for the part/message */
+	PROMPT_OVERWRITE,	/* y/n: the file exists */
+	PROMPT_QUIT,		/* y/n/Esc: deletions pending, leaving */
+	PROMPT_QUIT_CMD,	/* y/n: a typed QUIT with deletions pending */
+};
+
+struct verb_slot {
+	uint64_t	seq;
+	char		verb[16];
+};
+
+struct screen {
+	struct options		 opts;
+	struct loop		*loop;
+	struct driver		*drv;
+	struct lab		*lab;
+	struct store		*store;
+	struct pane_transcript	*pt;
+	struct pane_mailbox	*pm;
+	struct pane_message	*pmsg;
+	struct composer		*comp;
+	struct composer		*pcomp;		/* prompts */
+	struct history		*hist;
+	struct layout		 lay;
+	WINDOW			*win[LAYOUT_PANE_COUNT];
+	WINDOW			*wstatus, *whint, *whelp;
+	enum layout_pane	 focus, zoom;
+	unsigned		 dirty;
+	bool			 help;
+	int			 help_scroll;
+	bool			 mouse;
+
+	enum prompt		 prompt;
+	char			 search[256];
+	struct buf		 save_data;
+	char			 save_dir[1024], save_name[256];
+	char			*quit_line;	/* the typed QUIT, kept */
+
+	char			 notice[512];
+	enum layout_role	 notice_role;
+	char			 matches[256];
+
+	struct hint_ctx		 hint;
+	char			 proto_name[8];
+	bool			 was_tls, was_connected;
+	struct verb_slot	 verbs[VERB_SLOTS];
+
+	bool			 mailbox_changed;
+	double			 last_sync_ms;
+	struct loop_timer	*sync_timer;
+	uint64_t		 want_open;	/* open when it arrives */
+	bool			 want_header;	/* a TOP preview is enough */
+
+	bool			 quitting;
+	struct loop_timer	*quit_timer;
+	int			 exit_code;
+
+	/* --bench: keystroke-to-redraw times */
+	bool			 bench;
+	double			*bench_ms;
+	size_t			 bench_n;
+	double			 key_t0;
+};
+
+static struct screen *the_screen;	/* for the fatal hook */
+
+static void	redraw(void *);
+static void	relayout(struct screen *);
+static void	submit_line(struct screen *, const char *, size_t, bool);
+
+static void
+fatal_hook(void)
+{
+	if (!isendwin())
+		endwin();
+}
+
+static void
+mark(struct screen *s, unsigned d)
+{
+	s->dirty |= d;
+}
+
+static void
+notice(struct screen *s, enum layout_role role, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+notice(struct screen *s, enum layout_role role, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s->notice, sizeof(s->notice), fmt, ap);
+	va_end(ap);
+	s->notice_role = role;
+	mark(s, D_HINT);
+}
+
+/* A "* " line of our own (never peer bytes) in the transcript. */
+static void
+ui_event(struct screen *s, unsigned flags, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+ui_event(struct screen *s, unsigned flags, const char *fmt, ...)
+{
+	char b[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(b, sizeof(b), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	pane_transcript_append(s->pt, DRIVER_LINE_EVENT, flags, 0, b,
+	    strlen(b));
+	mark(s, D_TRANSCRIPT);
+}
+
+static const struct driver_status *
+status(const struct screen *s)
+{
+	return s->drv != NULL ? driver_status(s->drv) : NULL;
+}
+
+static size_t
+pending_deletions(const struct screen *s)
+{
+	const struct driver_status *st = status(s);
+
+	return st != NULL && st->connected ? st->pending_deletions : 0;
+}
+
+static bool
+connected(const struct screen *s)
+{
+	const struct driver_status *st = status(s);
+
+	return st != NULL && st->connected;
+}
+
+/* ---- driver callbacks ---------------------------------------------- */
+
+static void
+verb_of(const char *text, size_t len, char *out, size_t outsz)
+{
+	size_t i;
+
+	for (i = 0; i < len && i + 1 < outsz && text[i] != ' '; i++)
+		out[i] = (char)(text[i] >= 'a' && text[i] <= 'z' ?
+		    text[i] - 32 : text[i]);
+	out[i] = '\0';
+}
+
+static void
+on_line(void *arg, const struct driver_line *l)
+{
+	struct screen *s = arg;
+	struct verb_slot *v = &s->verbs[l->seq % VERB_SLOTS];
+
+	pane_transcript_append(s->pt, l->kind, l->flags, l->seq, l->text,
+	    l->len);
+	if (l->kind == DRIVER_LINE_SENT && l->seq != 0) {
+		v->seq = l->seq;
+		verb_of(l->text, l->len, v->verb, sizeof(v->verb));
+		/* A SASL answer is all secret: no verb. */
+		if ((l->flags & DRIVER_LF_SECRET) && strchr(v->verb, '*'))
+			v->verb[0] = '\0';
+	} else if (l->kind == DRIVER_LINE_RECEIVED)
+		hint_received(&s->hint, l->seq != 0 && v->seq == l->seq ?
+		    v->verb : "", l->text, l->len);
+	mark(s, D_TRANSCRIPT | D_HINT);
+}
+
+static void
+apply_secret_mode(struct screen *s)
+{
+	const struct driver_status *st = status(s);
+	bool want = st != NULL && st->secret_wanted;
+
+	if (want != composer_secret(s->comp)) {
+		composer_set_secret(s->comp, want);
+		if (want) {
+			s->focus = LAYOUT_COMPOSER;
+			mark(s, D_ALL & ~D_LAYOUT);
+		}
+	}
+}
+
+static void
+on_status(void *arg, const struct driver_status *st)
+{
+	struct screen *s = arg;
+	enum hint_proto hp = hint_proto_named(st->proto);
+
+	if (st->connected && !s->was_connected) {
+		/* A new session: the hints and the history follow it. */
+		hint_init(&s->hint, hp);
+		s->was_tls = false;
+		snprintf(s->proto_name, sizeof(s->proto_name), "%s",
+		    hp == HINT_POP3 ? "pop3" : hp == HINT_SMTP ? "smtp" :
+		    "none");
+		history_switch(s->hist, s->proto_name);
+		composer_set_history(s->comp, s->hist);
+	}
+	if (st->connected && hp != s->hint.proto)
+		s->hint.proto = hp;
+	if (st->tls != NULL && !s->was_tls) {
+		if (s->hint.greeted)
+			hint_tls(&s->hint);
+		else
+			s->hint.tls = true;
+		s->was_tls = true;
+	}
+	s->hint.message_mode = st->message_mode;
+	s->was_connected = st->connected;
+	apply_secret_mode(s);
+	if (st->busy && st->progress_total > 0)
+		mark(s, D_MAILBOX);
+	mark(s, D_STATUS | D_HINT | D_COMPOSER);
+}
+
+static void
+sync_mailbox(struct screen *s)
+{
+	const struct mailbox *mb = s->drv ? driver_mailbox(s->drv) : NULL;
+	const struct mailbox_entry *e;
+	bool had = pane_mailbox_count(s->pm) > 0, header;
+	uint64_t r;
+
+	s->mailbox_changed = false;
+	s->last_sync_ms = loop_now_ms();
+	if (!pane_mailbox_sync(s->pm, mb))
+		return;
+	mark(s, D_MAILBOX | D_STATUS);
+	if (!had && pane_mailbox_count(s->pm) > 0)
+		mark(s, D_LAYOUT);
+	r = pane_mailbox_take_retrieved(s->pm);
+	if (s->want_open != 0 && mb != NULL &&
+	    (e = mailbox_find(mb, s->want_open)) != NULL &&
+	    (e->message != NULL || (s->want_header && e->header != NULL))) {
+		bool full = e->message != NULL;
+
+		pane_message_open(s->pmsg, s->want_open, full ? e->message :
+		    e->header, full ? e->message_len : e->header_len, full);
+		pane_mailbox_select(s->pm, s->want_open);
+		s->want_open = 0;
+		mark(s, D_LAYOUT);
+	} else if (r != 0 && mb != NULL && (e = mailbox_find(mb, r)) != NULL &&
+	    e->message != NULL) {
+		/* A RETR typed by hand opens what it fetched. */
+		pane_message_open(s->pmsg, r, e->message, e->message_len, true);
+		pane_mailbox_select(s->pm, r);
+		mark(s, D_LAYOUT);
+	}
+	(void)pane_mailbox_has(s->pm, 0, &header);
+}
+
+static void
+on_sync_timer(void *arg)
+{
+	struct screen *s = arg;
+
+	if (s->mailbox_changed)
+		sync_mailbox(s);
+}
+
+static void
+on_mailbox(void *arg)
+{
+	struct screen *s = arg;
+
+	s->mailbox_changed = true;
+	/* While /load pours in replies, decode at most every 100 ms so the
+	 * screen stays responsive; the timer catches the last change. */
+	if (loop_now_ms() - s->last_sync_ms >= SYNC_EVERY_MS)
+		sync_mailbox(s);
+	else if (!loop_timer_armed(s->sync_timer))
+		loop_timer_reset(s->sync_timer, SYNC_EVERY_MS);
+}
+
+static void
+on_closed(void *arg, int exit_code, const char *why)
+{
+	struct screen *s = arg;
+
+	s->exit_code = exit_code;
+	s->was_connected = false;
+	hint_init(&s->hint, HINT_NONE);
+	composer_set_secret(s->comp, false);
+	notice(s, exit_code == 3 ? ROLE_WARNING : ROLE_HINT,
+	    "session closed: %s", why != NULL ? why : "");
+	if (s->quitting)
+		loop_break(s->loop);
+	mark(s, D_ALL & ~D_LAYOUT);
+}
+
+static const struct driver_ops screen_ops = {
+	.line = on_line,
+	.status = on_status,
+	.mailbox = on_mailbox,
+	.closed = on_closed,
+};
+
+/* ---- quitting ---------------------------------------------------------- */
+
+static void
+on_quit_timer(void *arg)
+{
+	struct screen *s = arg;
+
+	loop_break(s->loop);
+}
+
+/* Leave: politely QUIT when nothing would be deleted, else as chosen. */
+static void
+leave(struct screen *s, bool send_quit)
+{
+	s->quitting = true;
+	if (connected(s) && send_quit) {
+		driver_submit(s->drv, "QUIT", 4);
+		loop_timer_reset(s->quit_timer, QUIT_WAIT_MS);
+		notice(s, ROLE_HINT, "QUIT sent; leaving when the server "
+		    "answers");
+		return;
+	}
+	if (connected(s))
+		driver_close(s->drv, "closed without QUIT: the server keeps "
+		    "every message (deletions were not made permanent)");
+	loop_break(s->loop);
+}
+
+static void
+ask_quit(struct screen *s)
+{
+	size_t n = pending_deletions(s);
+
+	if (n == 0) {
+		leave(s, true);
+		return;
+	}
+	s->prompt = PROMPT_QUIT;
+	notice(s, ROLE_WARNING, "%zu message%s marked for deletion: QUIT makes "
+	    "%s PERMANENT.  y: QUIT (delete)  n: leave without QUIT (keep "
+	    "all)  Esc: stay", n, n == 1 ? "" : "s", n == 1 ? "it" : "them");
+}
+
+/* ---- layout and drawing ---------------------------------------------- */
+
+static void
+free_windows(struct screen *s)
+{
+	int i;
+
+	for (i = 0; i < LAYOUT_PANE_COUNT; i++) {
+		if (s->win[i] != NULL)
+			delwin(s->win[i]);
+		s->win[i] = NULL;
+	}
+	if (s->wstatus)
+		delwin(s->wstatus);
+	if (s->whint)
+		delwin(s->whint);
+	if (s->whelp)
+		delwin(s->whelp);
+	s->wstatus = s->whint = s->whelp = NULL;
+}
+
+static WINDOW *
+make_win(const struct layout_rect *r)
+{
+	WINDOW *w;
+
+	if (r->h <= 0 || r->w <= 0)
+		return NULL;
+	w = newwin(r->h, r->w, r->y, r->x);
+	if (w != NULL) {
+		keypad(w, TRUE);
+		leaveok(w, TRUE);
+	}
+	return w;
+}
+
+static void
+relayout(struct screen *s)
+{
+	bool show_mb = pane_mailbox_count(s->pm) > 0 ||
+	    s->focus == LAYOUT_MAILBOX || s->hint.proto == HINT_POP3;
+	bool show_msg = pane_message_number(s->pmsg, NULL) != 0 ||
+	    s->focus == LAYOUT_MESSAGE;
+	int i;
+
+	free_windows(s);
+	layout_compute(&s->lay, LINES, COLS, show_mb, show_msg, s->zoom);
+	for (i = 0; i < LAYOUT_PANE_COUNT; i++)
+		s->win[i] = make_win(&s->lay.pane[i]);
+	if (s->win[LAYOUT_COMPOSER] != NULL)
+		leaveok(s->win[LAYOUT_COMPOSER], FALSE);
+	s->wstatus = make_win(&s->lay.status);
+	s->whint = make_win(&s->lay.hint);
+	if (LINES > 2)
+		s->whelp = newwin(LINES - 2, COLS, 1, 0);
+	if (s->focus != LAYOUT_COMPOSER && s->win[s->focus] == NULL)
+		s->focus = LAYOUT_COMPOSER;
+	s->dirty = D_ALL & ~D_LAYOUT;
+	wnoutrefresh(stdscr);
+}
+
+static void
+draw_status(struct screen *s)
+{
+	const struct driver_status *st = status(s);
+	WINDOW *w = s->wstatus;
+	unsigned long a = layout_attr(ROLE_STATUS);
+	char b[768], right[64];
+	size_t used, rw;
+	int cols = getmaxx(w);
+
+	if (st == NULL || !st->connected || st->host == NULL)
+		snprintf(b, sizeof(b), " mailbench %s | not connected: "
+		    "/connect URL", MAILBENCH_VERSION);
+	else {
+		char last[32] = "";
+		char del[48] = "";
+		char busy[48] = "";
+
+		if (st->last_reply_ms >= 0)
+			snprintf(last, sizeof(last), " | last reply %.1f ms",
+			    st->last_reply_ms);
+		if (st->pending_deletions > 0)
+			snprintf(del, sizeof(del), " | %zu DELETION%s PENDING",
+			    st->pending_deletions,
+			    st->pending_deletions == 1 ? "" : "S");
+		if (st->busy && st->progress_total > 0)
+			snprintf(busy, sizeof(busy), " | loading %zu/%zu",
+			    st->progress_done, st->progress_total);
+		else if (st->busy)
+			snprintf(busy, sizeof(busy), " | waiting");
+		snprintf(b, sizeof(b), " %s %s | %s%s%s | %s%s%s%s%s",
+		    st->proto ? st->proto : "?", st->host,
+		    st->tls ? st->tls : "plain",
+		    st->tls && st->verify ? " " : "",
+		    st->tls && st->verify ? st->verify : "",
+		    st->state ? st->state : "?",
+		    st->message_mode ? " (MESSAGE)" : "", del, last, busy);
+	}
+	snprintf(right, sizeof(right), " F1 help  Ctrl-Q quit ");
+	rw = strlen(right);
+	wmove(w, 0, 0);
+	if ((size_t)cols > rw + 20) {
+		used = width_draw(w, b, strlen(b), (size_t)cols - rw, a);
+		width_pad(w, (size_t)cols - rw - used, a);
+		width_draw(w, right, rw, rw, a | A_BOLD);
+	} else {
+		used = width_draw(w, b, strlen(b), (size_t)cols, a);
+		width_pad(w, (size_t)cols - used, a);
+	}
+	/* An insecure connection is said loudly (SPEC: --insecure). */
+	if (st != NULL && st->connected && st->verify != NULL &&
+	    strncmp(st->verify, "INSECURE", 8) == 0)
+		mvwchgat(w, 0, 0, -1, (attr_t)layout_attr(ROLE_WARNING),
+		    PAIR_NUMBER(layout_attr(ROLE_WARNING)), NULL);
+	wnoutrefresh(w);
+}
+
+static void
+draw_hint(struct screen *s)
+{
+	const struct driver_status *st = status(s);
+	WINDOW *w = s->whint;
+	int cols = getmaxx(w);
+	char b[1024];
+	const char *line;
+	size_t len, used;
+	unsigned long a = layout_attr(ROLE_HINT);
+
+	line = composer_text(s->comp, &len);
+	wmove(w, 0, 0);
+	b[0] = '\0';
+	if (s->notice[0] != '\0') {
+		snprintf(b, sizeof(b), " %s", s->notice);
+		a = layout_attr(s->notice_role);
+	} else if (s->prompt == PROMPT_SEARCH) {
+		snprintf(b, sizeof(b), " search the transcript (case "
+		    "ignored); Enter finds older lines, then n / N / F3");
+	} else if (s->prompt == PROMPT_SAVE) {
+		snprintf(b, sizeof(b), " save to this path (edit it; the name "
+		    "was made safe); Enter saves, Esc cancels");
+	} else if (st != NULL && st->connected && st->message_mode) {
+		/* After 354: unmistakable. */
+		snprintf(b, sizeof(b), " MESSAGE MODE: lines are message text,"
+		    " dot-stuffed; a lone . ends it.%s",
+		    hint_dot_stuffed(line, len) ? "  This line goes out as "
+		    "\"..\" + the rest (RFC 5321 4.5.2)." : len == 1 &&
+		    line[0] == '.' ? "  Enter ends the message." : "");
+		a = layout_attr(ROLE_MESSAGE_MODE);
+	} else if (composer_secret(s->comp)) {
+		snprintf(b, sizeof(b), " %s: typed text is not shown and not "
+		    "kept; Enter sends, Esc cancels", st && st->secret_prompt ?
+		    st->secret_prompt : "secret");
+		a = layout_attr(ROLE_MESSAGE_MODE);
+	} else if (s->matches[0] != '\0') {
+		snprintf(b, sizeof(b), " completions: %s", s->matches);
+	} else if (len > 0 && line[0] == '/') {
+		const struct help_cmd *hc = help_find(line, len);
+
+		if (hc != NULL)
+			snprintf(b, sizeof(b), " %s  - %s", hc->syntax,
+			    hc->about);
+		else
+			snprintf(b, sizeof(b), " workbench command (Tab "
+			    "completes; /help lists them)");
+	} else if (len > 0) {
+		struct hint h;
+
+		hint_line(&s->hint, line, len, &h);
+		if (h.warning != NULL) {
+			snprintf(b, sizeof(b), " ! %s%s%s", h.warning,
+			    h.syntax ? "   syntax: " : "",
+			    h.syntax ? h.syntax : "");
+			a = layout_attr(ROLE_WARNING);
+		} else if (h.syntax != NULL)
+			snprintf(b, sizeof(b), " %s  - %s", h.syntax,
+			    h.about ? h.about : "");
+		else if (h.about != NULL)
+			snprintf(b, sizeof(b), " %s", h.about);
+		else
+			snprintf(b, sizeof(b), " expects: %s",
+			    hint_expects(&s->hint));
+	} else {
+		const char *exp = st != NULL && st->connected &&
+		    st->expects != NULL ? st->expects : hint_expects(&s->hint);
+
+		snprintf(b, sizeof(b), " expects: %s   |  F1 or /help: help  "
+		    "Tab: complete  Ctrl-O: next pane  Ctrl-Q: quit", exp);
+	}
+	used = width_draw(w, b, strlen(b), (size_t)cols, a);
+	width_pad(w, (size_t)cols - used, a);
+	wnoutrefresh(w);
+}
+
+static const char *
+prompt_label(struct screen *s)
+{
+	const struct driver_status *st = status(s);
+
+	switch (s->prompt) {
+	case PROMPT_SEARCH:
+		return "Search: ";
+	case PROMPT_SAVE:
+		return "Save to: ";
+	case PROMPT_OVERWRITE:
+		return "File exists. Overwrite? (y/n) ";
+	case PROMPT_QUIT:
+		return "Leave? y: QUIT  n: no QUIT  Esc: stay ";
+	case PROMPT_QUIT_CMD:
+		return "Send QUIT (deletions become permanent)? (y/n) ";
+	default:
+		break;
+	}
+	if (composer_secret(s->comp))
+		return st && st->secret_prompt ? st->secret_prompt :
+		    "secret (hidden): ";
+	if (st != NULL && st->connected && st->message_mode)
+		return "message> ";
+	if (s->hint.proto == HINT_POP3)
+		return "pop3> ";
+	if (s->hint.proto == HINT_SMTP)
+		return "smtp> ";
+	return "> ";
+}
+
+static void
+draw_composer(struct screen *s)
+{
+	WINDOW *w = s->win[LAYOUT_COMPOSER];
+	const struct driver_status *st = status(s);
+	bool text_prompt = s->prompt == PROMPT_SEARCH ||
+	    s->prompt == PROMPT_SAVE;
+	bool yn = s->prompt != PROMPT_NONE && !text_prompt;
+	unsigned long pa = A_BOLD;
+	const char *label = prompt_label(s);
+	int col;
+
+	if (st != NULL && st->connected && st->message_mode)
+		pa = layout_attr(ROLE_MESSAGE_MODE);
+	if (yn)
+		pa = layout_attr(ROLE_WARNING);
+	if (!text_prompt && !yn) {
+		const char *line;
+		size_t len, keep;
+
+		line = composer_text(s->comp, &len);
+		if (!(st != NULL && st->message_mode) &&
+		    hint_secret_keep(&s->hint, line, len, &keep))
+			composer_set_hidden_from(s->comp, keep);
+		else
+			composer_set_hidden_from(s->comp, (size_t)-1);
+	}
+	if (yn) {
+		size_t used;
+
+		wmove(w, 0, 0);
+		used = width_draw(w, label, strlen(label), (size_t)COLS, pa);
+		width_pad(w, (size_t)getmaxx(w) - used, A_NORMAL);
+		col = (int)used < getmaxx(w) ? (int)used : getmaxx(w) - 1;
+	} else
+		col = composer_draw(text_prompt ? s->pcomp : s->comp, w, 0,
+		    label, pa, A_NORMAL);
+	wmove(w, 0, col);
+	wnoutrefresh(w);
+}
+
+static void
+draw_panes(struct screen *s)
+{
+	const struct driver_status *st = status(s);
+	char prog[96];
+
+	if ((s->dirty & D_TRANSCRIPT) && s->win[LAYOUT_TRANSCRIPT]) {
+		pane_transcript_draw(s->pt, s->win[LAYOUT_TRANSCRIPT],
+		    s->focus == LAYOUT_TRANSCRIPT);
+		wnoutrefresh(s->win[LAYOUT_TRANSCRIPT]);
+	}
+	if ((s->dirty & D_MAILBOX) && s->win[LAYOUT_MAILBOX]) {
+		prog[0] = '\0';
+		if (st != NULL && st->busy && st->progress_total > 0)
+			snprintf(prog, sizeof(prog), "[/load: %zu of %zu "
+			    "replies]", st->progress_done, st->progress_total);
+		pane_mailbox_draw(s->pm, s->win[LAYOUT_MAILBOX],
+		    s->focus == LAYOUT_MAILBOX, prog[0] ? prog : NULL);
+		wnoutrefresh(s->win[LAYOUT_MAILBOX]);
+	}
+	if ((s->dirty & D_MESSAGE) && s->win[LAYOUT_MESSAGE]) {
+		pane_message_draw(s->pmsg, s->win[LAYOUT_MESSAGE],
+		    s->focus == LAYOUT_MESSAGE);
+		wnoutrefresh(s->win[LAYOUT_MESSAGE]);
+	}
+}
+
+/* The before-poll hook: draw what is dirty, one doupdate. */
+static void
+redraw(void *arg)
+{
+	struct screen *s = arg;
+	bool cursor;
+
+	if (s->dirty == 0)
+		return;
+	if (s->dirty & D_LAYOUT)
+		relayout(s);
+	if (s->help && s->whelp != NULL) {
+		if (s->dirty & D_STATUS)
+			draw_status(s);
+		s->help_scroll = help_draw(s->whelp, s->help_scroll);
+		wnoutrefresh(s->whelp);
+		draw_hint(s);
+		curs_set(0);
+		doupdate();
+		s->dirty = 0;
+		return;
+	}
+	if (s->dirty & D_STATUS)
+		draw_status(s);
+	draw_panes(s);
+	if (s->dirty & D_HINT)
+		draw_hint(s);
+	cursor = s->focus == LAYOUT_COMPOSER || s->prompt != PROMPT_NONE;
+	/* The composer goes last so the terminal cursor ends there. */
+	if (s->win[LAYOUT_COMPOSER] != NULL)
+		draw_composer(s);
+	curs_set(cursor ? 1 : 0);
+	doupdate();
+	s->dirty = 0;
+	if (s->bench && s->key_t0 > 0 && s->bench_n < BENCH_MAX) {
+		s->bench_ms[s->bench_n++] = loop_now_ms() - s->key_t0;
+		s->key_t0 = 0;
+	}
+}
+
+static void
+on_winch(void *arg)
+{
+	struct screen *s = arg;
+	struct winsize ws;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 &&
+	    ws.ws_col > 0)
+		resizeterm(ws.ws_row, ws.ws_col);
+	clearok(curscr, TRUE);
+	mark(s, D_ALL);
+}
+
+/* ---- actions ---------------------------------------------------------- */
+
+static void
+focus_cycle(struct screen *s, int dir)
+{
+	int i, f = s->focus;
+
+	if (s->zoom != LAYOUT_PANE_COUNT) {
+		s->zoom = LAYOUT_PANE_COUNT;
+		mark(s, D_LAYOUT);
+	}
+	for (i = 0; i < LAYOUT_PANE_COUNT; i++) {
+		f = (f + dir + LAYOUT_PANE_COUNT) % LAYOUT_PANE_COUNT;
+		if (f == LAYOUT_COMPOSER || s->lay.pane[f].h > 0)
+			break;
+	}
+	s->focus = (enum layout_pane)f;
+	mark(s, D_ALL & ~D_LAYOUT);
+}
+
+static int
+pane_rows(struct screen *s, enum layout_pane p)
+{
+	return s->lay.pane[p].h > 2 ? s->lay.pane[p].h - 2 : 1;
+}
+
+static void
+mailbox_command(struct screen *s, const char *verb, bool open, bool header)
+{
+	uint64_t n = pane_mailbox_selected(s->pm);
+	char line[64];
+
+	if (n == 0) {
+		notice(s, ROLE_HINT, "no message selected (/load fills the "
+		    "mailbox)");
+		return;
+	}
+	if (strcmp(verb, "TOP") == 0)
+		snprintf(line, sizeof(line), "TOP %llu 10",
+		    (unsigned long long)n);
+	else
+		snprintf(line, sizeof(line), "%s %llu", verb,
+		    (unsigned long long)n);
+	if (open) {
+		s->want_open = n;
+		s->want_header = header;
+	}
+	submit_line(s, line, strlen(line), false);
+}
+
+static void
+open_selected(struct screen *s)
+{
+	const struct mailbox *mb = s->drv ? driver_mailbox(s->drv) : NULL;
+	uint64_t n = pane_mailbox_selected(s->pm);
+	const struct mailbox_entry *e;
+
+	if (n == 0)
+		return;
+	e = mb != NULL ? mailbox_find(mb, n) : NULL;
+	if (e != NULL && e->message != NULL) {
+		pane_message_open(s->pmsg, n, e->message, e->message_len, true);
+		s->focus = LAYOUT_MESSAGE;
+		mark(s, D_LAYOUT);
+		return;
+	}
+	mailbox_command(s, "RETR", true, false);
+}
+
+static void
+start_save(struct screen *s, bool whole)
+{
+	char path[1400];
+
+	buf_clear(&s->save_data);
+	buf_init(&s->save_data, 256u * 1024 * 1024);
+	if (pane_message_save_data(s->pmsg, whole, &s->save_data,
+	    s->save_name, sizeof(s->save_name)) == -1) {
+		notice(s, ROLE_WARNING, "nothing to save%s",
+		    pane_message_number(s->pmsg, NULL) ? " (decoding failed)" :
+		    ": open a message first");
+		buf_clear(&s->save_data);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/%s", s->save_dir, s->save_name);
+	composer_set(s->pcomp, path, strlen(path));
+	s->prompt = PROMPT_SAVE;
+	mark(s, D_COMPOSER | D_HINT);
+}
+
+static void
+do_save(struct screen *s, bool overwrite)
+{
+	const char *err = NULL;
+	int r;
+
+	r = savefile_write(s->save_dir, s->save_name, s->save_data.data ?
+	    s->save_data.data : "", s->save_data.len, overwrite, &err);
+	if (r == 1) {
+		s->prompt = PROMPT_OVERWRITE;
+		notice(s, ROLE_WARNING, "%s/%s exists: overwrite it? (y/n)",
+		    s->save_dir, s->save_name);
+		return;
+	}
+	s->prompt = PROMPT_NONE;
+	if (r == 0)
+		notice(s, ROLE_HINT, "saved %zu bytes to %s/%s",
+		    s->save_data.len, s->save_dir, s->save_name);
+	else
+		notice(s, ROLE_WARNING, "could not save %s/%s: %s",
+		    s->save_dir, s->save_name, err);
+	buf_clear(&s->save_data);
+}
+
+static void
+save_path_entered(struct screen *s)
+{
+	const char *p = composer_text(s->pcomp, NULL);
+	char dir[1024], name[256];
+
+	if (savefile_split(p, dir, sizeof(dir), name, sizeof(name)) == -1) {
+		notice(s, ROLE_WARNING, "not a file name: %s", p);
+		return;
+	}
+	snprintf(s->save_dir, sizeof(s->save_dir), "%s", dir);
+	snprintf(s->save_name, sizeof(s->save_name), "%s", name);
+	do_save(s, false);
+}
+
+static void
+search(struct screen *s, int dir)
+{
+	if (s->search[0] == '\0') {
+		s->prompt = PROMPT_SEARCH;
+		composer_clear(s->pcomp);
+		mark(s, D_COMPOSER | D_HINT);
+		return;
+	}
+	if (pane_transcript_search(s->pt, s->search, dir) == 0) {
+		s->focus = LAYOUT_TRANSCRIPT;
+		notice(s, ROLE_HINT, "found \"%s\" (n: older, N: newer, End: "
+		    "follow again)", s->search);
+	} else
+		notice(s, ROLE_WARNING, "\"%s\" not found", s->search);
+	mark(s, D_TRANSCRIPT | D_COMPOSER);
+}
+
+/* The user pressed Enter on the composer (or a key sent a command). */
+static void
+submit_line(struct screen *s, const char *line, size_t len, bool typed)
+{
+	const struct driver_status *st = status(s);
+	bool message_mode = st != NULL && st->connected && st->message_mode;
+	bool secret = composer_secret(s->comp);
+	char verb[16];
+
+	s->matches[0] = '\0';
+	if (secret) {
+		if (s->drv != NULL)
+			driver_submit(s->drv, line, len);
+		composer_clear(s->comp);
+		return;
+	}
+	if (!message_mode && len > 0 && line[0] == '/') {
+		if (typed)
+			history_add(s->hist, line, len);
+		if (help_find(line, len) == help_find("/help", 5)) {
+			s->help = true;
+			s->help_scroll = 0;
+			mark(s, D_ALL & ~D_LAYOUT);
+			return;
+		}
+		if (help_find(line, len) == help_find("/quit", 5)) {
+			ask_quit(s);
+			return;
+		}
+		if (help_find(line, len) == help_find("/save", 5) &&
+		    len <= 6) {
+			char name[96];
+			time_t now = time(NULL);
+			struct tm tm;
+
+			localtime_r(&now, &tm);
+			strftime(name, sizeof(name),
+			    "/save mailbench-%Y%m%d-%H%M%S.txt", &tm);
+			if (s->drv != NULL)
+				driver_submit(s->drv, name, strlen(name));
+			return;
+		}
+		if (help_find(line, len) == help_find("/connect", 8)) {
+			pane_message_close(s->pmsg);
+			s->want_open = 0;
+			mark(s, D_LAYOUT);
+		}
+		if (s->drv != NULL)
+			driver_submit(s->drv, line, len);
+		return;
+	}
+	if (!message_mode) {
+		verb_of(line, len, verb, sizeof(verb));
+		if (strcmp(verb, "QUIT") == 0 && pending_deletions(s) > 0 &&
+		    s->prompt != PROMPT_QUIT_CMD) {
+			free(s->quit_line);
+			s->quit_line = xstrndup(line, len);
+			s->prompt = PROMPT_QUIT_CMD;
+			notice(s, ROLE_WARNING, "QUIT makes %zu deletion%s "
+			    "PERMANENT (RFC 1939 6). Send it? y: yes  n: no",
+			    pending_deletions(s),
+			    pending_deletions(s) == 1 ? "" : "s");
+			return;
+		}
+		if (typed && !hint_is_secret(&s->hint, line, len))
+			history_add(s->hist, line, len);
+	}
+	if (s->drv != NULL)
+		driver_submit(s->drv, line, len);
+}
+
+static void
+composer_submit(struct screen *s)
+{
+	size_t len;
+	const char *t = composer_text(s->comp, &len);
+	char *copy = xstrndup(t, len);
+
+	composer_clear(s->comp);
+	submit_line(s, copy, len, true);
+	explicit_bzero(copy, len);
+	free(copy);
+	mark(s, D_COMPOSER | D_HINT);
+}
+
+static void
+complete(struct screen *s)
+{
+	const char *line;
+	size_t len, n = 0, i;
+	const char *cands[64];
+
+	line = composer_text(s->comp, &len);
+	if (len > 0 && line[0] == '/') {
+		const char *const *names = help_command_names(&n);
+
+		for (i = 0; i < n && i < 64; i++)
+			cands[i] = names[i];
+	} else {
+		const char *c;
+
+		while (n < 64 && (c = hint_command(s->hint.proto, n)) != NULL)
+			cands[n++] = c;
+	}
+	if (composer_complete(s->comp, cands, n, s->matches,
+	    sizeof(s->matches)) <= 1)
+		s->matches[0] = '\0';
+}
+
+static bool
+handle_prompt_key(struct screen *s, int key)
+{
+	enum action a;
+
+	switch (s->prompt) {
+	case PROMPT_QUIT:
+		if (key == 'y' || key == 'Y')
+			leave(s, true);
+		else if (key == 'n' || key == 'N')
+			leave(s, false);
+		else if (key != 27)
+			return true;
+		s->prompt = PROMPT_NONE;
+		if (key == 27)
+			s->notice[0] = '\0';
+		mark(s, D_COMPOSER | D_HINT);
+		return true;
+	case PROMPT_QUIT_CMD:
+		s->prompt = PROMPT_NONE;
+		s->notice[0] = '\0';
+		if (key == 'y' || key == 'Y')
+			submit_line(s, s->quit_line, strlen(s->quit_line),
+			    true);
+		else
+			composer_set(s->comp, s->quit_line,
+			    strlen(s->quit_line));
+		free(s->quit_line);
+		s->quit_line = NULL;
+		mark(s, D_COMPOSER | D_HINT);
+		return true;
+	case PROMPT_OVERWRITE:
+		s->notice[0] = '\0';
+		if (key == 'y' || key == 'Y')
+			do_save(s, true);
+		else {
+			s->prompt = PROMPT_NONE;
+			notice(s, ROLE_HINT, "not saved");
+			buf_clear(&s->save_data);
+		}
+		mark(s, D_COMPOSER | D_HINT);
+		return true;
+	case PROMPT_SEARCH:
+	case PROMPT_SAVE:
+		a = keys_lookup(KEYS_COMPOSER, key);
+		if (key == 27 || a == ACT_ED_CANCEL) {
+			s->prompt = PROMPT_NONE;
+			buf_clear(&s->save_data);
+		} else if (a == ACT_ED_SUBMIT) {
+			enum prompt p = s->prompt;
+
+			s->prompt = PROMPT_NONE;
+			if (p == PROMPT_SEARCH) {
+				snprintf(s->search, sizeof(s->search), "%s",
+				    composer_text(s->pcomp, NULL));
+				if (s->search[0] != '\0')
+					search(s, -1);
+			} else
+				save_path_entered(s);
+		} else if (a != ACT_NONE && a != ACT_ED_HIST_PREV &&
+		    a != ACT_ED_HIST_NEXT && a != ACT_ED_COMPLETE)
+			composer_action(s->pcomp, a);
+		else if (!(key & (KEYS_FN | KEYS_META)))
+			composer_insert(s->pcomp, (unsigned)key);
+		mark(s, D_COMPOSER | D_HINT);
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void
+handle_mouse(struct screen *s)
+{
+	MEVENT me;
+	int i;
+
+	if (getmouse(&me) != OK)
+		return;
+	for (i = 0; i < LAYOUT_PANE_COUNT; i++) {
+		const struct layout_rect *r = &s->lay.pane[i];
+
+		if (r->h == 0 || me.y < r->y || me.y >= r->y + r->h ||
+		    me.x < r->x || me.x >= r->x + r->w)
+			continue;
+		s->focus = (enum layout_pane)i;
+		if (me.bstate & BUTTON4_PRESSED) {
+			if (i == LAYOUT_TRANSCRIPT)
+				pane_transcript_action(s->pt, ACT_PAGE_UP, 6);
+			else if (i == LAYOUT_MESSAGE)
+				pane_message_action(s->pmsg, ACT_PAGE_UP, 6);
+			else if (i == LAYOUT_MAILBOX)
+				pane_mailbox_action(s->pm, ACT_PAGE_UP, 6);
+		} else if (me.bstate & BUTTON5_PRESSED) {
+			if (i == LAYOUT_TRANSCRIPT)
+				pane_transcript_action(s->pt, ACT_PAGE_DOWN, 6);
+			else if (i == LAYOUT_MESSAGE)
+				pane_message_action(s->pmsg, ACT_PAGE_DOWN, 6);
+			else if (i == LAYOUT_MAILBOX)
+				pane_mailbox_action(s->pm, ACT_PAGE_DOWN, 6);
+		} else if (i == LAYOUT_MAILBOX)
+			pane_mailbox_click(s->pm, me.y - r->y);
+		mark(s, D_ALL & ~D_LAYOUT);
+		return;
+	}
+}
+
+static void
+global_action(struct screen *s, enum action a)
+{
+	switch (a) {
+	case ACT_QUIT:
+		ask_quit(s);
+		break;
+	case ACT_HELP:
+		s->help = true;
+		s->help_scroll = 0;
+		break;
+	case ACT_FOCUS_NEXT:
+		focus_cycle(s, 1);
+		break;
+	case ACT_FOCUS_PREV:
+		focus_cycle(s, -1);
+		break;
+	case ACT_FOCUS_COMPOSER:
+		s->focus = LAYOUT_COMPOSER;
+		if (composer_secret(s->comp) && s->drv != NULL) {
+			/* Esc abandons a secret request. */
+			driver_submit(s->drv, "", 0);
+		}
+		if (s->zoom != LAYOUT_PANE_COUNT) {
+			s->zoom = LAYOUT_PANE_COUNT;
+			mark(s, D_LAYOUT);
+		}
+		break;
+	case ACT_ZOOM:
+		if (s->focus == LAYOUT_COMPOSER)
+			s->focus = LAYOUT_TRANSCRIPT;
+		s->zoom = s->zoom == LAYOUT_PANE_COUNT ? s->focus :
+		    LAYOUT_PANE_COUNT;
+		mark(s, D_LAYOUT);
+		break;
+	case ACT_REDRAW:
+		clearok(curscr, TRUE);
+		mark(s, D_LAYOUT);
+		break;
+	case ACT_SEARCH:
+		s->prompt = PROMPT_SEARCH;
+		composer_set(s->pcomp, s->search, strlen(s->search));
+		break;
+	case ACT_SEARCH_NEXT:
+		search(s, -1);
+		break;
+	case ACT_SEARCH_PREV:
+		search(s, 1);
+		break;
+	case ACT_PAGE_UP:
+	case ACT_PAGE_DOWN:
+		if (s->focus == LAYOUT_MAILBOX)
+			pane_mailbox_action(s->pm, a, pane_rows(s,
+			    LAYOUT_MAILBOX) - 1);
+		else if (s->focus == LAYOUT_MESSAGE)
+			pane_message_action(s->pmsg, a, pane_rows(s,
+			    LAYOUT_MESSAGE));
+		else
+			pane_transcript_action(s->pt, a, pane_rows(s,
+			    LAYOUT_TRANSCRIPT));
+		break;
+	case ACT_LOAD:
+		submit_line(s, "/load", 5, false);
+		break;
+	default:
+		return;
+	}
+	mark(s, D_ALL & ~D_LAYOUT);
+}
+
+static void
+pane_action(struct screen *s, enum action a)
+{
+	switch (s->focus) {
+	case LAYOUT_TRANSCRIPT:
+		if (!pane_transcript_action(s->pt, a, pane_rows(s,
+		    LAYOUT_TRANSCRIPT)))
+			global_action(s, a);
+		mark(s, D_TRANSCRIPT);
+		break;
+	case LAYOUT_MAILBOX:
+		switch (a) {
+		case ACT_EXPAND:
+			open_selected(s);
+			break;
+		case ACT_MB_TOP:
+			mailbox_command(s, "TOP", true, true);
+			break;
+		case ACT_MB_RETR:
+			mailbox_command(s, "RETR", true, false);
+			break;
+		case ACT_MB_DELE:
+			mailbox_command(s, "DELE", false, false);
+			break;
+		case ACT_MB_RSET:
+			submit_line(s, "RSET", 4, false);
+			break;
+		default:
+			if (!pane_mailbox_action(s->pm, a, pane_rows(s,
+			    LAYOUT_MAILBOX) - 1))
+				global_action(s, a);
+		}
+		mark(s, D_MAILBOX);
+		break;
+	case LAYOUT_MESSAGE:
+		if (a == ACT_MSG_SAVE_PART || a == ACT_MSG_SAVE_MSG)
+			start_save(s, a == ACT_MSG_SAVE_MSG);
+		else if (!pane_message_action(s->pmsg, a, pane_rows(s,
+		    LAYOUT_MESSAGE)))
+			global_action(s, a);
+		mark(s, D_MESSAGE);
+		break;
+	default:
+		global_action(s, a);
+	}
+}
+
+static void
+composer_key(struct screen *s, int key, enum action a)
+{
+	if (a == ACT_ED_SUBMIT) {
+		composer_submit(s);
+		return;
+	}
+	if (a == ACT_ED_COMPLETE) {
+		complete(s);
+		mark(s, D_COMPOSER | D_HINT);
+		return;
+	}
+	if (a == ACT_ED_CANCEL) {
+		size_t len;
+
+		composer_text(s->comp, &len);
+		if (composer_secret(s->comp)) {
+			global_action(s, ACT_FOCUS_COMPOSER);
+			return;
+		}
+		if (len == 0) {
+			ask_quit(s);
+			return;
+		}
+	}
+	if (a >= ACT_ED_LEFT && a <= ACT_ED_CANCEL)
+		composer_action(s->comp, a);
+	else if (a != ACT_NONE) {
+		global_action(s, a);
+		return;
+	} else if (!(key & (KEYS_FN | KEYS_META)))
+		composer_insert(s->comp, (unsigned)key);
+	s->matches[0] = '\0';
+	mark(s, D_COMPOSER | D_HINT);
+}
+
+static void
+handle_key(struct screen *s, int key)
+{
+	enum keys_ctx ctx;
+	enum action a;
+
+	if (s->notice[0] != '\0' && s->prompt != PROMPT_QUIT &&
+	    s->prompt != PROMPT_QUIT_CMD && s->prompt != PROMPT_OVERWRITE) {
+		s->notice[0] = '\0';
+		mark(s, D_HINT);
+	}
+	if (key == (KEYS_FN | KEY_RESIZE)) {
+		on_winch(s);
+		return;
+	}
+	if (key == (KEYS_FN | KEY_MOUSE)) {
+		handle_mouse(s);
+		return;
+	}
+	if (s->help) {
+		a = keys_lookup(KEYS_TRANSCRIPT, key);
+		if (key == 27 || key == 'q' || a == ACT_HELP ||
+		    a == ACT_FOCUS_COMPOSER) {
+			s->help = false;
+			mark(s, D_ALL & ~D_LAYOUT);
+		} else if (a == ACT_QUIT) {
+			s->help = false;
+			ask_quit(s);
+		} else if (a == ACT_UP || a == ACT_DOWN || a == ACT_PAGE_UP ||
+		    a == ACT_PAGE_DOWN || a == ACT_TOP || a == ACT_BOTTOM) {
+			int page = LINES > 6 ? LINES - 4 : 1;
+
+			s->help_scroll += a == ACT_UP ? -1 : a == ACT_DOWN ? 1 :
+			    a == ACT_PAGE_UP ? -page : a == ACT_PAGE_DOWN ?
+			    page : a == ACT_TOP ? -100000 : 100000;
+			mark(s, D_HELP);
+		}
+		mark(s, D_HELP);
+		return;
+	}
+	if (handle_prompt_key(s, key))
+		return;
+	switch (s->focus) {
+	case LAYOUT_TRANSCRIPT:
+		ctx = KEYS_TRANSCRIPT;
+		break;
+	case LAYOUT_MAILBOX:
+		ctx = KEYS_MAILBOX;
+		break;
+	case LAYOUT_MESSAGE:
+		ctx = KEYS_MESSAGE;
+		break;
+	default:
+		ctx = KEYS_COMPOSER;
+	}
+	a = keys_lookup(ctx, key);
+	if (ctx == KEYS_COMPOSER) {
+		composer_key(s, key, a);
+		return;
+	}
+	if (a == ACT_NONE && key >= 0x20 && key != 0x7f &&
+	    !(key & (KEYS_FN | KEYS_META))) {
+		/* Typing in a pane goes to the composer. */
+		s->focus = LAYOUT_COMPOSER;
+		composer_insert(s->comp, (unsigned)key);
+		mark(s, D_ALL & ~D_LAYOUT);
+		return;
+	}
+	pane_action(s, a);
+}
+
+static void
+on_stdin(int fd, short revents, void *arg)
+{
+	struct screen *s = arg;
+	wint_t wc;
+	int r, key, n = 0;
+
+	(void)fd;
+	(void)revents;
+	while ((r = wget_wch(stdscr, &wc)) != ERR && n++ < 4096) {
+		if (s->bench && s->key_t0 == 0)
+			s->key_t0 = loop_now_ms();
+		if (r == KEY_CODE_YES)
+			key = KEYS_FN | (int)wc;
+		else if (wc == 27) {
+			wint_t w2;
+
+			/* Alt+key arrives as ESC then the key. */
+			if (wget_wch(stdscr, &w2) == OK && w2 != 27)
+				key = KEYS_META | (int)w2;
+			else
+				key = 27;
+		} else
+			key = (int)wc;
+		handle_key(s, key);
+		if (loop_broken(s->loop))
+			break;
+	}
+	if (r == ERR && n == 0 && (revents & (POLLHUP | POLLERR)) != 0) {
+		/* The terminal went away: never send QUIT unasked. */
+		s->quitting = true;
+		if (connected(s))
+			driver_close(s->drv, "terminal closed");
+		loop_break(s->loop);
+	}
+}
+
+static void
+on_term(void *arg)
+{
+	struct screen *s = arg;
+
+	s->quitting = true;
+	if (connected(s))
+		driver_close(s->drv, "terminated by a signal; no QUIT sent");
+	loop_break(s->loop);
+}
+
+/* ---- start-up ----------------------------------------------------------- */
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: mailbench [options] [URL]\n"
+	    "       mailbench --lab [options]\n"
+	    "Open the workbench; connect at once if URL is given.\n"
+	    "URL: pop3://[user@]host[:port] pop3s:// smtp:// smtps:// "
+	    "submission://\n\n"
+	    "  --lab                 start the lab server on loopback and "
+	    "connect to its POP3\n"
+	    "  --mouse               click to focus panes, wheel scrolls\n");
+	options_usage(f);
+}
+
+static void
+bench_fill(struct screen *s)
+{
+	const char *ev = getenv("MAILBENCH_BENCH_LINES");
+	const char *em = getenv("MAILBENCH_BENCH_MESSAGES");
+	unsigned long lines = ev ? strtoul(ev, NULL, 10) : 1000000;
+	unsigned long msgs = em ? strtoul(em, NULL, 10) : 10000;
+	unsigned long i;
+	char b[160];
+
+	for (i = 0; i < lines; i++) {
+		int n;
+		unsigned kind = (unsigned)(i % 4);
+
+		n = snprintf(b, sizeof(b), kind == 0 ? "RETR %lu" : kind == 1 ?
+		    "+OK %lu octets follow" : kind == 2 ?
+		    "Subject: line %lu of a long session \xc3\xa9t\xc3\xa9" :
+		    "positive reply %lu", i / 4 + 1);
+		pane_transcript_append(s->pt, kind == 0 ? DRIVER_LINE_SENT :
+		    kind == 3 ? DRIVER_LINE_MEANING : DRIVER_LINE_RECEIVED,
+		    kind == 1 ? DRIVER_LF_POSITIVE : 0, i / 4 + 1, b,
+		    (size_t)n);
+	}
+	for (i = 1; i <= msgs; i++) {
+		char from[64], subj[96];
+
+		snprintf(from, sizeof(from), "Sender %lu <s%lu@example.org>",
+		    i % 97, i);
+		snprintf(subj, sizeof(subj), "Message %lu: r\xc3\xa9sum\xc3\xa9 "
+		    "\xe6\x97\xa5\xe6\x9c\xac", i);
+		pane_mailbox_put(s->pm, i, 1000 + (i * 7919) % 100000,
+		    1700000000 + (int64_t)((i * 104729) % 1000000), from, subj,
+		    i % 50 == 0);
+	}
+	s->bench_ms = xcalloc(BENCH_MAX, sizeof(double));
+}
+
+static void
+bench_report(struct screen *s)
+{
+	const char *path = getenv("MAILBENCH_BENCH_LOG");
+	FILE *f;
+	size_t i, j;
+	double sum = 0;
+
+	if (path == NULL || s->bench_n == 0)
+		return;
+	/* Insertion sort is fine for a few thousand samples. */
+	for (i = 1; i < s->bench_n; i++)
+		for (j = i; j > 0 && s->bench_ms[j - 1] > s->bench_ms[j]; j--) {
+			double t = s->bench_ms[j];
+
+			s->bench_ms[j] = s->bench_ms[j - 1];
+			s->bench_ms[j - 1] = t;
+		}
+	for (i = 0; i < s->bench_n; i++)
+		sum += s->bench_ms[i];
+	if ((f = fopen(path, "w")) == NULL)
+		return;
+	fprintf(f, "keys %zu lines %zu messages %zu median_ms %.3f p95_ms %.3f "
+	    "max_ms %.3f mean_ms %.3f\n", s->bench_n,
+	    pane_transcript_lines(s->pt), pane_mailbox_count(s->pm),
+	    s->bench_ms[s->bench_n / 2], s->bench_ms[s->bench_n * 95 / 100],
+	    s->bench_ms[s->bench_n - 1], sum / (double)s->bench_n);
+	fclose(f);
+}
+
+static int
+start_lab(struct screen *s, char *url, size_t urlsz)
+{
+	struct lab_options lo;
+	const char *err = NULL;
+
+	lab_options_init_ephemeral(&lo);
+	s->lab = lab_start(s->loop, &lo, &err);
+	if (s->lab == NULL) {
+		fprintf(stderr, "mailbench: lab server: %s\n",
+		    err ? err : "failed to start");
+		return -1;
+	}
+	snprintf(url, urlsz, "pop3://%s@%s:%d", lab_user(s->lab),
+	    lab_address(s->lab), lab_port(s->lab, LAB_POP3));
+	return 0;
+}
+
+static void
+lab_banner(struct screen *s)
+{
+	ui_event(s, 0, "lab server running on %s: POP3 %d, POP3S %d, SMTP %d, "
+	    "SMTPS %d (certificate %.23s...)", lab_address(s->lab),
+	    lab_port(s->lab, LAB_POP3), lab_port(s->lab, LAB_POP3S),
+	    lab_port(s->lab, LAB_SMTP), lab_port(s->lab, LAB_SMTPS),
+	    lab_fingerprint(s->lab) ? lab_fingerprint(s->lab) : "?");
+	ui_event(s, 0, "practice account: user %s, password %s; try USER %s, "
+	    "PASS %s, then /load", lab_user(s->lab), lab_password(s->lab),
+	    lab_user(s->lab), lab_password(s->lab));
+}
 
 int
 screen_main(int argc, char **argv)
 {
-	(void)argc;
-	fprintf(stderr, "mailbench %s: not built yet\n", argv[0]);
-	return 2;
+	static const char *const extra[] = { "--lab", "--mouse", "--bench",
+	    NULL };
+	struct screen *s;
+	char err[256], url[512];
+	const char *target = NULL, *e = NULL;
+	bool lab = false;
+	int i, rc;
+
+	s = xcalloc(1, sizeof(*s));
+	if (options_parse(argc, argv, extra, &s->opts, err, sizeof(err)) ==
+	    -1) {
+		fprintf(stderr, "mailbench: %s\n", err);
+		usage(stderr);
+		free(s);
+		return 2;
+	}
+	if (s->opts.help) {
+		usage(stdout);
+		return 0;
+	}
+	if (s->opts.version) {
+		printf("mailbench %s\n", MAILBENCH_VERSION);
+		return 0;
+	}
+	for (i = 0; i < s->opts.nargs; i++) {
+		const char *a = s->opts.args[i];
+
+		if (strcmp(a, "--lab") == 0)
+			lab = true;
+		else if (strcmp(a, "--mouse") == 0)
+			s->mouse = true;
+		else if (strcmp(a, "--bench") == 0)
+			s->bench = true;
+		else if (target == NULL)
+			target = a;
+		else {
+			fprintf(stderr, "mailbench: one URL only ('%s')\n", a);
+			options_clear(&s->opts);
+			free(s);
+			return 2;
+		}
+	}
+	if (lab && target != NULL) {
+		fprintf(stderr, "mailbench: --lab and a URL exclude each "
+		    "other\n");
+		return 2;
+	}
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "mailbench: the workbench needs a terminal; "
+		    "for scripts use 'mailbench batch URL'\n");
+		return 2;
+	}
+	/* A bad URL is a usage error before the screen opens. */
+	s->loop = loop_new();
+	if (lab && start_lab(s, url, sizeof(url)) == -1) {
+		loop_free(s->loop);
+		return 3;
+	}
+	if (lab)
+		target = url;
+	s->store = store_new();
+	s->pt = pane_transcript_new(s->store);
+	s->pm = pane_mailbox_new();
+	s->pmsg = pane_message_new();
+	s->hist = history_new("none", true);
+	s->comp = composer_new(s->hist);
+	s->pcomp = composer_new(NULL);
+	s->focus = LAYOUT_COMPOSER;
+	s->zoom = LAYOUT_PANE_COUNT;
+	snprintf(s->save_dir, sizeof(s->save_dir), ".");
+	hint_init(&s->hint, HINT_NONE);
+	buf_init(&s->save_data, 1);
+	s->sync_timer = loop_timer_add(s->loop, SYNC_EVERY_MS, false,
+	    on_sync_timer, s);
+	loop_timer_stop(s->sync_timer);
+	s->quit_timer = loop_timer_add(s->loop, QUIT_WAIT_MS, false,
+	    on_quit_timer, s);
+	loop_timer_stop(s->quit_timer);
+	s->drv = driver_new(s->loop, &s->opts.drv, &screen_ops, s);
+	if (s->bench)
+		bench_fill(s);
+
+	the_screen = s;
+	util_fatal_hook = fatal_hook;
+	if (getenv("ESCDELAY") == NULL)
+		set_escdelay(25);
+	if (initscr() == NULL) {
+		fprintf(stderr, "mailbench: cannot open the terminal\n");
+		return 3;
+	}
+	raw();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	keys_init();
+	layout_colors_init(!s->opts.no_color);
+	if (s->mouse)
+		mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED |
+		    BUTTON5_PRESSED, NULL);
+	loop_watch_add(s->loop, STDIN_FILENO, POLLIN, on_stdin, s);
+	loop_signal(s->loop, SIGWINCH, on_winch, s);
+	loop_signal(s->loop, SIGTERM, on_term, s);
+	loop_signal(s->loop, SIGHUP, on_term, s);
+	loop_set_hook(s->loop, redraw, s);
+	s->dirty = D_ALL;
+	ui_event(s, 0, "mailbench %s: F1 or /help shows every key and command; "
+	    "Ctrl-Q quits", MAILBENCH_VERSION);
+	if (s->lab != NULL)
+		lab_banner(s);
+	if (target != NULL) {
+		if (driver_connect(s->drv, target, &e) == -1)
+			notice(s, ROLE_WARNING, "cannot connect to %s: %s",
+			    target, e ? e : "bad URL");
+	} else
+		notice(s, ROLE_HINT, "not connected: type /connect "
+		    "pop3://user@host (F1 help, Ctrl-Q quit)");
+	rc = loop_run(s->loop);
+	endwin();
+	if (rc == -1)
+		fprintf(stderr, "mailbench: poll: %s\n", strerror(errno));
+	if (s->bench)
+		bench_report(s);
+	loop_set_hook(s->loop, NULL, NULL);
+	driver_free(s->drv);
+	lab_free(s->lab);
+	loop_timer_del(s->sync_timer);
+	loop_timer_del(s->quit_timer);
+	free_windows(s);
+	pane_transcript_free(s->pt);
+	pane_mailbox_free(s->pm);
+	pane_message_free(s->pmsg);
+	composer_free(s->comp);
+	composer_free(s->pcomp);
+	history_free(s->hist);
+	store_free(s->store);
+	buf_clear(&s->save_data);
+	free(s->quit_line);
+	free(s->bench_ms);
+	loop_free(s->loop);
+	options_clear(&s->opts);
+	rc = s->exit_code == 3 ? 3 : 0;
+	free(s);
+	return rc;
 }

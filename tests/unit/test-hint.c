@@ -237,7 +237,38 @@ test_syntax_and_dots(void)
 	CHECK_INT(hint_proto_named("pop3"), HINT_POP3);
 }
 
+static const struct {
+	const char	*line;
+	bool		 secret;
+	size_t		 keep;
+} keep_cases[] = {
+	{ "PASS hunter2", true, 5 },		/* "PASS " shown */
+	{ "PASS", true, 4 },			/* still typing */
+	{ "APOP bob abcdef", true, 9 },		/* "APOP bob " shown */
+	{ "AUTH PLAIN AGJvYg==", true, 11 },	/* "AUTH PLAIN " shown */
+	{ "USER bob", false, 0 },		/* nothing hidden */
+};
+
+/* The composer hides exactly the secret part of what is being typed. */
+static void
+test_secret_keep(void)
+{
+	struct hint_ctx c;
+	size_t i, keep;
+
+	hint_init(&c, HINT_POP3);
+	for (i = 0; i < sizeof(keep_cases) / sizeof(*keep_cases); i++) {
+		CHECK_INT(hint_secret_keep(&c, keep_cases[i].line,
+		    strlen(keep_cases[i].line), &keep), keep_cases[i].secret);
+		CHECK_INT(keep, keep_cases[i].keep);
+	}
+	c.auth_exchange = true;
+	CHECK(hint_secret_keep(&c, "dXNlcg==", 8, &keep));
+	CHECK_INT(keep, 0);
+}
+
 static const struct test tests[] = {
+	{ "secret keep", test_secret_keep },
 	{ "pop3 order", test_pop3_order },
 	{ "pop3 failed pass", test_pop3_failed_pass },
 	{ "pop3 capa", test_pop3_capa },
