@@ -75,6 +75,7 @@ struct session {
 	int			 state;
 	bool			 greeted, failed, over;
 	bool			 tls, tls_pending;
+	size_t			 tls_dropped;	/* bytes dropped around STARTTLS */
 	bool			 message_mode;
 	struct caps		 caps;
 	bool			 caps_known;

@@ -15,6 +15,7 @@
 #include "proto/util.h"
 
 static void	auth_begin(struct session *);
+static void	report_dropped(struct session *);
 
 struct session *
 session_new(enum reply_proto proto, const struct session_options *opts)
@@ -210,6 +211,7 @@ session_fail(struct session *s, enum proto_fail fail, const char *why)
 
 	if (s->failed)
 		return;
+	report_dropped(s);
 	s->failed = true;
 	s->over = true;
 	s->message_mode = false;
@@ -473,16 +475,11 @@ session_caps_from(struct session *s, const char *p, size_t len,
 void
 session_tls_upgrade(struct session *s)
 {
-	size_t	n = reader_discard(s->reader);
-
 	/* RFC 3207 4.2 / RFC 2595 4 (curl: "Pipelining in response is
 	 * forbidden"): anything after the reply came before TLS and could
-	 * be an injected command reply; never obey it. */
-	if (n > 0)
-		session_info(s, PEV_F_WARNING, "discarded %zu bytes the server "
-		    "sent after the %s reply and before TLS (possible "
-		    "injection; never obeyed)", n,
-		    s->proto == REPLY_POP3 ? "STLS" : "STARTTLS");
+	 * be an injected command reply; never obey it. It is counted here
+	 * and with what arrives until the handshake, and reported once. */
+	s->tls_dropped = reader_discard(s->reader);
 	if (s->fifo_len > 0) {
 		session_info(s, PEV_F_WARNING, "%zu command(s) sent after %s "
 		    "will get no reply: they went out before TLS", s->fifo_len,
@@ -492,6 +489,18 @@ session_tls_upgrade(struct session *s)
 	}
 	s->tls_pending = true;
 	session_emit(s, PEV_TLS_UPGRADE, 0, "starting TLS handshake", 22, 0);
+}
+
+/* Report the bytes dropped between the STARTTLS/STLS reply and TLS. */
+static void
+report_dropped(struct session *s)
+{
+	if (s->tls_dropped > 0)
+		session_info(s, PEV_F_WARNING, "discarded %zu bytes the server "
+		    "sent after the %s reply and before TLS (possible "
+		    "injection; never obeyed)", s->tls_dropped,
+		    s->proto == REPLY_POP3 ? "STLS" : "STARTTLS");
+	s->tls_dropped = 0;
 }
 
 static void
@@ -565,10 +574,9 @@ session_input(struct session *s, const char *p, size_t len)
 	if (s->failed)
 		return -1;
 	if (s->tls_pending) {
-		/* The handshake owns the connection now; the driver should
-		 * not have read plain bytes. */
-		session_info(s, PEV_F_WARNING, "discarded %zu bytes received "
-		    "while waiting for the TLS handshake", len);
+		/* The handshake owns the connection now: plain bytes read
+		 * before it started are dropped like the buffered ones. */
+		s->tls_dropped += len;
 		return 0;
 	}
 	if (reader_feed(s->reader, p, len) == -1) {
@@ -1093,6 +1101,7 @@ session_tls_done(struct session *s)
 	char		 line[300];
 	int		 n;
 
+	report_dropped(s);
 	s->tls = true;
 	s->tls_pending = false;
 	caps_clear(&s->caps);
