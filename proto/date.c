@@ -25,10 +25,10 @@ static const struct {
 	const char	*name;
 	int		 hhmm;
 } zones[] = {
-	{ "UT", 0 }, { "UTC", 0 }, { "GMT", 0 }, { "Z", 0 },
-	{ "AST", -400 }, { "ADT", -300 }, { "EST", -500 }, { "EDT", -400 },
-	{ "CST", -600 }, { "CDT", -500 }, { "MST", -700 }, { "MDT", -600 },
-	{ "PST", -800 }, { "PDT", -700 },
+	{ "ut", 0 }, { "utc", 0 }, { "gmt", 0 }, { "z", 0 },
+	{ "ast", -400 }, { "adt", -300 }, { "est", -500 }, { "edt", -400 },
+	{ "cst", -600 }, { "cdt", -500 }, { "mst", -700 }, { "mdt", -600 },
+	{ "pst", -800 }, { "pdt", -700 },
 };
 
 static bool

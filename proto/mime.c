@@ -440,7 +440,7 @@ begin_body(struct mime_parser *mp, size_t at)
 	else
 		f->st = F_MESSAGE;
 	if (!child(mp, p, at)) {
-		f->st = F_LEAF;
+		top(mp)->st = F_LEAF;
 		return;
 	}
 	p->is_message = true;
@@ -502,8 +502,11 @@ frame_eof(struct mime_parser *mp, size_t at)
 		struct mime_part *p = f->part;
 
 		switch (f->st) {
-		case F_HEADERS:
+		case F_HEADERS: {
+			size_t idx = mp->depth - 1;
+
 			begin_body(mp, at);
+			f = &mp->stack[idx];	/* the stack may have moved */
 			if (f->st == F_PREAMBLE) {
 				defect(p,
 				    MIME_DEFECT_START_BOUNDARY_NOT_FOUND, at);
@@ -513,16 +516,17 @@ frame_eof(struct mime_parser *mp, size_t at)
 			if (f->st == F_LEAF)
 				pop(mp, at);
 			break;
+		}
 		case F_PREAMBLE:
 			defect(p, MIME_DEFECT_START_BOUNDARY_NOT_FOUND, at);
 			p->is_multipart = false;	/* payload: the preamble */
 			pop(mp, at);
 			break;
 		case F_AFTER_BOUNDARY:
+			/* set the state first: child() may move the stack */
+			f->st = F_CHILD;
 			if (!child(mp, p, at))
-				f->st = F_SKIP;
-			else
-				f->st = F_CHILD;
+				top(mp)->st = F_SKIP;
 			break;
 		case F_BETWEEN:
 		case F_SKIP:
@@ -646,6 +650,11 @@ again:
 	case F_PREAMBLE:
 		if (!frag && (m = bmatch(p, s, len)) != 0) {
 			if (m == 2) {
+				/* a close delimiter and no part: the preamble
+				 * is the payload (as Python has it) */
+				defect(p, MIME_DEFECT_START_BOUNDARY_NOT_FOUND,
+				    off);
+				p->is_multipart = false;
 				f->close_seen = true;
 				f->st = F_EPILOGUE;
 			} else
@@ -659,11 +668,9 @@ again:
 		/* Python skips repeated boundary lines here. */
 		if (!frag && bmatch(p, s, len) != 0)
 			return;
-		if (!child(mp, p, off)) {
-			f->st = F_SKIP;
-			goto again;
-		}
 		f->st = F_CHILD;
+		if (!child(mp, p, off))
+			top(mp)->st = F_SKIP;
 		goto again;
 	case F_BETWEEN:
 	case F_SKIP:
@@ -681,11 +688,11 @@ again:
 		f->st = F_DSN_NEXT;
 		return;
 	case F_DSN_NEXT:
+		f->st = F_DSN_CHILD;
 		if (!child(mp, p, off)) {
-			f->st = F_EPILOGUE;
+			top(mp)->st = F_EPILOGUE;
 			return;
 		}
-		f->st = F_DSN_CHILD;
 		goto again;
 	case F_CHILD:
 	case F_MESSAGE:
