@@ -401,7 +401,7 @@ send_message(struct session *s)
 	header(s, &b);
 	at = strchr(s->send_from, '@');
 	buf_printf(&b, "Message-ID: <%lld.%ld.%llu.mailbench@%s>", (long long)t,
-	    (long)getpid(), (unsigned long long)s->data_seq,
+	    s->now != 0 ? 0L : (long)getpid(), (unsigned long long)s->data_seq,
 	    at != NULL && at[1] != '\0' ? at + 1 : s->ehlo_domain);
 	header(s, &b);
 	eight = !ascii(s->send_body.data != NULL ? s->send_body.data : "",

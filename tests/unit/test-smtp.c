@@ -1,0 +1,482 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests for the SMTP engine (proto/smtp.c through proto/session.c),
+ * driven by scripted server bytes; each script is also fed byte by byte
+ * and in random splits with identical results. */
+#include "tests/unit/engine-script.h"
+
+#define EHLO_REPLY \
+	"250-lab.example\r\n250-PIPELINING\r\n250-STARTTLS\r\n" \
+	"250 AUTH PLAIN LOGIN CRAM-MD5\r\n"
+#define EHLO_T \
+	"C: EHLO x\n" \
+	"S: 250-lab.example\n" \
+	"S: 250-PIPELINING\n" \
+	"S: 250-STARTTLS\n" \
+	"S: 250 AUTH PLAIN LOGIN CRAM-MD5\n" \
+	"* EHLO -> READY\n"
+
+/* A hand-typed transaction: states, message mode, dot-stuffing shown as
+ * it went on the wire, "." ends it. */
+static void
+test_transaction(void)
+{
+	static const struct step steps[] = {
+		{ 'S', "220 lab.example ESMTP\r\n" },
+		{ 'U', "EHLO x" },
+		{ 'S', EHLO_REPLY },
+		{ 'U', "MAIL FROM:<a@example.org>" },
+		{ 'S', "250 2.1.0 Ok\r\n" },
+		{ 'U', "RCPT TO:<b@example.org>" },
+		{ 'S', "250 2.1.5 Ok\r\n" },
+		{ 'U', "DATA" },
+		{ 'S', "354 End data with <CR><LF>.<CR><LF>\r\n" },
+		{ 'U', "Subject: hi" },
+		{ 'U', "" },
+		{ 'U', ".leading dot" },
+		{ 'U', ".." },
+		{ 'U', "." },
+		{ 'S', "250 2.0.0 Ok: queued\r\n" },
+		{ 'U', "QUIT" },
+		{ 'S', "221 2.0.0 Bye\r\n" },
+	};
+
+	script_check(REPLY_SMTP, NULL, steps, NSTEPS(steps),
+	    "S: 220 lab.example ESMTP\n"
+	    "* GREETING -> EHLO\n"
+	    EHLO_T
+	    "C: MAIL FROM:<a@example.org>\n"
+	    "S: 250 2.1.0 Ok\n"
+	    "* READY -> MAIL\n"
+	    "C: RCPT TO:<b@example.org>\n"
+	    "S: 250 2.1.5 Ok\n"
+	    "* MAIL -> RCPT\n"
+	    "C: DATA\n"
+	    "S: 354 End data with <CR><LF>.<CR><LF>\n"
+	    "* RCPT -> DATA\n"
+	    "* message mode: type the message; lines are dot-stuffed, a lone "
+	    ". ends it\n"
+	    "C: Subject: hi\n"
+	    "C: \n"
+	    "C: ..leading dot\n"
+	    "C: ...\n"
+	    "C: .\n"
+	    "S: 250 2.0.0 Ok: queued\n"
+	    "* DATA -> READY\n"
+	    "C: QUIT\n"
+	    "S: 221 2.0.0 Bye\n"
+	    "* READY -> QUIT\n"
+	    "* the server answered QUIT\n",
+	    "EHLO x\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.org>\r\n"
+	    "DATA\r\nSubject: hi\r\n\r\n..leading dot\r\n...\r\n.\r\n"
+	    "QUIT\r\n");
+}
+
+/* Message mode flags and the session's view while in it. */
+static void
+test_message_mode(void)
+{
+	struct session		*s = session_new(REPLY_SMTP, NULL);
+	struct proto_event	 ev;
+	unsigned		 flags = 0;
+
+	session_input(s, "220 x\r\n", 7);
+	session_submit(s, "DATA", 4, NULL);
+	session_input(s, "354 go\r\n", 8);
+	CHECK(session_message_mode(s));
+	CHECK_STR(session_expects(s), "message text: a lone . ends it");
+	while (session_event(s, &ev) == 1)
+		;
+	session_submit(s, ".x", 2, NULL);
+	while (session_event(s, &ev) == 1)
+		if (ev.kind == PEV_SENT)
+			flags = ev.flags;
+	CHECK(flags & PEV_F_STUFFED);
+	CHECK(flags & PEV_F_BODY);
+	session_submit(s, ".", 1, NULL);
+	CHECK(!session_message_mode(s));
+	CHECK(session_waiting(s));
+	session_free(s);
+}
+
+/* /starttls: EHLO first, STARTTLS, injected bytes dropped and reported,
+ * capabilities forgotten, EHLO again over TLS. */
+static void
+test_starttls(void)
+{
+	static const struct step steps[] = {
+		{ 'U', "/starttls" },
+		{ 'S', "220 lab.example ESMTP\r\n" },
+		{ 'S', EHLO_REPLY },
+		{ 'S', "220 2.0.0 Ready to start TLS\r\n250 injected\r\n" },
+		{ 'T', NULL },
+		{ 'S', "250-lab.example\r\n250 AUTH PLAIN\r\n" },
+	};
+	struct session_options	opts = { .ehlo_domain = "x" };
+
+	script_check(REPLY_SMTP, &opts, steps, NSTEPS(steps),
+	    "* /starttls: waiting for the greeting\n"
+	    "S: 220 lab.example ESMTP\n"
+	    "* GREETING -> EHLO\n"
+	    EHLO_T
+	    "C: STARTTLS\n"
+	    "S: 220 2.0.0 Ready to start TLS\n"
+	    "* starting TLS handshake\n"
+	    "* discarded 14 bytes the server sent after the STARTTLS reply "
+	    "and before TLS (possible injection; never obeyed)\n"
+	    "* capabilities forgotten after TLS (RFC 3207 4.2); ask again "
+	    "with EHLO\n"
+	    "* READY -> EHLO\n"
+	    "C: EHLO x\n"
+	    "S: 250-lab.example\n"
+	    "S: 250 AUTH PLAIN\n"
+	    "* EHLO -> READY\n",
+	    "EHLO x\r\nSTARTTLS\r\nEHLO x\r\n");
+}
+
+/* /starttls refused when already TLS; STARTTLS refusal keeps plain. */
+static void
+test_starttls_refused(void)
+{
+	static const struct step steps[] = {
+		{ 'S', "220 x\r\n" },
+		{ 'U', "EHLO x" },
+		{ 'S', "250 x\r\n" },
+		{ 'U', "/starttls" },
+		{ 'S', "454 4.7.0 TLS not available\r\n" },
+	};
+	struct session_options	tls = { .tls = true };
+	struct session		*s;
+	const char		*err = NULL;
+
+	script_check(REPLY_SMTP, NULL, steps, NSTEPS(steps),
+	    "S: 220 x\n"
+	    "* GREETING -> EHLO\n"
+	    "C: EHLO x\n"
+	    "S: 250 x\n"
+	    "* EHLO -> READY\n"
+	    "* the server did not advertise STARTTLS; trying anyway\n"
+	    "C: STARTTLS\n"
+	    "S: 454 4.7.0 TLS not available\n"
+	    "* /starttls: the server refused; the connection stays in plain "
+	    "text\n", NULL);
+	s = session_new(REPLY_SMTP, &tls);
+	CHECK_INT(session_submit(s, "/starttls", 9, &err), -1);
+	CHECK_STR(err, "/starttls: the connection is already TLS");
+	session_free(s);
+}
+
+/* /auth PLAIN over TLS: initial response, redacted. */
+static void
+test_auth_plain(void)
+{
+	static const struct step steps[] = {
+		{ 'S', "220 x\r\n" },
+		{ 'U', "EHLO x" },
+		{ 'S', EHLO_REPLY },
+		{ 'U', "/auth PLAIN tim" },
+		{ 'P', "tanstaaf" },
+		{ 'S', "235 2.7.0 Authentication successful\r\n" },
+	};
+	struct session_options	opts = { .tls = true };
+
+	script_check(REPLY_SMTP, &opts, steps, NSTEPS(steps),
+	    "S: 220 x\n"
+	    "* GREETING -> EHLO\n"
+	    EHLO_T
+	    "* password for tim (PLAIN):\n"
+	    "C: AUTH PLAIN ********\n"
+	    "S: 235 2.7.0 Authentication successful\n"
+	    "* authenticated as tim (PLAIN)\n",
+	    "EHLO x\r\nAUTH PLAIN AHRpbQB0YW5zdGFhZg==\r\n");
+}
+
+/* /auth LOGIN: two 334 continuations, both answers redacted; the user is
+ * sent as base64 of the name, the password as base64 of the secret. EHLO
+ * is sent first when it has not been. */
+static void
+test_auth_login(void)
+{
+	static const struct step steps[] = {
+		{ 'S', "220 x\r\n" },
+		{ 'U', "/auth login tim" },
+		{ 'P', "secret" },
+		{ 'S', "250-x\r\n250 AUTH LOGIN\r\n" },
+		{ 'S', "334 VXNlcm5hbWU6\r\n" },
+		{ 'S', "334 UGFzc3dvcmQ6\r\n" },
+		{ 'S', "535 5.7.8 bad credentials\r\n" },
+	};
+	struct session_options	opts = { .ehlo_domain = "x" };
+
+	script_check(REPLY_SMTP, &opts, steps, NSTEPS(steps),
+	    "S: 220 x\n"
+	    "* GREETING -> EHLO\n"
+	    "* password for tim (LOGIN):\n"
+	    "C: EHLO x\n"
+	    "S: 250-x\n"
+	    "S: 250 AUTH LOGIN\n"
+	    "* EHLO -> READY\n"
+	    "* sending credentials over a connection that is not encrypted\n"
+	    "C: AUTH LOGIN\n"
+	    "S: 334 VXNlcm5hbWU6\n"
+	    "C: ********\n"
+	    "S: 334 UGFzc3dvcmQ6\n"
+	    "C: ********\n"
+	    "S: 535 5.7.8 bad credentials\n"
+	    "* authentication failed as tim (LOGIN)\n",
+	    "EHLO x\r\nAUTH LOGIN\r\ndGlt\r\nc2VjcmV0\r\n");
+}
+
+/* /auth CRAM-MD5 with the RFC 2195 2 example challenge and answer. */
+static void
+test_auth_cram(void)
+{
+	static const struct step steps[] = {
+		{ 'S', "220 x\r\n" },
+		{ 'U', "EHLO x" },
+		{ 'S', EHLO_REPLY },
+		{ 'U', "/auth CRAM-MD5 tim" },
+		{ 'P', "tanstaaftanstaaf" },
+		{ 'S', "334 PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1jaS5u"
+		    "ZXQ+\r\n" },
+		{ 'S', "235 Ok\r\n" },
+	};
+	struct session_options	opts = { .tls = true };
+
+	script_check(REPLY_SMTP, &opts, steps, NSTEPS(steps),
+	    "S: 220 x\n"
+	    "* GREETING -> EHLO\n"
+	    EHLO_T
+	    "* password for tim (CRAM-MD5):\n"
+	    "C: AUTH CRAM-MD5\n"
+	    "S: 334 PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1jaS5uZXQ+\n"
+	    "C: ********\n"
+	    "S: 235 Ok\n"
+	    "* authenticated as tim (CRAM-MD5)\n",
+	    "EHLO x\r\nAUTH CRAM-MD5\r\n"
+	    "dGltIGI5MTNhNjAyYzdlZGE3YTQ5NWI0ZTZlNzMzNGQzODkw\r\n");
+}
+
+/* Typed AUTH PLAIN with an initial response is redacted after the
+ * mechanism; a typed 334 answer is redacted whole; "*" is not. */
+static void
+test_typed_auth(void)
+{
+	static const struct step steps[] = {
+		{ 'S', "220 x\r\n" },
+		{ 'U', "AUTH PLAIN AHRpbQB0YW5zdGFhZg==" },
+		{ 'S', "535 no\r\n" },
+		{ 'U', "AUTH LOGIN" },
+		{ 'S', "334 VXNlcm5hbWU6\r\n" },
+		{ 'U', "*" },
+		{ 'S', "501 cancelled\r\n" },
+	};
+
+	script_check(REPLY_SMTP, NULL, steps, NSTEPS(steps),
+	    "S: 220 x\n"
+	    "* GREETING -> EHLO\n"
+	    "C: AUTH PLAIN ********\n"
+	    "S: 535 no\n"
+	    "C: AUTH LOGIN\n"
+	    "S: 334 VXNlcm5hbWU6\n"
+	    "* the server waits for a SASL response: type it (base64), or * "
+	    "to cancel; it is shown as ********\n"
+	    "C: *\n"
+	    "S: 501 cancelled\n", NULL);
+}
+
+/* Guided /send with PIPELINING: prompts, then MAIL, RCPT x2 and DATA in
+ * one group; one recipient refused; the message with its headers, a
+ * stuffed body line, and ".". */
+static void
+test_send_pipelined(void)
+{
+	static const struct step steps[] = {
+		{ 'S', "220 x\r\n" },
+		{ 'U', "/send" },
+		{ 'U', "a@example.org" },
+		{ 'U', "<b@example.org>" },
+		{ 'U', "c@example.org" },
+		{ 'U', "" },
+		{ 'U', "Hello" },
+		{ 'U', "line one" },
+		{ 'U', ".dot" },
+		{ 'U', "." },
+		{ 'S', EHLO_REPLY },
+		{ 'S', "250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n550 5.1.1 unknown\r\n"
+		    "354 go\r\n" },
+		{ 'S', "250 2.0.0 queued\r\n" },
+	};
+	struct session_options	opts = { .ehlo_domain = "x",
+	    .now = 1700000000 };
+
+	script_check(REPLY_SMTP, &opts, steps, NSTEPS(steps),
+	    "S: 220 x\n"
+	    "* GREETING -> EHLO\n"
+	    "* From (sender address):\n"
+	    "* To (recipient address):\n"
+	    "* To (another recipient, empty line ends):\n"
+	    "* To (another recipient, empty line ends):\n"
+	    "* Subject:\n"
+	    "* Body (a lone . ends the message):\n"
+	    EHLO_T
+	    "C: MAIL FROM:<a@example.org>\n"
+	    "C: RCPT TO:<b@example.org>\n"
+	    "C: RCPT TO:<c@example.org>\n"
+	    "C: DATA\n"
+	    "S: 250 2.1.0 Ok\n"
+	    "* READY -> MAIL\n"
+	    "S: 250 2.1.5 Ok\n"
+	    "* MAIL -> RCPT\n"
+	    "S: 550 5.1.1 unknown\n"
+	    "S: 354 go\n"
+	    "* RCPT -> DATA\n"
+	    "C: Date: Tue, 14 Nov 2023 22:13:20 +0000\n"
+	    "C: From: <a@example.org>\n"
+	    "C: To: <b@example.org>,\n"
+	    "C:  <c@example.org>\n"
+	    "C: Subject: Hello\n"
+	    "C: Message-ID: <1700000000.0.6.mailbench@example.org>\n"
+	    "C: MIME-Version: 1.0\n"
+	    "C: Content-Type: text/plain; charset=UTF-8\n"
+	    "C: Content-Transfer-Encoding: 7bit\n"
+	    "C: \n"
+	    "C: line one\n"
+	    "C: ..dot\n"
+	    "C: .\n"
+	    "S: 250 2.0.0 queued\n"
+	    "* DATA -> READY\n"
+	    "* /send: the message was accepted\n", NULL);
+}
+
+/* /send without PIPELINING: one command at a time; all recipients
+ * refused -> RSET and no DATA. */
+static void
+test_send_sequential(void)
+{
+	static const struct step steps[] = {
+		{ 'S', "220 x\r\n" },
+		{ 'U', "EHLO x" },
+		{ 'S', "250 x\r\n" },
+		{ 'U', "/send" },
+		{ 'U', "a@example.org" },
+		{ 'U', "b@example.org" },
+		{ 'U', "" },
+		{ 'U', "s" },
+		{ 'U', "." },
+		{ 'S', "250 Ok\r\n" },
+		{ 'S', "550 no\r\n" },
+		{ 'S', "250 reset\r\n" },
+	};
+
+	script_check(REPLY_SMTP, NULL, steps, NSTEPS(steps),
+	    "S: 220 x\n"
+	    "* GREETING -> EHLO\n"
+	    "C: EHLO x\n"
+	    "S: 250 x\n"
+	    "* EHLO -> READY\n"
+	    "* From (sender address):\n"
+	    "* To (recipient address):\n"
+	    "* To (another recipient, empty line ends):\n"
+	    "* Subject:\n"
+	    "* Body (a lone . ends the message):\n"
+	    "C: MAIL FROM:<a@example.org>\n"
+	    "S: 250 Ok\n"
+	    "* READY -> MAIL\n"
+	    "C: RCPT TO:<b@example.org>\n"
+	    "S: 550 no\n"
+	    "C: RSET\n"
+	    "* /send: no recipient was accepted\n"
+	    "S: 250 reset\n"
+	    "* MAIL -> READY\n",
+	    "EHLO x\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.org>\r\n"
+	    "RSET\r\n");
+}
+
+/* Pipelined by hand: three commands, replies pair in order (seq). */
+static void
+test_pairing(void)
+{
+	struct session		*s = session_new(REPLY_SMTP, NULL);
+	struct proto_event	 ev;
+	uint64_t		 sent[3], got[3];
+	size_t			 ns = 0, ng = 0;
+
+	session_input(s, "220 x\r\n", 7);
+	session_submit(s, "NOOP", 4, NULL);
+	session_submit(s, "VRFY a", 6, NULL);
+	session_submit(s, "NOOP", 4, NULL);
+	session_input(s, "250 a\r\n252 b\r\n250 c\r\n", 21);
+	while (session_event(s, &ev) == 1) {
+		if (ev.kind == PEV_SENT && ns < 3)
+			sent[ns++] = ev.seq;
+		if (ev.kind == PEV_REPLY && ev.seq != 0 && ng < 3) {
+			got[ng] = ev.seq;
+			if (ng == 1) {
+				CHECK_STR(ev.verb, "VRFY");
+				CHECK_INT(ev.code, 252);
+				CHECK(ev.arg_len == 1 && ev.arg[0] == 'a');
+			}
+			ng++;
+		}
+	}
+	CHECK_INT(ns, 3);
+	CHECK_INT(ng, 3);
+	CHECK(sent[0] == got[0] && sent[1] == got[1] && sent[2] == got[2]);
+	CHECK(sent[0] != sent[1]);
+	CHECK(!session_waiting(s));
+	session_free(s);
+}
+
+/* Hostile: code change inside a reply, 421 unsolicited, close
+ * mid-reply, unsolicited reply with nothing waiting. */
+static void
+test_hostile(void)
+{
+	static const struct step change[] = {
+		{ 'S', "220-a\r\n250 b\r\n" },
+	};
+	static const struct step shutdown[] = {
+		{ 'S', "220 x\r\n" },
+		{ 'S', "421 4.3.2 shutting down\r\n" },
+	};
+	static const struct step cut[] = {
+		{ 'S', "220 x\r\n" },
+		{ 'U', "EHLO x" },
+		{ 'S', "250-x\r\n250-SIZE" },
+		{ 'E', NULL },
+	};
+
+	script_check(REPLY_SMTP, NULL, change, NSTEPS(change),
+	    "S: 220-a\n"
+	    "* reply code changed inside a multi-line reply\n", "");
+	script_check(REPLY_SMTP, NULL, shutdown, NSTEPS(shutdown),
+	    "S: 220 x\n"
+	    "* GREETING -> EHLO\n"
+	    "S: 421 4.3.2 shutting down\n"
+	    "* unsolicited reply: no command was waiting for it\n"
+	    "* EHLO -> QUIT\n"
+	    "* the server is closing the connection\n", "");
+	script_check(REPLY_SMTP, NULL, cut, NSTEPS(cut),
+	    "S: 220 x\n"
+	    "* GREETING -> EHLO\n"
+	    "C: EHLO x\n"
+	    "S: 250-x\n"
+	    "* connection closed in the middle of a reply\n", NULL);
+}
+
+static const struct test tests[] = {
+	{ "smtp typed transaction with message mode", test_transaction },
+	{ "smtp message mode flags", test_message_mode },
+	{ "smtp /starttls with injected bytes", test_starttls },
+	{ "smtp /starttls refused", test_starttls_refused },
+	{ "smtp /auth PLAIN", test_auth_plain },
+	{ "smtp /auth LOGIN with EHLO first", test_auth_login },
+	{ "smtp /auth CRAM-MD5 (RFC 2195)", test_auth_cram },
+	{ "smtp typed AUTH redaction", test_typed_auth },
+	{ "smtp /send pipelined", test_send_pipelined },
+	{ "smtp /send sequential, all refused", test_send_sequential },
+	{ "smtp pipelined pairing", test_pairing },
+	{ "smtp hostile peer", test_hostile },
+};
+
+TEST_MAIN("smtp", tests)
