@@ -6,12 +6,14 @@
 
 #include "proto/address.h"
 #include "proto/buf.h"
+#include "proto/charset.h"
 #include "proto/limits.h"
 #include "proto/rfc2047.h"
 #include "proto/util.h"
 
 enum tk {
 	TK_WORD,	/* atext run, dots included (obs-phrase) */
+	TK_EWORD,	/* an RFC 2047 encoded word */
 	TK_QSTR,	/* quoted string: text is the content, unescaped */
 	TK_DLIT,	/* [domain literal] as written */
 	TK_WS,		/* white space or a comment (RFC 5322 CFWS) */
@@ -52,6 +54,31 @@ is_ws(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+/* Length of an RFC 2047 encoded word at s ("=?cs?X?text?="), or 0. Like
+ * Python's get_atom, a word starting with "=?" is taken whole up to its
+ * "?=", specials and all. */
+static size_t
+encoded_word(const char *s, size_t len)
+{
+	size_t	i = 2, q = 0;
+
+	if (len < 8 || s[0] != '=' || s[1] != '?')
+		return 0;
+	for (; i < len && q < 2; i++) {
+		if (s[i] == '?')
+			q++;
+		else if (s[i] == '\r' || s[i] == '\n')
+			return 0;
+	}
+	if (q < 2 || i < 6 || (s[i - 2] != 'b' && s[i - 2] != 'B' &&
+	    s[i - 2] != 'q' && s[i - 2] != 'Q') || s[i - 3] != '?')
+		return 0;
+	for (; i + 1 < len; i++)
+		if (s[i] == '?' && s[i + 1] == '=')
+			return i + 2;
+	return 0;
+}
+
 static void
 tokenize(const char *s, size_t len, struct toks *t)
 {
@@ -59,6 +86,7 @@ tokenize(const char *s, size_t len, struct toks *t)
 
 	while (i < len) {
 		char c = s[i];
+		size_t n;
 
 		if (is_ws(c)) {
 			while (i < len && is_ws(s[i]))
@@ -107,6 +135,9 @@ tokenize(const char *s, size_t len, struct toks *t)
 		} else if (strchr("<>@,;:", c) != NULL && c != '\0') {
 			push(t, TK_SPECIAL, NULL, 0, c);
 			i++;
+		} else if ((n = encoded_word(s + i, len - i)) > 0) {
+			push(t, TK_EWORD, s + i, n, 0);
+			i += n;
 		} else {
 			size_t st = i;
 
@@ -136,15 +167,26 @@ is_special(const struct token *k, char c)
 	return k->kind == TK_SPECIAL && k->c == c;
 }
 
-/* A display name: words joined by one space where CFWS stood, encoded
- * words decoded (Python's DisplayName.display_name). */
+/* Append a word's text: encoded words decoded one by one (Python keeps
+ * the space between adjacent encoded words in a phrase). */
+static void
+word(const struct token *k, struct buf *out)
+{
+	if (k->kind == TK_EWORD) {
+		(void)rfc2047_decode(k->text, k->len, out, 0, NULL);
+		return;
+	}
+	(void)buf_append(out, k->text, k->len);
+}
+
+/* A display name: words joined by one space where CFWS stood (Python's
+ * DisplayName.display_name), raw 8-bit text taken as UTF-8. */
 static char *
 phrase(const struct toks *t, size_t a, size_t b)
 {
-	struct buf raw;
+	struct buf raw, out;
 	size_t	i;
 	bool	sp = false;
-	char	*r;
 
 	buf_init(&raw, LIMIT_HEADER_BLOCK);
 	for (i = a; i < b; i++) {
@@ -157,11 +199,13 @@ phrase(const struct toks *t, size_t a, size_t b)
 		if (sp)
 			(void)buf_append_byte(&raw, ' ');
 		sp = false;
-		(void)buf_append(&raw, k->text, k->len);
+		word(k, &raw);
 	}
-	r = rfc2047_decode_str(raw.data ? raw.data : "", raw.len, 0, NULL);
+	buf_init(&out, LIMIT_HEADER_BLOCK * 3);
+	(void)charset_utf8_sanitize(raw.data ? raw.data : "", raw.len, &out,
+	    NULL);
 	buf_clear(&raw);
-	return r;
+	return out.data ? buf_steal(&out) : xstrdup("");
 }
 
 /* addr-spec from tokens: CFWS dropped, local part re-quoted when it holds
@@ -185,13 +229,20 @@ addr_spec(const struct toks *t, size_t a, size_t b)
 	for (i = a; i < at; i++) {
 		const struct token *k = &t->v[i];
 
-		if (k->kind == TK_WS)
+		if (k->kind == TK_WS) {
+			/* Python's LocalPart: CFWS is dropped at the ends
+			 * and around dots, one space elsewhere */
+			if (lp.len > 0 && lp.data[lp.len - 1] != '.' &&
+			    i + 1 < at && t->v[i + 1].kind != TK_SPECIAL &&
+			    t->v[i + 1].len > 0 && t->v[i + 1].text[0] != '.')
+				(void)buf_append_byte(&lp, ' ');
 			continue;
+		}
 		if (k->kind == TK_SPECIAL) {
 			(void)buf_append_byte(&lp, k->c);
 			continue;
 		}
-		(void)buf_append(&lp, k->text, k->len);
+		word(k, &lp);
 	}
 	for (i = at + 1; i < b; i++) {
 		const struct token *k = &t->v[i];
@@ -202,7 +253,7 @@ addr_spec(const struct toks *t, size_t a, size_t b)
 			(void)buf_append_byte(&dom, k->c);
 			continue;
 		}
-		(void)buf_append(&dom, k->text, k->len);
+		word(k, &dom);
 	}
 	for (i = 0; i < lp.len; i++)
 		if (strchr("()<>@,:;\\\"[] \t", lp.data[i]) != NULL &&
@@ -229,15 +280,13 @@ addr_spec(const struct toks *t, size_t a, size_t b)
 	buf_clear(&out);
 	/* the raw bytes may hold invalid UTF-8: RFC 6532 or garbage */
 	{
-		struct buf s;
+		struct buf sb;
 
-		buf_init(&s, LIMIT_HEADER_BLOCK * 3);
-		(void)rfc2047_decode(r, strlen(r), &s, 0, NULL);
-		if (s.data != NULL && !rfc2047_maybe_encoded(r, strlen(r))) {
-			free(r);
-			r = buf_steal(&s);
-		}
-		buf_clear(&s);
+		buf_init(&sb, LIMIT_HEADER_BLOCK * 3);
+		(void)charset_utf8_sanitize(r, strlen(r), &sb, NULL);
+		free(r);
+		r = sb.data ? buf_steal(&sb) : xstrdup("");
+		buf_clear(&sb);
 	}
 	return r;
 }
@@ -278,6 +327,17 @@ mailbox(const struct toks *t, size_t a, size_t b, struct address_list *l,
 			lt = i;
 			break;
 		}
+	if (lt < b) {
+		/* "a@b <c@d>": Python reads the addr-spec a@b and drops
+		 * the rest as junk */
+		for (i = a; i < lt; i++)
+			if (is_special(&t->v[i], '@'))
+				break;
+		if (i < lt) {
+			add(l, xstrdup(""), addr_spec(t, a, lt), group);
+			return;
+		}
+	}
 	if (lt == b) {
 		add(l, xstrdup(""), addr_spec(t, a, b), group);
 		return;
