@@ -16,21 +16,17 @@ static const struct {
 	const char	*help;
 } scenarios[] = {
 	{ "greylist", LAB_SC_GREYLIST,
-	    "SMTP: first RCPT for a sender/recipient pair gets 451 4.7.1; "
-	    "a retry is accepted" },
+	    "first RCPT of a sender/recipient pair: 451 4.7.1; retry works" },
 	{ "relay-denied", LAB_SC_RELAY_DENIED,
-	    "SMTP: every RCPT gets 550 5.7.1 unless the client has "
-	    "authenticated" },
+	    "RCPT gets 550 5.7.1 unless the client did SMTP AUTH" },
 	{ "mailbox-full", LAB_SC_MAILBOX_FULL,
-	    "SMTP: RCPT to a local user gets 452 4.2.2 (mailbox full)" },
+	    "RCPT to a local user gets 452 4.2.2 (mailbox full)" },
 	{ "tls-required", LAB_SC_TLS_REQUIRED,
-	    "SMTP MAIL/AUTH get 530 5.7.0 and POP3 logins -ERR [AUTH] "
-	    "until STARTTLS/STLS" },
+	    "530 5.7.0 / -ERR [AUTH] until STARTTLS or STLS" },
 	{ "auth-fail", LAB_SC_AUTH_FAIL,
-	    "every login fails: POP3 -ERR [AUTH], SMTP 535 5.7.8" },
+	    "every login fails: -ERR [AUTH] (POP3), 535 5.7.8 (SMTP)" },
 	{ "login-delay", LAB_SC_LOGIN_DELAY,
-	    "POP3 CAPA says LOGIN-DELAY 30; a login sooner than that after "
-	    "the last gets -ERR [LOGIN-DELAY]" },
+	    "POP3 LOGIN-DELAY 30: a login too soon gets -ERR [LOGIN-DELAY]" },
 	{ "slow", LAB_SC_SLOW,
 	    "every greeting and reply comes 1 second late" },
 	{ "drop-retr", LAB_SC_DROP_RETR,
@@ -47,7 +43,7 @@ lab_scenario_help(void)
 		return text;
 	for (i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++) {
 		int n = snprintf(text + off, sizeof(text) - off,
-		    "  %-14s %s\n", scenarios[i].name, scenarios[i].help);
+		    "      %-13s %s\n", scenarios[i].name, scenarios[i].help);
 
 		if (n < 0 || (size_t)n >= sizeof(text) - off)
 			break;

@@ -1,0 +1,92 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# mailbench's own batch mode against `mailbench lab`: a POP3 session that
+# logs in and reads the sample mailbox, an SMTP session over STARTTLS with
+# AUTH that sends mail, and the same mail read back over POP3S.
+. "$(dirname "$0")/../lib.sh"
+T=lab-batch
+
+if ! have_mailbench; then
+	skip "$T: all" "mailbench or its batch mode is not built"
+	exit 0
+fi
+W=$(workdir lab-batch) || exit 1
+on_exit "rm -rf '$W'"
+
+"$MAILBENCH" lab --pop3-port 0 --pop3s-port 0 --smtp-port 0 --smtps-port 0 \
+	--cert-out "$W/ca.pem" >"$W/lab.out" 2>"$W/lab.err" </dev/null &
+LAB_PID=$!
+on_exit "kill $LAB_PID; wait $LAB_PID"
+if ! wait_for 20 grep -q '^ready$' "$W/lab.out"; then
+	fail "$T: lab starts" "$(cat "$W/lab.out" "$W/lab.err")"
+	finish
+fi
+port_of() { sed -nE "s/^  $1 +[^ ]+:([0-9]+) .*/\\1/p" "$W/lab.out"; }
+POP3=$(port_of POP3)
+POP3S=$(port_of POP3S)
+SMTP=$(port_of SMTP)
+CA=$W/ca.pem
+export MAILBENCH_PASSWORD=student
+
+# ---- POP3: login, STAT, LIST, RETR of the dot message, QUIT -----------
+cat >"$W/pop3.in" <<'EOF'
+CAPA
+/auth USER student
+STAT
+LIST
+UIDL
+RETR 8
+DELE 1
+RSET
+QUIT
+EOF
+MB_INPUT=$W/pop3.in mb_batch "$W/pop3" 30 "pop3://student@127.0.0.1:$POP3"
+expect_rc "$T: POP3 batch session exits 0" "$W/pop3" 0
+expect "$T: POP3 login over batch" "$W/pop3" has_line "$W/pop3.out" '^S: \+OK Logged in as student'
+expect "$T: POP3 STAT seen" "$W/pop3" has_line "$W/pop3.out" '^S: \+OK [0-9]+ [0-9]+'
+expect "$T: RETR shows the stuffed dot line" "$W/pop3" has_line "$W/pop3.out" '^S: \.\.profile and \.bashrc'
+expect "$T: the password never shows" "$W/pop3" no_secret "$W/pop3.out" "PASS student"
+expect "$T: POP3 transcript is only C:/S:/*/= lines" "$W/pop3" transcript_shape "$W/pop3.out"
+expect "$T: POP3 transcript is clean (escaped)" "$W/pop3" clean_output "$W/pop3.out"
+
+# ---- SMTP over STARTTLS with AUTH PLAIN, sending a message --------------
+cat >"$W/smtp.in" <<'EOF'
+EHLO batch.example
+/auth PLAIN student
+MAIL FROM:<batch@example.org>
+RCPT TO:<student@lab.example>
+DATA
+From: batch@example.org
+To: student@lab.example
+Subject: sent by mailbench batch
+
+hello from batch
+.dot line
+.
+QUIT
+EOF
+MB_INPUT=$W/smtp.in mb_batch "$W/smtp" 30 --starttls --cafile "$CA" "smtp://127.0.0.1:$SMTP"
+expect_rc "$T: SMTP batch session exits 0" "$W/smtp" 0
+expect "$T: AUTH PLAIN accepted (235 2.7.0)" "$W/smtp" has_line "$W/smtp.out" '^S: 235 2\.7\.0'
+expect "$T: message accepted (250 2.0.0)" "$W/smtp" has_line "$W/smtp.out" '^S: 250 2\.0\.0 Ok: queued'
+expect "$T: the AUTH payload never shows" "$W/smtp" no_secret "$W/smtp.out" "AHN0dWRlbnQAc3R1ZGVudA=="
+
+# ---- POP3S: the message is there --------------------------------------
+cat >"$W/pop3s.in" <<'EOF'
+/auth USER student
+LIST
+TOP 9 0
+RETR 9
+QUIT
+EOF
+MB_INPUT=$W/pop3s.in mb_batch "$W/pop3s" 30 --cafile "$CA" "pop3s://student@127.0.0.1:$POP3S"
+expect_rc "$T: POP3S batch session exits 0" "$W/pop3s" 0
+expect "$T: the sent message comes back over POP3S" "$W/pop3s" has_line "$W/pop3s.out" '^S: Subject: sent by mailbench batch'
+expect "$T: its dot line comes back stuffed" "$W/pop3s" has_line "$W/pop3s.out" '^S: \.\.dot line'
+
+# ---- a negative reply makes batch exit 1 --------------------------------
+printf 'USER student\r\nPASS wrong\r\n' | tr -d '\r' >"$W/bad.in"
+MB_INPUT=$W/bad.in mb_batch "$W/bad" 30 "pop3://127.0.0.1:$POP3"
+expect_rc "$T: a wrong password makes batch exit 1" "$W/bad" 1
+expect "$T: -ERR [AUTH] explained" "$W/bad" has_line "$W/bad.out" '^S: -ERR \[AUTH\]'
+finish
