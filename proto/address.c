@@ -172,7 +172,9 @@ is_special(const struct token *k, char c)
 static void
 word(const struct token *k, struct buf *out)
 {
-	if (k->kind == TK_EWORD) {
+	/* Python decodes encoded words inside quoted strings as well */
+	if (k->kind == TK_EWORD || (k->kind == TK_QSTR &&
+	    rfc2047_maybe_encoded(k->text, k->len))) {
 		(void)rfc2047_decode(k->text, k->len, out, 0, NULL);
 		return;
 	}
