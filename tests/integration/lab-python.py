@@ -554,7 +554,56 @@ def t_safety():
     c.close()
 
 
-for name, fn in (("banner", t_banner), ("pop3 basic", t_pop3_basic),
+def t_idle_ipv6_maildir():
+    with labutil.Lab("--idle-timeout", "1", "--quiet") as l2:
+        c = Chat(l2.port("pop3"))
+        c.line()
+        t0 = time.monotonic()
+        r = c.line()
+        R.check("POP3 idle timeout: -ERR then close",
+                r.startswith("-ERR") and "inactivity" in r and time.monotonic() - t0 < 5, r)
+        c.close()
+        c = Chat(l2.port("smtp"))
+        c.smtp_reply()
+        r = c.smtp_reply()
+        R.check("SMTP idle timeout: 421 4.4.2", r[-1].startswith("421 4.4.2"), r)
+        c.close()
+    try:
+        socket.create_server(("::1", 0), family=socket.AF_INET6).close()
+        v6 = True
+    except OSError:
+        v6 = False
+    if v6:
+        with labutil.Lab("--quiet", listen="::1") as l6:
+            p = poplib.POP3("::1", l6.port("pop3"), timeout=10)
+            p.user("student")
+            R.check("--listen ::1 serves POP3 over IPv6",
+                    p.pass_("student").startswith(b"+OK"))
+            p.quit()
+            s = smtplib.SMTP("::1", l6.port("smtp"), timeout=10)
+            code, _ = s.ehlo("v6.example")
+            R.check("--listen ::1 serves SMTP over IPv6", code == 250)
+            s.quit()
+    else:
+        R.skip("ipv6", "no IPv6 loopback here")
+    md = os.path.join(lab.tmp, "persist")
+    with labutil.Lab("--maildir", md, "--quiet") as l3:
+        s = smtplib.SMTP("127.0.0.1", l3.port("smtp"), timeout=10)
+        s.sendmail("a@example.org", ["student@lab.example"], "Subject: kept\r\n\r\nx\r\n")
+        s.quit()
+    R.check("--maildir is kept at exit", os.path.isdir(os.path.join(md, "student", "new")))
+    with labutil.Lab("--maildir", md, "--quiet") as l3:
+        p = poplib.POP3("127.0.0.1", l3.port("pop3"), timeout=10)
+        p.user("student")
+        p.pass_("student")
+        n = p.stat()[0]
+        last = p.retr(n)[1]
+        p.quit()
+        R.check("a restart keeps the mail and adds no second sample set",
+                n == 9 and b"Subject: kept" in last, n)
+
+
+for name, fn in (("banner", t_banner), ("idle/ipv6/maildir", t_idle_ipv6_maildir), ("pop3 basic", t_pop3_basic),
                  ("pop3 raw", t_pop3_raw), ("pop3 lock", t_pop3_lock),
                  ("pop3 sasl", t_pop3_sasl), ("pop3 tls", t_pop3_tls),
                  ("smtp basic", t_smtp_basic), ("smtp errors", t_smtp_errors),
