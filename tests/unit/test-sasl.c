@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests for proto/sasl.c and proto/dot.c. */
+#include <string.h>
+
+#include "proto/dot.h"
+#include "proto/sasl.h"
+#include "tests/unit/harness.h"
+
+/* RFC 4648 10 test vectors, both ways. */
+static void
+test_base64(void)
+{
+	static const char *const v[][2] = {
+		{ "", "" }, { "f", "Zg==" }, { "fo", "Zm8=" },
+		{ "foo", "Zm9v" }, { "foob", "Zm9vYg==" },
+		{ "fooba", "Zm9vYmE=" }, { "foobar", "Zm9vYmFy" },
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		struct buf	b;
+
+		buf_init(&b, 64);
+		CHECK_INT(sasl_base64_encode(v[i][0], strlen(v[i][0]), &b), 0);
+		CHECK_STR(b.data != NULL ? b.data : "", v[i][1]);
+		buf_reset(&b);
+		CHECK_INT(sasl_base64_decode(v[i][1], strlen(v[i][1]), &b), 0);
+		CHECK(b.len == strlen(v[i][0]) &&
+		    (b.len == 0 || memcmp(b.data, v[i][0], b.len) == 0));
+		buf_clear(&b);
+	}
+}
+
+/* Strict decoding: junk, misplaced padding, a lone character refused. */
+static void
+test_base64_bad(void)
+{
+	static const char *const bad[] = {
+		"Zm9v!", "Zg=a", "Z", "Zg===", "Zm 9v",
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct buf	b;
+
+		buf_init(&b, 64);
+		CHECK_INT(sasl_base64_decode(bad[i], strlen(bad[i]), &b), -1);
+		CHECK_INT(b.len, 0);
+		buf_clear(&b);
+	}
+}
+
+/* RFC 4616 PLAIN, RFC 2195 CRAM-MD5 and RFC 1939 APOP examples. */
+static void
+test_mechs(void)
+{
+	struct buf	 b;
+	const char	*err, *ts;
+	char		 hex[33];
+	size_t		 tslen;
+	enum sasl_mech	 m;
+
+	buf_init(&b, 1024);
+	CHECK_INT(sasl_plain("tim", "tanstaaf", 8, &b), 0);
+	CHECK_STR(b.data, "AHRpbQB0YW5zdGFhZg==");
+	buf_reset(&b);
+	CHECK_INT(sasl_cram_md5("tim", "tanstaaftanstaaf", 16,
+	    "PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1jaS5uZXQ+", 56,
+	    &b, &err), 0);
+	CHECK_STR(b.data, "dGltIGI5MTNhNjAyYzdlZGE3YTQ5NWI0ZTZlNzMzNGQzODkw");
+	buf_reset(&b);
+	CHECK_INT(sasl_cram_md5("tim", "x", 1, "!!", 2, &b, &err), -1);
+	buf_reset(&b);
+	CHECK_INT(sasl_xoauth2("a@b", "tok", 3, &b), 0);
+	/* base64("user=a@b\1auth=Bearer tok\1\1") */
+	CHECK_STR(b.data, "dXNlcj1hQGIBYXV0aD1CZWFyZXIgdG9rAQE=");
+	buf_clear(&b);
+	CHECK_INT(sasl_apop_timestamp("POP3 ready <1896.697170952@dbc."
+	    "mtview.ca.us>", 44, &ts, &tslen), 0);
+	CHECK_INT(tslen, 33);
+	sasl_apop_digest(ts, tslen, "tanstaaf", 8, hex);
+	CHECK_STR(hex, "c4c9334bac560ecc979e58001b3e22fb");
+	/* No "@": not an RFC 1939 timestamp. */
+	CHECK_INT(sasl_apop_timestamp("ready <abc>", 11, &ts, &tslen), -1);
+	CHECK_INT(sasl_mech_parse("cram-md5", 8, &m), 0);
+	CHECK_INT(m, SASL_CRAM_MD5);
+	CHECK_INT(sasl_mech_parse("USER/PASS", 9, &m), 0);
+	CHECK_INT(m, SASL_USER);
+	CHECK_INT(sasl_mech_parse("GSSAPI", 6, &m), -1);
+}
+
+/* RFC 5321 4.5.2 stuffing and RFC 1939 3 unstuffing. */
+static void
+test_dot(void)
+{
+	struct buf	b;
+
+	buf_init(&b, 1024);
+	CHECK(dot_is_terminator(".", 1));
+	CHECK(!dot_is_terminator("..", 2));
+	CHECK_INT(dot_stuff_line(".x", 2, &b), 0);
+	CHECK_INT(dot_stuff_line("y", 1, &b), 0);
+	CHECK_INT(dot_stuff_line("", 0, &b), 0);
+	CHECK_STR(b.data, "..x\r\ny\r\n\r\n");
+	CHECK_INT(dot_unstuff_skip("..x", 3), 1);
+	CHECK_INT(dot_unstuff_skip("x.", 2), 0);
+	buf_reset(&b);
+	/* Bare LF ends become CRLF, the last line is completed, and the
+	 * terminator appended. */
+	CHECK_INT(dot_stuff_message("a\n.b\r\n.", 7, &b), 0);
+	CHECK_STR(b.data, "a\r\n..b\r\n..\r\n.\r\n");
+	buf_clear(&b);
+	/* A full buffer leaves it as it was. */
+	buf_init(&b, 4);
+	CHECK_INT(dot_stuff_line("abcd", 4, &b), -1);
+	CHECK_INT(b.len, 0);
+	buf_clear(&b);
+}
+
+static const struct test tests[] = {
+	{ "base64 RFC 4648 vectors", test_base64 },
+	{ "base64 strict refusals", test_base64_bad },
+	{ "sasl PLAIN/CRAM-MD5/XOAUTH2/APOP", test_mechs },
+	{ "dot-stuffing", test_dot },
+};
+
+TEST_MAIN("sasl", tests)

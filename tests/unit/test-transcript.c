@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests for proto/transcript.c: escaping and redaction. */
+#include <string.h>
+
+#include "proto/transcript.h"
+#include "tests/unit/harness.h"
+
+static const struct {
+	const char	*in;
+	size_t		 len;	/* 0: strlen */
+	const char	*out;
+} esc_cases[] = {
+	/* Printable ASCII passes. */
+	{ "250 ok", 0, "250 ok" },
+	/* ESC (terminal escape sequences) is made visible. */
+	{ "\x1b[31mred", 0, "\\x1b[31mred" },
+	/* CR, LF, TAB by name. */
+	{ "a\rb\nc\td", 0, "a\\rb\\nc\\td" },
+	/* Backslash is doubled so nothing can forge an escape. */
+	{ "C:\\x1b", 0, "C:\\\\x1b" },
+	/* DEL and other C0. */
+	{ "\x7f\x01", 0, "\\x7f\\x01" },
+	/* NUL inside (length given). */
+	{ "a\0b", 3, "a\\x00b" },
+	/* Valid UTF-8 passes. */
+	{ "Gr\xc3\xbc\xc3\x9f""e \xe2\x82\xac \xf0\x9f\x98\x80", 0,
+	  "Gr\xc3\xbc\xc3\x9f""e \xe2\x82\xac \xf0\x9f\x98\x80" },
+	/* C1 control U+009B (CSI) as a code point. */
+	{ "\xc2\x9b""2J", 0, "\\u{009B}2J" },
+	/* Bidi override and isolate (Trojan Source). */
+	{ "\xe2\x80\xae""abc\xe2\x81\xa6", 0, "\\u{202E}abc\\u{2066}" },
+	/* Invalid UTF-8: lone continuation, truncated, overlong,
+	 * surrogate, beyond U+10FFFF: every byte shown. */
+	{ "\x80", 0, "\\x80" },
+	{ "\xe2\x82", 0, "\\xe2\\x82" },
+	{ "\xc0\xaf", 0, "\\xc0\\xaf" },
+	{ "\xed\xa0\x80", 0, "\\xed\\xa0\\x80" },
+	{ "\xf4\x90\x80\x80", 0, "\\xf4\\x90\\x80\\x80" },
+	/* Latin-1 byte in otherwise ASCII text. */
+	{ "caf\xe9", 0, "caf\\xe9" },
+};
+
+static void
+test_escape(void)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(esc_cases) / sizeof(esc_cases[0]); i++) {
+		struct buf	b;
+		size_t		len = esc_cases[i].len ? esc_cases[i].len :
+		    strlen(esc_cases[i].in);
+
+		buf_init(&b, 1024);
+		CHECK_INT(transcript_escape(esc_cases[i].in, len, &b), 0);
+		CHECK_STR(b.data != NULL ? b.data : "", esc_cases[i].out);
+		buf_clear(&b);
+	}
+}
+
+static const struct {
+	enum proto_event_kind	 kind;
+	unsigned		 flags;
+	const char		*text;
+	size_t			 keep;
+	bool			 reveal;
+	const char		*out;
+} fmt_cases[] = {
+	/* The SPEC.md example lines. */
+	{ PEV_RECEIVED, 0, "220 lab.example ESMTP mailbench-lab", 0, false,
+	  "S: 220 lab.example ESMTP mailbench-lab" },
+	{ PEV_SENT, 0, "MAIL FROM:<a@example.org>", 0, false,
+	  "C: MAIL FROM:<a@example.org>" },
+	{ PEV_MEANING, 0, "250 requested action completed", 0, false,
+	  "= 250 requested action completed" },
+	{ PEV_INFO, 0, "connected to 127.0.0.1:2525 (plain) in 0.4 ms", 0,
+	  false, "* connected to 127.0.0.1:2525 (plain) in 0.4 ms" },
+	/* Redaction keeps the verb (and mechanism / user). */
+	{ PEV_SENT, PEV_F_SECRET, "PASS hunter2", 5, false,
+	  "C: PASS ********" },
+	{ PEV_SENT, PEV_F_SECRET, "AUTH PLAIN AHRpbQ==", 11, false,
+	  "C: AUTH PLAIN ********" },
+	{ PEV_SENT, PEV_F_SECRET, "APOP user c4c9334b", 10, false,
+	  "C: APOP user ********" },
+	{ PEV_SENT, PEV_F_SECRET, "dGlt", 0, false, "C: ********" },
+	/* An empty secret still shows as redacted. */
+	{ PEV_SENT, PEV_F_SECRET, "", 0, false, "C: ********" },
+	/* reveal shows it (for a user who asked). */
+	{ PEV_SENT, PEV_F_SECRET, "PASS hunter2", 5, true, "C: PASS hunter2" },
+	/* State changes and failures are * lines. */
+	{ PEV_STATE, 0, "AUTHORIZATION -> TRANSACTION", 0, false,
+	  "* AUTHORIZATION -> TRANSACTION" },
+	{ PEV_FAIL, 0, "reply line longer than 4096 bytes", 0, false,
+	  "* reply line longer than 4096 bytes" },
+	/* Peer bytes are escaped inside a line. */
+	{ PEV_RECEIVED, 0, "250 \x1b]0;pwned\x07", 0, false,
+	  "S: 250 \\x1b]0;pwned\\x07" },
+};
+
+static void
+test_format(void)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(fmt_cases) / sizeof(fmt_cases[0]); i++) {
+		struct proto_event	ev;
+		struct buf		b;
+
+		memset(&ev, 0, sizeof(ev));
+		ev.kind = fmt_cases[i].kind;
+		ev.flags = fmt_cases[i].flags;
+		ev.text = fmt_cases[i].text;
+		ev.len = strlen(fmt_cases[i].text);
+		ev.secret_keep = fmt_cases[i].keep;
+		buf_init(&b, 1024);
+		CHECK_INT(transcript_format(&ev, fmt_cases[i].reveal, &b), 1);
+		CHECK_STR(b.data, fmt_cases[i].out);
+		buf_clear(&b);
+	}
+}
+
+/* PEV_REPLY and PEV_BODY are no transcript lines; a full buffer is -1. */
+static void
+test_no_line(void)
+{
+	struct proto_event	ev;
+	struct buf		b;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = PEV_BODY;
+	ev.text = "x";
+	ev.len = 1;
+	buf_init(&b, 4);
+	CHECK_INT(transcript_format(&ev, false, &b), 0);
+	CHECK(transcript_prefix(PEV_REPLY) == NULL);
+	ev.kind = PEV_RECEIVED;
+	ev.text = "0123456789";
+	ev.len = 10;
+	CHECK_INT(transcript_format(&ev, false, &b), -1);
+	buf_clear(&b);
+}
+
+static const struct test tests[] = {
+	{ "transcript escaping", test_escape },
+	{ "transcript format and redaction", test_format },
+	{ "transcript non-lines and full buffer", test_no_line },
+};
+
+TEST_MAIN("transcript", tests)
