@@ -75,6 +75,7 @@ struct lab {
 	int			 port[LAB_SERVICE_COUNT];
 	int			 lfd[LAB_SERVICE_COUNT];
 	struct loop_watch	*lwatch[LAB_SERVICE_COUNT];
+	struct loop_timer	*accept_pause;	/* after EMFILE */
 	struct lab_sess		*sessions;
 	unsigned		 nsessions;
 	uint64_t		 next_id;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -404,8 +405,18 @@ on_accept(int fd, short revents, void *arg)
 		if (cfd != -1)
 			fcntl(cfd, F_SETFD, FD_CLOEXEC);
 		if (cfd == -1) {
-			if (errno == EMFILE || errno == ENFILE)
-				lab_log(lab, "accept: %s", strerror(errno));
+			if (errno == EMFILE || errno == ENFILE) {
+				/* Out of descriptors: the listener stays
+				 * readable, so stop watching it for a moment
+				 * instead of spinning. */
+				lab_log(lab, "accept: %s; pausing 200 ms",
+				    strerror(errno));
+				for (svc = 0; svc < LAB_SERVICE_COUNT; svc++)
+					if (lab->lwatch[svc] != NULL)
+						loop_watch_set(lab->lwatch[svc],
+						    0);
+				loop_timer_reset(lab->accept_pause, 200);
+			}
 			return;
 		}
 		if (lab->nsessions >= LAB_MAX_SESSIONS) {
@@ -428,6 +439,30 @@ on_accept(int fd, short revents, void *arg)
 			continue;
 		}
 		sess_new(lab, svc, cfd);
+	}
+}
+
+static void
+on_accept_pause(void *arg)
+{
+	struct lab *lab = arg;
+	int svc;
+
+	for (svc = 0; svc < LAB_SERVICE_COUNT; svc++)
+		if (lab->lwatch[svc] != NULL)
+			loop_watch_set(lab->lwatch[svc], POLLIN);
+}
+
+/* A classroom needs more descriptors than the usual soft limit of 1024. */
+static void
+raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max &&
+	    rl.rlim_cur < 4096) {
+		rl.rlim_cur = rl.rlim_max < 4096 ? rl.rlim_max : 4096;
+		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 }
 
@@ -605,6 +640,10 @@ lab_start(struct loop *loop, const struct lab_options *opt,
 	}
 	/* A peer that closes while we write must not kill the process. */
 	signal(SIGPIPE, SIG_IGN);
+	raise_nofile();
+	lab->accept_pause = loop_timer_add(loop, 200, false, on_accept_pause,
+	    lab);
+	loop_timer_stop(lab->accept_pause);
 	if (lab_scenarios_parse(lab, opt->scenario) == -1 ||
 	    lab_users_load(lab) == -1 || prepare_maildir(lab) == -1)
 		goto fail;
@@ -650,6 +689,7 @@ lab_free(struct lab *lab)
 		if (lab->lfd[svc] != -1)
 			close(lab->lfd[svc]);
 	}
+	loop_timer_del(lab->accept_pause);
 	if (lab->tls != NULL)
 		SSL_CTX_free(lab->tls);
 	if (lab->maildir_tmp && lab->maildir != NULL)
