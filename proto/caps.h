@@ -30,11 +30,17 @@ void	caps_init(struct caps *);
 void	caps_clear(struct caps *);
 /* Add one capability line: for SMTP an EHLO line's text after "250-"/"250 "
  * (the first EHLO line, the domain, is the caller's to skip); for POP3 a
- * CAPA line. Returns 0, -1 on a line that is not a capability. */
+ * CAPA line. The keyword is upper-cased; the obsolete "AUTH=LOGIN PLAIN"
+ * gives keyword "AUTH=" and its mechanisms join auth like AUTH's. Returns
+ * 0, -1 on a line that is not a capability (empty, a control byte or NUL)
+ * or past LIMIT_CAPS lines. */
 int	caps_add_line(struct caps *, enum reply_proto, const char *, size_t);
 /* Append the explanation of one capability line (keyword and parameters,
- * e.g. "SIZE 35882577" -> "SIZE: maximum message size 34.2 MiB"); unknown
- * keywords are said to be unknown, never dropped. */
+ * e.g. "SIZE 35882577" -> "SIZE: maximum message size 34.2 MiB (35882577
+ * bytes), RFC 1870"); unknown keywords are said to be unknown, never
+ * dropped. Peer bytes echoed are printable ASCII or \xNN, and cut, so the
+ * text is bounded (about 2 KiB) and safe to print. Returns 0, -1 if out is
+ * full. */
 int	caps_explain_line(enum reply_proto, const char *, size_t,
 	    struct buf *out);
 

@@ -39,7 +39,13 @@ struct reply_line {
 };
 
 /* Parse one reply line (without CRLF) of the given protocol.
- * Returns 0, or -1 with *errstr_r set (bad code, not a reply). */
+ * SMTP: three digits 200..599 then " ", "-" or the end; an enhanced code
+ * is recognised only on 2xx/4xx/5xx with the same class digit and a space
+ * or the end after it (else it stays in text). POP3: "+OK", "-ERR" (any
+ * case: lenient, though RFC 1939 says upper case) then a space or the
+ * end; "+ " or a bare "+" is a SASL continuation. r->text points into
+ * line. errstr_r may be NULL. Returns 0, or -1 with *errstr_r set (a
+ * constant: bad code, not a reply). */
 int	reply_parse_line(enum reply_proto, const char *line, size_t len,
 	    struct reply_line *r, const char **errstr_r);
 
