@@ -29,14 +29,22 @@ const char	*meaning_pop3_resp_code(const char *code);
 
 /* Append the whole "= " line text (without "= ") for a complete reply
  * whose first line is r, e.g. "250 requested action completed · 2.1.0
- * other address status: sender address valid" or "-ERR [IN-USE] ...".
- * verb as for meaning_smtp_code. Returns 0, or -1 if out is full. */
+ * other address status: sender address valid" or "-ERR negative reply ·
+ * [IN-USE] mailbox locked by another session (RFC 2449)". Form: "<code>
+ * <meaning in context>[ · <enh> <title>: <detail>]"; POP3 "+OK positive
+ * reply" / "-ERR negative reply"[ · [CODE] <meaning>]. UTF-8 (the middle
+ * dot U+00B7), no peer text. verb as for meaning_smtp_code. Returns 0, or
+ * -1 if out is full. */
 int		 meaning_reply(enum reply_proto, const struct reply_line *r,
 		    const char *verb, struct buf *out);
 
 /* Explain a code as typed by a user for `mailbench explain`: "550",
- * "550 5.7.1", "5.7.1", "-ERR [IN-USE]", "+OK", "354". Appends one or more
- * lines to out. Returns 0, or -1 with *errstr_r when it is not a code. */
+ * "550 5.7.1", "5.7.1", "-ERR [IN-USE]", "+OK", "354", "[SYS/TEMP]", or a
+ * pasted reply line ("550-5.7.1 Relaying denied": its text is ignored).
+ * Appends lines ending in "\n", printable ASCII only: the code's meaning,
+ * its class, and for a basic code one line per command context ("after
+ * RCPT: ..."). Returns 0, or -1 with *errstr_r (a constant) when it is
+ * not a code; errstr_r may be NULL. */
 int		 meaning_explain(const char *arg, struct buf *out,
 		    const char **errstr_r);
 
