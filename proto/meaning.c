@@ -243,8 +243,17 @@ static const struct smtp_code *
 smtp_lookup(int code, const char *verb)
 {
 	const struct smtp_code *def = NULL;
-	size_t	i;
+	char	 up[16];
+	size_t	 i;
 
+	/* Verbs are upper case by contract; accept any case anyway. */
+	if (verb != NULL) {
+		for (i = 0; verb[i] != '\0' && i + 1 < sizeof(up); i++)
+			up[i] = verb[i] >= 'a' && verb[i] <= 'z' ?
+			    (char)(verb[i] - 'a' + 'A') : verb[i];
+		up[i] = '\0';
+		verb = verb[i] == '\0' ? up : NULL;
+	}
 	for (i = 0; i < nitems(smtp_codes); i++) {
 		if (smtp_codes[i].code != code)
 			continue;

@@ -156,6 +156,11 @@ test_all_smtp_codes_known(void)
 
 		CHECK(m != NULL && strstr(m, "unregistered") == NULL);
 	}
+	/* A lower-case verb is matched too; an over-long one is unknown. */
+	CHECK_STR(meaning_smtp_code(550, "rcpt"), meaning_smtp_code(550,
+	    "RCPT"));
+	CHECK_STR(meaning_smtp_code(550, "RCPTRCPTRCPTRCPTRCPT"),
+	    meaning_smtp_code(550, NULL));
 	/* Out of range never returns NULL. */
 	CHECK(meaning_smtp_code(0, NULL) != NULL);
 	CHECK(meaning_smtp_code(999, "RCPT") != NULL);
