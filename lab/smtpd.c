@@ -445,8 +445,8 @@ rcpt(struct smtpd *d, const char *arg, size_t alen)
 		at = strrchr(addr, '@');
 		if (!local_domain(at + 1)) {
 			free(addr);
-			bad(d, "550 5.7.1 Relay access denied: %s is not a "
-			    "local domain", LAB_DOMAIN);
+			bad(d, "550 5.7.1 Relay access denied: this server "
+			    "only takes mail for @%s", LAB_DOMAIN);
 			return;
 		}
 		/* user+detail@ delivers to user (subaddressing). */
