@@ -84,6 +84,14 @@ expect_rc "$T: POP3S batch session exits 0" "$W/pop3s" 0
 expect "$T: the sent message comes back over POP3S" "$W/pop3s" has_line "$W/pop3s.out" '^S: Subject: sent by mailbench batch'
 expect "$T: its dot line comes back stuffed" "$W/pop3s" has_line "$W/pop3s.out" '^S: \.\.dot line'
 
+# ---- APOP and the pipelined /load ----------------------------------------
+printf '/auth APOP student\n/load\nQUIT\n' >"$W/load.in"
+MB_INPUT=$W/load.in mb_batch "$W/load" 30 "pop3://127.0.0.1:$POP3"
+expect_rc "$T: APOP + /load exits 0" "$W/load" 0
+expect "$T: APOP logs in" "$W/load" has_line "$W/load.out" '^S: \+OK Logged in as student'
+expect "$T: /load pipelines TOP n 0 for every message" "$W/load" has_line "$W/load.out" '^C: TOP 8 0'
+expect "$T: /load sees the sample headers" "$W/load" has_line "$W/load.out" '^S: Subject: Lines that begin with a dot'
+
 # ---- a negative reply makes batch exit 1 --------------------------------
 printf 'USER student\r\nPASS wrong\r\n' | tr -d '\r' >"$W/bad.in"
 MB_INPUT=$W/bad.in mb_batch "$W/bad" 30 "pop3://127.0.0.1:$POP3"
