@@ -396,6 +396,40 @@ rfc2047_decode_str(const char *in, size_t len, unsigned flags,
 	return buf_steal(&out);
 }
 
+size_t
+rfc2047_decode_word(const char *in, size_t len, struct buf *raw,
+    unsigned *defects_r)
+{
+	struct dec	d;
+	struct ew	ew;
+	struct buf	word;
+	unsigned	defects = 0;
+	size_t		used = 0;
+
+	if (len < 2 || in[0] != '=' || in[1] != '?')
+		return 0;
+	buf_init(&word, LIMIT_HEADER_BLOCK);
+	if (parse_ew(in, 0, len, &ew, &word, &defects) == 1 &&
+	    python_decodable(&ew, &word)) {
+		memset(&d, 0, sizeof(d));
+		d.raw = raw;
+		buf_init(&d.pend, LIMIT_HEADER_BLOCK);
+		dec_start(&d, &ew);
+		if (buf_append(&d.pend, word.data, word.len) == -1)
+			d.err = -1;
+		dec_flush(&d);
+		buf_clear(&d.pend);
+		defects |= d.defects;
+		if (d.err != 0)
+			defects |= RFC2047_DEFECT_TOO_BIG;
+		used = ew.end;
+	}
+	buf_clear(&word);
+	if (defects_r != NULL)
+		*defects_r = defects;
+	return used;
+}
+
 bool
 rfc2047_maybe_encoded(const char *in, size_t len)
 {

@@ -58,6 +58,13 @@ char	*rfc2047_decode_str(const char *in, size_t len, unsigned flags,
 /* True when in contains something that looks like an encoded word
  * ("=?" ... "?="): callers may skip rfc2047_decode otherwise. */
 bool	rfc2047_maybe_encoded(const char *in, size_t len);
+/* Decode the one encoded word at the start of in, as Python's
+ * get_encoded_word() does inside a quoted parameter value (rfc2231.c):
+ * returns how many input bytes it took, 0 when in does not start with a
+ * valid encoded word. Its text goes to raw as UTF-8, bytes that do not
+ * convert kept as they are: run charset_utf8_sanitize() on the result. */
+size_t	rfc2047_decode_word(const char *in, size_t len, struct buf *raw,
+	    unsigned *defects_r);
 /* Name of one defect bit; "unknown" otherwise. */
 const char *rfc2047_defect_name(unsigned bit);
 /* Short identifier of one defect bit ("rfc2047-malformed", ...). */

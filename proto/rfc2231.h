@@ -49,9 +49,10 @@ struct rfc2231_value {
 	 * view: the text before the first ';', unfolded, stripped and lower
 	 * cased ("" when empty). */
 	char			*value;
-	/* value split at its single '/' ("text", "plain"), comments and
-	 * whitespace removed; both NULL when value is not type/subtype
-	 * (Python then uses text/plain, RFC 2045 5.2). */
+	/* value split at its '/' ("text", "plain"), comments and
+	 * whitespace removed, lower case; for a lone token (a disposition)
+	 * type is the token and subtype NULL; both NULL when neither
+	 * (then RFC2231_DEFECT_NO_TYPE). For Python's answer use value. */
 	char			*type;
 	char			*subtype;
 	/* Parameters in Python's get_params() order: plain ones as written,

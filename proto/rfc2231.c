@@ -1,0 +1,807 @@
+/* SPDX-License-Identifier: MIT */
+/* Content-Type / Content-Disposition parameters (RFC 2045 5.1, RFC 2231) read as Python's email package reads them. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto/buf.h"
+#include "proto/charset.h"
+#include "proto/limits.h"
+#include "proto/rfc2047.h"
+#include "proto/rfc2231.h"
+#include "proto/util.h"
+
+/* Character classes of email._header_value_parser. */
+#define C_ATTR_END	0x01	/* ATTRIBUTE_ENDS: \t sp " % ' ( ) * , / : ; < = > ? @ [ \ ] */
+#define C_XATTR_END	0x02	/* EXTENDED_ATTRIBUTE_ENDS: the same but '%' */
+#define C_TOKEN_END	0x04	/* TOKEN_ENDS: \t sp " ( ) , / : ; < = > ? @ [ \ ] */
+#define C_WS		0x08	/* what str.lstrip() removes (ASCII part) */
+
+static unsigned char cls[256];
+
+static void
+cls_init(void)
+{
+	const char	*a = "\t \"%'()*,/:;<=>?@[\\]", *t = "\t \"(),/:;<=>?@[\\]";
+	const char	*w = " \t\n\r\v\f\x1c\x1d\x1e\x1f";
+
+	if (cls['\t'] != 0)
+		return;
+	for (; *a != '\0'; a++) {
+		cls[(unsigned char)*a] |= C_ATTR_END;
+		if (*a != '%')
+			cls[(unsigned char)*a] |= C_XATTR_END;
+	}
+	for (; *t != '\0'; t++)
+		cls[(unsigned char)*t] |= C_TOKEN_END;
+	for (; *w != '\0'; w++)
+		cls[(unsigned char)*w] |= C_WS;
+}
+
+/* The header value being parsed (CR and LF removed, as Python does). */
+struct in {
+	const char	*s;
+	size_t		 n;
+	unsigned	*defects;
+	size_t		 ews;		/* encoded words decoded so far */
+};
+
+static inline bool
+is_wsp(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* get_fws: whitespace run (str.lstrip()). */
+static size_t
+skip_fws(struct in *in, size_t p)
+{
+	while (p < in->n && (cls[(unsigned char)in->s[p]] & C_WS))
+		p++;
+	return p;
+}
+
+/* get_comment: nested, backslash escapes, may run to the end. */
+static size_t
+skip_comment(struct in *in, size_t p)
+{
+	unsigned depth = 0;
+
+	for (; p < in->n; p++) {
+		char c = in->s[p];
+
+		if (c == '\\') {
+			p++;
+			continue;
+		}
+		if (c == '(')
+			depth++;
+		else if (c == ')' && --depth == 0)
+			return p + 1;
+	}
+	*in->defects |= RFC2231_DEFECT_UNTERMINATED;
+	return p > in->n ? in->n : p;
+}
+
+/* get_cfws: whitespace and comments. */
+static size_t
+skip_cfws(struct in *in, size_t p)
+{
+	while (p < in->n && (is_wsp(in->s[p]) || in->s[p] == '(')) {
+		if (in->s[p] == '(')
+			p = skip_comment(in, p);
+		else
+			p = skip_fws(in, p);
+	}
+	return p;
+}
+
+/* get_bare_quoted_string at in->s[p] == '"': the content goes to out
+ * (escapes undone, encoded words decoded, whitespace between two of them
+ * dropped); returns the index after the closing quote. */
+static size_t
+bare_quoted(struct in *in, size_t p, struct buf *out)
+{
+	size_t	fws_at = 0;
+	bool	last_ew = false, fws_after_ew = false;
+
+	p++;
+	while (p < in->n && in->s[p] != '"') {
+		const char *s = in->s;
+
+		if (is_wsp(s[p])) {
+			size_t e = skip_fws(in, p);
+
+			fws_after_ew = last_ew;
+			fws_at = out->len;
+			(void)buf_append(out, s + p, e - p);
+			p = e;
+			last_ew = false;
+			continue;
+		}
+		if (p + 1 < in->n && s[p] == '=' && s[p + 1] == '?') {
+			size_t	 save = out->len, used;
+			unsigned d = 0;
+
+			if (fws_after_ew) {
+				/* Collapse whitespace between two words. */
+				out->len = fws_at;
+				if (out->data != NULL)
+					out->data[fws_at] = '\0';
+			}
+			used = rfc2047_decode_word(s + p, in->n - p, out, &d);
+			if (used > 0) {
+				*in->defects |= RFC2231_DEFECT_ENCODED_WORD;
+				in->ews++;
+				p += used;
+				last_ew = true;
+				fws_after_ew = false;
+				continue;
+			}
+			out->len = save;
+			if (out->data != NULL)
+				out->data[save] = '\0';
+		}
+		/* get_qcontent: up to a quote, within one whitespace-free
+		 * fragment; backslash escapes the next character. */
+		{
+			bool esc = false;
+
+			for (; p < in->n && !is_wsp(s[p]); p++) {
+				if (s[p] == '\\' && !esc) {
+					esc = true;
+					continue;
+				}
+				if (!esc && s[p] == '"')
+					break;
+				esc = false;
+				(void)buf_append_byte(out, s[p]);
+			}
+		}
+		last_ew = false;
+		fws_after_ew = false;
+	}
+	if (p >= in->n) {
+		*in->defects |= RFC2231_DEFECT_UNTERMINATED;
+		return in->n;
+	}
+	return p + 1;
+}
+
+/* One parameter as get_parameter() leaves it. */
+struct rparam {
+	size_t		 name, name_len;	/* attrtext as written */
+	unsigned	 section;
+	bool		 sectioned, extended, quoted, has_ew;
+	struct buf	 value;			/* param_value, raw bytes */
+	char		*charset;		/* RFC 2231 charset or NULL */
+	char		*lang;
+};
+
+/* Run of characters whose class lacks mask, from p. */
+static size_t
+run(struct in *in, size_t p, unsigned char mask)
+{
+	while (p < in->n && !(cls[(unsigned char)in->s[p]] & mask))
+		p++;
+	return p;
+}
+
+/* get_value: [CFWS] (quoted-string / extended attribute) [CFWS]; the
+ * stripped value goes to out. -1 when there is none. */
+static int
+get_value(struct in *in, size_t *pp, struct buf *out, bool *quoted_r,
+    bool *ew_r)
+{
+	size_t	p = skip_cfws(in, *pp), e;
+
+	if (p >= in->n)
+		return -1;
+	if (in->s[p] == '"') {
+		size_t before = in->ews;
+
+		p = bare_quoted(in, p, out);
+		if (quoted_r != NULL)
+			*quoted_r = true;
+		if (ew_r != NULL && in->ews != before)
+			*ew_r = true;
+	} else {
+		e = run(in, p, C_XATTR_END);
+		if (e == p)
+			return -1;
+		(void)buf_append(out, in->s + p, e - p);
+		p = e;
+	}
+	*pp = skip_cfws(in, p);
+	return 0;
+}
+
+/* Python's get_parameter(); 0 with *rp filled, -1 (HeaderParseError). */
+static int
+get_parameter(struct in *in, size_t *pp, struct rparam *rp)
+{
+	const char *s = in->s;
+	size_t	p = skip_cfws(in, *pp), e, rem = 0;
+	bool	have_rem = false;
+	struct in inner = { NULL, 0, in->defects, 0 };
+	struct buf ibuf;
+	int	rc = -1;
+
+	buf_init(&ibuf, LIMIT_HEADER_BLOCK);
+	e = run(in, p, C_ATTR_END);
+	if (e == p)
+		goto out;
+	rp->name = p;
+	rp->name_len = e - p;
+	p = skip_cfws(in, e);
+	if (p >= in->n || s[p] == ';') {
+		*in->defects |= RFC2231_DEFECT_NO_VALUE;
+		*pp = p;
+		rc = 0;
+		goto out;
+	}
+	if (s[p] == '*') {
+		if (p + 1 < in->n && s[p + 1] >= '0' && s[p + 1] <= '9') {
+			uint64_t v = 0;
+
+			p++;
+			while (p < in->n && s[p] >= '0' && s[p] <= '9') {
+				if (v < 1000000)
+					v = v * 10 + (uint64_t)(s[p] - '0');
+				p++;
+			}
+			rp->section = (unsigned)v;
+			rp->sectioned = true;
+		}
+		if (p >= in->n)
+			goto out;
+		if (s[p] == '*') {
+			rp->extended = true;
+			p++;
+		}
+	}
+	if (p >= in->n || s[p] != '=')
+		goto out;
+	p = skip_cfws(in, p + 1);
+	/* "Serious hackery" for double quotes around an extended value:
+	 * filename*="utf-8''%E9.txt" is read as if unquoted. */
+	if (rp->extended && p < in->n && s[p] == '"') {
+		size_t	r = skip_cfws(in, bare_quoted(in, p, &ibuf));
+		bool	semi = false;
+
+		inner.s = ibuf.data != NULL ? ibuf.data : "";
+		inner.n = ibuf.len;
+		if (rp->section == 0) {
+			if (inner.n > 0 && inner.s[0] == '\'')
+				semi = true;
+			else {
+				size_t k = run(&inner, 0, C_ATTR_END);
+
+				if (k == 0)
+					goto out;	/* get_attrtext raises */
+				semi = k < inner.n && inner.s[k] == '\'';
+			}
+		} else
+			semi = inner.n > 0 &&
+			    run(&inner, 0, C_XATTR_END) == inner.n;
+		if (semi) {
+			have_rem = true;
+			rem = r;
+			in = &inner;
+			s = inner.s;
+			p = 0;
+		}
+	}
+	if (!(p < in->n && s[p] == '\'')) {
+		if (get_value(in, &p, &rp->value, &rp->quoted,
+		    &rp->has_ew) == -1)
+			goto out;
+		if (!rp->extended || rp->section > 0) {
+			if (p >= in->n || s[p] != '\'') {
+				*pp = have_rem ? rem : p;
+				rc = 0;
+				goto out;
+			}
+		}
+		if (p >= in->n) {
+			/* Missing charset'lang': the token is the value. */
+			*pp = have_rem ? rem : p;
+			rc = 0;
+			goto out;
+		}
+		/* What was read is the charset. */
+		rp->charset = xstrndup(rp->value.data != NULL ?
+		    rp->value.data : "", rp->value.len);
+		buf_reset(&rp->value);
+		rp->quoted = false;
+	}
+	if (p >= in->n || s[p] != '\'')
+		goto out;
+	p++;
+	if (p < in->n && s[p] != '\'') {
+		e = run(in, p, C_ATTR_END);
+		if (e == p)
+			goto out;
+		rp->lang = xstrndup(s + p, e - p);
+		p = e;
+		if (p >= in->n || s[p] != '\'')
+			goto out;
+	}
+	p++;
+	if (have_rem) {
+		/* The rest of the quoted text is the value, as it stands. */
+		(void)buf_append(&rp->value, s + p, in->n - p);
+		*pp = rem;
+		rc = 0;
+		goto out;
+	}
+	if (get_value(in, &p, &rp->value, NULL, NULL) == -1)
+		goto out;
+	*pp = p;
+	rc = 0;
+out:
+	buf_clear(&ibuf);
+	return rc;
+}
+
+/* get_invalid_parameter and junk after a parameter: up to the next ';'
+ * outside quoted strings and comments. */
+static size_t
+skip_junk(struct in *in, size_t p)
+{
+	struct buf scratch;
+
+	buf_init(&scratch, LIMIT_HEADER_BLOCK);
+	while (p < in->n && in->s[p] != ';') {
+		if (in->s[p] == '"')
+			p = bare_quoted(in, p, &scratch);
+		else if (in->s[p] == '(')
+			p = skip_comment(in, p);
+		else
+			p++;
+		buf_reset(&scratch);
+	}
+	buf_clear(&scratch);
+	return p;
+}
+
+static void
+rparam_clear(struct rparam *rp)
+{
+	buf_clear(&rp->value);
+	free(rp->charset);
+	free(rp->lang);
+}
+
+static inline int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* urllib.parse.unquote_to_bytes, then decode in the charset keeping bad
+ * bytes raw (surrogateescape); unknown charset: as ASCII. A value with
+ * raw 8-bit bytes takes Python's other branch: %XX as Latin-1. */
+static void
+extended_value(const struct rparam *rp, const char *charset, struct buf *raw,
+    unsigned *defects)
+{
+	const char *v = rp->value.data != NULL ? rp->value.data : "";
+	size_t	n = rp->value.len, i;
+	bool	eight = false;
+	struct buf bytes;
+	enum charset_result r;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)v[i] >= 0x80)
+			eight = true;
+	buf_init(&bytes, LIMIT_HEADER_BLOCK);
+	for (i = 0; i < n; i++) {
+		int hi, lo;
+
+		if (v[i] == '%' && i + 2 < n &&
+		    (hi = hexval(v[i + 1])) >= 0 && (lo = hexval(v[i + 2])) >= 0) {
+			unsigned char c = (unsigned char)(hi << 4 | lo);
+
+			if (eight && c >= 0x80) {
+				char u[2] = { (char)(0xc0 | c >> 6),
+				    (char)(0x80 | (c & 0x3f)) };
+
+				(void)buf_append(raw, u, 2);
+			} else if (eight)
+				(void)buf_append_byte(raw, (char)c);
+			else
+				(void)buf_append_byte(&bytes, (char)c);
+			i += 2;
+			continue;
+		}
+		if (v[i] == '%')
+			*defects |= RFC2231_DEFECT_PERCENT;
+		(void)buf_append_byte(eight ? raw : &bytes, v[i]);
+	}
+	if (!eight) {
+		(void)charset_to_utf8(charset, bytes.data != NULL ? bytes.data :
+		    "", bytes.len, raw, CHARSET_F_RAW_INVALID, &r);
+		if (r != CHARSET_RET_OK)
+			*defects |= RFC2231_DEFECT_CHARSET;
+	}
+	buf_clear(&bytes);
+}
+
+static int
+cmp_section(const void *a, const void *b)
+{
+	const struct rparam *const *x = a, *const *y = b;
+
+	if ((*x)->section != (*y)->section)
+		return (*x)->section < (*y)->section ? -1 : 1;
+	/* Stable, like Python's sorted(). */
+	return *x < *y ? -1 : *x > *y;
+}
+
+static char *
+lower_sanitized(const char *s, size_t n)
+{
+	struct buf	out;
+	size_t		i;
+
+	buf_init(&out, LIMIT_HEADER_BLOCK);
+	(void)charset_utf8_sanitize(s, n, &out, NULL);
+	for (i = 0; i < out.len; i++)
+		if (out.data[i] >= 'A' && out.data[i] <= 'Z')
+			out.data[i] = (char)(out.data[i] - 'A' + 'a');
+	return buf_steal(&out);
+}
+
+/* MimeParameters.params: group by name (as written) in order of first
+ * appearance, sort sections, drop duplicates, join and decode. */
+static void
+assemble(struct in *in, struct rparam *rps, size_t nrp,
+    struct rfc2231_value *v)
+{
+	struct rparam	**parts = xcalloc(nrp ? nrp : 1, sizeof(*parts));
+	bool		 *done = xcalloc(nrp ? nrp : 1, sizeof(*done));
+	size_t		 i, j;
+
+	v->params = xcalloc(nrp ? nrp : 1, sizeof(*v->params));
+	for (i = 0; i < nrp; i++) {
+		struct rfc2231_param *out;
+		struct buf	 raw;
+		size_t		 np = 0, k, sec = 0;
+		const char	*charset;
+
+		if (done[i])
+			continue;
+		for (j = i; j < nrp; j++)
+			if (!done[j] && rps[j].name_len == rps[i].name_len &&
+			    memcmp(in->s + rps[j].name, in->s + rps[i].name,
+			    rps[i].name_len) == 0) {
+				done[j] = true;
+				parts[np++] = &rps[j];
+			}
+		qsort(parts, np, sizeof(*parts), cmp_section);
+		charset = parts[0]->extended && parts[0]->charset != NULL ?
+		    parts[0]->charset : "us-ascii";
+		if (!parts[0]->extended && np > 1 && parts[1]->section == 0) {
+			v->defects |= RFC2231_DEFECT_DUPLICATE;
+			np = 1;
+		}
+		out = &v->params[v->nparams++];
+		buf_init(&raw, LIMIT_HEADER_BLOCK);
+		for (k = 0; k < np; k++) {
+			struct rparam *rp = parts[k];
+
+			if (rp->section != sec) {
+				v->defects |= rp->extended ?
+				    RFC2231_DEFECT_CONTINUATION :
+				    RFC2231_DEFECT_DUPLICATE;
+				if (!rp->extended)
+					continue;
+			}
+			sec++;
+			if (rp->extended)
+				extended_value(rp, charset, &raw, &v->defects);
+			else
+				(void)buf_append(&raw, rp->value.data != NULL ?
+				    rp->value.data : "", rp->value.len);
+			if (rp->sectioned)
+				out->flags |= RFC2231_PARAM_CONTINUED;
+		}
+		out->name = lower_sanitized(in->s + parts[0]->name,
+		    parts[0]->name_len);
+		{
+			struct buf val;
+
+			buf_init(&val, LIMIT_HEADER_BLOCK);
+			(void)charset_utf8_sanitize(raw.data != NULL ? raw.data :
+			    "", raw.len, &val, NULL);
+			out->value = buf_steal(&val);
+		}
+		buf_clear(&raw);
+		if (parts[0]->extended) {
+			out->flags |= RFC2231_PARAM_EXTENDED;
+			if (parts[0]->charset != NULL)
+				out->charset = xstrdup(parts[0]->charset);
+			if (parts[0]->lang != NULL)
+				out->language = xstrdup(parts[0]->lang);
+		}
+		if (parts[0]->quoted)
+			out->flags |= RFC2231_PARAM_QUOTED;
+		if (parts[0]->has_ew)
+			out->flags |= RFC2231_PARAM_RFC2047;
+	}
+	free(parts);
+	free(done);
+}
+
+/* "type/subtype" (or a disposition token) from the start: cleaned and
+ * lower cased; NULL type when it is not one. */
+static void
+parse_type(struct in *in, struct rfc2231_value *v)
+{
+	size_t	p = skip_cfws(in, 0), a, b, c, d;
+
+	a = p;
+	p = run(in, p, C_TOKEN_END);
+	b = p;
+	if (b == a || p >= in->n || in->s[p] != '/') {
+		if (b > a && (skip_cfws(in, p) >= in->n ||
+		    in->s[skip_cfws(in, p)] == ';')) {
+			/* A lone token: a disposition ("attachment"). */
+			v->type = lower_sanitized(in->s + a, b - a);
+		}
+		return;
+	}
+	p = skip_cfws(in, p + 1);
+	c = p;
+	p = run(in, p, C_TOKEN_END);
+	d = p;
+	if (d == c)
+		return;
+	v->type = lower_sanitized(in->s + a, b - a);
+	v->subtype = lower_sanitized(in->s + c, d - c);
+}
+
+int
+rfc2231_parse(const char *src, size_t len, struct rfc2231_value *v_r)
+{
+	struct buf	 line;
+	struct in	 in;
+	struct rparam	*rps = NULL;
+	size_t		 nrp = 0, cap = 0, p, a, b;
+
+	cls_init();
+	memset(v_r, 0, sizeof(*v_r));
+	buf_init(&line, LIMIT_HEADER_BLOCK);
+	for (p = 0; p < len; p++)
+		if (src[p] != '\r' && src[p] != '\n')
+			(void)buf_append_byte(&line, src[p]);
+	in.s = line.data != NULL ? line.data : "";
+	in.n = line.len;
+	in.defects = &v_r->defects;
+
+	/* Message.get_content_type(): _splitparam(str(header))[0]. */
+	{
+		const char *semi = memchr(in.s, ';', in.n);
+
+		b = semi != NULL ? (size_t)(semi - in.s) : in.n;
+		a = 0;
+		while (a < b && (cls[(unsigned char)in.s[a]] & C_WS))
+			a++;
+		while (b > a && (cls[(unsigned char)in.s[b - 1]] & C_WS))
+			b--;
+		v_r->value = lower_sanitized(in.s + a, b - a);
+	}
+	parse_type(&in, v_r);
+	if (v_r->type == NULL)
+		v_r->defects |= RFC2231_DEFECT_NO_TYPE;
+
+	/* Parameters start after the first ';' outside quotes/comments. */
+	p = skip_junk(&in, 0);
+	if (p < in.n && skip_cfws(&in, 0) < p && v_r->type != NULL) {
+		size_t q = skip_cfws(&in, 0);
+
+		/* Anything between the type and ';' is junk. */
+		q = run(&in, q, C_TOKEN_END);
+		if (q < in.n && in.s[q] == '/')
+			q = run(&in, skip_cfws(&in, q + 1), C_TOKEN_END);
+		if (skip_cfws(&in, q) != p)
+			v_r->defects |= RFC2231_DEFECT_JUNK;
+	}
+	while (p < in.n) {
+		struct rparam rp;
+		size_t start;
+
+		p++;	/* the ';' */
+		if (p >= in.n)
+			break;
+		memset(&rp, 0, sizeof(rp));
+		buf_init(&rp.value, LIMIT_HEADER_BLOCK);
+		start = p;
+		if (get_parameter(&in, &p, &rp) == 0) {
+			if (nrp == cap) {
+				cap = cap ? cap * 2 : 8;
+				rps = xrealloc(rps, cap * sizeof(*rps));
+			}
+			rps[nrp++] = rp;
+			if (p < in.n && in.s[p] != ';') {
+				v_r->defects |= RFC2231_DEFECT_JUNK;
+				p = skip_junk(&in, p);
+			}
+			continue;
+		}
+		rparam_clear(&rp);
+		p = skip_cfws(&in, start);
+		if (p >= in.n)
+			break;
+		if (in.s[p] != ';') {
+			v_r->defects |= RFC2231_DEFECT_JUNK;
+			p = skip_junk(&in, p);
+		}
+	}
+	assemble(&in, rps, nrp, v_r);
+	for (p = 0; p < nrp; p++)
+		rparam_clear(&rps[p]);
+	free(rps);
+	buf_clear(&line);
+	return 0;
+}
+
+void
+rfc2231_value_clear(struct rfc2231_value *v)
+{
+	size_t	i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < v->nparams; i++) {
+		free(v->params[i].name);
+		free(v->params[i].value);
+		free(v->params[i].charset);
+		free(v->params[i].language);
+	}
+	free(v->params);
+	free(v->value);
+	free(v->type);
+	free(v->subtype);
+	memset(v, 0, sizeof(*v));
+}
+
+const struct rfc2231_param *
+rfc2231_find(const struct rfc2231_value *v, const char *name)
+{
+	size_t	i;
+
+	if (v == NULL)
+		return NULL;
+	for (i = 0; i < v->nparams; i++)
+		if (slice_eq_ci(v->params[i].name, strlen(v->params[i].name),
+		    name))
+			return &v->params[i];
+	return NULL;
+}
+
+const char *
+rfc2231_get(const struct rfc2231_value *v, const char *name)
+{
+	const struct rfc2231_param *p = rfc2231_find(v, name);
+
+	return p != NULL ? p->value : NULL;
+}
+
+/* Python's str.strip() whitespace, ASCII part. */
+static bool
+py_space(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
+}
+
+char *
+rfc2231_filename(const struct rfc2231_value *cd,
+    const struct rfc2231_value *ct)
+{
+	const char	*f = NULL;
+	size_t		 n;
+
+	if (cd != NULL)
+		f = rfc2231_get(cd, "filename");
+	if (f == NULL && ct != NULL)
+		f = rfc2231_get(ct, "name");
+	if (f == NULL)
+		return NULL;
+	n = strlen(f);
+	/* collapse_rfc2231_value() unquotes once more (email.utils.unquote). */
+	if (n > 1 && f[0] == '"' && f[n - 1] == '"') {
+		struct buf b;
+		size_t i;
+
+		buf_init(&b, LIMIT_HEADER_BLOCK);
+		for (i = 1; i + 1 < n; i++) {
+			if (f[i] == '\\' && i + 2 < n &&
+			    (f[i + 1] == '\\' || f[i + 1] == '"'))
+				i++;
+			(void)buf_append_byte(&b, f[i]);
+		}
+		{
+			char *s = buf_steal(&b), *r;
+			size_t a = 0, e = strlen(s);
+
+			while (a < e && py_space((unsigned char)s[a]))
+				a++;
+			while (e > a && py_space((unsigned char)s[e - 1]))
+				e--;
+			r = xstrndup(s + a, e - a);
+			free(s);
+			return r;
+		}
+	}
+	if (n > 1 && f[0] == '<' && f[n - 1] == '>') {
+		f++;
+		n -= 2;
+	}
+	while (n > 0 && py_space((unsigned char)f[0])) {
+		f++;
+		n--;
+	}
+	while (n > 0 && py_space((unsigned char)f[n - 1]))
+		n--;
+	return xstrndup(f, n);
+}
+
+const char *
+rfc2231_defect_name(unsigned bit)
+{
+	switch (bit) {
+	case RFC2231_DEFECT_NO_TYPE:
+		return "no type/subtype";
+	case RFC2231_DEFECT_NO_VALUE:
+		return "parameter without a value";
+	case RFC2231_DEFECT_UNTERMINATED:
+		return "quoted string or comment not closed";
+	case RFC2231_DEFECT_CONTINUATION:
+		return "RFC 2231 continuations missing or out of order";
+	case RFC2231_DEFECT_CHARSET:
+		return "RFC 2231 value not valid in its charset";
+	case RFC2231_DEFECT_PERCENT:
+		return "bad %-escape in RFC 2231 value";
+	case RFC2231_DEFECT_ENCODED_WORD:
+		return "RFC 2047 encoded word in a parameter";
+	case RFC2231_DEFECT_DUPLICATE:
+		return "parameter given twice: the first wins";
+	case RFC2231_DEFECT_JUNK:
+		return "junk in parameter list";
+	}
+	return "unknown";
+}
+
+const char *
+rfc2231_defect_id(unsigned bit)
+{
+	switch (bit) {
+	case RFC2231_DEFECT_NO_TYPE:
+		return "rfc2231-no-type";
+	case RFC2231_DEFECT_NO_VALUE:
+		return "rfc2231-no-value";
+	case RFC2231_DEFECT_UNTERMINATED:
+		return "rfc2231-unterminated";
+	case RFC2231_DEFECT_CONTINUATION:
+		return "rfc2231-continuation";
+	case RFC2231_DEFECT_CHARSET:
+		return "rfc2231-charset";
+	case RFC2231_DEFECT_PERCENT:
+		return "rfc2231-percent";
+	case RFC2231_DEFECT_ENCODED_WORD:
+		return "rfc2231-encoded-word";
+	case RFC2231_DEFECT_DUPLICATE:
+		return "rfc2231-duplicate";
+	case RFC2231_DEFECT_JUNK:
+		return "rfc2231-junk";
+	}
+	return "unknown";
+}
