@@ -468,7 +468,11 @@ pop(struct mime_parser *mp, size_t at)
 	struct frame *pf;
 
 	for (;;) {
-		top(mp)->part->end = at;
+		struct mime_part *p = top(mp)->part;
+
+		p->end = at;
+		if (p->is_multipart || p->is_message)
+			p->body_end = at;	/* a container's body is all */
 		mp->depth--;
 		if (mp->depth == 0)
 			return;
