@@ -159,6 +159,10 @@ int	maildir_read(const char *root, const char *user,
 /* Remove one message. 0 or -1. */
 int	maildir_remove(const char *root, const char *user,
 	    const struct maildir_msg *);
+/* Take the user's maildrop lock (root/user/mailbench.lock, flock), also
+ * against other lab processes on the same root. Returns the fd to close
+ * to unlock, -2 when another session holds it, -1 on error. */
+int	maildir_lock(const char *root, const char *user);
 /* Remove a directory tree made by the lab (no symlinks followed). */
 int	maildir_rmtree(const char *root);
 

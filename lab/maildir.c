@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -390,4 +391,25 @@ int
 maildir_rmtree(const char *root)
 {
 	return nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+int
+maildir_lock(const char *root, const char *user)
+{
+	int ufd, fd;
+
+	if ((ufd = open_user(root, user)) == -1)
+		return -1;
+	fd = openat(ufd, "mailbench.lock", O_RDWR | O_CREAT | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
+	close(ufd);
+	if (fd == -1)
+		return -1;
+	/* flock: released by the kernel if the process dies, so a crash
+	 * never leaves a stale lock. */
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		close(fd);
+		return -2;
+	}
+	return fd;
 }

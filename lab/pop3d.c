@@ -29,6 +29,7 @@ struct pop3d {
 	bool			 in_sasl;
 	struct labsasl		 sasl;
 	struct lab_account	*acct;
+	int			 lockfd;
 	struct maildir_msg	*msgs;
 	size_t			 n;
 	unsigned		 errors;
@@ -42,6 +43,7 @@ pop3d_new(struct lab_sess *s)
 
 	p->s = s;
 	p->lab = s->lab;
+	p->lockfd = -1;
 	/* RFC 1939 7: the APOP timestamp is unique per greeting. */
 	snprintf(p->apop_ts, sizeof(p->apop_ts), "<%u.%u.%lld@%s>",
 	    (unsigned)getpid(), ++counter, (long long)time(NULL), LAB_DOMAIN);
@@ -53,6 +55,9 @@ unlock(struct pop3d *p)
 {
 	if (p->acct != NULL && p->state != POP3D_AUTHORIZATION)
 		p->acct->locked = false;
+	if (p->lockfd != -1)
+		close(p->lockfd);
+	p->lockfd = -1;
 	maildir_msgs_free(p->msgs, p->n);
 	p->msgs = NULL;
 	p->n = 0;
@@ -186,8 +191,19 @@ login(struct pop3d *p, struct lab_account *a, const char *how)
 		    (unsigned long long)p->s->id, p->s->peer, a->user);
 		return;
 	}
-	if (maildir_scan(p->lab->maildir, a->user, &p->msgs, &p->n) == -1) {
+	p->lockfd = maildir_lock(p->lab->maildir, a->user);
+	if (p->lockfd == -2) {
+		p->lockfd = -1;
+		lab_reply(p->s, "-ERR [IN-USE] Mailbox is locked by another "
+		    "process");
+		return;
+	}
+	if (p->lockfd == -1 || maildir_scan(p->lab->maildir, a->user,
+	    &p->msgs, &p->n) == -1) {
 		/* RFC 3206 4 */
+		if (p->lockfd != -1)
+			close(p->lockfd);
+		p->lockfd = -1;
 		lab_reply(p->s, "-ERR [SYS/TEMP] Cannot open the mailbox");
 		return;
 	}
@@ -341,6 +357,8 @@ update(struct pop3d *p)
 	    (unsigned long long)p->s->id, p->s->peer, p->acct->user, removed);
 	p->acct->locked = false;
 	p->acct = NULL;
+	close(p->lockfd);
+	p->lockfd = -1;
 }
 
 static void

@@ -601,6 +601,24 @@ def t_idle_ipv6_maildir():
         p.quit()
         R.check("a restart keeps the mail and adds no second sample set",
                 n == 9 and b"Subject: kept" in last, n)
+        with labutil.Lab("--maildir", md, "--quiet") as l4:
+            a = Chat(l3.port("pop3"))
+            a.line()
+            a.cmd("USER student")
+            r1 = a.cmd("PASS student")
+            b = Chat(l4.port("pop3"))
+            b.line()
+            b.cmd("USER student")
+            r2 = b.cmd("PASS student")
+            R.check("the mailbox lock holds across two labs on one Maildir",
+                    r1.startswith("+OK") and r2.startswith("-ERR [IN-USE]"), (r1, r2))
+            a.close()
+            time.sleep(0.3)
+            b.cmd("USER student")
+            r3 = b.cmd("PASS student")
+            R.check("a dropped session releases the lock for the other lab",
+                    r3.startswith("+OK"), r3)
+            b.close()
 
 
 for name, fn in (("banner", t_banner), ("idle/ipv6/maildir", t_idle_ipv6_maildir), ("pop3 basic", t_pop3_basic),
