@@ -27,6 +27,8 @@ struct pane_transcript {
 	uint32_t	*vis;		/* store indexes of shown lines */
 	size_t		 nvis, capvis;
 	bool		 tls_expanded;
+	bool		 show_timing;	/* "* 0.5 ms" lines (the S: line shows
+					 * the time anyway) */
 	size_t		 top;		/* first row shown (index in vis) */
 	size_t		 cursor;	/* selected row (index in vis) */
 	bool		 follow;
@@ -76,6 +78,18 @@ vis_push(struct pane_transcript *p, size_t i)
 	p->vis[p->nvis++] = (uint32_t)i;
 }
 
+/* Lines hidden by the current folds. */
+static bool
+hidden(const struct pane_transcript *p, const struct store_line *l)
+{
+	if (!p->tls_expanded && (l->flags & STORE_LF_TLSDETAIL))
+		return true;
+	if (!p->show_timing && (l->flags & DRIVER_LF_TIMING) &&
+	    l->kind == DRIVER_LINE_EVENT && !(l->flags & DRIVER_LF_WARNING))
+		return true;
+	return false;
+}
+
 static void
 vis_rebuild(struct pane_transcript *p)
 {
@@ -85,8 +99,7 @@ vis_rebuild(struct pane_transcript *p)
 	p->nvis = 0;
 	keep = 0;
 	for (i = 0; i < n; i++) {
-		if (!p->tls_expanded &&
-		    (store_at(p->store, i)->flags & STORE_LF_TLSDETAIL))
+		if (hidden(p, store_at(p->store, i)))
 			continue;
 		if (i <= cur_line)
 			keep = p->nvis;
@@ -125,7 +138,7 @@ pane_transcript_append(struct pane_transcript *p, unsigned kind,
 			l->dt_us = 1;
 		slot->answered = true;
 	}
-	if (p->tls_expanded || !(flags & STORE_LF_TLSDETAIL))
+	if (!hidden(p, l))
 		vis_push(p, i);
 	if (p->follow && p->nvis > 0)
 		p->cursor = p->nvis - 1;
@@ -198,6 +211,10 @@ pane_transcript_action(struct pane_transcript *p, enum action a, int rows)
 		break;
 	case ACT_PAIRS:
 		p->pairs = !p->pairs;
+		break;
+	case ACT_TIMING:
+		p->show_timing = !p->show_timing;
+		vis_rebuild(p);
 		break;
 	case ACT_EXPAND:
 		if (p->nvis == 0)

@@ -466,55 +466,92 @@ relayout(struct screen *s)
 	wnoutrefresh(stdscr);
 }
 
+/* One piece of the status bar; lower prio is dropped first when narrow. */
+struct seg {
+	char	text[200];
+	int	prio;
+};
+
+static void
+seg_add(struct seg *sg, size_t *n, int prio, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+seg_add(struct seg *sg, size_t *n, int prio, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(sg[*n].text, sizeof(sg[*n].text), fmt, ap);
+	va_end(ap);
+	sg[*n].prio = prio;
+	(*n)++;
+}
+
 static void
 draw_status(struct screen *s)
 {
 	const struct driver_status *st = status(s);
 	WINDOW *w = s->wstatus;
 	unsigned long a = layout_attr(ROLE_STATUS);
-	char b[768], right[64];
-	size_t used, rw;
-	int cols = getmaxx(w);
+	struct seg sg[12];
+	size_t n = 0, i, total, used = 0, rw;
+	const char *right = " F1 help  Ctrl-Q quit ";
+	int cols = getmaxx(w), drop;
 
-	if (st == NULL || !st->connected || st->host == NULL)
-		snprintf(b, sizeof(b), " mailbench %s | not connected: "
-		    "/connect URL", MAILBENCH_VERSION);
-	else {
-		char last[32] = "";
-		char del[48] = "";
-		char busy[48] = "";
-
-		if (st->last_reply_ms >= 0)
-			snprintf(last, sizeof(last), " | last reply %.1f ms",
-			    st->last_reply_ms);
+	if (st == NULL || !st->connected || st->host == NULL) {
+		seg_add(sg, &n, 9, " mailbench %s", MAILBENCH_VERSION);
+		seg_add(sg, &n, 8, "not connected: /connect URL");
+	} else {
+		seg_add(sg, &n, 9, " %s %s", st->proto ? st->proto : "?",
+		    st->host);
+		if (st->tls != NULL)
+			seg_add(sg, &n, 8, "%s%s%s", st->tls,
+			    st->verify ? " " : "", st->verify ? st->verify : "");
+		else
+			seg_add(sg, &n, 8, "plain");
+		seg_add(sg, &n, 9, "%s%s", st->state ? st->state : "?",
+		    st->message_mode ? " (MESSAGE)" : "");
 		if (st->pending_deletions > 0)
-			snprintf(del, sizeof(del), " | %zu DELETION%s PENDING",
+			seg_add(sg, &n, 10, "%zu DELETION%s PENDING",
 			    st->pending_deletions,
 			    st->pending_deletions == 1 ? "" : "S");
 		if (st->busy && st->progress_total > 0)
-			snprintf(busy, sizeof(busy), " | loading %zu/%zu",
+			seg_add(sg, &n, 7, "loading %zu/%zu",
 			    st->progress_done, st->progress_total);
 		else if (st->busy)
-			snprintf(busy, sizeof(busy), " | waiting");
-		snprintf(b, sizeof(b), " %s %s | %s%s%s | %s%s%s%s%s",
-		    st->proto ? st->proto : "?", st->host,
-		    st->tls ? st->tls : "plain",
-		    st->tls && st->verify ? " " : "",
-		    st->tls && st->verify ? st->verify : "",
-		    st->state ? st->state : "?",
-		    st->message_mode ? " (MESSAGE)" : "", del, last, busy);
+			seg_add(sg, &n, 5, "waiting");
+		if (st->last_reply_ms >= 0)
+			seg_add(sg, &n, 4, "last reply %.1f ms",
+			    st->last_reply_ms);
 	}
-	snprintf(right, sizeof(right), " F1 help  Ctrl-Q quit ");
-	rw = strlen(right);
+	rw = (size_t)cols >= 60 ? strlen(right) : 0;
+	/* Drop the least important pieces until the rest fits. */
+	for (drop = 0; drop <= 10; drop++) {
+		total = 0;
+		for (i = 0; i < n; i++)
+			if (sg[i].prio > drop || drop == 0)
+				total += width_str(sg[i].text,
+				    strlen(sg[i].text)) + 3;
+		if (total + rw <= (size_t)cols)
+			break;
+	}
 	wmove(w, 0, 0);
-	if ((size_t)cols > rw + 20) {
-		used = width_draw(w, b, strlen(b), (size_t)cols - rw, a);
-		width_pad(w, (size_t)cols - rw - used, a);
-		width_draw(w, right, rw, rw, a | A_BOLD);
-	} else {
-		used = width_draw(w, b, strlen(b), (size_t)cols, a);
-		width_pad(w, (size_t)cols - used, a);
+	for (i = 0; i < n; i++) {
+		if (drop > 0 && sg[i].prio <= drop)
+			continue;
+		if (used > 0)
+			used += width_draw(w, " | ", 3, (size_t)cols - used, a);
+		used += width_draw(w, sg[i].text, strlen(sg[i].text),
+		    (size_t)cols - used, a);
 	}
+	if ((size_t)cols > used + rw) {
+		width_pad(w, (size_t)cols - used - rw, a);
+		used = (size_t)cols - rw;
+	}
+	if (rw > 0 && used + rw <= (size_t)cols)
+		used += width_draw(w, right, rw, rw, a | A_BOLD);
+	width_pad(w, (size_t)cols - used, a);
 	/* An insecure connection is said loudly (SPEC: --insecure). */
 	if (st != NULL && st->connected && st->verify != NULL &&
 	    strncmp(st->verify, "INSECURE", 8) == 0)
@@ -587,9 +624,23 @@ draw_hint(struct screen *s)
 		else
 			snprintf(b, sizeof(b), " expects: %s",
 			    hint_expects(&s->hint));
+	} else if (s->focus == LAYOUT_TRANSCRIPT) {
+		snprintf(b, sizeof(b), " transcript: Up/Down PgUp/PgDn move  "
+		    "End follows  Ctrl-F n N search  Enter TLS details  "
+		    "T timings  # pairs  z zoom  Esc composer");
+	} else if (s->focus == LAYOUT_MAILBOX) {
+		snprintf(b, sizeof(b), " mailbox: Enter open  t TOP  r RETR  "
+		    "d DELE  u RSET  s sort  S reverse  l /load  z zoom  "
+		    "Esc composer");
+	} else if (s->focus == LAYOUT_MESSAGE) {
+		snprintf(b, sizeof(b), " message: ] [ parts  h headers  v raw/"
+		    "side by side  w save part  W save message  z zoom  "
+		    "Esc composer");
 	} else {
-		const char *exp = st != NULL && st->connected &&
-		    st->expects != NULL ? st->expects : hint_expects(&s->hint);
+		/* The engine's hint is generic; ours follows USER/MAIL/RCPT. */
+		const char *exp = s->hint.proto != HINT_NONE || st == NULL ||
+		    !st->connected || st->expects == NULL ?
+		    hint_expects(&s->hint) : st->expects;
 
 		snprintf(b, sizeof(b), " expects: %s   |  F1 or /help: help  "
 		    "Tab: complete  Ctrl-O: next pane  Ctrl-Q: quit", exp);

@@ -1,0 +1,140 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# Screen tests against the built-in lab (mailbench --lab) in a private tmux
+# server: connect, /load fills the mailbox, a multipart message shows its
+# MIME tree and decoded non-ASCII subject, DELE then QUIT asks first, help,
+# composer hints, resize from 120x40 to 80x24 without corruption.
+. "$(dirname "$0")/lib.sh"
+
+TESTS="screen-lab-connect screen-load screen-mime screen-hints screen-help
+screen-dele-quit screen-resize"
+need "command -v tmux >/dev/null" "tmux is not installed" $TESTS
+need "[ -x '$MB' ]" "mailbench is not built" $TESTS
+
+login() {
+	type_line "USER student" && wait_for "expects: PASS password" &&
+	    type_line "PASS student" && wait_for "TRANSACTION"
+}
+
+# 1. Connect: the greeting, the status bar and the first-run hint.
+t_connect() {
+	start 120 40 "$MB" --lab || return 1
+	wait_for "S: +OK" || return 1
+	wait_for "POP3 127.0.0.1:" || return 1
+	wait_for "AUTHORIZATION" || return 1
+	wait_for "F1 or /help" || return 1
+	screen | grep -q "^pop3> *$"
+}
+
+# 2. /load fills the mailbox pane with decoded subjects.
+t_load() {
+	login || return 1
+	type_line "/load" || return 1
+	wait_for "/load: done" || return 1
+	wait_for "Welcome to the mailbench lab" || return 1
+	wait_for "ünïcödé" || return 1
+	wait_for "8 messages" || return 1
+}
+
+# 3. Open message 3 from the mailbox: MIME tree, decoded subject header.
+t_mime() {
+	keys C-o C-o || return 1	# composer -> transcript -> mailbox
+	wait_for "mailbox: Enter open" || return 1
+	keys g j j Enter || return 1
+	wait_for "Message 3" || return 1
+	wait_for "multipart/mixed" || return 1
+	wait_for "application/pdf" || return 1
+	wait_for "Subject: Attachments: names in RFC 2231 and RFC 2047 — ünïcödé" || return 1
+	# ] selects the next part: the tree marks it.
+	keys C-o || return 1		# mailbox -> message
+	wait_for "message: ] [ parts" || return 1
+	keys ']' || return 1
+	wait_for "> 2  text/plain; charset=utf-8" || return 1
+}
+
+# 4. Hints: out-of-order warnings while typing, syntax of the command.
+t_hints() {
+	keys Escape || return 1
+	wait_for "expects: STAT" || return 1
+	tm send-keys -t t -l "TOP 1" || return 1
+	wait_for "needs a message number and a line count" || return 1
+	keys C-u || return 1
+	tm send-keys -t t -l "RET" || return 1
+	keys Tab || return 1
+	wait_for "pop3> RETR" || return 1
+	wait_for "RETR msg" || return 1
+	keys C-u || return 1
+	wait_for "expects: STAT" || return 1
+}
+
+# 5. F1 shows every key; Esc closes it.
+t_help() {
+	keys F1 || return 1
+	wait_for "Keys: composer" || return 1
+	wait_for "/auth MECH [USER]" || return 1
+	keys Escape || return 1
+	wait_gone "Keys: composer" || return 1
+}
+
+# 6. DELE, then QUIT typed and Ctrl-Q both ask; n keeps, y QUITs and exits.
+t_dele_quit() {
+	keys C-o C-o || return 1	# -> transcript -> mailbox
+	wait_for "mailbox: Enter open" || return 1
+	keys g d || return 1
+	wait_for "C: DELE 1" || return 1
+	wait_for "1 DELETION PENDING" || return 1
+	keys Escape || return 1
+	wait_for "expects: STAT" || return 1
+	type_line "QUIT" || return 1
+	wait_for "Send QUIT (deletions become permanent)? (y/n)" || return 1
+	keys n || return 1
+	wait_for "pop3> QUIT" || return 1
+	screen | grep -q "C: QUIT" && return 1
+	keys C-u C-q || return 1
+	wait_for "QUIT makes it PERMANENT" || return 1
+	keys y || return 1
+	wait_exit
+}
+
+# 7. Resize 120x40 -> 80x24: every row fits, the bars are where they belong.
+t_resize() {
+	start 120 40 "$MB" --lab || return 1
+	wait_for "S: +OK" || return 1
+	login || return 1
+	type_line "/load" || return 1
+	wait_for "/load: done" || return 1
+	wait_for "2026-11-23 09:00 Lab Server" || return 1
+	tm resize-window -t t -x 80 -y 24 || return 1
+	wait_for "2026-11-23 Lab Server" || return 1
+	local i=0 s
+	while [ $i -lt 100 ]; do
+		s=$(screen)
+		[ "$(printf '%s\n' "$s" | wc -l)" = 24 ] &&
+		    printf '%s\n' "$s" | head -1 | grep -q "^ POP3 .*Ctrl-Q quit *$" &&
+		    printf '%s\n' "$s" | tail -1 | grep -q "^pop3>" && break
+		sleep 0.05
+		i=$((i + 1))
+	done
+	[ $i -lt 100 ] || { printf '%s\n' "$s" >&2; return 1; }
+	# Nothing left of the 120-column layout (its dates carried times),
+	# and each bar and header exactly once.
+	printf '%s\n' "$s" | grep -q "2026-11-23 09:00" && return 1
+	printf '%s\n' "$s" | grep -q "2026-11-23 *Lab Server" || return 1
+	[ "$(printf '%s\n' "$s" | grep -c "No\. *Size")" = 1 ] || return 1
+	[ "$(printf '%s\n' "$s" | grep -c "Transcript ")" = 1 ] || return 1
+	[ "$(printf '%s\n' "$s" | grep -c "Ctrl-Q quit")" = 1 ] || return 1
+	# And back to 120x40 again.
+	tm resize-window -t t -x 120 -y 40 || return 1
+	wait_for "Welcome to the mailbench lab" || return 1
+	keys C-q || return 1
+	wait_exit
+}
+
+t_connect; r=$?; result screen-lab-connect $r
+if [ $r = 0 ]; then t_load; r=$?; else r=1; fi; result screen-load $r
+if [ $r = 0 ]; then t_mime; r=$?; else r=1; fi; result screen-mime $r
+t_hints; result screen-hints $?
+t_help; result screen-help $?
+t_dele_quit; result screen-dele-quit $?
+t_resize; result screen-resize $?
+[ $failures = 0 ]
