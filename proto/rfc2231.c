@@ -459,17 +459,101 @@ lower_sanitized(const char *s, size_t n)
 	return buf_steal(&out);
 }
 
+/* Python's get_params() also reads the segment before the first ';'
+ * (where the type is) as a parameter when it holds '=': "filename=x"
+ * alone gives get_filename() "x". */
+static void
+type_param(const char *s, size_t end, struct rfc2231_value *v)
+{
+	const char	*eq = memchr(s, '=', end);
+	size_t		 a = 0, b, c, e = end;
+	struct rfc2231_param *out;
+	struct buf	 val;
+
+	if (eq == NULL)
+		return;
+	b = (size_t)(eq - s);
+	c = b + 1;
+	while (a < b && (cls[(unsigned char)s[a]] & C_WS))
+		a++;
+	while (b > a && (cls[(unsigned char)s[b - 1]] & C_WS))
+		b--;
+	while (c < e && (cls[(unsigned char)s[c]] & C_WS))
+		c++;
+	while (e > c && (cls[(unsigned char)s[e - 1]] & C_WS))
+		e--;
+	buf_init(&val, LIMIT_HEADER_BLOCK);
+	/* email.utils.unquote */
+	if (e - c > 1 && s[c] == '"' && s[e - 1] == '"') {
+		size_t i;
+
+		for (i = c + 1; i + 1 < e; i++) {
+			if (s[i] == '\\' && i + 2 < e &&
+			    (s[i + 1] == '\\' || s[i + 1] == '"'))
+				i++;
+			(void)buf_append_byte(&val, s[i]);
+		}
+	} else if (e - c > 1 && s[c] == '<' && s[e - 1] == '>')
+		(void)buf_append(&val, s + c + 1, e - c - 2);
+	else
+		(void)buf_append(&val, s + c, e - c);
+	out = &v->params[v->nparams++];
+	out->name = lower_sanitized(s + a, b - a);
+	{
+		struct buf clean;
+
+		buf_init(&clean, LIMIT_HEADER_BLOCK);
+		(void)charset_utf8_sanitize(val.data != NULL ? val.data : "",
+		    val.len, &clean, NULL);
+		out->value = buf_steal(&clean);
+	}
+	out->flags = RFC2231_PARAM_IN_TYPE;
+	buf_clear(&val);
+}
+
+/* Python reads the text before the first ';' from str(header), where
+ * encoded words in a malformed type ("inline ="=?..?="") are decoded. */
+static void
+type_seg(const char *s, size_t n, struct rfc2231_value *v,
+    void (*fn)(const char *, size_t, struct rfc2231_value *))
+{
+	struct buf	dec;
+
+	if (!rfc2047_maybe_encoded(s, n)) {
+		fn(s, n, v);
+		return;
+	}
+	buf_init(&dec, LIMIT_HEADER_BLOCK);
+	(void)rfc2047_decode(s, n, &dec, 0, NULL);
+	fn(dec.data != NULL ? dec.data : "", dec.len, v);
+	buf_clear(&dec);
+}
+
+static void
+type_value(const char *s, size_t n, struct rfc2231_value *v)
+{
+	const char	*semi = memchr(s, ';', n);
+	size_t		 a = 0, b = semi != NULL ? (size_t)(semi - s) : n;
+
+	while (a < b && (cls[(unsigned char)s[a]] & C_WS))
+		a++;
+	while (b > a && (cls[(unsigned char)s[b - 1]] & C_WS))
+		b--;
+	v->value = lower_sanitized(s + a, b - a);
+}
+
 /* MimeParameters.params: group by name (as written) in order of first
  * appearance, sort sections, drop duplicates, join and decode. */
 static void
-assemble(struct in *in, struct rparam *rps, size_t nrp,
+assemble(struct in *in, struct rparam *rps, size_t nrp, size_t type_end,
     struct rfc2231_value *v)
 {
 	struct rparam	**parts = xcalloc(nrp ? nrp : 1, sizeof(*parts));
 	bool		 *done = xcalloc(nrp ? nrp : 1, sizeof(*done));
 	size_t		 i, j;
 
-	v->params = xcalloc(nrp ? nrp : 1, sizeof(*v->params));
+	v->params = xcalloc(nrp + 1, sizeof(*v->params));
+	type_seg(in->s, type_end, v, type_param);
 	for (i = 0; i < nrp; i++) {
 		struct rfc2231_param *out;
 		struct buf	 raw;
@@ -568,13 +652,29 @@ parse_type(struct in *in, struct rfc2231_value *v)
 	v->subtype = lower_sanitized(in->s + c, d - c);
 }
 
+/* Where email.message._parseparam ends the first segment: the first ';'
+ * with an even number of '"' (not counting '\\"') before it. */
+static size_t
+quote_semi(const struct in *in)
+{
+	size_t	i, q = 0;
+
+	for (i = 0; i < in->n; i++) {
+		if (in->s[i] == '"' && !(i > 0 && in->s[i - 1] == '\\'))
+			q++;
+		else if (in->s[i] == ';' && q % 2 == 0)
+			return i;
+	}
+	return in->n;
+}
+
 int
 rfc2231_parse(const char *src, size_t len, struct rfc2231_value *v_r)
 {
 	struct buf	 line;
 	struct in	 in;
 	struct rparam	*rps = NULL;
-	size_t		 nrp = 0, cap = 0, p, a, b;
+	size_t		 nrp = 0, cap = 0, p, type_end;
 
 	cls_init();
 	memset(v_r, 0, sizeof(*v_r));
@@ -590,13 +690,8 @@ rfc2231_parse(const char *src, size_t len, struct rfc2231_value *v_r)
 	{
 		const char *semi = memchr(in.s, ';', in.n);
 
-		b = semi != NULL ? (size_t)(semi - in.s) : in.n;
-		a = 0;
-		while (a < b && (cls[(unsigned char)in.s[a]] & C_WS))
-			a++;
-		while (b > a && (cls[(unsigned char)in.s[b - 1]] & C_WS))
-			b--;
-		v_r->value = lower_sanitized(in.s + a, b - a);
+		type_seg(in.s, semi != NULL ? (size_t)(semi - in.s) : in.n, v_r,
+		    type_value);
 	}
 	parse_type(&in, v_r);
 	if (v_r->type == NULL)
@@ -604,6 +699,7 @@ rfc2231_parse(const char *src, size_t len, struct rfc2231_value *v_r)
 
 	/* Parameters start after the first ';' outside quotes/comments. */
 	p = skip_junk(&in, 0);
+	type_end = quote_semi(&in);
 	if (p < in.n && skip_cfws(&in, 0) < p && v_r->type != NULL) {
 		size_t q = skip_cfws(&in, 0);
 
@@ -645,7 +741,7 @@ rfc2231_parse(const char *src, size_t len, struct rfc2231_value *v_r)
 			p = skip_junk(&in, p);
 		}
 	}
-	assemble(&in, rps, nrp, v_r);
+	assemble(&in, rps, nrp, type_end, v_r);
 	for (p = 0; p < nrp; p++)
 		rparam_clear(&rps[p]);
 	free(rps);

@@ -34,6 +34,10 @@ enum rfc2231_param_flag {
 	RFC2231_PARAM_CONTINUED	= 1 << 1, /* assembled from name*0, name*1 ... */
 	RFC2231_PARAM_QUOTED	= 1 << 2, /* (first section) was a quoted string */
 	RFC2231_PARAM_RFC2047	= 1 << 3, /* RFC 2047 encoded words were decoded */
+	RFC2231_PARAM_IN_TYPE	= 1 << 4, /* "name=value" before the first ';'
+					   * where the type belongs: Python's
+					   * get_param() finds it there (and
+					   * first), so we list it first */
 };
 
 struct rfc2231_param {
