@@ -86,7 +86,7 @@ lab_main(int argc, char **argv)
 	struct lab_options o;
 	struct loop *loop;
 	struct lab *lab;
-	const char *err, *cert_out = NULL;
+	const char *err;
 	bool quiet = false;
 	int i;
 
@@ -161,7 +161,7 @@ lab_main(int argc, char **argv)
 		else if (strcmp(name, "--key") == 0)
 			o.key_file = v;
 		else if (strcmp(name, "--cert-out") == 0)
-			cert_out = v;
+			o.cert_out = v;
 		else if (strcmp(name, "--scenario") == 0)
 			o.scenario = v;
 		else if (strcmp(name, "--idle-timeout") == 0) {
@@ -187,13 +187,6 @@ lab_main(int argc, char **argv)
 	lab = lab_start(loop, &o, &err);
 	if (lab == NULL) {
 		fprintf(stderr, "mailbench lab: %s\n", err);
-		loop_free(loop);
-		return 2;
-	}
-	if (cert_out != NULL && lab_write_cert(lab, cert_out) == -1) {
-		fprintf(stderr, "mailbench lab: --cert-out %s: cannot write "
-		    "(does it exist already?)\n", cert_out);
-		lab_free(lab);
 		loop_free(loop);
 		return 2;
 	}

@@ -42,6 +42,9 @@ struct lab_options {
 	/* Idle timeouts in seconds (RFC 1939 3: at least 600; RFC 5321
 	 * 4.5.3.2.7: 300). */
 	unsigned	 pop3_idle, smtp_idle;
+	/* Write the certificate in use here as PEM (a new file) before the
+	 * banner says "ready"; NULL: don't. */
+	const char	*cert_out;
 	/* Where lab_start() prints its start banner (addresses, accounts,
 	 * fingerprint) and the session log; NULL prints nothing. */
 	FILE		*log;

@@ -665,6 +665,13 @@ lab_start(struct loop *loop, const struct lab_options *opt,
 		if (listen_on(lab, svc) == -1)
 			goto fail;
 	}
+	if (opt->cert_out != NULL &&
+	    tls_server_write_cert(lab->tls, opt->cert_out) == -1) {
+		snprintf(lab->errbuf, sizeof(lab->errbuf), "--cert-out %.100s: "
+		    "%s", opt->cert_out, errno == EEXIST ? "exists already" :
+		    strerror(errno));
+		goto fail;
+	}
 	banner(lab);
 	return lab;
 fail:
