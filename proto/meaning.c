@@ -122,14 +122,14 @@ static const struct smtp_code smtp_codes[] = {
 	{ 538, NULL, "encryption required for the requested authentication "
 	    "mechanism (RFC 4954)" },
 	{ 550, NULL, "requested action not taken: mailbox unavailable" },
+	{ 550, "HELO EHLO", "the server refuses this client or the name it "
+	    "gave (policy)" },
 	{ 550, "MAIL", "sender rejected: the address or the sending host "
 	    "refused by policy" },
 	{ 550, "RCPT", "recipient rejected: mailbox unknown or unavailable, "
 	    "or relaying denied by policy" },
 	{ 550, "DATA . BDAT", "message rejected: its content or a policy "
 	    "check refused it" },
-	{ 550, "HELO EHLO", "the server refuses this client or the name it "
-	    "gave (policy)" },
 	{ 550, "VRFY EXPN", "no such user or mailing list, or verification "
 	    "refused" },
 	{ 551, NULL, "user not local; please try the forward-path given" },
