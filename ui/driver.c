@@ -472,6 +472,8 @@ handle_event(struct driver *d, const struct proto_event *ev)
 			if (session_submit(d->sess, "/starttls", 9, &err) == -1)
 				event(d, DRIVER_LF_WARNING, "--starttls: %s",
 				    err != NULL ? err : "refused");
+			/* starttls_refused() ends the session if nothing
+			 * went out. */
 		}
 		break;
 	case PEV_BODY:
@@ -507,6 +509,21 @@ handle_event(struct driver *d, const struct proto_event *ev)
 		emit_event_line(d, ev);
 		break;
 	}
+}
+
+/* --starttls asked for TLS before anything else: once the greeting was
+ * answered and nothing is waiting any more, TLS must be on. A refused
+ * STLS/STARTTLS (or one never offered) ends the session instead of going
+ * on in plaintext (RFC 3207 4.1, RFC 2595 2.2: the client decides). */
+static bool
+starttls_refused(struct driver *d)
+{
+	if (!d->opts.starttls || d->url.implicit_tls || !d->starttls_sent ||
+	    d->phase != DRIVER_OPEN || d->upgrading || d->conn == NULL)
+		return false;
+	if (conn_tls_active(d->conn))
+		return false;
+	return d->qlen == 0 && !session_waiting(d->sess);
 }
 
 /* Drain events and output until the engine is quiet. */
@@ -546,6 +563,9 @@ pump(struct driver *d)
 		}
 	}
 	d->pumping = false;
+	if (!d->finish && starttls_refused(d))
+		fail_session(d, FAIL_TLS, "--starttls: the server did not start "
+		    "TLS; nothing is sent in plaintext");
 	if (d->finish)
 		finish_now(d);
 	else
