@@ -20,6 +20,24 @@
 
 #define DIRFLAGS	(O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
 
+/* tmp/, new/ and cur/ must be real directories: paths like "new/NAME"
+ * are then opened without passing through a symlink. */
+static bool
+subdirs_ok(int ufd)
+{
+	static const char *const sub[] = { "tmp", "new", "cur" };
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < 3; i++)
+		if (fstatat(ufd, sub[i], &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+		    !S_ISDIR(st.st_mode)) {
+			errno = ELOOP;
+			return false;
+		}
+	return true;
+}
+
 /* Open root/user as a directory fd, refusing symlinks on the way. */
 static int
 open_user(const char *root, const char *user)
@@ -35,6 +53,10 @@ open_user(const char *root, const char *user)
 		return -1;
 	ufd = openat(rfd, user, DIRFLAGS);
 	close(rfd);
+	if (ufd != -1 && !subdirs_ok(ufd)) {
+		close(ufd);
+		return -1;
+	}
 	return ufd;
 }
 
@@ -68,6 +90,10 @@ maildir_prepare(const char *root, const char *user, bool *fresh_r)
 			close(ufd);
 			return -1;
 		}
+	}
+	if (!subdirs_ok(ufd)) {
+		close(ufd);
+		return -1;
 	}
 	close(ufd);
 	return 0;
@@ -135,7 +161,7 @@ maildir_deliver(const char *root, const char *const *users, size_t nusers,
 {
 	struct pending *p = xcalloc(nusers ? nusers : 1, sizeof(*p));
 	size_t i;
-	int ok = -1;
+	int ok = -1, saved;
 
 	for (i = 0; i < nusers; i++)
 		p[i].ufd = -1;
@@ -185,6 +211,7 @@ maildir_deliver(const char *root, const char *const *users, size_t nusers,
 		snprintf(id_r, id_size, "%s", nusers > 0 ? p[0].name : "none");
 	ok = 0;
 out:
+	saved = errno;
 	for (i = 0; i < nusers; i++) {
 		char path[128];
 
@@ -200,6 +227,7 @@ out:
 			close(p[i].ufd);
 	}
 	free(p);
+	errno = saved;
 	return ok;
 }
 

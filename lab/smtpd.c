@@ -3,6 +3,7 @@
  * 6531): one line in, replies with RFC 3463 enhanced codes out; accepted
  * mail goes to local Maildirs. */
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -536,7 +537,12 @@ deliver(struct smtpd *d)
 	r = maildir_deliver(d->lab->maildir, (const char *const *)d->rcpt_user,
 	    d->nrcpt, msg.data, msg.len, id, sizeof(id));
 	buf_clear(&msg);
-	if (r == -1) {
+	if (r == -1 && (errno == ENOSPC || errno == EDQUOT)) {
+		/* RFC 5321 4.2.2 and RFC 3463 4.3.1 */
+		lab_reply(d->s, "452 4.3.1 Insufficient system storage");
+		lab_log(d->lab, "smtp #%llu %s: delivery failed: disk full",
+		    (unsigned long long)d->s->id, d->s->peer);
+	} else if (r == -1) {
 		lab_reply(d->s, "451 4.3.0 Error: local delivery failed; "
 		    "try again later");
 		lab_log(d->lab, "smtp #%llu %s: delivery FAILED",

@@ -544,6 +544,23 @@ def t_safety():
             all(s in out for s in ("greylist", "relay-denied", "mailbox-full",
                                    "tls-required", "auth-fail", "login-delay",
                                    "slow", "drop-retr")), out)
+    for what in ("user", "new"):
+        md = os.path.join(lab.tmp, "evil-" + what)
+        outside = os.path.join(lab.tmp, "outside-" + what)
+        os.makedirs(outside)
+        if what == "user":
+            os.makedirs(md)
+            os.symlink(outside, os.path.join(md, "student"))
+        else:
+            for sub in ("tmp", "cur"):
+                os.makedirs(os.path.join(md, "student", sub))
+            os.symlink(outside, os.path.join(md, "student", "new"))
+        p = subprocess.run([labutil.MAILBENCH, "lab", "--maildir", md, "--pop3-port", "0",
+                            "--pop3s-port", "0", "--smtp-port", "0", "--smtps-port", "0"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=20)
+        R.check("a symlinked %s directory in the Maildir is refused, nothing written "
+                "outside" % what, p.returncode == 2 and os.listdir(outside) == [],
+                (p.returncode, p.stderr, os.listdir(outside)))
     # One account can never read another's mail: logins map to their own
     # Maildir only, whatever name is typed.
     c = Chat(P3)
