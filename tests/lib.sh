@@ -79,11 +79,20 @@ need_root() {
 	return 1
 }
 
-# workdir NAME: make and print a fresh directory tests/tmp/NAME.PID.
+# workdir NAME: make and print a fresh directory tests/tmp/NAME.PID; it
+# is removed at exit unless MB_KEEP=1 (then its path goes to stderr).
+# Call as W=$(workdir NAME); on_exit "rm_workdir '$W'".
 workdir() {
 	local d=$LIB_ROOT/tests/tmp/$1.$$
 	rm -rf "$d"
 	mkdir -p "$d" && printf '%s\n' "$d"
+}
+rm_workdir() {
+	if [ "${MB_KEEP:-0}" = 1 ]; then
+		echo "# kept $1" >&2
+	else
+		rm -rf "$1"
+	fi
 }
 
 # have_mailbench: true if ./mailbench exists and `batch` is built (the

@@ -18,7 +18,7 @@ command -v python3 >/dev/null || skip_all "python3 is not installed"
 have_mailbench || skip_all "mailbench batch is not built yet (make)"
 
 W=$(workdir dovecot-batch)
-on_exit "rm -rf '$W'"
+on_exit "rm_workdir '$W'"
 D=$W/dovecot
 on_exit "'$LIB_ROOT/scripts/dovecot-stop' '$D'"
 if ! "$LIB_ROOT/scripts/dovecot-start" "$D" --messages 600 >"$W/start.log" 2>&1; then

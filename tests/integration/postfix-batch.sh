@@ -16,7 +16,7 @@ command -v python3 >/dev/null || skip_all "python3 is not installed"
 have_mailbench || skip_all "mailbench batch is not built yet (make)"
 
 W=$(workdir postfix-batch)
-on_exit "rm -rf '$W'"
+on_exit "rm_workdir '$W'"
 D=$W/postfix
 on_exit "'$LIB_ROOT/scripts/postfix-stop' '$D'"
 if ! "$LIB_ROOT/scripts/postfix-start" "$D" >"$W/start.log" 2>&1; then

@@ -8,7 +8,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 W=$(workdir servers)
-on_exit "rm -rf '$W'"
+on_exit "rm_workdir '$W'"
 command -v python3 >/dev/null || { skip servers/all "python3 is not installed"; finish; }
 [ "$(id -u)" = 0 ] || { skip servers/all "needs root, as CI runs"; finish; }
 

@@ -29,6 +29,8 @@ N times (for long lines).
   close               close the connection now (end of scenario)
   hang [SECS]         send nothing; read and discard until the client
                       closes or SECS (default: until --max)
+  refuse SECS TEXT    until the client closes (or SECS): answer every line
+                      it sends with TEXT + CRLF
   wait-close [SECS]   read until the client closes (mismatch if it sends a
                       line that is not QUIT, or does not close in SECS=10)
 At the end of the scenario the server waits up to 5 s for the client to
@@ -229,6 +231,13 @@ def run(conn, steps, ctx):
                 conn.fill(min(0.5, max(0.0, end - time.monotonic())))
                 conn.buf = b""
             log("hang over (%s)" % ("client closed" if conn.eof else "time"))
+            return
+        elif op == "refuse":
+            secs, _, text = arg.partition(" ")
+            end = time.monotonic() + conn.remaining(float(secs))
+            while not conn.eof and time.monotonic() < end:
+                if conn.readline(max(0.0, end - time.monotonic())) is not None:
+                    conn.send(decode(text) + b"\r\n")
             return
         elif op == "wait-close":
             end = time.monotonic() + conn.remaining(float(arg) if arg else 10.0)
