@@ -638,7 +638,42 @@ def t_idle_ipv6_maildir():
             b.close()
 
 
-for name, fn in (("banner", t_banner), ("idle/ipv6/maildir", t_idle_ipv6_maildir), ("pop3 basic", t_pop3_basic),
+def t_certs():
+    d = os.path.join(lab.tmp, "certs")
+    os.makedirs(d)
+    key, crt = os.path.join(d, "k.pem"), os.path.join(d, "c.pem")
+    r = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                        "-keyout", key, "-out", crt, "-days", "2", "-subj", "/CN=class.example",
+                        "-addext", "subjectAltName=IP:127.0.0.1"],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+    if r.returncode != 0:
+        R.skip("--cert/--key", "openssl req failed")
+        return
+    fp = subprocess.run(["openssl", "x509", "-in", crt, "-noout", "-fingerprint", "-sha256"],
+                        stdout=subprocess.PIPE, timeout=20).stdout.decode().strip()
+    fp = fp.split("=", 1)[1]
+    with labutil.Lab("--cert", crt, "--key", key, "--quiet") as l5:
+        R.check("--cert/--key: the printed fingerprint is that certificate's",
+                l5.fingerprint == fp, (l5.fingerprint, fp))
+        ctx = ssl.create_default_context(cafile=crt)
+        p = poplib.POP3_SSL("127.0.0.1", l5.port("pop3s"), context=ctx, timeout=10)
+        R.check("--cert/--key: POP3S serves that certificate (verified)",
+                p.getwelcome().startswith(b"+OK"))
+        p.quit()
+    r = subprocess.run(["openssl", "genrsa", "-out", os.path.join(d, "other.pem"), "2048"],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+    p = subprocess.run([labutil.MAILBENCH, "lab", "--cert", crt, "--key",
+                        os.path.join(d, "other.pem"), "--pop3-port", "0", "--pop3s-port", "0",
+                        "--smtp-port", "0", "--smtps-port", "0"],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=20)
+    R.check("a key that does not match the certificate is refused (exit 2)",
+            p.returncode == 2 and b"does not match" in p.stderr, p.stderr)
+    p = subprocess.run([labutil.MAILBENCH, "lab", "--cert", crt],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=20)
+    R.check("--cert without --key is a usage error", p.returncode == 2, p.stderr)
+
+
+for name, fn in (("banner", t_banner), ("certs", t_certs), ("idle/ipv6/maildir", t_idle_ipv6_maildir), ("pop3 basic", t_pop3_basic),
                  ("pop3 raw", t_pop3_raw), ("pop3 lock", t_pop3_lock),
                  ("pop3 sasl", t_pop3_sasl), ("pop3 tls", t_pop3_tls),
                  ("smtp basic", t_smtp_basic), ("smtp errors", t_smtp_errors),
