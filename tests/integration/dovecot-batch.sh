@@ -8,7 +8,7 @@
 # message; a wrong password (exit 1) and a wrong CA (exit 3).
 . "$(dirname "$0")/../lib.sh"
 
-names=(plain-userpass stls-plain-passfile stls-typed pop3s url-user apop cram-md5
+names=(plain-userpass dele-rset stls-plain-passfile stls-typed pop3s url-user apop cram-md5
 	load bad-password wrong-ca wrong-ca-stls insecure transcript-file)
 skip_all() { for n in "${names[@]}"; do skip "dovecot/$n" "$1"; done; finish; }
 [ -x /usr/sbin/dovecot ] && [ -e /usr/lib/dovecot/pop3-login ] ||
@@ -71,15 +71,9 @@ UIDL 3
 TOP 22 0
 RETR 22
 RETR 7
-DELE 1
-DELE 2
-LIST 1
-RSET
-LIST 1
 NOOP
 QUIT
 I
-before=$(n_files)
 MAILBENCH_PASSWORD=$PW run plain-userpass "pop3://$P"
 p=$W/plain-userpass
 common plain-userpass
@@ -96,14 +90,26 @@ expect dovecot/plain-userpass/top "$p" eval "$TR reply '$p.out' 'TOP 22 0' '^Sub
 expect dovecot/plain-userpass/retr "$p" eval "$TR reply '$p.out' 'RETR 22' '^end of message 22\$' &&
 	$TR reply '$p.out' 'RETR 22' '^Line 4 of message 22\\.\$' &&
 	$TR reply '$p.out' 'RETR 7' '^Content-Disposition: attachment; filename=\"data7.bin\"\$'"
-expect dovecot/plain-userpass/dele-rset "$p" eval "$TR reply '$p.out' 'DELE 1' '^\\+OK' &&
-	$TR reply '$p.out' 'RSET' '^\\+OK' &&
-	awk '/^C: LIST 1\$/ { c++ } END { exit c != 2 }' '$p.out' &&
-	grep -A3 '^C: LIST 1\$' '$p.out' | grep -q '^S: -ERR' &&
-	grep -A3 '^C: LIST 1\$' '$p.out' | grep -q '^S: +OK 1 $(m 1)\$'"
-expect dovecot/plain-userpass/rset-kept-mail "$p" test "$(n_files)" = "$before"
-expect dovecot/plain-userpass/meanings "$p" eval "grep -A1 '^S: -ERR' '$p.out' | grep -q '^= ' &&
-	grep -A2 '^C: NOOP\$' '$p.out' | grep -q '^= '"
+expect dovecot/plain-userpass/meanings "$p" eval "grep -A2 '^C: NOOP\$' '$p.out' | grep -q '^= '"
+
+# --- DELE then RSET: the marks go, nothing is deleted. LIST of a message
+# marked deleted gets -ERR (RFC 1939 5), so the exit code is 1.
+printf '/auth USER %s\nDELE 1\nDELE 2\nLIST 1\nSTAT\nRSET\nLIST 1\nSTAT\nQUIT\n' "$DOVECOT_USER" >"$W/dele-rset.in"
+before=$(n_files)
+MAILBENCH_PASSWORD=$PW run dele-rset "pop3://$P"
+p=$W/dele-rset
+expect_rc dovecot/dele-rset/exit "$p" 1
+dele_rset_ok() {
+	local f=$1.out
+	$TR reply "$f" 'DELE 1' '^\+OK' && $TR reply "$f" 'RSET' '^\+OK' &&
+		# LIST 1 twice: -ERR while marked, +OK after RSET.
+		[ "$(grep -A1 '^C: LIST 1$' "$f" | grep '^S: ' | cut -c1-6 | tr '\n' ' ')" = 'S: -ER S: +OK ' ] &&
+		grep -A1 '^C: STAT$' "$f" | grep -q '^S: +OK 598 ' &&
+		grep -A1 '^C: STAT$' "$f" | grep -q "^S: +OK 600 $total\$" &&
+		grep -A1 '^S: -ERR' "$f" | grep -q '^= '
+}
+expect dovecot/dele-rset/replies "$p" dele_rset_ok "$p"
+expect dovecot/dele-rset/kept-mail "$p" test "$(n_files)" = "$before"
 
 # --- STLS by --starttls, /auth PLAIN, password from --password-file.
 printf '/auth PLAIN %s\nSTAT\nQUIT\n' "$DOVECOT_USER" >"$W/stls-plain-passfile.in"
@@ -176,6 +182,7 @@ p=$W/wrong-ca
 expect_rc dovecot/wrong-ca/exit "$p" 3
 expect dovecot/wrong-ca/reason "$p" has_line "$p.out" '^\* .*unable to get local issuer certificate'
 expect dovecot/wrong-ca/no-commands "$p" no_line "$p.out" '^C: CAPA'
+cp "$W/wrong-ca.in" "$W/wrong-ca-stls.in"
 run wrong-ca-stls "pop3://$P" --starttls --cafile "$DOVECOT_OTHER_CAFILE" --timeout 10
 p=$W/wrong-ca-stls
 expect_rc dovecot/wrong-ca-stls/exit "$p" 3
@@ -197,5 +204,9 @@ expect_rc dovecot/transcript-file/exit "$p" 0
 expect dovecot/transcript-file/saved "$p" eval "[ -s '$W/saved.txt' ] &&
 	grep -q '^C: PASS \\*\\{8\\}\$' '$W/saved.txt' && grep -q '^S: +OK 600 ' '$W/saved.txt'"
 expect dovecot/transcript-file/no-secret "$p" no_secret "$W/saved.txt" "${secrets[@]}"
+# The saved file is the transcript batch printed: same lines, same bytes
+# (SPEC.md: one format for screen, batch stdout and saved files).
+expect dovecot/transcript-file/clean "$p" clean_output "$W/saved.txt"
+expect dovecot/transcript-file/same-as-stdout "$p" cmp "$W/saved.txt" "$p.out"
 
 finish
