@@ -130,11 +130,17 @@ tls_server_ctx_new(const char *cert_file, const char *key_file,
 		}
 		if (SSL_CTX_use_PrivateKey_file(ctx, key_file,
 		    SSL_FILETYPE_PEM) != 1) {
-			*errstr_r = "cannot load the private key (--key)";
+			unsigned long e = ERR_peek_last_error();
+
+			*errstr_r = ERR_GET_LIB(e) == ERR_LIB_X509 &&
+			    ERR_GET_REASON(e) == X509_R_KEY_VALUES_MISMATCH ?
+			    "the key (--key) does not match the certificate" :
+			    "cannot load the private key (--key)";
 			goto fail;
 		}
 		if (SSL_CTX_check_private_key(ctx) != 1) {
-			*errstr_r = "the key does not match the certificate";
+			*errstr_r = "the key (--key) does not match the "
+			    "certificate";
 			goto fail;
 		}
 	} else if (self_signed(ctx, host) == -1) {
