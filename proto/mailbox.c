@@ -6,10 +6,10 @@
 #include "proto/mailbox.h"
 #include "proto/util.h"
 
-/* Message numbers above this are ignored: a hostile LIST cannot make us
- * allocate an entry per number up to 2^64. A million messages is far
- * beyond any maildrop a person reads over POP3. */
-#define MAILBOX_MAX_NUMBER	1000000
+/* Message numbers above this are ignored: the table is dense, so a hostile
+ * "1 5" ... "99999 5" listing costs at most this many entries (~8 MiB).
+ * A hundred thousand messages is beyond any maildrop read over POP3. */
+#define MAILBOX_MAX_NUMBER	100000
 /* RFC 1939 7: a unique-id is 1 to 70 characters; keep a little more. */
 #define MAILBOX_MAX_UID		256
 
