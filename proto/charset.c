@@ -211,6 +211,7 @@ struct entry {
 	bool			 known;
 	iconv_t			 cd;
 	iconv_t			 cd2;		/* superset, or (iconv_t)-1 */
+	bool			 iso2022;	/* escapes checked by us */
 	bool			 table_tried;
 	unsigned char		(*table)[4];	/* 256 entries or NULL */
 	unsigned char		*tlen;		/* 256 lengths */
@@ -307,6 +308,7 @@ entry_fill(struct entry *e, const char *name)
 				e->known = false;
 			} else if (e->alias->iconv2 != NULL)
 				e->cd2 = iconv_open("UTF-8", e->alias->iconv2);
+			e->iso2022 = strncmp(e->alias->iconv, "ISO-2022-", 9) == 0;
 		}
 		return;
 	}
@@ -659,6 +661,32 @@ superset_char(struct sink *s, iconv_t cd2, char **ip_r, size_t *il_r)
 	return true;
 }
 
+/* glibc passes unknown ISO-2022 escape sequences through; Python's codec
+ * refuses them. True when every ESC starts a designation ISO-2022-JP-2
+ * or ISO-2022-KR (RFC 1468, RFC 1554, RFC 1557) knows. */
+static bool
+iso2022_ok(const unsigned char *p, size_t len)
+{
+	static const char *const seq[] = { "(B", "(J", "(I", "$@", "$B", "$A",
+	    "$(C", "$(D", "$)C", ".A", ".F", "N" };
+	const unsigned char *e = p + len;
+
+	while ((p = memchr(p, 0x1b, (size_t)(e - p))) != NULL) {
+		size_t i, n = 0;
+
+		p++;
+		for (i = 0; i < sizeof(seq) / sizeof(seq[0]); i++) {
+			n = strlen(seq[i]);
+			if ((size_t)(e - p) >= n && memcmp(p, seq[i], n) == 0)
+				break;
+		}
+		if (i == sizeof(seq) / sizeof(seq[0]))
+			return false;
+		p += n;
+	}
+	return true;
+}
+
 static void
 iconv_copy(struct sink *s, const struct entry *e, const unsigned char *p,
     size_t len, unsigned flags, bool *invalid_r, bool *incomplete_r,
@@ -667,6 +695,10 @@ iconv_copy(struct sink *s, const struct entry *e, const unsigned char *p,
 	char	*ip = (char *)(uintptr_t)p;
 	size_t	 il = len;
 
+	if ((flags & CHARSET_F_REJECT_ASCII) && e->iso2022 && !iso2022_ok(p, len)) {
+		*reject_r = true;
+		return;
+	}
 	iconv(e->cd, NULL, NULL, NULL, NULL);
 	while (il > 0 && s->err == 0) {
 		char	*op = s->chunk + s->n;
