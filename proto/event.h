@@ -63,7 +63,10 @@ enum proto_fail {
 #define PEV_F_STUFFED	0x0040	/* C:/S: line carries a dot-stuffing "."
 				 * (RFC 5321 4.5.2, RFC 1939 3): the text is
 				 * what went on the wire */
-#define PEV_F_CONTINUE	0x0080	/* reply is an intermediate 334 / "+ " / 354 */
+#define PEV_F_CONTINUE	0x0080	/* PEV_RECEIVED/PEV_REPLY: an intermediate
+				 * 334 / "+ " / 354; PEV_SENT: a line answering
+				 * a 334 / "+ " (no reply of its own: the next
+				 * reply to the same seq answers it) */
 #define PEV_F_CAPS	0x0100	/* "= " line explaining one capability */
 #define PEV_F_TERMINATOR 0x0200	/* the lone "." ending a body or message */
 

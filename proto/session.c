@@ -325,8 +325,9 @@ session_send_continuation(struct session *s, const char *line, size_t len,
 
 	if (out_line(s, line, len, secret) == -1)
 		return -1;
-	q = session_emit(s, PEV_SENT, secret ? PEV_F_SECRET : 0, line, len,
-	    head != NULL ? head->seq : 0);
+	q = session_emit(s, PEV_SENT, PEV_F_CONTINUE |
+	    (secret ? PEV_F_SECRET : 0), line, len, head != NULL ? head->seq :
+	    0);
 	q->ev.secret_keep = 0;
 	return 0;
 }
@@ -515,6 +516,10 @@ on_line(struct session *s, const struct reader_item *it)
 	else
 		flags = it->code >= 500 ? PEV_F_NEGATIVE : it->code >= 400 ?
 		    PEV_F_TRANSIENT : PEV_F_POSITIVE;
+	if ((s->proto == REPLY_SMTP && (it->code == 334 || it->code == 354)) ||
+	    (s->proto == REPLY_POP3 && it->len > 0 && it->line[0] == '+' &&
+	    (it->len == 1 || it->line[1] == ' ')))
+		flags |= PEV_F_CONTINUE;
 	session_emit(s, PEV_RECEIVED, flags, it->line, it->len,
 	    s->greeted && head != NULL ? head->seq : 0);
 	if (s->reply.len > 0)
@@ -1110,7 +1115,7 @@ session_tls_done(struct session *s)
 	session_info(s, 0, "capabilities forgotten after TLS (%s); ask again "
 	    "with %s", s->proto == REPLY_POP3 ? "RFC 2595 4" : "RFC 3207 4.2",
 	    s->proto == REPLY_POP3 ? "CAPA" : "EHLO");
-	if (s->proto == REPLY_SMTP)
+	if (s->proto == REPLY_SMTP && s->greeted)
 		session_set_state(s, SMTP_STATE_EHLO);
 	if (s->action == ACTION_STARTTLS && s->refresh_after_tls) {
 		s->refresh_after_tls = false;
