@@ -119,7 +119,7 @@ emit(struct driver *d, enum driver_line_kind kind, unsigned flags,
 		if (d->tfd != -1) {
 			char nl = '\n';
 
-			if (write(d->tfd, prefix[kind], 3) == -1 ||
+			if (write(d->tfd, prefix[kind], strlen(prefix[kind])) == -1 ||
 			    write(d->tfd, text, len) == -1 ||
 			    write(d->tfd, &nl, 1) == -1) {
 				close(d->tfd);
