@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests for proto/sasl.c and proto/dot.c. */
+/* Unit tests for proto/sasl.c: base64, PLAIN, CRAM-MD5, XOAUTH2, APOP. */
 #include <string.h>
 
-#include "proto/dot.h"
 #include "proto/sasl.h"
 #include "tests/unit/harness.h"
 
@@ -89,39 +88,10 @@ test_mechs(void)
 	CHECK_INT(sasl_mech_parse("GSSAPI", 6, &m), -1);
 }
 
-/* RFC 5321 4.5.2 stuffing and RFC 1939 3 unstuffing. */
-static void
-test_dot(void)
-{
-	struct buf	b;
-
-	buf_init(&b, 1024);
-	CHECK(dot_is_terminator(".", 1));
-	CHECK(!dot_is_terminator("..", 2));
-	CHECK_INT(dot_stuff_line(".x", 2, &b), 0);
-	CHECK_INT(dot_stuff_line("y", 1, &b), 0);
-	CHECK_INT(dot_stuff_line("", 0, &b), 0);
-	CHECK_STR(b.data, "..x\r\ny\r\n\r\n");
-	CHECK_INT(dot_unstuff_skip("..x", 3), 1);
-	CHECK_INT(dot_unstuff_skip("x.", 2), 0);
-	buf_reset(&b);
-	/* Bare LF ends become CRLF, the last line is completed, and the
-	 * terminator appended. */
-	CHECK_INT(dot_stuff_message("a\n.b\r\n.", 7, &b), 0);
-	CHECK_STR(b.data, "a\r\n..b\r\n..\r\n.\r\n");
-	buf_clear(&b);
-	/* A full buffer leaves it as it was. */
-	buf_init(&b, 4);
-	CHECK_INT(dot_stuff_line("abcd", 4, &b), -1);
-	CHECK_INT(b.len, 0);
-	buf_clear(&b);
-}
-
 static const struct test tests[] = {
 	{ "base64 RFC 4648 vectors", test_base64 },
 	{ "base64 strict refusals", test_base64_bad },
 	{ "sasl PLAIN/CRAM-MD5/XOAUTH2/APOP", test_mechs },
-	{ "dot-stuffing", test_dot },
 };
 
 TEST_MAIN("sasl", tests)

@@ -464,7 +464,38 @@ test_hostile(void)
 	    "* connection closed in the middle of a reply\n", NULL);
 }
 
+/* EHLO capabilities are parsed and each explained on a "= " line; TLS
+ * forgets them. */
+static void
+test_caps(void)
+{
+	static const struct step steps[] = {
+		{ 'S', "220 x\r\n" },
+		{ 'U', "EHLO x" },
+		{ 'S', EHLO_REPLY },
+	};
+	struct script_out	 o;
+	struct session		*s;
+	const struct caps	*c;
+	size_t			 i, caps_lines = 0;
+
+	s = script_run(REPLY_SMTP, NULL, steps, NSTEPS(steps), 0, 0, &o, true);
+	CHECK(session_caps_known(s));
+	c = session_caps(s);
+	CHECK(c->pipelining);
+	CHECK(c->starttls);
+	CHECK(c->auth != NULL && strstr(c->auth, "CRAM-MD5") != NULL);
+	/* One "= " line for the reply, then one per capability (3). */
+	for (i = 0; i < o.kinds.len; i++)
+		if (o.kinds.data[i] == 'M')
+			caps_lines++;
+	CHECK_INT(caps_lines, 1 + 1 + 3);
+	session_free(s);
+	script_out_clear(&o);
+}
+
 static const struct test tests[] = {
+	{ "smtp EHLO capabilities", test_caps },
 	{ "smtp typed transaction with message mode", test_transaction },
 	{ "smtp message mode flags", test_message_mode },
 	{ "smtp /starttls with injected bytes", test_starttls },
