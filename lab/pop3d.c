@@ -92,6 +92,13 @@ pop3d_delay(struct pop3d *p, const char *line, size_t len)
 void
 pop3d_too_long(struct pop3d *p)
 {
+	if (p->in_sasl) {
+		p->in_sasl = false;
+		labsasl_clear(&p->sasl);
+		lab_reply(p->s, "-ERR Authentication line too long; "
+		    "exchange cancelled");
+		return;
+	}
 	lab_reply(p->s, "-ERR Line too long (at most %u octets)",
 	    LAB_POP3_LINE);
 }

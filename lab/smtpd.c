@@ -136,7 +136,12 @@ smtpd_too_long(struct smtpd *d)
 {
 	if (d->state == SMTPD_DATA)
 		d->too_big = true;
-	else
+	else if (d->in_sasl) {
+		/* RFC 4954 4: the exchange is over. */
+		d->in_sasl = false;
+		labsasl_clear(&d->sasl);
+		bad(d, "500 5.5.6 Authentication Exchange line is too long");
+	} else
 		/* RFC 5321 4.5.3.1.4 */
 		bad(d, "500 5.5.2 Error: line too long");
 }

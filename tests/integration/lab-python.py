@@ -585,6 +585,21 @@ def t_idle_ipv6_maildir():
         r = c.smtp_reply()
         R.check("SMTP idle timeout: 421 4.4.2", r[-1].startswith("421 4.4.2"), r)
         c.close()
+    with labutil.Lab("--auth-without-tls", "--quiet") as l7:
+        s = smtplib.SMTP("127.0.0.1", l7.port("smtp"), timeout=10)
+        s.ehlo("x")
+        R.check("--auth-without-tls offers AUTH before STARTTLS",
+                "auth" in s.esmtp_features, s.esmtp_features)
+        s.login("student", "student")
+        s.quit()
+        c = Chat(l7.port("smtp"))
+        c.smtp_reply()
+        c.smtp("EHLO x")
+        c.smtp("AUTH LOGIN")
+        r = c.smtp("A" * 20000)
+        R.check("an over-long AUTH line: 500 5.5.6 (RFC 4954)",
+                r[-1].startswith("500 5.5.6") and c.smtp("NOOP")[-1].startswith("250"), r)
+        c.close()
     try:
         socket.create_server(("::1", 0), family=socket.AF_INET6).close()
         v6 = True
