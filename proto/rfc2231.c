@@ -634,6 +634,7 @@ parse_type(struct in *in, struct rfc2231_value *v)
 	a = p;
 	p = run(in, p, C_TOKEN_END);
 	b = p;
+	p = skip_cfws(in, p);
 	if (b == a || p >= in->n || in->s[p] != '/') {
 		if (b > a && (skip_cfws(in, p) >= in->n ||
 		    in->s[skip_cfws(in, p)] == ';')) {
@@ -700,11 +701,11 @@ rfc2231_parse(const char *src, size_t len, struct rfc2231_value *v_r)
 	/* Parameters start after the first ';' outside quotes/comments. */
 	p = skip_junk(&in, 0);
 	type_end = quote_semi(&in);
-	if (p < in.n && skip_cfws(&in, 0) < p && v_r->type != NULL) {
+	if (skip_cfws(&in, 0) < p && v_r->type != NULL) {
 		size_t q = skip_cfws(&in, 0);
 
 		/* Anything between the type and ';' is junk. */
-		q = run(&in, q, C_TOKEN_END);
+		q = skip_cfws(&in, run(&in, q, C_TOKEN_END));
 		if (q < in.n && in.s[q] == '/')
 			q = run(&in, skip_cfws(&in, q + 1), C_TOKEN_END);
 		if (skip_cfws(&in, q) != p)
