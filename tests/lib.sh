@@ -27,7 +27,7 @@ skip() { echo "SKIP: $1 (${2:-no reason given})"; lib_skip=$((lib_skip + 1)); }
 check() {
 	local n=$1
 	shift
-	if "$@"; then pass "$n"; else fail "$n" "failed: $*"; fi
+	if "$@" >&2; then pass "$n"; else fail "$n" "failed: $*"; fi
 }
 # note TEXT...: a detail line on stderr.
 note() { printf '# %s\n' "$*" >&2; }
@@ -176,7 +176,7 @@ expect_rc() {
 expect() {
 	local n=$1 p=$2
 	shift 2
-	if "$@"; then
+	if "$@" >&2; then
 		pass "$n"
 	else
 		fail "$n" "failed: $*"
