@@ -40,7 +40,10 @@ class Lab:
     """A `mailbench lab` process on ephemeral loopback ports."""
 
     def __init__(self, *args, users=None, listen=None):
+        self.proc = None
+        self.errlog = None
         self.tmp = tempfile.mkdtemp(prefix="mb-labtest-")
+        _labs.append(self)
         self.cafile = os.path.join(self.tmp, "lab-cert.pem")
         cmd = [MAILBENCH, "lab", "--pop3-port", "0", "--pop3s-port", "0",
                "--smtp-port", "0", "--smtps-port", "0",
@@ -57,7 +60,6 @@ class Lab:
         self.errlog = open(os.path.join(self.tmp, "stderr"), "w+")
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE,
                                      stderr=self.errlog, stdin=subprocess.DEVNULL)
-        _labs.append(self)
         self.ports = {}
         self.maildir = None
         self.fingerprint = None
@@ -123,6 +125,9 @@ class Lab:
     def stop(self):
         if self in _labs:
             _labs.remove(self)
+        if self.proc is None:
+            subprocess.call(["rm", "-rf", self.tmp])
+            return None
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
