@@ -546,16 +546,18 @@ pump(struct driver *d)
 		if (d->sess == NULL)
 			break;
 		out = session_output(d->sess);
-		if (out->len > 0) {
-			if (d->conn != NULL && conn_is_open(d->conn) &&
-			    !d->finish) {
-				if (conn_write(d->conn, out->data, out->len) ==
-				    -1) {
-					d->pumping = false;
-					fail_session(d, FAIL_INTERNAL,
-					    "output buffer full");
-					return;
-				}
+		/* While connecting or during a handshake the bytes wait in
+		 * the session: nothing typed early may leave in plaintext
+		 * ahead of an implicit or STARTTLS handshake. */
+		if (out->len > 0 && (d->phase == DRIVER_OPEN ||
+		    d->phase == DRIVER_IDLE || d->finish)) {
+			if (d->phase == DRIVER_OPEN && d->conn != NULL &&
+			    !d->finish &&
+			    conn_write(d->conn, out->data, out->len) == -1) {
+				d->pumping = false;
+				fail_session(d, FAIL_INTERNAL,
+				    "more output queued than the limit");
+				return;
 			}
 			explicit_bzero(out->data, out->len);
 			buf_consume(out, out->len);
@@ -591,6 +593,17 @@ finish_now(struct driver *d)
 		d->ops->closed(d->arg, code, d->finish_why);
 }
 
+/* The greeting (queued first, by driver_connect) is awaited from now. */
+static void
+greeting_wait(struct driver *d)
+{
+	struct pending *p = queue_first(d);
+
+	if (p != NULL && p->seq == 0)
+		p->sent_ms = loop_now_ms();
+	arm_timer(d);
+}
+
 static void
 on_connected(void *arg, const char *peer, double ms)
 {
@@ -603,9 +616,8 @@ on_connected(void *arg, const char *peer, double ms)
 		return;
 	}
 	d->phase = DRIVER_OPEN;
-	/* The greeting is the first reply we wait for. */
-	queue_push(d, 0, "the greeting", 12);
-	arm_timer(d);
+	greeting_wait(d);
+	pump(d);
 	update_status(d);
 }
 
@@ -690,8 +702,8 @@ on_tls_done(void *arg, const struct tls_summary *s, double ms)
 		session_tls_done(d->sess);
 		pump(d);
 	} else {
-		queue_push(d, 0, "the greeting", 12);
-		arm_timer(d);
+		greeting_wait(d);
+		pump(d);
 	}
 	update_status(d);
 }
@@ -874,6 +886,9 @@ driver_connect(struct driver *d, const char *urlstr, const char **errstr_r)
 	d->sess = session_new(u.proto, &so);
 	d->phase = DRIVER_CONNECTING;
 	d->connect_ms = loop_now_ms();
+	/* The greeting is the first reply awaited, before anything typed
+	 * early. */
+	queue_push(d, 0, "the greeting", 12);
 	d->conn = conn_connect(d->loop, u.host, u.port, d->opts.family,
 	    timeout_ms(d), &driver_conn_ops, d);
 	if (d->opts.insecure)

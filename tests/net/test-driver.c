@@ -42,6 +42,7 @@ static char		 cafile[64];
 static char		 mismatch[256];
 
 static struct buf	 out;		/* what the driver reported */
+static const char	*early;		/* submitted before the connection */
 static int		 exit_code = -1;
 static char		 why[512];
 static bool		 closed;
@@ -197,6 +198,8 @@ run(const char *scheme, const char *greet, const struct step *st, size_t n,
 	d = driver_new(L, o, &dops, NULL);
 	snprintf(url, sizeof(url), "%s://u@127.0.0.1:%d", scheme, port);
 	CHECK_INT(driver_connect(d, url, &err), 0);
+	if (early != NULL)
+		driver_submit(d, early, strlen(early));
 	while (!closed && strcmp(why, "TEST TIMED OUT") != 0) {
 		if (!driver_busy(d) && driver_status(d)->connected &&
 		    lines != NULL && lines[li] != NULL) {
@@ -270,6 +273,28 @@ test_pop3_plain(void)
 	CHECK(!has("hunter2"));
 	CHECK(has("S: +OK 1 5\n"));
 	CHECK(has("\n= "));
+	CHECK_INT(exit_code, 0);
+	finish(d);
+}
+
+/* A line typed while still connecting waits for the connection and the
+ * greeting, and is paired with its own reply. */
+static void
+test_typed_early(void)
+{
+	static const struct step st[] = {
+		{ "NOOP", "+OK noop" },
+		{ "QUIT", "+OK bye" },
+	};
+	static const char *const lines[] = { "QUIT", NULL };
+	struct driver_options o = opts(5);
+	struct driver *d;
+
+	early = "NOOP";
+	d = run("pop3", "+OK hi", st, 2, lines, &o);
+	early = NULL;
+	CHECK(has("C: NOOP\n"));
+	CHECK(has("S: +OK noop\n"));
 	CHECK_INT(exit_code, 0);
 	finish(d);
 }
@@ -495,6 +520,7 @@ test_wrong_ca(void)
 static const struct test tests[] = {
 	{ "driver_pop3_plain", test_pop3_plain },
 	{ "driver_pop3_negative", test_pop3_negative },
+	{ "driver_typed_early", test_typed_early },
 	{ "driver_timeout", test_timeout },
 	{ "driver_no_greeting", test_no_greeting },
 	{ "driver_refused", test_refused },
