@@ -1209,8 +1209,14 @@ session_submit(struct session *s, const char *line, size_t len,
 		errstr_r = &err;
 	if (s->secret_wanted)
 		return session_secret(s, line, len);
-	if (s->prompting)
+	if (s->prompting) {
+		/* The one way out of the guided /send from the composer. */
+		if (len == 7 && memcmp(line, "/cancel", 7) == 0) {
+			session_cancel(s);
+			return 0;
+		}
 		return send_answer(s, line, len, errstr_r);
+	}
 	if (s->failed)
 		return refuse(s, "the session has failed; /connect again",
 		    errstr_r);

@@ -49,7 +49,8 @@ void		 session_eof(struct session *);
 /* A line the user typed, without CRLF. In order of precedence:
  * - while a secret is wanted (PEV_NEED_SECRET), the line IS the secret,
  *   exactly as session_secret();
- * - while a /send prompt is open (PEV_PROMPT), the line answers it;
+ * - while a /send prompt is open (PEV_PROMPT), the line answers it
+ *   ("/cancel" abandons the /send);
  * - in message mode (after 354) the line is message text: dot-stuffed and
  *   sent; a lone "." ends the message;
  * - a line starting with "/" is a workbench command handled here:

@@ -494,7 +494,29 @@ test_caps(void)
 	script_out_clear(&o);
 }
 
+/* "/cancel" abandons a guided /send; nothing goes on the wire. */
+static void
+test_send_cancel(void)
+{
+	static const struct step steps[] = {
+		{ 'S', "220 x\r\n" },
+		{ 'U', "/send" },
+		{ 'U', "a@example.org" },
+		{ 'U', "/cancel" },
+		{ 'U', "NOOP" },
+	};
+
+	script_check(REPLY_SMTP, NULL, steps, NSTEPS(steps),
+	    "S: 220 x\n"
+	    "* GREETING -> EHLO\n"
+	    "* From (sender address):\n"
+	    "* To (recipient address):\n"
+	    "* /send cancelled\n"
+	    "C: NOOP\n", "NOOP\r\n");
+}
+
 static const struct test tests[] = {
+	{ "smtp /send cancelled", test_send_cancel },
 	{ "smtp EHLO capabilities", test_caps },
 	{ "smtp typed transaction with message mode", test_transaction },
 	{ "smtp message mode flags", test_message_mode },
