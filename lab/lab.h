@@ -35,7 +35,8 @@ struct lab_options {
 	unsigned	 accounts;
 	/* PEM certificate and key; NULL: a self-signed one made at start. */
 	const char	*cert_file, *key_file;
-	/* Comma-separated classroom scenarios (lab_scenario_list()); NULL. */
+	/* Comma-separated classroom scenarios (see lab_scenario_help()); NULL
+	 * for none. */
 	const char	*scenario;
 	/* Offer SMTP AUTH before STARTTLS too (default: only after TLS). */
 	bool		 smtp_auth_plaintext;
