@@ -743,7 +743,19 @@ static void
 complete(struct mime_parser *mp, const char *s, size_t n, size_t eol)
 {
 	if (mp->in_long || mp->line.len + n > mp->lim.line) {
-		keep(mp, s, n - eol);
+		if (!mp->in_long) {
+			mp->in_long = true;
+			if (mp->line.len > 0) {
+				process_line(mp, mp->line.data, mp->line.len,
+				    0, true);
+				mp->off += mp->line.len;
+				buf_reset(&mp->line);
+			}
+		}
+		if (n > eol) {
+			process_line(mp, s, n - eol, 0, true);
+			mp->off += n - eol;
+		}
 		line(mp, s + n - eol, eol, eol);
 		return;
 	}
