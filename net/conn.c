@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,6 +107,9 @@ conn_alloc(struct loop *l, const struct conn_ops *ops, void *arg)
 {
 	struct conn *c = xcalloc(1, sizeof(*c));
 
+	/* OpenSSL writes to the socket with write(2), which raises SIGPIPE
+	 * on a reset connection; an error return is what we want. */
+	signal(SIGPIPE, SIG_IGN);
 	c->loop = l;
 	c->ops = ops;
 	c->arg = arg;

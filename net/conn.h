@@ -49,6 +49,9 @@ struct conn_ops {
 	void	(*drained)(void *arg);
 };
 
+/* Note: creating a conn sets SIGPIPE to SIG_IGN for the process (TLS
+ * writes use write(2); a reset peer must give an error, not kill us). */
+
 /* Start connecting to host:port (host a name or an IP literal without
  * brackets), family 0 (any), 4 or 6; tries each address in turn; gives up
  * after timeout_ms (<= 0: no limit) in total. Resolution is synchronous.

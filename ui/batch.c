@@ -7,7 +7,10 @@
  * input nothing more is sent: no QUIT is added (a POP3 session that did
  * not QUIT keeps its messages, as RFC 1939 6 says), the connection is
  * closed and a "* end of input" line says so. The session also ends when
- * the server closes the connection or on --timeout. */
+ * the server closes the connection or on --timeout. Blank lines outside
+ * message text and prompts are skipped. */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -20,6 +23,7 @@
 #include "net/loop.h"
 #include "proto/buf.h"
 #include "proto/limits.h"
+#include "proto/session.h"
 #include "ui/driver.h"
 #include "ui/modes.h"
 #include "ui/options.h"
@@ -136,6 +140,18 @@ input_readable(int fd, short revents, void *arg)
 	}
 }
 
+/* Is an empty line meaningful now (message text, a prompt, a secret)? */
+static bool
+wants_text(struct batch *b)
+{
+	const struct driver_status *st = driver_status(b->drv);
+	struct session *s = driver_session(b->drv);
+
+	return st->message_mode || st->secret_wanted ||
+	    (s != NULL && (session_message_mode(s) ||
+	    session_prompting(s, NULL) || session_wants_secret(s, NULL)));
+}
+
 /* Feed lines while the driver waits for nothing. Runs before each poll. */
 static void
 advance(void *arg)
@@ -169,6 +185,13 @@ advance(void *arg)
 		len = nl != NULL ? take - 1 : take;
 		if (len > 0 && b->in.data[len - 1] == '\r')
 			len--;
+		/* A blank line outside message text and prompts would go
+		 * out as an empty command; it is more likely a blank line
+		 * at the end of a file. */
+		if (len == 0 && !wants_text(b)) {
+			buf_consume(&b->in, take);
+			continue;
+		}
 		/* Submit a copy: the driver may read input again. */
 		{
 			char *line = malloc(len + 1);
@@ -194,6 +217,7 @@ batch_main(int argc, char **argv)
 	struct batch b;
 	char err[256];
 	const char *errstr = NULL;
+	struct stat sb;
 	int rc;
 
 	memset(&b, 0, sizeof(b));
@@ -224,6 +248,12 @@ batch_main(int argc, char **argv)
 	if (b.opts.nargs == 2 && strcmp(b.opts.args[1], "-") != 0) {
 		b.inname = b.opts.args[1];
 		b.infd = open(b.inname, O_RDONLY | O_CLOEXEC);
+		if (b.infd != -1 && fstat(b.infd, &sb) == 0 &&
+		    S_ISDIR(sb.st_mode)) {
+			close(b.infd);
+			b.infd = -1;
+			errno = EISDIR;
+		}
 		if (b.infd == -1) {
 			fprintf(stderr, "mailbench batch: %s: %s\n", b.inname,
 			    strerror(errno));
