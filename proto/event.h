@@ -22,7 +22,10 @@ enum proto_event_kind {
 				 * state/state_name say where we are now */
 	PEV_TLS_UPGRADE,	/* "* " the driver must start the TLS handshake on
 				 * this connection now, then call
-				 * session_tls_done() (or session_fail on error) */
+				 * session_tls_done() (or session_fail on error);
+				 * bytes the peer sent after the STARTTLS/STLS
+				 * reply are dropped and reported (a warning *
+				 * line) when the handshake ends either way */
 	PEV_REPLY,		/* a complete reply paired with its command (no
 				 * transcript line of its own) */
 	PEV_BODY,		/* the dot-unstuffed payload of a finished POP3
@@ -34,8 +37,10 @@ enum proto_event_kind {
 				 * answers it */
 	PEV_FAIL,		/* "* " the session is damaged and must be closed;
 				 * fail says why, text is the reason */
-	PEV_CLOSED,		/* "* " the server answered QUIT (POP3 +OK, SMTP
-				 * 221): the driver may close the connection */
+	PEV_CLOSED,		/* "* " the server answered QUIT (POP3 +OK or
+				 * -ERR, SMTP 221) or announced it is closing
+				 * (SMTP 421): the driver may close the
+				 * connection */
 	PEV_KIND_COUNT
 };
 

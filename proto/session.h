@@ -41,9 +41,10 @@ enum reply_proto session_proto(const struct session *);
 /* Bytes from the peer, in any split. Returns 0, or -1 once the session has
  * failed (a PEV_FAIL event explains; further input is ignored). */
 int		 session_input(struct session *, const char *, size_t);
-/* The peer closed the connection (read returned 0). Emits PEV_CLOSED if
- * that was expected (after QUIT), else a PEV_FAIL FAIL_PROTOCOL naming
- * what was still awaited ("connection closed in the middle of RETR"). */
+/* The peer closed the connection (read returned 0). After the QUIT reply
+ * (PEV_CLOSED already sent) this only adds a "* connection closed by the
+ * server" line; otherwise a PEV_FAIL FAIL_PROTOCOL names what was still
+ * awaited ("connection closed in the middle of the RETR response"). */
 void		 session_eof(struct session *);
 
 /* A line the user typed, without CRLF. In order of precedence:
