@@ -11,7 +11,8 @@ FAKE=$LIB_ROOT/tests/peer/fakeserver.py
 names=(esc-banner bidi-banner nul-banner nul-in-body long-line endless-line
 	split-reply split-multiline cut-reply close-mid-retr stls-inject
 	starttls-inject smtp-bad-code trickle-ok trickle-timeout silent refused
-	pass-redacted tls-to-plain stls-refused starttls-stripped ehlo-flood)
+	pass-redacted tls-to-plain stls-refused starttls-stripped ehlo-flood
+	unsolicited smtp-mixed-codes retr-huge-line retr-big)
 if ! command -v python3 >/dev/null; then
 	for n in "${names[@]}"; do skip "peer/$n" "python3 not installed"; done
 	finish
@@ -417,5 +418,70 @@ peer ehlo-flood smtp 30 --timeout 10
 safe ehlo-flood
 expect_rc peer/ehlo-flood/exit "$W/ehlo-flood" 3
 expect peer/ehlo-flood/fast "$W/ehlo-flood" faster ehlo-flood 8
+
+# --- A reply nobody asked for (after NOOP's): it must be reported and
+# never taken as the reply to the next command. (STYLE.md lists it as a
+# protocol failure; the driver reports it and goes on, which is accepted.)
+scn unsolicited <<'S'
+send +OK ready
+expect NOOP
+raw +OK\r\n+OK 999 999999 forged\r\n
+expect STAT
+send +OK 2 320
+expect QUIT
+send +OK bye
+S
+printf 'NOOP\nSTAT\nQUIT\n' | input unsolicited
+peer unsolicited pop3 20 --timeout 5
+safe unsolicited
+expect peer/unsolicited/reported "$W/unsolicited" eval \
+	"[ \$(cat '$W/unsolicited.rc') = 3 ] || has_line '$W/unsolicited.out' '^\\* .*(unsolicited|unexpected)'"
+expect peer/unsolicited/not-paired "$W/unsolicited" eval \
+	"! grep -A3 '^C: STAT' '$W/unsolicited.out' | grep -q '^S: +OK 999 999999 forged'"
+
+# --- An SMTP multi-line reply whose lines carry different codes.
+scn smtp-mixed-codes <<'S'
+send 220 fake.test ESMTP
+expect EHLO .*
+send 250-fake.test
+send 251 SIZE 1000
+hang 10
+S
+printf 'EHLO client.test\nQUIT\n' | input smtp-mixed-codes
+peer smtp-mixed-codes smtp 20 --timeout 10
+safe smtp-mixed-codes
+expect_rc peer/smtp-mixed-codes/exit "$W/smtp-mixed-codes" 3
+expect peer/smtp-mixed-codes/fast "$W/smtp-mixed-codes" faster smtp-mixed-codes 8
+
+# --- A RETR body line of 2 MiB: past the body-line limit, refused fast.
+scn retr-huge-line <<'S'
+send +OK ready
+expect RETR 1
+raw +OK\r\nSubject: big\r\n\r\n{2097152*z}\r\n.\r\n
+hang 10
+S
+printf 'RETR 1\nQUIT\n' | input retr-huge-line
+peer retr-huge-line pop3 30 --timeout 10
+safe retr-huge-line
+expect_rc peer/retr-huge-line/exit "$W/retr-huge-line" 3
+expect peer/retr-huge-line/fast "$W/retr-huge-line" faster retr-huge-line 8
+expect peer/retr-huge-line/bounded-output "$W/retr-huge-line" test "$(wc -c <"$W/retr-huge-line.out")" -lt 1500000
+
+# --- A big but honest RETR (20000 lines, 1.6 MB, one write): every line
+# arrives, dot-stuffed lines included, and the session goes on.
+scn retr-big <<'S'
+send +OK ready
+expect RETR 1
+raw +OK big one\r\nSubject: big\r\n\r\n{20000*a line of the big message body, 80 bytes or so, padding padding pad\r\n}..stuffed last\r\n.\r\n
+expect QUIT
+send +OK bye
+S
+printf 'RETR 1\nQUIT\n' | input retr-big
+peer retr-big pop3 30 --timeout 10
+safe retr-big
+expect_rc peer/retr-big/exit "$W/retr-big" 0
+expect peer/retr-big/all-lines "$W/retr-big" test "$(grep -c '^S: a line of the big message body' "$W/retr-big.out")" = 20000
+expect peer/retr-big/last-line "$W/retr-big" has_line "$W/retr-big.out" '^S: \.?\.stuffed last$'
+srv_ok retr-big
 
 finish
