@@ -62,9 +62,7 @@ sink_put(struct sink *s, unsigned char c)
 	s->chunk[s->n++] = c;
 }
 
-/* One pass of binascii.a2b_base64 (CPython 3.11) over the input with CR
- * and LF removed, followed by npad '=' characters (Python appends those
- * before trying). Returns true when CPython would succeed. */
+/* What one pass over the input found. */
 struct scan {
 	bool		 junk;		/* saw a non-alphabet character */
 	bool		 stopped;	/* stopped at complete padding */
@@ -72,13 +70,80 @@ struct scan {
 	size_t		 count;		/* characters once CR/LF are removed */
 };
 
+/* The state of CPython 3.11's binascii.a2b_base64 loop. */
+struct a2b_state {
+	unsigned	quad, pads, left;
+	bool		padding;	/* a '=' was seen (strict mode cares) */
+	bool		strict;
+	size_t		count;		/* characters seen, CR/LF excluded */
+};
+
+enum { STEP_GO, STEP_STOP, STEP_FAIL };
+
+/* One character (CR/LF already skipped) through the a2b_base64 loop. */
+static inline int
+step(struct a2b_state *st, unsigned v, struct sink *s, struct scan *sc)
+{
+	st->count++;
+	if (v == B64_PAD) {
+		st->padding = true;
+		/* CPython 3.11 strict mode refuses only a leading '='; later
+		 * ones at a quad start are ignored. */
+		if (st->strict && st->count == 1)
+			return STEP_FAIL;
+		if (st->quad >= 2 && st->quad + ++st->pads >= 4)
+			return STEP_STOP;
+		return STEP_GO;
+	}
+	if (v == B64_JUNK) {
+		sc->junk = true;
+		return st->strict ? STEP_FAIL : STEP_GO;
+	}
+	if (st->strict && st->padding)
+		return STEP_FAIL;
+	st->pads = 0;
+	switch (st->quad) {
+	case 0:
+		st->left = v;
+		st->quad = 1;
+		break;
+	case 1:
+		sink_put(s, (unsigned char)((st->left << 2) | (v >> 4)));
+		st->left = v & 0x0f;
+		st->quad = 2;
+		break;
+	case 2:
+		sink_put(s, (unsigned char)((st->left << 4) | (v >> 2)));
+		st->left = v & 0x03;
+		st->quad = 3;
+		break;
+	default:
+		sink_put(s, (unsigned char)((st->left << 6) | v));
+		st->quad = 0;
+		break;
+	}
+	return STEP_GO;
+}
+
+/* Padding Python appends before its strict attempt: enough to make the
+ * length a multiple of 4 ("===" for one character too many). */
+static size_t
+pad_for(size_t n)
+{
+	return n % 4 == 0 ? 0 : n % 4 == 1 ? 3 : 4 - n % 4;
+}
+
+/* One pass of binascii.a2b_base64 over the input with CR and LF removed
+ * (Python's splitlines+join), then padding: strict mode appends what
+ * pad_for() says, lenient mode npad characters. True when CPython would
+ * succeed. Output goes to s from its start. */
 static bool
-a2b(const unsigned char *in, size_t len, size_t n, size_t npad, bool strict,
+a2b(const unsigned char *in, size_t len, size_t npad, bool strict,
     struct sink *s, struct scan *sc)
 {
-	unsigned	quad = 0, pads = 0, left = 0;
-	bool		padding = false;
-	size_t		i, total = len + npad, count = 0;
+	struct a2b_state st;
+	size_t		i = 0, j;
+	int		r = STEP_GO;
 
 	s->n = 0;
 	s->err = 0;
@@ -86,103 +151,66 @@ a2b(const unsigned char *in, size_t len, size_t n, size_t npad, bool strict,
 		s->out->len = s->start;
 		s->out->data[s->start] = '\0';
 	}
-
 	memset(sc, 0, sizeof(*sc));
-	for (i = 0; i < total; i++) {
+	memset(&st, 0, sizeof(st));
+	st.strict = strict;
+	while (i < len) {
 		unsigned v;
 
-		if (i < len) {
-			/* Fast path: four alphabet characters in a row. */
-			if (quad == 0 && !padding && i + 4 <= len) {
+		/* Fast path: whole quads of alphabet characters. */
+		if (st.quad == 0 && !st.padding) {
+			while (i + 4 <= len) {
 				unsigned a = b64_val[in[i]], b = b64_val[in[i + 1]];
 				unsigned c = b64_val[in[i + 2]], d = b64_val[in[i + 3]];
+				uint32_t w;
 
-				if ((a | b | c | d) < 64) {
-					uint32_t w = a << 18 | b << 12 | c << 6 | d;
-
-					if (s->n + 3 > sizeof(s->chunk))
-						sink_flush(s);
-					s->chunk[s->n++] = w >> 16;
-					s->chunk[s->n++] = w >> 8;
-					s->chunk[s->n++] = w;
-					i += 3;
-					count += 4;
-					continue;
-				}
+				if ((a | b | c | d) >= 64)
+					break;
+				w = a << 18 | b << 12 | c << 6 | d;
+				if (s->n + 3 > sizeof(s->chunk))
+					sink_flush(s);
+				s->chunk[s->n] = (unsigned char)(w >> 16);
+				s->chunk[s->n + 1] = (unsigned char)(w >> 8);
+				s->chunk[s->n + 2] = (unsigned char)w;
+				s->n += 3;
+				i += 4;
+				st.count += 4;
 			}
-			v = b64_val[in[i]];
-			if (v == B64_EOL)
-				continue;
-		} else
-			v = B64_PAD;
-		count++;
-		if (v == B64_PAD) {
-			padding = true;
-			/* CPython 3.11 strict mode refuses only a leading
-			 * '='; later ones at a quad start are ignored. */
-			if (strict && count == 1)
-				return false;
-			if (quad >= 2 && quad + ++pads >= 4) {
-				size_t j;
-
-				/* Strict: nothing may follow the padding. */
-				if (strict && count < n + npad)
-					return false;
-				sc->stopped = true;
-				for (j = i + 1; j < len; j++)
-					if (b64_val[in[j]] != B64_EOL) {
-						sc->after = true;
-						break;
-					}
-				sc->count = count;
-				return true;
+			if (i >= len)
+				break;
+		}
+		v = b64_val[in[i++]];
+		if (v == B64_EOL)
+			continue;
+		r = step(&st, v, s, sc);
+		if (r != STEP_GO)
+			break;
+	}
+	if (r == STEP_FAIL)
+		return false;
+	if (r == STEP_STOP) {
+		for (j = i; j < len; j++)
+			if (b64_val[in[j]] != B64_EOL) {
+				sc->after = true;
+				break;
 			}
-			continue;
-		}
-		if (v == B64_JUNK) {
-			sc->junk = true;
-			if (strict)
-				return false;
-			continue;
-		}
-		if (strict && padding)
-			return false;
-		pads = 0;
-		switch (quad) {
-		case 0:
-			left = v;
-			quad = 1;
-			break;
-		case 1:
-			sink_put(s, (left << 2) | (v >> 4));
-			left = v & 0x0f;
-			quad = 2;
-			break;
-		case 2:
-			sink_put(s, (left << 4) | (v >> 2));
-			left = v & 0x03;
-			quad = 3;
-			break;
-		default:
-			sink_put(s, (left << 6) | v);
-			quad = 0;
-			break;
+		sc->stopped = true;
+		sc->count = st.count;
+		/* Strict: nothing may follow the padding, not even the
+		 * padding Python would have appended. */
+		return !strict || (!sc->after && pad_for(st.count) == 0);
+	}
+	if (strict)
+		npad = pad_for(st.count);
+	sc->count = st.count;
+	for (j = 0; j < npad; j++) {
+		r = step(&st, B64_PAD, s, sc);
+		if (r == STEP_STOP) {
+			sc->stopped = true;
+			return !strict || j + 1 == npad;
 		}
 	}
-	sc->count = count;
-	return quad == 0;
-}
-
-/* Characters left once CR and LF are removed (Python's splitlines+join). */
-static size_t
-joined_len(const unsigned char *in, size_t len)
-{
-	size_t	i, n = len;
-
-	for (i = 0; i < len; i++)
-		if (in[i] == '\r' || in[i] == '\n')
-			n--;
-	return n;
+	return st.quad == 0;
 }
 
 int
@@ -192,17 +220,15 @@ base64_decode(const char *in, size_t len, struct buf *out,
 	const unsigned char *p = (const unsigned char *)in;
 	struct sink	s;
 	struct scan	sc;
-	size_t		n, npad, i;
+	size_t		i;
 	unsigned	defects = 0, py = 0;
 
 	s.out = out;
 	s.start = out->len;
-	n = joined_len(p, len);
 	/* email._encoded_words.decode_b: first a strict decode with the
 	 * padding the length asks for... */
-	npad = n % 4 == 0 ? 0 : n % 4 == 1 ? 3 : 4 - n % 4;
-	if (a2b(p, len, n, npad, true, &s, &sc)) {
-		if (npad > 0) {
+	if (a2b(p, len, 0, true, &s, &sc)) {
+		if (pad_for(sc.count) > 0) {
 			defects |= BASE64_DEFECT_PADDING;
 			py |= BASE64_PY_PADDING;
 		}
@@ -210,9 +236,9 @@ base64_decode(const char *in, size_t len, struct buf *out,
 	}
 	/* ...then a lenient one as it stands, then with "==" added... */
 	py |= BASE64_PY_CHARACTERS;
-	if (a2b(p, len, n, 0, false, &s, &sc))
+	if (a2b(p, len, 0, false, &s, &sc))
 		goto lenient;
-	if (a2b(p, len, n, 2, false, &s, &sc)) {
+	if (a2b(p, len, 2, false, &s, &sc)) {
 		py |= BASE64_PY_PADDING;
 		defects |= BASE64_DEFECT_PADDING;
 		goto lenient;
