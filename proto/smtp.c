@@ -121,6 +121,15 @@ smtp_reply(struct session *s, struct pending *head, const struct reply_line *rl)
 		/* RFC 5321 4.1.1.4: 354, then the message, ended by a lone
 		 * "." whose reply pairs with a new sequence number. */
 		session_emit_reply(s, &h, flags | PEV_F_CONTINUE);
+		if (s->fifo_len > 0) {
+			/* Lines sent after DATA, before its 354, are message
+			 * text to the server: they will get no reply. */
+			session_info(s, PEV_F_WARNING, "%zu line(s) sent after "
+			    "DATA and before its 354 are part of the message "
+			    "now (not dot-stuffed)", s->fifo_len);
+			while (s->fifo_len > 0)
+				session_pop(s);
+		}
 		s->data_seq = ++s->seq;
 		s->message_mode = true;
 		session_set_state(s, SMTP_STATE_DATA);
