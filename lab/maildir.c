@@ -12,6 +12,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lab/lab-int.h"
@@ -60,6 +61,34 @@ open_user(const char *root, const char *user)
 	return ufd;
 }
 
+/* The Maildir convention: a file left in tmp/ for more than 36 hours is
+ * from a delivery that died; remove it. */
+static void
+clean_tmp(int ufd)
+{
+	int dfd = openat(ufd, "tmp", DIRFLAGS);
+	time_t now = time(NULL);
+	struct dirent *e;
+	DIR *d;
+
+	if (dfd == -1)
+		return;
+	if ((d = fdopendir(dfd)) == NULL) {
+		close(dfd);
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		struct stat st;
+
+		if (e->d_name[0] == '.')
+			continue;
+		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0
+		    && S_ISREG(st.st_mode) && now - st.st_mtime > 36 * 3600)
+			unlinkat(dirfd(d), e->d_name, 0);
+	}
+	closedir(d);
+}
+
 int
 maildir_prepare(const char *root, const char *user, bool *fresh_r)
 {
@@ -95,6 +124,7 @@ maildir_prepare(const char *root, const char *user, bool *fresh_r)
 		close(ufd);
 		return -1;
 	}
+	clean_tmp(ufd);
 	close(ufd);
 	return 0;
 }
