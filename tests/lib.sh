@@ -87,6 +87,22 @@ workdir() {
 	rm -rf "$d"
 	mkdir -p "$d" && printf '%s\n' "$d"
 }
+# reap_stale NAME: stop the servers of, and remove, tests/tmp/NAME.PID
+# directories whose runner (PID) is gone (a run killed with SIGKILL).
+reap_stale() {
+	local d pid
+	for d in "$LIB_ROOT/tests/tmp/$1".*; do
+		[ -d "$d" ] || continue
+		pid=${d##*.}
+		case $pid in '' | *[!0-9]*) continue ;; esac
+		kill -0 "$pid" 2>/dev/null && continue
+		for s in "$d"/*/; do
+			[ -f "$s/dovecot.conf" ] && "$LIB_ROOT/scripts/dovecot-stop" "$s"
+			[ -f "$s/etc/main.cf" ] && "$LIB_ROOT/scripts/postfix-stop" "$s"
+		done >/dev/null 2>&1
+		rm -rf "$d"
+	done
+}
 rm_workdir() {
 	if [ "${MB_KEEP:-0}" = 1 ]; then
 		echo "# kept $1" >&2

@@ -17,6 +17,7 @@ skip_all() { for n in "${names[@]}"; do skip "dovecot/$n" "$1"; done; finish; }
 command -v python3 >/dev/null || skip_all "python3 is not installed"
 have_mailbench || skip_all "mailbench batch is not built yet (make)"
 
+reap_stale dovecot-batch
 W=$(workdir dovecot-batch)
 on_exit "rm_workdir '$W'"
 D=$W/dovecot

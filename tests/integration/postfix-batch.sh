@@ -15,6 +15,7 @@ skip_all() { for n in "${names[@]}"; do skip "postfix/$n" "$1"; done; finish; }
 command -v python3 >/dev/null || skip_all "python3 is not installed"
 have_mailbench || skip_all "mailbench batch is not built yet (make)"
 
+reap_stale postfix-batch
 W=$(workdir postfix-batch)
 on_exit "rm_workdir '$W'"
 D=$W/postfix

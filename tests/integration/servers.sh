@@ -7,6 +7,7 @@
 # once, and the stop scripts leave no process behind.
 . "$(dirname "$0")/../lib.sh"
 
+reap_stale servers
 W=$(workdir servers)
 on_exit "rm_workdir '$W'"
 command -v python3 >/dev/null || { skip servers/all "python3 is not installed"; finish; }

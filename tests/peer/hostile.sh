@@ -21,6 +21,7 @@ if ! have_mailbench; then
 	for n in "${names[@]}"; do skip "peer/$n" "mailbench batch is not built yet (make)"; done
 	finish
 fi
+reap_stale peer
 W=$(workdir peer)
 on_exit "rm_workdir '$W'"
 "$LIB_ROOT/scripts/gen-certs" "$W/certs" || { fail "peer/certs" "gen-certs failed"; finish; }
