@@ -355,7 +355,27 @@ rfc2047_decode(const char *in, size_t len, struct buf *out, unsigned flags,
 	size_t		i;
 	bool		changed;
 
-	(void)flags;
+	/* Fast path: nothing encoded, nothing folded (most headers). */
+	if (!(flags & RFC2047_F_COMPAT32) && !rfc2047_maybe_encoded(in, len) &&
+	    memchr(in, '\n', len) == NULL && memchr(in, '\r', len) == NULL) {
+		unsigned fd = 0;
+		int r;
+
+		for (i = 0; i < len; i++)
+			if ((unsigned char)in[i] >= 0x80) {
+				fd |= RFC2047_DEFECT_8BIT;
+				break;
+			}
+		if (fd == 0)
+			r = buf_append(out, in, len);
+		else
+			r = charset_utf8_sanitize(in, len, out, NULL);
+		if (r == -1)
+			fd |= RFC2047_DEFECT_TOO_BIG;
+		if (defects_r != NULL)
+			*defects_r = fd;
+		return r;
+	}
 	buf_init(&raw, out->max);
 	buf_init(&line, LIMIT_HEADER_BLOCK);
 	/* Python's header_fetch_parse drops CR and LF (unfolding that keeps
