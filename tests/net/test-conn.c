@@ -289,6 +289,26 @@ test_echo6(void)
 	teardown();
 }
 
+/* "localhost" may resolve to ::1 first: with a listener on 127.0.0.1
+ * only, the next address is tried and the connection succeeds. */
+static void
+test_next_address(void)
+{
+	int port = setup(4);
+	char p[16];
+
+	srv.echo = 1;
+	snprintf(p, sizeof(p), "%d", port);
+	cli.c = conn_connect(L, "localhost", p, 0, 2000, &ops, &cli);
+	conn_write(cli.c, "hi\r\n", 4);
+	while (!cli.closed && strstr(cli.got, "\r\n") == NULL)
+		loop_run_once(L, 100);
+	CHECK(cli.connected);
+	CHECK(strncmp(cli.peer, "127.0.0.1:", 10) == 0);
+	CHECK_STR(cli.got, "hi\r\n");
+	teardown();
+}
+
 /* Nothing listens: every address refuses, CONN_FAIL_CONNECT with errno
  * text. */
 static void
@@ -305,6 +325,41 @@ test_refused(void)
 	CHECK(!cli.connected);
 	CHECK_INT(cli.fail, CONN_FAIL_CONNECT);
 	CHECK(strstr(cli.reason, "refused") != NULL);
+	teardown();
+}
+
+/* A listener whose accept queue is full drops new SYNs (Linux), so the
+ * connect never completes: the connect timeout ends it. Loopback only. */
+static void
+test_connect_timeout(void)
+{
+	int port = setup(4), extra[4], i, n = 0;
+	struct sockaddr_in sin;
+
+	/* Re-listen with the smallest backlog and never accept. */
+	loop_watch_del(lw);
+	lw = NULL;
+	listen(lfd, 0);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = htons((uint16_t)port);
+	for (i = 0; i < 4; i++) {
+		extra[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		connect(extra[i], (struct sockaddr *)&sin, sizeof(sin));
+		n++;
+	}
+	usleep(50000);
+	client(port, 4, 300);
+	loop_run(L);
+	if (cli.connected) {
+		fprintf(stderr, "backlog not full on this kernel: skipped\n");
+	} else {
+		CHECK_INT(cli.fail, CONN_FAIL_TIMEOUT);
+		CHECK(strstr(cli.reason, "timed out") != NULL);
+	}
+	for (i = 0; i < n; i++)
+		close(extra[i]);
 	teardown();
 }
 
@@ -519,6 +574,8 @@ static const struct test tests[] = {
 	{ "conn_echo", test_echo },
 	{ "conn_echo_ipv6", test_echo6 },
 	{ "conn_refused", test_refused },
+	{ "conn_next_address", test_next_address },
+	{ "conn_connect_timeout", test_connect_timeout },
 	{ "conn_tls_timeout", test_tls_timeout },
 	{ "conn_tls_verified", test_tls_verified },
 	{ "conn_tls_wrong_ca", test_tls_wrong_ca },
