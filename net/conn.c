@@ -46,6 +46,8 @@ struct conn {
 	int			 family;
 	struct addrinfo		*ai, *ai_next;
 	double			 start_ms;
+	double			 timeout_ms;	/* whole connect, <= 0: none */
+	size_t			 naddr;
 	int			 last_errno;
 	char			 peer[INET6_ADDRSTRLEN + 16];
 	/* Data. */
@@ -280,6 +282,18 @@ try_next(struct conn *c)
 		c->fd = fd;
 		c->state = CONN_STATE_CONNECTING;
 		c->watch = loop_watch_add(c->loop, fd, POLLOUT, conn_io, c);
+		/* Each address gets its share of the time, so a black-holed
+		 * first address (a broken IPv6 route) leaves time for the
+		 * next; the whole stays within the timeout. */
+		if (c->timeout_ms > 0 && c->naddr > 1) {
+			double left = c->timeout_ms -
+			    (loop_now_ms() - c->start_ms);
+			double share = c->timeout_ms / (double)c->naddr;
+
+			if (c->ai_next == NULL || share > left)
+				share = left;
+			loop_timer_reset(c->timer, share > 0 ? share : 0);
+		}
 		return true;
 	}
 	fail(c, CONN_FAIL_CONNECT, "cannot connect to %s port %s: %s",
@@ -291,7 +305,7 @@ try_next(struct conn *c)
 static void
 start_resolve(struct conn *c)
 {
-	struct addrinfo hints;
+	struct addrinfo hints, *ai;
 	int rc;
 
 	memset(&hints, 0, sizeof(hints));
@@ -307,6 +321,8 @@ start_resolve(struct conn *c)
 		return;
 	}
 	c->ai_next = c->ai;
+	for (ai = c->ai; ai != NULL; ai = ai->ai_next)
+		c->naddr++;
 	try_next(c);
 }
 
@@ -321,6 +337,7 @@ conn_connect(struct loop *l, const char *host, const char *port, int family,
 	c->family = family;
 	c->state = CONN_STATE_RESOLVE;
 	c->start_ms = loop_now_ms();
+	c->timeout_ms = timeout_ms;
 	if (timeout_ms > 0)
 		loop_timer_reset(c->timer, timeout_ms);
 	loop_timer_reset(c->kick, 0);
@@ -822,7 +839,15 @@ conn_timeout(void *arg)
 	c->busy++;
 	if (c->state == CONN_STATE_HANDSHAKE)
 		fail(c, CONN_FAIL_TIMEOUT, "TLS handshake timed out");
-	else if (c->state == CONN_STATE_CONNECTING ||
+	else if (c->state == CONN_STATE_CONNECTING && c->ai_next != NULL) {
+		/* This address took its share: on to the next one. */
+		c->last_errno = ETIMEDOUT;
+		loop_watch_del(c->watch);
+		c->watch = NULL;
+		close(c->fd);
+		c->fd = -1;
+		try_next(c);
+	} else if (c->state == CONN_STATE_CONNECTING ||
 	    c->state == CONN_STATE_RESOLVE)
 		fail(c, CONN_FAIL_TIMEOUT, "connecting to %s port %s timed out",
 		    c->host, c->port);

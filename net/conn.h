@@ -53,8 +53,9 @@ struct conn_ops {
  * writes use write(2); a reset peer must give an error, not kill us). */
 
 /* Start connecting to host:port (host a name or an IP literal without
- * brackets), family 0 (any), 4 or 6; tries each address in turn; gives up
- * after timeout_ms (<= 0: no limit) in total. Resolution is synchronous.
+ * brackets), family 0 (any), 4 or 6; tries each address in turn, each
+ * with an equal share of timeout_ms (<= 0: no limit), so the whole stays
+ * within it. Resolution is synchronous (getaddrinfo).
  * Never NULL: failures arrive through ops->closed from the loop. */
 struct conn	*conn_connect(struct loop *, const char *host, const char *port,
 		    int family, double timeout_ms, const struct conn_ops *,
