@@ -7,7 +7,7 @@
 # certificate from the wrong CA (exit 3 with the verification reason).
 . "$(dirname "$0")/../lib.sh"
 
-names=(send-dots starttls-send starttls-option smtps reply-5xx wrong-ca wrong-ca-smtps)
+names=(send-dots send-guided starttls-send starttls-option smtps reply-5xx wrong-ca wrong-ca-smtps)
 skip_all() { for n in "${names[@]}"; do skip "postfix/$n" "$1"; done; finish; }
 [ -x /usr/sbin/postfix ] && [ -x /usr/lib/postfix/sbin/virtual ] ||
 	skip_all "postfix is not installed: scripts/install-deps --test"
@@ -35,15 +35,19 @@ run() {	# run NAME [ARGS...]: batch with $W/NAME.in, 60 s at most
 	shift
 	MB_INPUT=$W/$n.in mb_batch "$W/$n" 60 "$@"
 }
-# delivered MSGID N: N files in the sink carry Message-ID MSGID.
-delivered() {
-	[ "$(grep -rlF -- "Message-ID: <$1>" "$POSTFIX_SINK" 2>/dev/null | wc -l)" -ge "$2" ]
+# with TEXT: the delivered files (new/ and cur/ only: tmp/ holds files
+# still being written) that contain TEXT, one a line.
+with() {
+	find "$POSTFIX_SINK/new" "$POSTFIX_SINK/cur" -type f 2>/dev/null |
+		xargs -r grep -lF -- "$1" 2>/dev/null
 }
+# delivered MSGID N: N files in the sink carry Message-ID MSGID.
+delivered() { [ "$(with "Message-ID: <$1>" | wc -l)" -ge "$2" ]; }
 # body_is MSGID EXPECTED_FILE: every delivered copy's body (after the
 # header block) equals the file byte for byte, with LF line ends.
 body_is() {
 	local f ok=0
-	for f in $(grep -rlF -- "Message-ID: <$1>" "$POSTFIX_SINK"); do
+	for f in $(with "Message-ID: <$1>"); do
 		python3 - "$f" "$2" <<'PY' || return 1
 import sys
 data = open(sys.argv[1], "rb").read()
@@ -101,9 +105,35 @@ else
 	show "$p"
 	tail -20 "$POSTFIX_LOG" | sed 's/^/  | /' >&2
 fi
-expect postfix/send-dots/recipients "$p" eval "grep -rl 'Message-ID: <$mid>' '$POSTFIX_SINK' | xargs grep -l '^Delivered-To: x@example.org' >/dev/null &&
-	grep -rl 'Message-ID: <$mid>' '$POSTFIX_SINK' | xargs grep -l '^Delivered-To: y@example.net' >/dev/null"
+expect postfix/send-dots/recipients "$p" eval "with 'Message-ID: <$mid>' | xargs grep -l '^Delivered-To: x@example.org' >/dev/null &&
+	with 'Message-ID: <$mid>' | xargs grep -l '^Delivered-To: y@example.net' >/dev/null"
 expect postfix/send-dots/body-intact "$p" body_is "$mid" "$W/body-dots"
+
+# --- Guided /send: From, To (two, an empty line ends), Subject, body.
+printf '.leading dot\n..two leading dots\nend\n' >"$W/body-guided"
+{
+	printf 'EHLO client.test\n/send\nsender@example.org\nx@example.org\ny@example.net\n\n'
+	printf 'guided %s\n' "$tag"
+	cat "$W/body-guided"
+	printf '.\nQUIT\n'
+} >"$W/send-guided.in"
+run send-guided "smtp://$P"
+p=$W/send-guided
+expect_rc postfix/send-guided/exit "$p" 0
+common send-guided
+expect postfix/send-guided/commands "$p" eval "has_line '$p.out' '^C: MAIL FROM:<sender@example.org>' &&
+	has_line '$p.out' '^C: RCPT TO:<x@example.org>' && has_line '$p.out' '^C: RCPT TO:<y@example.net>' &&
+	has_line '$p.out' '^C: DATA\$' && has_line '$p.out' '^S: 250 2\.0\.0 Ok: queued'"
+# guided_mid: the Message-ID /send gave the copies with our Subject.
+guided_copies() { with "Subject: guided $tag" | wc -l; }
+if wait_for 15 test "$(guided_copies)" -ge 2; then
+	gmid=$(grep -hi -m1 '^Message-ID:' $(with "Subject: guided $tag") | head -1 |
+		sed 's/^[^<]*<\(.*\)>.*$/\1/')
+	expect postfix/send-guided/body-intact "$p" body_is "$gmid" "$W/body-guided"
+else
+	fail postfix/send-guided/body-intact "no 2 copies with Subject: guided $tag within 15 s"
+	show "$p"
+fi
 
 # --- STARTTLS typed by hand, then a send: the message went over TLS.
 mid2=tls-$tag@mailbench.test
@@ -124,7 +154,7 @@ expect postfix/starttls-send/tls "$p" eval "has_line '$p.out' '^S: 220 2\\.0\\.0
 expect postfix/starttls-send/no-starttls-after-tls "$p" test "$(grep -c '^S: 250.STARTTLS' "$p.out")" = 1
 if wait_for 15 delivered "$mid2" 1; then
 	expect postfix/starttls-send/delivered-over-tls "$p" eval \
-		"grep -rl 'Message-ID: <$mid2>' '$POSTFIX_SINK' | xargs grep -l 'with ESMTPS' >/dev/null &&
+		"with 'Message-ID: <$mid2>' | xargs grep -l 'with ESMTPS' >/dev/null &&
 		 body_is '$mid2' '$W/body-tls'"
 else
 	fail postfix/starttls-send/delivered-over-tls "<$mid2> not delivered within 15 s"

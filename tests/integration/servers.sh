@@ -116,8 +116,10 @@ sys.exit("wrong CA accepted")
 PY
 		) 2>"$W/pf-py.err" && pass servers/postfix-smtp || fail servers/postfix-smtp "$(cat "$W/pf-py.err")"
 		. "$F/ports"
-		n_got() { [ "$(grep -rlF 'Message-ID: <servers@mailbench.test>' "$POSTFIX_SINK" 2>/dev/null | wc -l)" = 2 ]; }
-		if wait_for 15 n_got && grep -rhx '\.dot' "$POSTFIX_SINK" >/dev/null; then
+		# Delivered files only: new/ and cur/ (tmp/ holds files being written).
+		n_got() { [ "$(find "$POSTFIX_SINK/new" "$POSTFIX_SINK/cur" -type f 2>/dev/null |
+			xargs -r grep -lF 'Message-ID: <servers@mailbench.test>' | wc -l)" = 2 ]; }
+		if wait_for 15 n_got && grep -rhx '\.dot' "$POSTFIX_SINK/new" "$POSTFIX_SINK/cur" >/dev/null 2>&1; then
 			pass servers/postfix-delivery
 		else
 			fail servers/postfix-delivery "$(tail -20 "$POSTFIX_LOG")"
