@@ -783,6 +783,8 @@ step(struct conn *c, short revents)
 	case CONN_STATE_CLOSED:
 		return;
 	}
+	bool retry_read = c->read_wants_write && (revents & POLLOUT);
+
 	if ((revents & (POLLOUT | POLLERR | POLLHUP)) || c->out.len > 0)
 		if (!do_write(c))
 			return;
@@ -797,7 +799,7 @@ step(struct conn *c, short revents)
 			return;
 	}
 	if (revents & (POLLIN | POLLERR | POLLHUP) || revents == 0 ||
-	    (c->ssl != NULL && SSL_pending(c->ssl) > 0)) {
+	    retry_read || (c->ssl != NULL && SSL_pending(c->ssl) > 0)) {
 		if (c->in.len > 0 && !deliver(c))
 			return;
 		if (!do_read(c))

@@ -25,6 +25,7 @@ struct side {
 	struct conn	*c;
 	char		 got[65536];
 	size_t		 ngot;
+	size_t		 total;		/* every byte, beyond got's cap */
 	bool		 connected, tls, closed;
 	enum conn_fail	 fail;
 	char		 reason[512];
@@ -72,6 +73,7 @@ on_data(void *arg, struct buf *in)
 
 	if (!s->consume)
 		return;
+	s->total += in->len;
 	if (n > sizeof(s->got) - 1 - s->ngot)
 		n = sizeof(s->got) - 1 - s->ngot;
 	memcpy(s->got + s->ngot, in->data, n);
@@ -546,6 +548,51 @@ test_flush_close(void)
 }
 
 static void
+blast_tls(void *arg)
+{
+	static char big[3 * 1024 * 1024 + 7];
+	size_t i;
+
+	(void)arg;
+	for (i = 0; i < sizeof(big); i++)
+		big[i] = (char)('a' + i % 26);
+	conn_write(srv.c, big, sizeof(big));
+	conn_close_after_flush(srv.c);
+}
+
+/* Megabytes over TLS both ways (partial writes, many records), then a
+ * close after flush: every byte arrives, then a clean EOF. */
+static void
+test_tls_bulk(void)
+{
+	static char up[1024 * 1024];
+	int port = setup(4);
+	SSL_CTX *ctx;
+	const char *err;
+
+	implicit_ctx = server_ctx;
+	ctx = tls_client_ctx(cafile, &err);
+	client(port, 4, 2000);
+	while (!cli.connected && !cli.closed)
+		loop_run_once(L, 100);
+	CHECK_INT(conn_tls_client(cli.c, ctx, "127.0.0.1", false, 2000), 0);
+	SSL_CTX_free(ctx);
+	while ((!cli.tls || srv.c == NULL || !conn_tls_active(srv.c)) &&
+	    !cli.closed)
+		loop_run_once(L, 100);
+	memset(up, 'u', sizeof(up));
+	CHECK_INT(conn_write(cli.c, up, sizeof(up)), 0);
+	while (srv.total < sizeof(up) && !cli.closed)
+		loop_run_once(L, 100);
+	CHECK_INT(srv.total, sizeof(up));
+	loop_timer_add(L, 1, false, blast_tls, NULL);
+	loop_run(L);
+	CHECK_INT(cli.fail, CONN_FAIL_NONE);
+	CHECK_INT(cli.total, 3 * 1024 * 1024 + 7);
+	teardown();
+}
+
+static void
 setup_certs(void)
 {
 	char fp[128];
@@ -582,6 +629,7 @@ static const struct test tests[] = {
 	{ "conn_tls_wrong_name", test_tls_wrong_name },
 	{ "conn_tls_insecure", test_tls_insecure },
 	{ "conn_starttls", test_starttls },
+	{ "conn_tls_bulk", test_tls_bulk },
 	{ "conn_input_limit", test_input_limit },
 	{ "conn_flush_close", test_flush_close },
 };
