@@ -116,8 +116,10 @@ struct screen {
 	/* --bench: keystroke-to-redraw times */
 	bool			 bench;
 	double			*bench_ms;
+	int			*bench_key;
 	size_t			 bench_n;
 	double			 key_t0;
+	int			 key_last;
 };
 
 static struct screen *the_screen;	/* for the fatal hook */
@@ -784,6 +786,7 @@ redraw(void *arg)
 	doupdate();
 	s->dirty = 0;
 	if (s->bench && s->key_t0 > 0 && s->bench_n < BENCH_MAX) {
+		s->bench_key[s->bench_n] = s->key_last;
 		s->bench_ms[s->bench_n++] = loop_now_ms() - s->key_t0;
 		s->key_t0 = 0;
 	}
@@ -1413,6 +1416,7 @@ on_stdin(int fd, short revents, void *arg)
 				key = 27;
 		} else
 			key = (int)wc;
+		s->key_last = key;
 		handle_key(s, key);
 		if (loop_broken(s->loop))
 			break;
@@ -1488,35 +1492,27 @@ bench_fill(struct screen *s)
 		    i % 50 == 0);
 	}
 	s->bench_ms = xcalloc(BENCH_MAX, sizeof(double));
+	s->bench_key = xcalloc(BENCH_MAX, sizeof(int));
 }
 
+/* One line per keystroke, in order: "key-code milliseconds"; the bench
+ * script groups them by phase. */
 static void
 bench_report(struct screen *s)
 {
 	const char *path = getenv("MAILBENCH_BENCH_LOG");
 	FILE *f;
-	size_t i, j;
-	double sum = 0;
+	size_t i;
 
-	if (path == NULL || s->bench_n == 0)
+	if (path == NULL)
 		return;
-	/* Insertion sort is fine for a few thousand samples. */
-	for (i = 1; i < s->bench_n; i++)
-		for (j = i; j > 0 && s->bench_ms[j - 1] > s->bench_ms[j]; j--) {
-			double t = s->bench_ms[j];
-
-			s->bench_ms[j] = s->bench_ms[j - 1];
-			s->bench_ms[j - 1] = t;
-		}
-	for (i = 0; i < s->bench_n; i++)
-		sum += s->bench_ms[i];
 	if ((f = fopen(path, "w")) == NULL)
 		return;
-	fprintf(f, "keys %zu lines %zu messages %zu median_ms %.3f p95_ms %.3f "
-	    "max_ms %.3f mean_ms %.3f\n", s->bench_n,
+	fprintf(f, "# lines %zu messages %zu store_bytes %zu\n",
 	    pane_transcript_lines(s->pt), pane_mailbox_count(s->pm),
-	    s->bench_ms[s->bench_n / 2], s->bench_ms[s->bench_n * 95 / 100],
-	    s->bench_ms[s->bench_n - 1], sum / (double)s->bench_n);
+	    store_bytes(s->store));
+	for (i = 0; i < s->bench_n; i++)
+		fprintf(f, "%d %.3f\n", s->bench_key[i], s->bench_ms[i]);
 	fclose(f);
 }
 
@@ -1693,6 +1689,7 @@ screen_main(int argc, char **argv)
 	buf_clear(&s->save_data);
 	free(s->quit_line);
 	free(s->bench_ms);
+	free(s->bench_key);
 	loop_free(s->loop);
 	options_clear(&s->opts);
 	rc = s->exit_code == 3 ? 3 : 0;
