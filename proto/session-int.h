@@ -91,7 +91,8 @@ struct session {
 	size_t			 ndele, dele_cap;
 
 	/* SMTP */
-	uint64_t		 data_seq;	/* seq of the message after 354 */
+	uint64_t		 data_seq;
+	bool			 ehlo_done;	/* EHLO/HELO accepted since TLS */	/* seq of the message after 354 */
 
 	/* A typed AUTH got 334 / "+ ": the next typed line answers it. */
 	bool			 sasl_open;

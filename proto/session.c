@@ -1115,6 +1115,7 @@ session_tls_done(struct session *s)
 	session_info(s, 0, "capabilities forgotten after TLS (%s); ask again "
 	    "with %s", s->proto == REPLY_POP3 ? "RFC 2595 4" : "RFC 3207 4.2",
 	    s->proto == REPLY_POP3 ? "CAPA" : "EHLO");
+	s->ehlo_done = false;
 	if (s->proto == REPLY_SMTP && s->greeted)
 		session_set_state(s, SMTP_STATE_EHLO);
 	if (s->action == ACTION_STARTTLS && s->refresh_after_tls) {

@@ -56,6 +56,7 @@ smtp_after(struct session *s, const struct pending *h, int code)
 		if (!is(h, "HELO"))
 			session_caps_from(s, s->reply.data, s->reply.len, true,
 			    true, h->seq);
+		s->ehlo_done = true;
 		session_set_state(s, SMTP_STATE_READY);
 	} else if (is(h, "MAIL") && pos)
 		session_set_state(s, SMTP_STATE_MAIL);
@@ -65,10 +66,11 @@ smtp_after(struct session *s, const struct pending *h, int code)
 	else if (is(h, ".")) {
 		/* RFC 5321 4.1.1.4: after the final reply to the message
 		 * the transaction is over, whatever the code. */
-		session_set_state(s, SMTP_STATE_READY);
-	} else if (is(h, "RSET") && pos && s->state != SMTP_STATE_GREETING &&
-	    s->state != SMTP_STATE_EHLO)
-		session_set_state(s, SMTP_STATE_READY);
+		session_set_state(s, s->ehlo_done ? SMTP_STATE_READY :
+		    SMTP_STATE_EHLO);
+	} else if (is(h, "RSET") && pos && s->state != SMTP_STATE_GREETING)
+		session_set_state(s, s->ehlo_done ? SMTP_STATE_READY :
+		    SMTP_STATE_EHLO);
 	else if (is(h, "QUIT")) {
 		s->over = true;
 		session_set_state(s, SMTP_STATE_QUIT);
