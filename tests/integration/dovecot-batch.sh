@@ -9,7 +9,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 names=(plain-userpass dele-rset stls-plain-passfile stls-typed pop3s url-user apop cram-md5
-	load bad-password wrong-ca wrong-ca-stls insecure transcript-file)
+	load bad-password wrong-ca wrong-ca-stls insecure transcript-file ipv6 hostname)
 skip_all() { for n in "${names[@]}"; do skip "dovecot/$n" "$1"; done; finish; }
 [ -x /usr/sbin/dovecot ] && [ -e /usr/lib/dovecot/pop3-login ] ||
 	skip_all "dovecot is not installed: scripts/install-deps --test"
@@ -209,5 +209,25 @@ expect dovecot/transcript-file/no-secret "$p" no_secret "$W/saved.txt" "${secret
 # (SPEC.md: one format for screen, batch stdout and saved files).
 expect dovecot/transcript-file/clean "$p" clean_output "$W/saved.txt"
 expect dovecot/transcript-file/same-as-stdout "$p" cmp "$W/saved.txt" "$p.out"
+
+# --- IPv6 literal: [::1] with a certificate naming IP ::1.
+printf 'CAPA\nQUIT\n' >"$W/ipv6.in"
+if [ "${DOVECOT_IPV6:-0}" = 1 ]; then
+	run ipv6 "pop3s://[::1]:$DOVECOT_POP3S_PORT" --cafile "$CA"
+	p=$W/ipv6
+	expect_rc dovecot/ipv6/exit "$p" 0
+	expect dovecot/ipv6/connected "$p" eval "has_line '$p.out' '^\\* connected to \\[::1\\]:$DOVECOT_POP3S_PORT' &&
+		has_line '$p.out' '^\\* certificate verified'"
+else
+	skip dovecot/ipv6 "no ::1 on loopback"
+fi
+
+# --- A host name: localhost, -4, verified against the DNS name.
+cp "$W/ipv6.in" "$W/hostname.in"
+run hostname "pop3s://localhost:$DOVECOT_POP3S_PORT" -4 --cafile "$CA"
+p=$W/hostname
+expect_rc dovecot/hostname/exit "$p" 0
+expect dovecot/hostname/verified "$p" eval "has_line '$p.out' '^\\* connected to 127\\.0\\.0\\.1:$DOVECOT_POP3S_PORT' &&
+	has_line '$p.out' '^\\* certificate verified for localhost'"
 
 finish
