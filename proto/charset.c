@@ -786,7 +786,8 @@ charset_to_utf8(const char *name, const char *in, size_t len,
 		utf8_copy(&s, p, len, flags, &invalid, &incomplete);
 		break;
 	case K_ICONV:
-		if (!e->table_tried)
+		/* The table costs 256 iconv calls: only for cached entries. */
+		if (!e->table_tried && e != &uncached)
 			table_build(e);
 		if (e->table != NULL)
 			table_copy(&s, e, p, len, flags, &invalid);

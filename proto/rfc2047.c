@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* RFC 2047 encoded words in unstructured header text, decoded the way Python's email package does. */
+#include <stdint.h>
 #include <string.h>
 
 #include "proto/base64.h"
@@ -49,28 +50,70 @@ is_hex(unsigned char c)
 }
 
 /* Python's rfc2047_matcher: "=?" [^?]* "?" [qQbB] "?" .*? "?=" anywhere
- * in p[0..len). */
+ * in p[0..len). Linear: once no "?=" follows a candidate, none can
+ * follow a later one. */
 static bool
 matcher(const char *p, size_t len)
 {
-	size_t	i;
+	const char *e;
+	size_t	i = 0;
 
-	for (i = 0; i + 1 < len; i++) {
-		size_t q;
+	while (i + 1 < len && (e = memchr(p + i, '=', len - i - 1)) != NULL) {
+		const char *q;
 
-		if (p[i] != '=' || p[i + 1] != '?')
+		i = (size_t)(e - p) + 1;
+		if (p[i] != '?')
 			continue;
-		for (q = i + 2; q < len && p[q] != '?'; q++)
-			;
-		if (q + 2 >= len)
+		q = memchr(p + i + 1, '?', len - i - 1);
+		if (q == NULL)
+			return false;
+		if ((size_t)(q - p) + 2 >= len)
+			return false;
+		if ((q[1] != 'q' && q[1] != 'Q' && q[1] != 'b' && q[1] != 'B') ||
+		    q[2] != '?')
 			continue;
-		if (strchr("qQbB", p[q + 1]) == NULL || p[q + 1] == '\0' ||
-		    p[q + 2] != '?')
-			continue;
-		if (find_qe(p, q + 3, len) < len)
-			return true;
+		return find_qe(p, (size_t)(q - p) + 3, len) < len;
 	}
 	return false;
+}
+
+/* The "?=" search with a memory: within one header, searches start at
+ * increasing positions, so each part of the text is scanned once (a
+ * header of "=?a " a million times is linear, not quadratic). */
+struct qe_cache {
+	size_t	from, at;
+	bool	valid;
+};
+
+static size_t
+find_qe_c(const char *p, size_t from, size_t len, struct qe_cache *c)
+{
+	size_t	r;
+
+	if (c != NULL && c->valid && c->from <= from && from <= c->at)
+		return c->at;
+	r = find_qe(p, from, len);
+	if (c != NULL) {
+		c->from = from;
+		c->at = r;
+		c->valid = true;
+	}
+	return r;
+}
+
+/* Up to three '?' in p[from..to): their indexes, 'to' for missing ones. */
+static void
+find_q3(const char *p, size_t from, size_t to, size_t q[3])
+{
+	int	k;
+
+	for (k = 0; k < 3; k++) {
+		const char *x = from < to ? memchr(p + from, '?', to - from) :
+		    NULL;
+
+		q[k] = x != NULL ? (size_t)(x - p) : to;
+		from = x != NULL ? q[k] + 1 : to;
+	}
 }
 
 /* One encoded word, once recognised. */
@@ -87,43 +130,34 @@ struct ew {
  * around it). */
 static int
 parse_ew(const char *p, size_t at, size_t len, struct ew *ew,
-    struct buf *bytes, unsigned *defects)
+    struct buf *bytes, unsigned *defects, struct qe_cache *qc, size_t window)
 {
-	size_t	 tok = at + 2, tok_end, rest, q1, q2, q3, i, blen;
+	size_t	 tok = at + 2, tok_end, rest, q1, q2, q3, i, blen, q[3];
+	size_t	 lim = window < len - at ? at + window : len;
 	unsigned d = 0;
 	char	 cte;
 
-	tok_end = find_qe(p, tok, len);
-	if (tok_end >= len)
+	tok_end = find_qe_c(p, tok, lim, qc);
+	if (tok_end >= lim)
 		return 0;
 	rest = tok_end + 2;
 	/* "=?x?q?=41...": the "?=" found was the Q text's own "=XX". */
 	if (len - rest > 1 && is_hex((unsigned char)p[rest]) &&
 	    is_hex((unsigned char)p[rest + 1])) {
-		size_t nq = 0;
-
-		for (i = tok; i < tok_end; i++)
-			nq += p[i] == '?';
-		if (nq < 2) {
-			tok_end = find_qe(p, rest, len);
+		find_q3(p, tok, tok_end, q);
+		if (q[1] >= tok_end) {
+			tok_end = find_qe_c(p, rest, lim, qc);
+			if (tok_end >= lim)
+				tok_end = len;
 			rest = tok_end < len ? tok_end + 2 : len;
 		}
 	}
 	/* _ew.decode: exactly charset?cte?text. */
-	q1 = q2 = q3 = len;
-	for (i = tok; i < tok_end; i++) {
-		if (p[i] != '?')
-			continue;
-		if (q1 == len)
-			q1 = i;
-		else if (q2 == len)
-			q2 = i;
-		else {
-			q3 = i;
-			break;
-		}
-	}
-	if (q1 == len || q2 == len || q3 != len || q2 != q1 + 2)
+	find_q3(p, tok, tok_end, q);
+	q1 = q[0];
+	q2 = q[1];
+	q3 = q[2];
+	if (q1 >= tok_end || q2 >= tok_end || q3 < tok_end || q2 != q1 + 2)
 		return -1;
 	cte = p[q1 + 1];
 	if (cte != 'q' && cte != 'Q' && cte != 'b' && cte != 'B')
@@ -253,6 +287,7 @@ decode_default(struct dec *d, const char *p, size_t len)
 	bool	ws_pending = false;	/* whitespace after an encoded word */
 	bool	last_ew = false, any = false, last_fws = false;
 	struct buf word;
+	struct qe_cache qc = { 0, 0, false };
 
 	buf_init(&word, LIMIT_HEADER_BLOCK);
 	while (i < len && d->err == 0) {
@@ -280,7 +315,8 @@ decode_default(struct dec *d, const char *p, size_t len)
 			int	r;
 
 			buf_reset(&word);
-			r = parse_ew(p, i, len, &ew, &word, &d->defects);
+			r = parse_ew(p, i, len, &ew, &word, &d->defects,
+			    &qc, SIZE_MAX);
 			if (r == 1 && !python_decodable(&ew, &word))
 				r = -1;
 			if (r == 1) {
@@ -429,7 +465,10 @@ rfc2047_decode_word(const char *in, size_t len, struct buf *raw,
 	if (len < 2 || in[0] != '=' || in[1] != '?')
 		return 0;
 	buf_init(&word, LIMIT_HEADER_BLOCK);
-	if (parse_ew(in, 0, len, &ew, &word, &defects) == 1 &&
+	/* A quoted parameter gets one call per "=?": bound the search so
+	 * hostile input stays linear (Python has no bound; no real word is
+	 * anywhere near this long). */
+	if (parse_ew(in, 0, len, &ew, &word, &defects, NULL, 1024) == 1 &&
 	    python_decodable(&ew, &word)) {
 		memset(&d, 0, sizeof(d));
 		d.raw = raw;

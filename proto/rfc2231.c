@@ -544,31 +544,75 @@ type_value(const char *s, size_t n, struct rfc2231_value *v)
 
 /* MimeParameters.params: group by name (as written) in order of first
  * appearance, sort sections, drop duplicates, join and decode. */
+/* Parameters sorted by name as written, then by position: groups of one
+ * name in O(n log n), whatever a hostile header holds. */
+struct byname {
+	const char	*name;
+	size_t		 len, idx;
+};
+
+static int
+cmp_byname(const void *a, const void *b)
+{
+	const struct byname *x = a, *y = b;
+	size_t	n = x->len < y->len ? x->len : y->len;
+	int	c = memcmp(x->name, y->name, n);
+
+	if (c != 0)
+		return c;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+struct group {
+	size_t	first, start, n;	/* first index; slice of byname */
+};
+
+static int
+cmp_group(const void *a, const void *b)
+{
+	const struct group *x = a, *y = b;
+
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
 static void
 assemble(struct in *in, struct rparam *rps, size_t nrp, size_t type_end,
     struct rfc2231_value *v)
 {
 	struct rparam	**parts = xcalloc(nrp ? nrp : 1, sizeof(*parts));
-	bool		 *done = xcalloc(nrp ? nrp : 1, sizeof(*done));
-	size_t		 i, j;
+	struct byname	 *bn = xcalloc(nrp ? nrp : 1, sizeof(*bn));
+	struct group	 *gr = xcalloc(nrp ? nrp : 1, sizeof(*gr));
+	size_t		 i, j, ng = 0;
 
 	v->params = xcalloc(nrp + 1, sizeof(*v->params));
 	type_seg(in->s, type_end, v, type_param);
 	for (i = 0; i < nrp; i++) {
+		bn[i].name = in->s + rps[i].name;
+		bn[i].len = rps[i].name_len;
+		bn[i].idx = i;
+	}
+	qsort(bn, nrp, sizeof(*bn), cmp_byname);
+	for (i = 0; i < nrp; i = j) {
+		for (j = i + 1; j < nrp && bn[j].len == bn[i].len &&
+		    memcmp(bn[j].name, bn[i].name, bn[i].len) == 0; j++)
+			;
+		gr[ng].first = bn[i].idx;
+		gr[ng].start = i;
+		gr[ng].n = j - i;
+		ng++;
+	}
+	/* MimeParameters.params yields names in order of first appearance. */
+	qsort(gr, ng, sizeof(*gr), cmp_group);
+	for (i = 0; i < ng; i++) {
 		struct rfc2231_param *out;
 		struct buf	 raw;
-		size_t		 np = 0, k, sec = 0;
+		size_t		 np = gr[i].n, k, sec = 0;
 		const char	*charset;
 
-		if (done[i])
-			continue;
-		for (j = i; j < nrp; j++)
-			if (!done[j] && rps[j].name_len == rps[i].name_len &&
-			    memcmp(in->s + rps[j].name, in->s + rps[i].name,
-			    rps[i].name_len) == 0) {
-				done[j] = true;
-				parts[np++] = &rps[j];
-			}
+		for (k = 0; k < np; k++)
+			parts[k] = &rps[bn[gr[i].start + k].idx];
 		qsort(parts, np, sizeof(*parts), cmp_section);
 		charset = parts[0]->extended && parts[0]->charset != NULL ?
 		    parts[0]->charset : "us-ascii";
@@ -621,7 +665,8 @@ assemble(struct in *in, struct rparam *rps, size_t nrp, size_t type_end,
 			out->flags |= RFC2231_PARAM_RFC2047;
 	}
 	free(parts);
-	free(done);
+	free(bn);
+	free(gr);
 }
 
 /* "type/subtype" (or a disposition token) from the start: cleaned and
