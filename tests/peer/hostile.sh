@@ -12,7 +12,8 @@ names=(esc-banner bidi-banner nul-banner nul-in-body long-line endless-line
 	split-reply split-multiline cut-reply close-mid-retr stls-inject
 	starttls-inject smtp-bad-code trickle-ok trickle-timeout silent refused
 	pass-redacted tls-to-plain stls-refused starttls-stripped ehlo-flood
-	unsolicited smtp-mixed-codes retr-huge-line retr-big)
+	unsolicited smtp-mixed-codes retr-huge-line retr-big tls-wrong-name
+	tls-expired tls-wrong-name-insecure)
 if ! command -v python3 >/dev/null; then
 	for n in "${names[@]}"; do skip "peer/$n" "python3 not installed"; done
 	finish
@@ -32,7 +33,8 @@ scn() { cat >"$W/$1.scn"; }
 input() { cat >"$W/$1.in"; }
 gone() { ! kill -0 "$1" 2>/dev/null; }
 
-# peer NAME SCHEME LIMIT [ARGS...]: serve NAME.scn, run batch with NAME.in
+# peer NAME SCHEME LIMIT [ARGS...]: serve NAME.scn (with certificate
+# $FAKE_CERT from gen-certs, default "server"), run batch with NAME.in
 # against it (LIMIT seconds at most), leave $W/NAME.{out,err,rc,time} and
 # the server's exit code in $W/NAME.srv.
 peer() {
@@ -40,7 +42,7 @@ peer() {
 	shift 3
 	pf=$W/$name.port
 	python3 "$FAKE" "$W/$name.scn" --port-file "$pf" --log "$W/$name.srv.log" \
-		--cert "$W/certs/server.pem" --key "$W/certs/server.key" \
+		--cert "$W/certs/${FAKE_CERT:-server}.pem" --key "$W/certs/${FAKE_CERT:-server}.key" \
 		--max $((limit + 5)) 2>>"$W/$name.srv.log" &
 	spid=$!
 	on_exit "kill $spid"
@@ -484,5 +486,47 @@ expect_rc peer/retr-big/exit "$W/retr-big" 0
 expect peer/retr-big/all-lines "$W/retr-big" test "$(grep -c '^S: a line of the big message body' "$W/retr-big.out")" = 20000
 expect peer/retr-big/last-line "$W/retr-big" has_line "$W/retr-big.out" '^S: \.?\.stuffed last$'
 srv_ok retr-big
+
+# --- A certificate from the right CA for another name: hostname checks
+# are not forgotten (RFC 6125); exit 3 before any command.
+scn tls-wrong-name <<'S'
+implicit-tls
+send +OK you should not see this
+hang 10
+S
+input tls-wrong-name <<<'QUIT'
+FAKE_CERT=wrong-name peer tls-wrong-name pop3s 20 --timeout 5 --cafile "$CA"
+safe tls-wrong-name
+expect_rc peer/tls-wrong-name/exit "$W/tls-wrong-name" 3
+expect peer/tls-wrong-name/reason "$W/tls-wrong-name" has_line "$W/tls-wrong-name.out" '^\* .*(mismatch|does not match|not match)'
+expect peer/tls-wrong-name/no-commands "$W/tls-wrong-name" no_line "$W/tls-wrong-name.out" '^[CS]: '
+
+# --- An expired certificate (January 2020) from the right CA.
+scn tls-expired <<'S'
+implicit-tls
+send +OK you should not see this
+hang 10
+S
+input tls-expired <<<'QUIT'
+FAKE_CERT=expired peer tls-expired pop3s 20 --timeout 5 --cafile "$CA"
+safe tls-expired
+expect_rc peer/tls-expired/exit "$W/tls-expired" 3
+expect peer/tls-expired/reason "$W/tls-expired" has_line "$W/tls-expired.out" '^\* .*expired'
+expect peer/tls-expired/no-commands "$W/tls-expired" no_line "$W/tls-expired.out" '^[CS]: '
+
+# --- --insecure goes on with the wrong name, and says so.
+scn tls-wrong-name-insecure <<'S'
+implicit-tls
+send +OK insecure but talking
+expect QUIT
+send +OK bye
+S
+input tls-wrong-name-insecure <<<'QUIT'
+FAKE_CERT=wrong-name peer tls-wrong-name-insecure pop3s 20 --timeout 5 --cafile "$CA" --insecure
+safe tls-wrong-name-insecure
+expect_rc peer/tls-wrong-name-insecure/exit "$W/tls-wrong-name-insecure" 0
+expect peer/tls-wrong-name-insecure/loud "$W/tls-wrong-name-insecure" eval \
+	"has_line '$W/tls-wrong-name-insecure.out' '^\\* .*INSECURE.*(mismatch|match)' &&
+	 has_line '$W/tls-wrong-name-insecure.out' '^S: \\+OK insecure but talking'"
 
 finish
