@@ -9,7 +9,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 names=(plain-userpass dele-rset stls-plain-passfile stls-typed pop3s url-user apop cram-md5
-	load bad-password wrong-ca wrong-ca-stls insecure transcript-file ipv6 hostname)
+	load load-tls secret-from-input bad-password wrong-ca wrong-ca-stls insecure transcript-file ipv6 hostname)
 skip_all() { for n in "${names[@]}"; do skip "dovecot/$n" "$1"; done; finish; }
 [ -x /usr/sbin/dovecot ] && [ -e /usr/lib/dovecot/pop3-login ] ||
 	skip_all "dovecot is not installed: scripts/install-deps --test"
@@ -167,6 +167,22 @@ expect dovecot/load/replies-pair "$p" $TR load "$p.out" "$DOVECOT_MANIFEST"
 expect dovecot/load/pipelined "$p" $TR pipelined "$p.out" 2
 expect dovecot/load/time "$p" awk -v t="$(cat "$p.time")" 'BEGIN { exit !(t < 30) }'
 note "load: 600 messages in $(cat "$p.time") s"
+
+# --- /load again over implicit TLS (replies split across TLS records).
+printf '/auth PLAIN %s\n/load\nQUIT\n' "$DOVECOT_USER" >"$W/load-tls.in"
+MAILBENCH_PASSWORD=$PW run load-tls "pop3s://$PS" --cafile "$CA"
+p=$W/load-tls
+common load-tls
+expect dovecot/load-tls/replies-pair "$p" $TR load "$p.out" "$DOVECOT_MANIFEST"
+expect dovecot/load-tls/pipelined "$p" $TR pipelined "$p.out" 2
+
+# --- No MAILBENCH_PASSWORD nor --password-file: the secret is the next
+# input line, and is redacted like the others.
+printf '/auth USER %s\n%s\nSTAT\nQUIT\n' "$DOVECOT_USER" "$PW" >"$W/secret-from-input.in"
+(unset MAILBENCH_PASSWORD; run secret-from-input "pop3://$P")
+p=$W/secret-from-input
+common secret-from-input
+expect dovecot/secret-from-input/logged-in "$p" $TR reply "$p.out" 'STAT' '^\+OK 600 '
 
 # --- A wrong password: -ERR, exit 1; the wrong password is redacted too.
 printf '/auth USER %s\nQUIT\n' "$DOVECOT_USER" >"$W/bad-password.in"
