@@ -8,7 +8,7 @@
 
 FAKE=$LIB_ROOT/tests/peer/fakeserver.py
 names=(usage help version blank-lines timing transcript-file password-file
-	eof-no-quit ipv6)
+	eof-no-quit ipv6 no-password)
 if ! command -v python3 >/dev/null; then
 	for n in "${names[@]}"; do skip "batch-cli/$n" "python3 not installed"; done
 	finish
@@ -126,6 +126,22 @@ done_srv eof
 expect batch-cli/eof-no-quit "$W/eof" eval "[ \$(cat '$W/eof.rc') = 0 ] &&
 	[ \$(cat '$W/eof.srv') = 0 ] && no_line '$W/eof.out' '^C: QUIT' &&
 	has_line '$W/eof.out' '^\\* end of input'"
+
+# --- A password wanted and none given (input from a file): the next
+# command is never sent as the password; exit 2.
+cat >"$W/nopw.scn" <<'S'
+send +OK ready
+expect USER bob
+send +OK
+wait-close 5
+S
+printf '/auth USER bob\nQUIT\n' >"$W/nopw.in"
+serve nopw
+env -u MAILBENCH_PASSWORD MB_INPUT="$W/nopw.in" bash -c ". '$LIB_ROOT/tests/lib.sh'; mb_batch '$W/nopw' 20 'pop3://127.0.0.1:$PORT'"
+done_srv nopw
+expect batch-cli/no-password "$W/nopw" eval "[ \$(cat '$W/nopw.rc') = 2 ] &&
+	[ \$(cat '$W/nopw.srv') = 0 ] && no_line '$W/nopw.out' '^C: PASS' &&
+	grep -q 'MAILBENCH_PASSWORD' '$W/nopw.err'"
 
 # --- An IPv6 literal that nothing serves: refused on ::1, exit 3.
 MB_INPUT=/dev/null mb_batch "$W/ipv6" 20 "pop3://[::1]:1" --timeout 5
