@@ -20,14 +20,10 @@ have_mailbench || skip_all "mailbench batch is not built yet (make)"
 reap_stale dovecot-batch
 W=$(workdir dovecot-batch)
 on_exit "rm_workdir '$W'"
-D=$W/dovecot
-on_exit "'$LIB_ROOT/scripts/dovecot-stop' '$D'"
-if ! "$LIB_ROOT/scripts/dovecot-start" "$D" --messages 600 >"$W/start.log" 2>&1; then
-	sed 's/^/  | /' "$W/start.log" >&2
+if ! dovecot_up "$W/dovecot" 600; then
 	fail "dovecot/start" "scripts/dovecot-start failed"
 	finish
 fi
-. "$D/ports"
 TR="python3 $LIB_ROOT/tests/integration/transcript.py"
 PW=$DOVECOT_PASSWORD
 P=127.0.0.1:$DOVECOT_POP3_PORT

@@ -18,14 +18,10 @@ have_mailbench || skip_all "mailbench batch is not built yet (make)"
 reap_stale postfix-batch
 W=$(workdir postfix-batch)
 on_exit "rm_workdir '$W'"
-D=$W/postfix
-on_exit "'$LIB_ROOT/scripts/postfix-stop' '$D'"
-if ! "$LIB_ROOT/scripts/postfix-start" "$D" >"$W/start.log" 2>&1; then
-	sed 's/^/  | /' "$W/start.log" >&2
+if ! postfix_up "$W/postfix"; then
 	fail "postfix/start" "scripts/postfix-start failed"
 	finish
 fi
-. "$D/ports"
 P=127.0.0.1:$POSTFIX_SMTP_PORT
 PS=127.0.0.1:$POSTFIX_SMTPS_PORT
 CA=$POSTFIX_CAFILE
