@@ -108,13 +108,16 @@ emit(struct driver *d, enum driver_line_kind kind, unsigned flags,
 	struct driver_line l = { kind, flags, text, len, seq };
 
 	if (!(flags & DRIVER_LF_TIMING)) {
-		if (!d->saved_full &&
-		    (buf_append_str(&d->saved, prefix[kind]) == -1 ||
-		    buf_append(&d->saved, text, len) == -1 ||
-		    buf_append_byte(&d->saved, '\n') == -1)) {
+		/* Keep room for the note that says the rest is missing. */
+		if (!d->saved_full && d->saved.len + len + 4 + 128 >
+		    d->saved.max) {
 			d->saved_full = true;
-			buf_append_str(&d->saved,
-			    "\n* (transcript too long: the rest was not kept)\n");
+			buf_append_str(&d->saved, "* (transcript too long: "
+			    "the rest was not kept for /save)\n");
+		} else if (!d->saved_full) {
+			buf_append_str(&d->saved, prefix[kind]);
+			buf_append(&d->saved, text, len);
+			buf_append_byte(&d->saved, '\n');
 		}
 		if (d->tfd != -1) {
 			char nl = '\n';
@@ -915,7 +918,7 @@ help(struct driver *d)
 		"  /send              guided SMTP send (asks for sender, "
 		"recipients, subject, text)",
 		"  /save FILE         write the transcript so far to FILE "
-		"(secrets redacted)",
+		"(secrets redacted; /save! FILE replaces a file)",
 		"  /help              this list",
 		"  /quit              QUIT and leave",
 	};
@@ -926,7 +929,7 @@ help(struct driver *d)
 }
 
 static void
-save(struct driver *d, const char *path)
+save(struct driver *d, const char *path, bool replace)
 {
 	int fd;
 	size_t off = 0;
@@ -938,11 +941,17 @@ save(struct driver *d, const char *path)
 		event(d, DRIVER_LF_WARNING, "/save needs a file name");
 		return;
 	}
-	/* Never over an existing file: the user may have meant another. */
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	/* Never over an existing file unless asked with /save!: the user
+	 * may have meant another. */
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
+	    (replace ? O_TRUNC : O_EXCL), 0600);
 	if (fd == -1) {
-		event(d, DRIVER_LF_WARNING, "/save %s: %s", path,
-		    strerror(errno));
+		if (errno == EEXIST)
+			event(d, DRIVER_LF_WARNING, "/save %s: the file exists "
+			    "(/save! %s replaces it)", path, path);
+		else
+			event(d, DRIVER_LF_WARNING, "/save %s: %s", path,
+			    strerror(errno));
 		return;
 	}
 	while (off < d->saved.len) {
@@ -1001,9 +1010,10 @@ driver_submit(struct driver *d, const char *line, size_t len)
 			help(d);
 			return 0;
 		}
-		if (is_cmd(line, len, "/save", &rest)) {
+		if (is_cmd(line, len, "/save", &rest) ||
+		    is_cmd(line, len, "/save!", &rest)) {
 			s = xstrndup(rest, len - (size_t)(rest - line));
-			save(d, s);
+			save(d, s, line[5] == '!');
 			free(s);
 			return 0;
 		}

@@ -435,7 +435,7 @@ test_help_save(void)
 	CHECK(has("/save FILE"));
 	CHECK(has("/quit"));
 	CHECK(has("* transcript saved to "));
-	CHECK(has("File exists"));
+	CHECK(has("the file exists"));
 	f = fopen(path, "r");
 	CHECK(f != NULL);
 	if (f != NULL) {
