@@ -736,7 +736,8 @@ iconv_copy(struct sink *s, const struct entry *e, const unsigned char *p,
 		/* EILSEQ: Python's narrow table (shift_jis, euc-kr, gb2312)
 		 * first, so the answers agree; then the superset real mail
 		 * means (CP932, CP949, GB18030), one character of it. */
-		if (e->cd2 != (iconv_t)-1 && superset_char(s, e->cd2, &ip, &il))
+		if (e->cd2 != (iconv_t)-1 && !(flags & CHARSET_F_NARROW) &&
+		    superset_char(s, e->cd2, &ip, &il))
 			continue;
 		*invalid_r = true;
 		if ((flags & CHARSET_F_REJECT_ASCII) &&

@@ -35,6 +35,9 @@ enum charset_flag {
 	 * UTF-7): Python's surrogateescape cannot keep those, and its email
 	 * package then leaves the encoded word undecoded. */
 	CHARSET_F_REJECT_ASCII	= 1 << 2,
+	/* No superset where the named charset fails (gb2312 read strictly,
+	 * not as GBK/GB18030; euc-kr not as CP949): Python's narrow codecs. */
+	CHARSET_F_NARROW	= 1 << 3,
 };
 
 /* Convert len bytes in the charset called name (NULL or "" means us-ascii;

@@ -225,6 +225,12 @@ test_flags(void)
 	CHECK_INT(charset_to_utf8("shift_jis", "\xff", 1, &b,
 	    CHARSET_F_RAW_INVALID | CHARSET_F_REJECT_ASCII, &r), 0);
 	CHECK_STR(b.data, "x\xff");
+	buf_reset(&b);
+	/* NARROW: gb2312 as Python reads it, no GBK superset. */
+	CHECK_INT(charset_to_utf8("gb2312", "\x81\x40", 2, &b, CHARSET_F_NARROW,
+	    &r), 0);
+	CHECK_INT(r, CHARSET_RET_INVALID);
+	CHECK(strstr(b.data, "\xe4\xb8\x82") == NULL);
 	buf_clear(&b);
 }
 
