@@ -298,9 +298,12 @@ fail_session(struct driver *d, enum proto_fail f, const char *why)
 	d->failed = true;
 	if (d->sess != NULL && !session_over(d->sess)) {
 		session_fail(d->sess, f, why);
-		/* Inside pump, the PEV_FAIL is drained by the outer loop. */
-		if (d->pumping)
+		/* Inside pump, the PEV_FAIL is drained by the outer loop,
+		 * which then finishes. */
+		if (d->pumping) {
+			end_session(d, true, why);
 			return;
+		}
 		pump(d);
 	}
 	if (!d->finish) {
@@ -841,6 +844,7 @@ driver_connect(struct driver *d, const char *urlstr, const char **errstr_r)
 	struct url u;
 	struct session_options so;
 	static char err[512];
+	const char *cerr = NULL;
 
 	if (url_parse(urlstr, &u, errstr_r) == -1)
 		return -1;
@@ -854,6 +858,23 @@ driver_connect(struct driver *d, const char *urlstr, const char **errstr_r)
 			url_clear(&u);
 			return -1;
 		}
+	}
+	/* A CA file that cannot be used is a usage error, found now rather
+	 * than at the first handshake. */
+	if (d->opts.cafile != NULL && access(d->opts.cafile, R_OK) == -1) {
+		snprintf(err, sizeof(err), "--cafile %s: %s", d->opts.cafile,
+		    strerror(errno));
+		*errstr_r = err;
+		url_clear(&u);
+		return -1;
+	}
+	if (d->opts.cafile != NULL && d->ctx == NULL &&
+	    (d->ctx = tls_client_ctx(d->opts.cafile, &cerr)) == NULL) {
+		snprintf(err, sizeof(err), "--cafile %s: %s", d->opts.cafile,
+		    cerr);
+		*errstr_r = err;
+		url_clear(&u);
+		return -1;
 	}
 	if (d->opts.password_file != NULL && !load_password(d)) {
 		snprintf(err, sizeof(err), "cannot read %s: %s",
