@@ -16,7 +16,8 @@ struct composer {
 	size_t		 len, cur;
 	char		*yank;
 	struct history	*hist;
-	size_t		 hist_pos;	/* == count: not browsing */
+	size_t		 hist_pos;
+	bool		 browsing;	/* hist_pos means something */
 	char		*draft;		/* the line before browsing */
 	bool		 secret;
 	size_t		 hidden_from;	/* draw nothing past this byte */
@@ -84,6 +85,7 @@ composer_clear(struct composer *c)
 	explicit_bzero(c->buf, c->len);
 	c->len = c->cur = 0;
 	c->scroll = 0;
+	c->browsing = false;
 	c->hist_pos = c->hist != NULL ? history_count(c->hist) : 0;
 	free(c->draft);
 	c->draft = NULL;
@@ -219,7 +221,7 @@ history_move(struct composer *c, int dir)
 	if (c->hist == NULL || c->secret)
 		return false;
 	n = history_count(c->hist);
-	if (c->hist_pos > n)
+	if (!c->browsing || c->hist_pos > n)
 		c->hist_pos = n;
 	if (dir < 0 && c->hist_pos == 0)
 		return false;
@@ -230,6 +232,7 @@ history_move(struct composer *c, int dir)
 		c->draft = xstrndup(c->buf, c->len);
 	}
 	c->hist_pos = dir < 0 ? c->hist_pos - 1 : c->hist_pos + 1;
+	c->browsing = true;
 	h = c->hist_pos == n ? (c->draft ? c->draft : "") :
 	    history_get(c->hist, c->hist_pos);
 	composer_set(c, h, strlen(h));

@@ -33,6 +33,7 @@
 #include "ui/pane-transcript.h"
 #include "ui/savefile.h"
 #include "ui/store.h"
+#include "ui/url.h"
 #include "ui/width.h"
 #include "version.h"
 
@@ -597,9 +598,9 @@ draw_hint(struct screen *s)
 		    line[0] == '.' ? "  Enter ends the message." : "");
 		a = layout_attr(ROLE_MESSAGE_MODE);
 	} else if (composer_secret(s->comp)) {
-		snprintf(b, sizeof(b), " %s: typed text is not shown and not "
-		    "kept; Enter sends, Esc cancels", st && st->secret_prompt ?
-		    st->secret_prompt : "secret");
+		snprintf(b, sizeof(b), " SECRET: what you type is not shown, "
+		    "not kept in history and redacted in the transcript; Enter "
+		    "sends, Esc cancels");
 		a = layout_attr(ROLE_MESSAGE_MODE);
 	} else if (s->matches[0] != '\0') {
 		snprintf(b, sizeof(b), " completions: %s", s->matches);
@@ -674,9 +675,19 @@ prompt_label(struct screen *s)
 	default:
 		break;
 	}
-	if (composer_secret(s->comp))
-		return st && st->secret_prompt ? st->secret_prompt :
-		    "secret (hidden): ";
+	if (composer_secret(s->comp)) {
+		static char b[160];
+		size_t n;
+
+		/* The driver's prompt, ending in exactly one ": ". */
+		snprintf(b, sizeof(b), "%s", st && st->secret_prompt ?
+		    st->secret_prompt : "secret");
+		n = strlen(b);
+		while (n > 0 && (b[n - 1] == ' ' || b[n - 1] == ':'))
+			b[--n] = '\0';
+		snprintf(b + n, sizeof(b) - n, ": ");
+		return b;
+	}
 	if (st != NULL && st->connected && st->message_mode)
 		return "message> ";
 	if (s->hint.proto == HINT_POP3)
@@ -1034,6 +1045,9 @@ composer_submit(struct screen *s)
 	char *copy = xstrndup(t, len);
 
 	composer_clear(s->comp);
+	/* Whoever sends a command wants to see its reply. */
+	if (!pane_transcript_following(s->pt))
+		pane_transcript_action(s->pt, ACT_FOLLOW, 1);
 	submit_line(s, copy, len, true);
 	explicit_bzero(copy, len);
 	free(copy);
@@ -1211,8 +1225,9 @@ global_action(struct screen *s, enum action a)
 		mark(s, D_LAYOUT);
 		break;
 	case ACT_SEARCH:
+		/* A fresh line; n, N and F3 repeat the last search. */
 		s->prompt = PROMPT_SEARCH;
-		composer_set(s->pcomp, s->search, strlen(s->search));
+		composer_clear(s->pcomp);
 		break;
 	case ACT_SEARCH_NEXT:
 		search(s, -1);
@@ -1412,11 +1427,19 @@ on_stdin(int fd, short revents, void *arg)
 		else if (wc == 27) {
 			wint_t w2;
 
-			/* Alt+key arrives as ESC then the key. */
-			if (wget_wch(stdscr, &w2) == OK && w2 != 27)
+			int r2 = wget_wch(stdscr, &w2);
+
+			/* Alt+key arrives as ESC then the key; ESC then a
+			 * control key or function key is two keys. */
+			if (r2 == OK && w2 >= 0x20 && w2 != 27)
 				key = KEYS_META | (int)w2;
-			else
+			else {
+				if (r2 == OK)
+					unget_wch((wchar_t)w2);
+				else if (r2 == KEY_CODE_YES)
+					ungetch((int)w2);
 				key = 27;
+			}
 		} else
 			key = (int)wc;
 		s->key_last = key;
@@ -1617,12 +1640,23 @@ screen_main(int argc, char **argv)
 		    "other\n");
 		return 2;
 	}
+	/* A bad URL is a usage error before the screen opens. */
+	if (target != NULL) {
+		struct url u;
+
+		if (url_parse(target, &u, &e) == -1) {
+			fprintf(stderr, "mailbench: %s: %s\n", target, e);
+			options_clear(&s->opts);
+			free(s);
+			return 2;
+		}
+		url_clear(&u);
+	}
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "mailbench: the workbench needs a terminal; "
 		    "for scripts use 'mailbench batch URL'\n");
 		return 2;
 	}
-	/* A bad URL is a usage error before the screen opens. */
 	s->loop = loop_new();
 	if (lab && start_lab(s, url, sizeof(url)) == -1) {
 		loop_free(s->loop);

@@ -5,6 +5,7 @@
 # synchronisation). Every runner prints PASS:/FAIL:/SKIP: lines.
 root=$(cd "$(dirname "$0")/../.." && pwd)
 MB=${MAILBENCH_BIN:-$root/mailbench}
+case $MB in /*) ;; *) MB=$PWD/$MB ;; esac
 SOCK=mb-test-$$-0
 nsock=0
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/mb-screen.XXXXXX")
@@ -43,7 +44,7 @@ start() {
 	nsock=$((nsock + 1))
 	SOCK=mb-test-$$-$nsock
 	mkdir -p "$TMP/state" "$TMP/home"
-	tm new-session -d -s t -x "$cols" -y "$rows" \
+	tm new-session -d -s t -x "$cols" -y "$rows" -c "${START_DIR:-$PWD}" \
 	    env LANG=C.UTF-8 LC_ALL=C.UTF-8 NO_COLOR=1 TERM=screen-256color \
 	    XDG_STATE_HOME="$TMP/state" HOME="$TMP/home" "$@" || return 1
 	tm set-option -t t remain-on-exit on >/dev/null 2>&1
