@@ -97,7 +97,19 @@ void		 driver_free(struct driver *);
 int		 driver_connect(struct driver *, const char *url,
 		    const char **errstr_r);
 /* A line the user typed, without line end: a protocol command sent as is,
- * a /command, a message line in message mode, or the secret asked for. */
+ * a /command, a message line in message mode, or the secret asked for.
+ * The driver itself runs /connect URL, /save FILE (never over an existing
+ * file; /save! FILE replaces it), /help and /quit (QUIT if a session is
+ * open, else close); every other line goes to the session engine
+ * (/starttls /auth /load /send included). Secrets wanted by the engine
+ * are answered at once from --password-file or MAILBENCH_PASSWORD when
+ * given ("* answered from ..."), else by the next driver_submit.
+ * With --starttls nothing but the upgrade is sent in plaintext: if the
+ * server refuses or does not offer it, the session ends (exit 3).
+ * Every wait (connect, TLS handshake, each reply) is bounded by
+ * --timeout; a silent server ends the session with "* timeout: no reply
+ * to RETR 1 after 10 s" (exit 3). Returns 0, or -1 when the line was
+ * refused (a "* " line says why). */
 int		 driver_submit(struct driver *, const char *line, size_t len);
 /* The mailbox table built from what the session has seen. */
 const struct mailbox *driver_mailbox(const struct driver *);
