@@ -231,6 +231,7 @@ struct dec {
 	bool		 pend_on;
 	bool		 pend_long;	/* charset name too long for pend_cs */
 	unsigned	 defects;
+	unsigned	 flags;		/* enum rfc2047_flag */
 	int		 err;
 };
 
@@ -239,6 +240,25 @@ dec_emit(struct dec *d, const char *p, size_t n)
 {
 	if (d->err == 0 && buf_append(d->raw, p, n) == -1)
 		d->err = -1;
+}
+
+/* Plain text: as it is, or with U+FFFD per 8-bit byte (PER_BYTE). */
+static void
+dec_text(struct dec *d, const char *p, size_t n)
+{
+	size_t	i, s = 0;
+
+	if (!(d->flags & RFC2047_F_PER_BYTE)) {
+		dec_emit(d, p, n);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		if ((unsigned char)p[i] >= 0x80) {
+			dec_emit(d, p + s, i - s);
+			dec_emit(d, "\xef\xbf\xbd", 3);
+			s = i + 1;
+		}
+	dec_emit(d, p + s, n - s);
 }
 
 static void
@@ -251,7 +271,8 @@ dec_flush(struct dec *d)
 	/* Python decodes with the charset; undecodable bytes stay as raw
 	 * bytes (surrogateescape) until the whole header is sanitised. */
 	if (charset_to_utf8(d->pend_long ? "\x01" : d->pend_cs, d->pend.data,
-	    d->pend.len, d->raw, CHARSET_F_RAW_INVALID, &r) == -1)
+	    d->pend.len, d->raw, (d->flags & RFC2047_F_PER_BYTE) ?
+	    CHARSET_F_PER_BYTE : CHARSET_F_RAW_INVALID, &r) == -1)
 		d->err = -1;
 	if (r == CHARSET_RET_UNKNOWN) {
 		if (!slice_eq_ci(d->pend_cs, strlen(d->pend_cs), "unknown-8bit"))
@@ -371,7 +392,7 @@ decode_default(struct dec *d, const char *p, size_t len)
 				d->defects |= RFC2047_DEFECT_8BIT;
 				break;
 			}
-		dec_emit(d, p + i, j - i);
+		dec_text(d, p + i, j - i);
 		i = j;
 		any = true;
 		last_ew = false;
@@ -737,6 +758,8 @@ rfc2047_decode(const char *in, size_t len, struct buf *out, unsigned flags,
 			}
 		if (fd == 0)
 			r = buf_append(out, in, len);
+		else if (flags & RFC2047_F_PER_BYTE)
+			r = charset_to_utf8("us-ascii", in, len, out, 0, NULL);
 		else
 			r = charset_utf8_sanitize(in, len, out, NULL);
 		if (r == -1)
@@ -761,6 +784,7 @@ rfc2047_decode(const char *in, size_t len, struct buf *out, unsigned flags,
 	}
 	memset(&d, 0, sizeof(d));
 	d.raw = &raw;
+	d.flags = flags;
 	buf_init(&d.pend, LIMIT_HEADER_BLOCK);
 	decode_default(&d, p, len);
 	if (charset_utf8_sanitize(raw.data != NULL ? raw.data : "", raw.len,

@@ -37,6 +37,11 @@ enum rfc2047_flag {
 	 * between them dropped, spaces added between encoded and plain
 	 * chunks. Default: Python's policy.default unstructured header. */
 	RFC2047_F_COMPAT32	= 1 << 0,
+	/* Raw 8-bit bytes and bytes that do not convert become one U+FFFD
+	 * each instead of being read as UTF-8: what Python's address parser
+	 * leaves in Address.display_name (it is not sanitised like a
+	 * whole header's str()). */
+	RFC2047_F_PER_BYTE	= 1 << 1,
 };
 
 /* Decode the encoded words in an unstructured header value or a display

@@ -155,6 +155,26 @@ test_compat32(void)
 	}
 }
 
+/* RFC2047_F_PER_BYTE: Python's Address.display_name keeps raw and
+ * undecodable bytes as surrogates (U+FFFD each in mime_ref.py). */
+static void
+test_per_byte(void)
+{
+	char *s;
+
+	s = rfc2047_decode_str("J\xc3\xbcrgen =?utf-8?q?=FF=C3=A9?=", 29,
+	    RFC2047_F_PER_BYTE, NULL);
+	CHECK_STR(s, "J" FFFD FFFD "rgen " FFFD "\xc3\xa9");
+	free(s);
+	s = rfc2047_decode_str("J\xc3\xbcrgen", 8, RFC2047_F_PER_BYTE, NULL);
+	CHECK_STR(s, "J" FFFD FFFD "rgen");
+	free(s);
+	/* Without the flag the same bytes read as UTF-8. */
+	s = rfc2047_decode_str("J\xc3\xbcrgen", 8, 0, NULL);
+	CHECK_STR(s, "J\xc3\xbcrgen");
+	free(s);
+}
+
 /* Decoding appends to what the buffer holds, and stops at its cap. */
 static void
 test_buf(void)
@@ -241,6 +261,7 @@ test_names(void)
 static const struct test tests[] = {
 	{ "decode table (RFC 2047 8 and Python)", test_table },
 	{ "compat32 table (make_header(decode_header()))", test_compat32 },
+	{ "per-byte replacement (display names)", test_per_byte },
 	{ "buffer append and cap", test_buf },
 	{ "single word", test_word },
 	{ "maybe encoded", test_maybe },
