@@ -532,9 +532,9 @@ pane_message_draw(struct pane_message *p, WINDOW *w, bool focused)
 		snprintf(t, sizeof(t), " Message  (Enter or r on a mailbox row "
 		    "opens one)");
 	else
-		snprintf(t, sizeof(t), " Message %llu  %s  %s  [%s: v switches]",
+		snprintf(t, sizeof(t), " Message %llu%s  %s  [%s: v switches]",
 		    (unsigned long long)p->number, p->complete ? "" :
-		    "(headers only)", pane_message_part_label(p),
+		    "  (headers only)", pane_message_part_label(p),
 		    views[p->view]);
 	wmove(w, 0, 0);
 	used = width_draw(w, t, strlen(t), (size_t)cols, ta);
