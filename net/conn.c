@@ -594,6 +594,7 @@ do_read(struct conn *c)
 {
 	char tmp[16384];
 	ssize_t n;
+	size_t room;
 	int r, err;
 	bool eof = false;
 
@@ -606,8 +607,7 @@ do_read(struct conn *c)
 			    c->in.max);
 			return false;
 		}
-		size_t room = c->in.max - c->in.len;
-
+		room = c->in.max - c->in.len;
 		if (room > sizeof(tmp))
 			room = sizeof(tmp);
 		if (c->ssl != NULL && c->tls_active) {
@@ -767,6 +767,8 @@ check_connected(struct conn *c)
 static void
 step(struct conn *c, short revents)
 {
+	bool retry_read;
+
 	switch (c->state) {
 	case CONN_STATE_RESOLVE:
 		start_resolve(c);
@@ -783,8 +785,7 @@ step(struct conn *c, short revents)
 	case CONN_STATE_CLOSED:
 		return;
 	}
-	bool retry_read = c->read_wants_write && (revents & POLLOUT);
-
+	retry_read = c->read_wants_write && (revents & POLLOUT);
 	if ((revents & (POLLOUT | POLLERR | POLLHUP)) || c->out.len > 0)
 		if (!do_write(c))
 			return;
