@@ -26,6 +26,7 @@
 #include "proto/buf.h"
 #include "proto/limits.h"
 #include "proto/session.h"
+#include "proto/util.h"
 #include "ui/driver.h"
 #include "ui/modes.h"
 #include "ui/options.h"
@@ -211,10 +212,8 @@ advance(void *arg)
 		}
 		/* Submit a copy: the driver may read input again. */
 		{
-			char *line = malloc(len + 1);
+			char *line = xmalloc(len + 1);
 
-			if (line == NULL)
-				break;
 			memcpy(line, b->in.data, len);
 			line[len] = '\0';
 			buf_consume(&b->in, take);
