@@ -19,6 +19,7 @@
 #include "net/loop.h"
 #include "proto/hint.h"
 #include "proto/mailbox.h"
+#include "proto/session.h"
 #include "proto/util.h"
 #include "ui/driver.h"
 #include "ui/help.h"
@@ -1204,9 +1205,14 @@ global_action(struct screen *s, enum action a)
 		break;
 	case ACT_FOCUS_COMPOSER:
 		s->focus = LAYOUT_COMPOSER;
-		if (composer_secret(s->comp) && s->drv != NULL) {
-			/* Esc abandons a secret request. */
-			driver_submit(s->drv, "", 0);
+		if (composer_secret(s->comp) && s->drv != NULL &&
+		    driver_session(s->drv) != NULL) {
+			/* Esc abandons a secret request (never sends an empty
+			 * secret). The engine reports it with its next event. */
+			session_cancel(driver_session(s->drv));
+			composer_set_secret(s->comp, false);
+			notice(s, ROLE_HINT, "secret request cancelled: nothing "
+			    "was sent");
 		}
 		if (s->zoom != LAYOUT_PANE_COUNT) {
 			s->zoom = LAYOUT_PANE_COUNT;
