@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* libFuzzer target: base64_decode (and x-uuencode) on any bytes; encode then decode gives the input back. */
+/* libFuzzer target: base64_decode, uu_decode; base64 encode-decode round trip. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

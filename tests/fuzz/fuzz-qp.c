@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* libFuzzer target: qp_decode and qp_decode_q on any bytes; qp_encode then qp_decode gives the input back. */
+/* libFuzzer target: qp_decode, qp_decode_q; qp encode-decode round trip. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* libFuzzer target: rfc2231_parse, lookups and rfc2231_filename; every string out must be UTF-8. */
+/* libFuzzer target: rfc2231_parse, lookups, rfc2231_filename; all output is UTF-8. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
