@@ -2,6 +2,7 @@
 /* Help text generated from the key table, so it cannot drift from it. */
 #include <curses.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,37 @@ add(const char *fmt, ...)
 	lines[nlines++] = xstrdup(b);
 }
 
+/* Is name already in the ", "-separated list? */
+static bool
+has_name(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = list;
+
+	while ((p = strstr(p, name)) != NULL) {
+		if ((p == list || p[-1] == ' ') && (p[n] == ',' ||
+		    p[n] == '\0'))
+			return true;
+		p += n;
+	}
+	return false;
+}
+
+/* What an action does in one context, when it differs by pane. */
+static const char *
+action_text(enum keys_ctx c, enum action a)
+{
+	if (c == KEYS_MAILBOX && a == ACT_EXPAND)
+		return "open the message (sends RETR when not yet fetched)";
+	if (c == KEYS_TRANSCRIPT && a == ACT_EXPAND)
+		return "show/fold the TLS handshake and certificate details";
+	if (c == KEYS_MESSAGE && (a == ACT_UP || a == ACT_DOWN))
+		return a == ACT_UP ? "scroll up" : "scroll down";
+	if (c == KEYS_TRANSCRIPT && (a == ACT_LEFT || a == ACT_RIGHT))
+		return a == ACT_LEFT ? "scroll left" : "scroll right";
+	return keys_action_help(a);
+}
+
 static void
 build(void)
 {
@@ -129,6 +161,8 @@ build(void)
 				if (ctx != c || a != a0 || key == -1)
 					continue;
 				keys_name(key, kn, sizeof(kn));
+				if (has_name(keysbuf, kn))
+					continue;
 				if (strlen(keysbuf) + strlen(kn) + 3 <
 				    sizeof(keysbuf))
 					snprintf(keysbuf + strlen(keysbuf),
@@ -136,14 +170,48 @@ build(void)
 					    "%s%s", keysbuf[0] ? ", " : "", kn);
 			}
 			keys_binding(i, &ctx, &key, &a);
-			add("  %-24s %s", keysbuf, keys_action_help(a));
+			add("  %-24s %s", keysbuf, action_text(c, a));
 		}
 	}
 	add("%s", "");
-	add("Mouse: click a pane to focus it; the wheel scrolls.");
+	add("Mouse (start with --mouse): click a pane to focus it; the wheel "
+	    "scrolls.");
 	add("History is kept per protocol in $XDG_STATE_HOME/mailbench "
 	    "(~/.local/state/mailbench).");
 	add("NO_COLOR or --no-color turns colours off.");
+}
+
+/* Wrapped rows of help line i at width cols: how many, and the byte
+ * ranges; continuation rows are indented under the description. */
+#define HELP_INDENT	27
+
+static int
+wrap_rows(const char *l, int cols, size_t *starts, int max)
+{
+	size_t len = strlen(l), off = 0, fit, k;
+	int n = 0, avail;
+
+	if (cols < HELP_INDENT + 10)
+		avail = cols;
+	while (n < max) {
+		avail = n == 0 || cols < HELP_INDENT + 10 ? cols :
+		    cols - HELP_INDENT;
+		starts[n++] = off;
+		if (off >= len)
+			break;
+		fit = width_fit(l + off, len - off, (size_t)avail, NULL);
+		if (fit == 0)
+			fit = width_next(l, len, off) - off;
+		if (off + fit >= len)
+			break;
+		for (k = fit; k > fit / 2 && l[off + k - 1] != ' '; k--)
+			;
+		if (k > fit / 2)
+			fit = k;
+		off += fit;
+	}
+	starts[n] = len;
+	return n;
 }
 
 int
@@ -157,33 +225,43 @@ help_line_count(void)
 int
 help_draw(WINDOW *w, int scroll)
 {
-	int rows = getmaxy(w), cols = getmaxx(w), r, max;
-	size_t used;
+	int rows = getmaxy(w), cols = getmaxx(w), r = 0, i, k, n, total = 0;
+	size_t starts[32], used;
 
 	if (lines == NULL)
 		build();
-	max = nlines - rows;
-	if (max < 0)
-		max = 0;
-	if (scroll > max)
-		scroll = max;
+	for (i = 0; i < nlines; i++)
+		total += wrap_rows(lines[i], cols, starts, 30);
+	if (scroll > total - rows)
+		scroll = total - rows;
 	if (scroll < 0)
 		scroll = 0;
-	for (r = 0; r < rows; r++) {
-		int i = scroll + r;
+	k = 0;
+	for (i = 0; i < nlines && r < rows; i++) {
 		unsigned long attr = i == 0 ? layout_attr(ROLE_TITLE_FOCUS) :
-		    (i < nlines && strncmp(lines[i], "Keys:", 5) == 0 ?
-		    A_BOLD : A_NORMAL);
+		    strncmp(lines[i], "Keys:", 5) == 0 ? A_BOLD : A_NORMAL;
+		int j;
 
-		wmove(w, r, 0);
-		if (i >= nlines) {
-			wattrset(w, A_NORMAL);
-			wclrtoeol(w);
-			continue;
+		n = wrap_rows(lines[i], cols, starts, 30);
+		for (j = 0; j < n && r < rows; j++, k++) {
+			if (k < scroll)
+				continue;
+			wmove(w, r++, 0);
+			used = 0;
+			if (j > 0 && cols >= HELP_INDENT + 10) {
+				width_pad(w, HELP_INDENT, attr);
+				used = HELP_INDENT;
+			}
+			used += width_draw(w, lines[i] + starts[j],
+			    starts[j + 1] - starts[j], (size_t)cols - used,
+			    attr);
+			width_pad(w, (size_t)cols - used, attr);
 		}
-		used = width_draw(w, lines[i], strlen(lines[i]), (size_t)cols,
-		    attr);
-		width_pad(w, (size_t)cols - used, attr);
+	}
+	for (; r < rows; r++) {
+		wmove(w, r, 0);
+		wattrset(w, A_NORMAL);
+		wclrtoeol(w);
 	}
 	return scroll;
 }
