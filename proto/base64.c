@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Base64 decoding that agrees with Python's email package, and encoding. */
+/* Base64 decoding as Python's email package does it, and encoding. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -160,8 +160,10 @@ a2b(const unsigned char *in, size_t len, size_t npad, bool strict,
 		/* Fast path: whole quads of alphabet characters. */
 		if (st.quad == 0 && !st.padding) {
 			while (i + 4 <= len) {
-				unsigned a = b64_val[in[i]], b = b64_val[in[i + 1]];
-				unsigned c = b64_val[in[i + 2]], d = b64_val[in[i + 3]];
+				unsigned a = b64_val[in[i]];
+				unsigned b = b64_val[in[i + 1]];
+				unsigned c = b64_val[in[i + 2]];
+				unsigned d = b64_val[in[i + 3]];
 				uint32_t w;
 
 				if ((a | b | c | d) >= 64)

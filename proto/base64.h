@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Base64 (RFC 2045 6.8, RFC 4648 4): tolerant decoding of message bodies and strict encoding. */
+/* Base64 (RFC 2045 6.8, RFC 4648): tolerant decoding, strict encoding. */
 #ifndef PROTO_BASE64_H
 #define PROTO_BASE64_H
 
@@ -13,9 +13,9 @@ enum base64_defect {
 					   * (not CR/LF) were skipped */
 	BASE64_DEFECT_PADDING	= 1 << 1, /* '=' padding missing or wrong */
 	BASE64_DEFECT_AFTER_PAD	= 1 << 2, /* data after the padding ignored */
-	BASE64_DEFECT_LENGTH	= 1 << 3, /* one lone character left over: the
-					   * input cannot be decoded and is
-					   * returned as it stands (as Python) */
+	BASE64_DEFECT_LENGTH	= 1 << 3, /* one lone character left over:
+					   * cannot be decoded, so returned
+					   * as it stands (as Python) */
 	BASE64_DEFECT_TOO_BIG	= 1 << 4, /* output cap of the buf reached */
 };
 #define BASE64_DEFECT_COUNT	5

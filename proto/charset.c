@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Charset names, aliases and conversion to UTF-8; the only file that calls iconv. */
+/* Charset names, aliases, conversion to UTF-8: the only user of iconv. */
 #include <errno.h>
 #include <iconv.h>
 #include <stdint.h>
@@ -206,7 +206,7 @@ static const struct alias aliases[] = {
  * table of each byte's UTF-8 form (length 0: the byte is invalid). */
 struct entry {
 	char			 key[48];
-	const struct alias	*alias;		/* NULL: iconv knows it by name */
+	const struct alias	*alias;		/* NULL: iconv knows the name */
 	enum kind		 kind;
 	bool			 known;
 	iconv_t			 cd;
@@ -308,7 +308,8 @@ entry_fill(struct entry *e, const char *name)
 				e->known = false;
 			} else if (e->alias->iconv2 != NULL)
 				e->cd2 = iconv_open("UTF-8", e->alias->iconv2);
-			e->iso2022 = strncmp(e->alias->iconv, "ISO-2022-", 9) == 0;
+			e->iso2022 =
+			    strncmp(e->alias->iconv, "ISO-2022-", 9) == 0;
 		}
 		return;
 	}
@@ -695,7 +696,8 @@ iconv_copy(struct sink *s, const struct entry *e, const unsigned char *p,
 	char	*ip = (char *)(uintptr_t)p;
 	size_t	 il = len;
 
-	if ((flags & CHARSET_F_REJECT_ASCII) && e->iso2022 && !iso2022_ok(p, len)) {
+	if ((flags & CHARSET_F_REJECT_ASCII) && e->iso2022 &&
+	    !iso2022_ok(p, len)) {
 		*reject_r = true;
 		return;
 	}
@@ -724,11 +726,11 @@ iconv_copy(struct sink *s, const struct entry *e, const unsigned char *p,
 						return;
 					}
 			}
-			if (flags & (CHARSET_F_PER_BYTE | CHARSET_F_RAW_INVALID))
-				while (il > 0) {
-					sink_bad(s, (unsigned char)*ip++, flags);
-					il--;
-				}
+			if (flags & (CHARSET_F_PER_BYTE |
+			    CHARSET_F_RAW_INVALID))
+				for (; il > 0; il--)
+					sink_bad(s, (unsigned char)*ip++,
+					    flags);
 			else
 				sink_fffd(s);
 			break;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Conversion of text in any charset real mail uses to UTF-8: the only user of iconv. */
+/* Text in any charset real mail uses, converted to UTF-8 (iconv). */
 #ifndef PROTO_CHARSET_H
 #define PROTO_CHARSET_H
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Quoted-printable decoding that agrees with Python (binascii.a2b_qp), the "Q" variant, and encoding. */
+/* Quoted-printable and "Q" decoding as Python does it, and encoding. */
 #include <stdbool.h>
 #include <string.h>
 
@@ -150,7 +150,8 @@ qp_decode_q(const char *in, size_t len, struct buf *out, unsigned *defects_r)
 			sink_put(&s, ' ');
 		else if (c == '=' && i + 2 < len && qp_hex[p[i + 1]] != 0xff &&
 		    qp_hex[p[i + 2]] != 0xff) {
-			sink_put(&s, (char)(qp_hex[p[i + 1]] << 4 | qp_hex[p[i + 2]]));
+			sink_put(&s,
+			    (char)(qp_hex[p[i + 1]] << 4 | qp_hex[p[i + 2]]));
 			i += 2;
 		} else {
 			if (c == '=')
@@ -218,7 +219,8 @@ qp_encode(const void *in, size_t len, struct buf *out)
 		bool	lit, eol_next;
 		size_t	w;
 
-		if (c == '\n' || (c == '\r' && i + 1 < len && p[i + 1] == '\n')) {
+		if (c == '\n' ||
+		    (c == '\r' && i + 1 < len && p[i + 1] == '\n')) {
 			if (c == '\r')
 				i++;
 			sink_put(&s, '\r');
@@ -232,7 +234,8 @@ qp_encode(const void *in, size_t len, struct buf *out)
 		lit = (c >= 33 && c <= 126 && c != '=') ||
 		    ((c == ' ' || c == '\t') && !eol_next);
 		w = lit ? 1 : 3;
-		if (col + w > QP_LINE - 1 && !(eol_next && col + w <= QP_LINE)) {
+		if (col + w > QP_LINE - 1 &&
+		    !(eol_next && col + w <= QP_LINE)) {
 			sink_put(&s, '=');
 			sink_put(&s, '\r');
 			sink_put(&s, '\n');

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Quoted-printable (RFC 2045 6.7) and the RFC 2047 "Q" encoding: decoding and encoding. */
+/* Quoted-printable (RFC 2045 6.7) and RFC 2047 "Q": decoding, encoding. */
 #ifndef PROTO_QP_H
 #define PROTO_QP_H
 

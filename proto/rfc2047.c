@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* RFC 2047 encoded words in unstructured header text, decoded the way Python's email package does. */
+/* RFC 2047 encoded words in header text, decoded as Python's email does. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,8 +71,8 @@ matcher(const char *p, size_t len)
 			return false;
 		if ((size_t)(q - p) + 2 >= len)
 			return false;
-		if ((q[1] != 'q' && q[1] != 'Q' && q[1] != 'b' && q[1] != 'B') ||
-		    q[2] != '?')
+		if ((q[1] != 'q' && q[1] != 'Q' && q[1] != 'b' &&
+		    q[1] != 'B') || q[2] != '?')
 			continue;
 		return find_qe(p, (size_t)(q - p) + 3, len) < len;
 	}
@@ -179,7 +179,8 @@ parse_ew(const char *p, size_t at, size_t len, struct ew *ew,
 	}
 	blen = bytes->len;
 	if (cte == 'q' || cte == 'Q') {
-		if (qp_decode_q(p + q2 + 1, tok_end - (q2 + 1), bytes, NULL) == -1)
+		if (qp_decode_q(p + q2 + 1, tok_end - (q2 + 1), bytes,
+		    NULL) == -1)
 			d |= RFC2047_DEFECT_TOO_BIG;
 	} else {
 		unsigned bd = 0;
@@ -275,7 +276,8 @@ dec_flush(struct dec *d)
 	    CHARSET_F_PER_BYTE : CHARSET_F_RAW_INVALID, &r) == -1)
 		d->err = -1;
 	if (r == CHARSET_RET_UNKNOWN) {
-		if (!slice_eq_ci(d->pend_cs, strlen(d->pend_cs), "unknown-8bit"))
+		if (!slice_eq_ci(d->pend_cs, strlen(d->pend_cs),
+		    "unknown-8bit"))
 			d->defects |= RFC2047_DEFECT_CHARSET;
 	} else if (r != CHARSET_RET_OK)
 		d->defects |= RFC2047_DEFECT_UNDECODABLE;
@@ -355,7 +357,8 @@ decode_default(struct dec *d, const char *p, size_t len)
 					dec_start(d, &ew);
 				}
 				ws_pending = false;
-				if (buf_append(&d->pend, word.data, word.len) == -1)
+				if (buf_append(&d->pend, word.data,
+				    word.len) == -1)
 					d->err = -1;
 				i = ew.end;
 				any = true;
@@ -404,7 +407,8 @@ decode_default(struct dec *d, const char *p, size_t len)
 	buf_clear(&word);
 }
 
-/* One word of Python compat32's email.header.decode_header(): plain text or a decoded encoded word. */
+/* One word of Python compat32's email.header.decode_header(): plain
+ * text or an encoded word. */
 struct cword {
 	size_t		 at, len;	/* plain: the input slice */
 	bool		 enc;
@@ -508,6 +512,15 @@ nonctext(char c)
 	    c == '\\';
 }
 
+static void
+plain_byte(struct buf *b, unsigned char c)
+{
+	if (c >= 0x80)
+		(void)buf_printf(b, "\\udc%02x", c);
+	else
+		(void)buf_append_byte(b, (char)c);
+}
+
 static int
 decode_compat32(const char *in, size_t len, struct buf *out,
     unsigned *defects_r)
@@ -540,7 +553,8 @@ decode_compat32(const char *in, size_t len, struct buf *out,
 			size_t ue = found ? m.at : b, us = i;
 
 			if (first) {
-				while (us < ue && py_isspace((unsigned char)in[us]))
+				while (us < ue &&
+				    py_isspace((unsigned char)in[us]))
 					us++;
 				first = false;
 			}
@@ -589,7 +603,8 @@ decode_compat32(const char *in, size_t len, struct buf *out,
 			for (k = 0; k < w[i].cs_len; k++) {
 				char c = in[w[i].cs_at + k];
 
-				cs[k] = c >= 'A' && c <= 'Z' ? (char)(c | 0x20) : c;
+				cs[k] = c >= 'A' && c <= 'Z' ?
+				    (char)(c | 0x20) : c;
 			}
 			cs[k] = '\0';
 		}
@@ -602,18 +617,14 @@ decode_compat32(const char *in, size_t len, struct buf *out,
 			if (!w[j].enc) {
 				if (j > i)
 					(void)buf_append_byte(&bytes, ' ');
-				/* raw-unicode-escape of surrogateescape'd bytes. */
-				for (k = 0; k < w[j].len; k++) {
-					unsigned char c = (unsigned char)in[w[j].at + k];
-
-					if (c >= 0x80)
-						(void)buf_printf(&bytes, "\\udc%02x", c);
-					else
-						(void)buf_append_byte(&bytes, (char)c);
-				}
+				/* raw-unicode-escape of surrogateescape'd
+				 * bytes: \udcXX as text. */
+				for (k = 0; k < w[j].len; k++)
+					plain_byte(&bytes,
+					    (unsigned char)in[w[j].at + k]);
 			} else if (w[j].cte == 'q') {
-				(void)qp_decode_q(in + w[j].txt_at, w[j].txt_len,
-				    &bytes, NULL);
+				(void)qp_decode_q(in + w[j].txt_at,
+				    w[j].txt_len, &bytes, NULL);
 			} else {
 				/* Missing padding supplied, then a lenient
 				 * a2b_base64 that must succeed. */
@@ -645,8 +656,8 @@ decode_compat32(const char *in, size_t len, struct buf *out,
 			cs[0] = '\0';	/* us-ascii: strict ASCII, below */
 		if (strcmp(cs, "unknown-8bit") == 0) {
 			/* Decoded as ASCII, U+FFFD per other byte. */
-			(void)charset_to_utf8("us-ascii", bytes.data ? bytes.data :
-			    "", bytes.len, &ch[nch].text, 0, &r);
+			(void)charset_to_utf8("us-ascii", bytes.data ?
+			    bytes.data : "", bytes.len, &ch[nch].text, 0, &r);
 		} else if ((!w[i].enc || strcmp(ch[nch].cs, "us-ascii") == 0 ||
 		    w[i].cs_len == 0) ? charset_to_utf8("us-ascii", bytes.data ?
 		    bytes.data : "", bytes.len, &ch[nch].text, 0, &r) == 0 &&
@@ -695,7 +706,8 @@ decode_compat32(const char *in, size_t len, struct buf *out,
 			const char *nextcs = ch[i].cs;
 
 			if (i > 0) {
-				bool hasspace = t->len > 0 && nonctext(t->data[0]);
+				bool hasspace = t->len > 0 &&
+				    nonctext(t->data[0]);
 
 				if (!ascii_cs(lastcs)) {
 					if (ascii_cs(nextcs) && !hasspace) {
@@ -707,7 +719,8 @@ decode_compat32(const char *in, size_t len, struct buf *out,
 			}
 			lastspace = t->len > 0 && nonctext(t->data[t->len - 1]);
 			lastcs = nextcs;
-			if (buf_append(out, t->data ? t->data : "", t->len) == -1)
+			if (buf_append(out, t->data ? t->data : "",
+			    t->len) == -1)
 				rc = -1;
 		}
 	}

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* RFC 2047 encoded words ("=?charset?B?...?=") in header text, decoded to UTF-8. */
+/* RFC 2047 encoded words ("=?charset?B?...?=") in headers, to UTF-8. */
 #ifndef PROTO_RFC2047_H
 #define PROTO_RFC2047_H
 
@@ -24,8 +24,8 @@ enum rfc2047_defect {
 	RFC2047_DEFECT_SPACE_INSIDE	= 1 << 5, /* whitespace inside an
 						   * encoded word */
 	RFC2047_DEFECT_8BIT		= 1 << 6, /* raw bytes >= 0x80 outside
-						   * encoded words (kept if UTF-8,
-						   * else U+FFFD) */
+						   * encoded words (kept if
+						   * UTF-8, else U+FFFD) */
 	RFC2047_DEFECT_TOO_BIG		= 1 << 7, /* output cap reached */
 };
 #define RFC2047_DEFECT_COUNT	8

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Content-Type / Content-Disposition parameters (RFC 2045 5.1, RFC 2231) read as Python's email package reads them. */
+/* MIME parameters (RFC 2045 5.1, RFC 2231) read as Python's email does. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,9 +12,9 @@
 #include "proto/util.h"
 
 /* Character classes of email._header_value_parser. */
-#define C_ATTR_END	0x01	/* ATTRIBUTE_ENDS: \t sp " % ' ( ) * , / : ; < = > ? @ [ \ ] */
+#define C_ATTR_END	0x01	/* ATTRIBUTE_ENDS: \t sp "%'()*,/:;<=>?@[\] */
 #define C_XATTR_END	0x02	/* EXTENDED_ATTRIBUTE_ENDS: the same but '%' */
-#define C_TOKEN_END	0x04	/* TOKEN_ENDS: \t sp " ( ) , / : ; < = > ? @ [ \ ] */
+#define C_TOKEN_END	0x04	/* TOKEN_ENDS: \t sp "(),/:;<=>?@[\] */
 #define C_WS		0x08	/* what str.lstrip() removes (ASCII part) */
 
 static unsigned char cls[256];
@@ -22,7 +22,8 @@ static unsigned char cls[256];
 static void
 cls_init(void)
 {
-	const char	*a = "\t \"%'()*,/:;<=>?@[\\]", *t = "\t \"(),/:;<=>?@[\\]";
+	const char	*a = "\t \"%'()*,/:;<=>?@[\\]";
+	const char	*t = "\t \"(),/:;<=>?@[\\]";
 	const char	*w = " \t\n\r\v\f\x1c\x1d\x1e\x1f";
 
 	if (cls['\t'] != 0)
@@ -278,7 +279,7 @@ get_parameter(struct in *in, size_t *pp, struct rparam *rp)
 				size_t k = run(&inner, 0, C_ATTR_END);
 
 				if (k == 0)
-					goto out;	/* get_attrtext raises */
+					goto out; /* get_attrtext raises */
 				semi = k < inner.n && inner.s[k] == '\'';
 			}
 		} else
@@ -405,8 +406,8 @@ extended_value(const struct rparam *rp, const char *charset, struct buf *raw,
 	for (i = 0; i < n; i++) {
 		int hi, lo;
 
-		if (v[i] == '%' && i + 2 < n &&
-		    (hi = hexval(v[i + 1])) >= 0 && (lo = hexval(v[i + 2])) >= 0) {
+		if (v[i] == '%' && i + 2 < n && (hi = hexval(v[i + 1])) >= 0 &&
+		    (lo = hexval(v[i + 2])) >= 0) {
 			unsigned char c = (unsigned char)(hi << 4 | lo);
 
 			if (eight && c >= 0x80) {
@@ -647,8 +648,8 @@ assemble(struct in *in, struct rparam *rps, size_t nrp, size_t type_end,
 			struct buf val;
 
 			buf_init(&val, LIMIT_HEADER_BLOCK);
-			(void)charset_utf8_sanitize(raw.data != NULL ? raw.data :
-			    "", raw.len, &val, NULL);
+			(void)charset_utf8_sanitize(raw.data != NULL ?
+			    raw.data : "", raw.len, &val, NULL);
 			out->value = buf_steal(&val);
 		}
 		buf_clear(&raw);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Content-Type / Content-Disposition values: type and RFC 2045/2231 parameters, decoded to UTF-8. */
+/* Content-Type/-Disposition values: type, RFC 2231 parameters, UTF-8. */
 #ifndef PROTO_RFC2231_H
 #define PROTO_RFC2231_H
 
@@ -30,10 +30,10 @@ enum rfc2231_defect {
 
 /* Flags of one parameter (enum rfc2231_param_flag). */
 enum rfc2231_param_flag {
-	RFC2231_PARAM_EXTENDED	= 1 << 0, /* name*= or name*N*=: charset'lang' */
-	RFC2231_PARAM_CONTINUED	= 1 << 1, /* assembled from name*0, name*1 ... */
-	RFC2231_PARAM_QUOTED	= 1 << 2, /* (first section) was a quoted string */
-	RFC2231_PARAM_RFC2047	= 1 << 3, /* RFC 2047 encoded words were decoded */
+	RFC2231_PARAM_EXTENDED	= 1 << 0, /* name*= or name*N*= */
+	RFC2231_PARAM_CONTINUED	= 1 << 1, /* from name*0, name*1 ... */
+	RFC2231_PARAM_QUOTED	= 1 << 2, /* (first section) was quoted */
+	RFC2231_PARAM_RFC2047	= 1 << 3, /* encoded words were decoded */
 	RFC2231_PARAM_IN_TYPE	= 1 << 4, /* "name=value" before the first ';'
 					   * where the type belongs: Python's
 					   * get_param() finds it there (and
@@ -41,9 +41,9 @@ enum rfc2231_param_flag {
 };
 
 struct rfc2231_param {
-	char		*name;		/* lower case, without '*' and section */
+	char		*name;		/* lower case, no '*' or section */
 	char		*value;		/* decoded, UTF-8, NUL-terminated */
-	char		*charset;	/* RFC 2231 charset as written, or NULL */
+	char		*charset;	/* RFC 2231 charset, or NULL */
 	char		*language;	/* RFC 2231 language, or NULL */
 	unsigned	 flags;		/* enum rfc2231_param_flag */
 };

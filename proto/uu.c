@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* x-uuencode decoding as Python's email package does it (email.message._decode_uu). */
+/* x-uuencode decoding as Python's email.message._decode_uu does it. */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,9 +59,10 @@ is_end(const char *l, size_t n)
 	size_t	a = 0, b = n;
 
 	/* Python strips b' \t\r\n\f'. */
-	while (a < b && strchr(" \t\r\n\f", l[a]) != NULL && l[a] != '\0')
+	while (a < b && l[a] != '\0' && strchr(" \t\r\n\f", l[a]) != NULL)
 		a++;
-	while (b > a && strchr(" \t\r\n\f", l[b - 1]) != NULL && l[b - 1] != '\0')
+	while (b > a && l[b - 1] != '\0' &&
+	    strchr(" \t\r\n\f", l[b - 1]) != NULL)
 		b--;
 	return b - a == 3 && memcmp(l + a, "end", 3) == 0;
 }

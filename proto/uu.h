@@ -9,8 +9,8 @@
 
 /* Things wrong with a uuencoded body, as a bitmask. */
 enum uu_defect {
-	UU_DEFECT_NO_BEGIN	= 1 << 0, /* no "begin MODE NAME" line: the input
-					   * is returned as it stands (Python) */
+	UU_DEFECT_NO_BEGIN	= 1 << 0, /* no "begin MODE NAME" line: the
+					   * input is returned as it stands */
 	UU_DEFECT_NO_END	= 1 << 1, /* input ended before "end": what was
 					   * decoded is kept (Python 3.11) */
 	UU_DEFECT_BAD_LINE	= 1 << 2, /* garbage after a line's data: the
@@ -26,7 +26,8 @@ enum uu_defect {
  * "begin" are skipped, each line's length character decides its byte
  * count, '`' counts as zero, decoding ends at "end" (or the input's end);
  * with no begin line, or an empty or undecodable line, the input is
- * appended unchanged (Python 3.11's email.message._decode_uu). If name_r is not NULL it gets
+ * appended unchanged (Python 3.11's email.message._decode_uu).
+ * If name_r is not NULL it gets
  * the file name from the begin line (malloc'd, caller frees) or NULL.
  * Returns 0, or -1 past out's cap. */
 int	uu_decode(const char *in, size_t len, struct buf *out,
