@@ -8,9 +8,9 @@
  * not QUIT keeps its messages, as RFC 1939 6 says), the connection is
  * closed and a "* end of input" line says so. The session also ends when
  * the server closes the connection or on --timeout. Blank lines outside
- * message text and prompts are skipped. A password (/auth, PASS prompts)
- * comes from --password-file or MAILBENCH_PASSWORD; from a terminal the
- * next line typed also works; otherwise the session ends with exit 2. */
+ * message text and prompts are skipped. A secret asked for (/auth) comes
+ * from --password-file or MAILBENCH_PASSWORD, else it is the next input
+ * line (redacted like any secret; a note on stderr says so). */
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -43,7 +43,6 @@ struct batch {
 	bool			 in_eof;
 	bool			 closed;
 	bool			 told_secret;
-	bool			 no_secret;	/* one is wanted, none given */
 	int			 exit_code;
 	bool			 usage_error;
 };
@@ -94,15 +93,12 @@ on_status(void *arg, const struct driver_status *s)
 	    b->opts.drv.password_file == NULL &&
 	    getenv("MAILBENCH_PASSWORD") == NULL) {
 		b->told_secret = true;
-		/* From a terminal the next line typed is the secret; from a
-		 * file or a pipe the next line is the next command, and
-		 * sending it as a password would be wrong twice. */
-		if (isatty(b->infd))
-			fprintf(stderr, "mailbench batch: %s (the next line "
-			    "typed is the secret)\n", s->secret_prompt ?
-			    s->secret_prompt : "secret");
-		else
-			b->no_secret = true;
+		/* The next input line answers it (driver_submit), like the
+		 * screen's composer; say so where it cannot leak. */
+		fprintf(stderr, "mailbench batch: %s: the next input line is "
+		    "taken as the secret (--password-file or "
+		    "MAILBENCH_PASSWORD avoid that)\n", s->secret_prompt ?
+		    s->secret_prompt : "secret wanted");
 	}
 }
 
@@ -171,14 +167,6 @@ advance(void *arg)
 	size_t len, take;
 
 	fflush(stdout);
-	if (b->no_secret && !b->closed) {
-		b->no_secret = false;
-		fprintf(stderr, "mailbench batch: a password is needed: give "
-		    "it with --password-file FILE or MAILBENCH_PASSWORD\n");
-		b->usage_error = true;
-		driver_close(b->drv, "no password given (--password-file or "
-		    "MAILBENCH_PASSWORD): closing the connection");
-	}
 	while (!b->closed && !driver_busy(b->drv)) {
 		nl = b->in.len > 0 ? memchr(b->in.data, '\n', b->in.len) : NULL;
 		if (nl == NULL && !b->in_eof) {
