@@ -23,6 +23,9 @@
 #include "proto/limits.h"
 #include "proto/util.h"
 
+/* Reads (of up to 16 KiB) per wake-up before yielding to the loop. */
+#define CONN_READ_BUDGET	64
+
 enum conn_state {
 	CONN_STATE_RESOLVE,	/* waiting for the deferred getaddrinfo */
 	CONN_STATE_CONNECTING,
@@ -594,13 +597,21 @@ do_read(struct conn *c)
 {
 	char tmp[16384];
 	ssize_t n;
-	size_t room;
+	size_t room, budget = CONN_READ_BUDGET;
 	int r, err;
 	bool eof = false;
 
 	for (;;) {
 		if (c->paused)
 			return true;
+		/* A peer that floods must not keep us here: after the
+		 * budget, let the loop run timers and other fds, and come
+		 * back from a kick (TLS may hold decrypted bytes that poll
+		 * cannot see). */
+		if (budget-- == 0) {
+			loop_timer_reset(c->kick, 0);
+			return true;
+		}
 		if (c->in.len >= c->in.max) {
 			fail(c, CONN_FAIL_LIMIT,
 			    "more than %zu bytes received without a line end",
