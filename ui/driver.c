@@ -25,6 +25,8 @@
 /* The whole transcript kept for /save: big enough for a session that
  * retrieved a few large messages, small enough to stay in memory. */
 #define DRIVER_SAVED_MAX	(256u * 1024 * 1024)
+/* Bytes queued for the peer above which driver_busy() says wait. */
+#define DRIVER_OUTPUT_HIGH	(1024 * 1024)
 /* A password read from --password-file or MAILBENCH_PASSWORD. */
 #define DRIVER_PASSWORD_MAX	4096
 
@@ -1097,6 +1099,10 @@ driver_status(const struct driver *d)
 bool
 driver_busy(const struct driver *d)
 {
+	/* Back-pressure: a long message typed or fed from a file waits
+	 * while the peer is slow to take what is queued. */
+	if (d->conn != NULL && conn_pending(d->conn) > DRIVER_OUTPUT_HIGH)
+		return true;
 	return d->phase == DRIVER_CONNECTING || d->phase == DRIVER_TLS ||
 	    d->qlen > 0 || d->upgrading || (d->opts.starttls &&
 	    !d->url.implicit_tls && d->phase == DRIVER_OPEN &&

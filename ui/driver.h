@@ -115,7 +115,9 @@ int		 driver_submit(struct driver *, const char *line, size_t len);
 const struct mailbox *driver_mailbox(const struct driver *);
 /* Current status, as last reported. */
 const struct driver_status *driver_status(const struct driver *);
-/* True while commands are waiting for a reply. */
+/* True while commands are waiting for a reply, while connecting or in a
+ * TLS handshake, and while more than 1 MiB waits to be written (feed
+ * the next line only when this is false). */
 bool		 driver_busy(const struct driver *);
 /* Close the connection now without sending anything more (batch at end
  * of input): a "* " line with why, then ops->closed. No-op when closed. */
