@@ -334,10 +334,6 @@ composer_complete(struct composer *c, const char *const *cands, size_t n,
 		return 0;
 	while (start > 0 && !is_space(c->buf[start - 1]))
 		start--;
-	/* Commands are completed as the first word only. */
-	for (i = 0; i < start; i++)
-		if (!is_space(c->buf[i]))
-			return 0;
 	wl = c->cur - start;
 	lower = wl > 0 && c->buf[start] >= 'a' && c->buf[start] <= 'z';
 	for (i = 0; i < n; i++) {
@@ -380,6 +376,7 @@ composer_complete(struct composer *c, const char *const *cands, size_t n,
 				ins[k] = (char)(ins[k] + 32);
 		}
 		if (matches == 1 && il > 0 && ins[il - 1] != ' ' &&
+		    ins[il - 1] != '/' &&
 		    (c->cur == c->len || c->buf[c->cur] != ' '))
 			ins[il++] = ' ';
 		if (c->len - wl + il > LIMIT_COMMAND_LINE)

@@ -37,8 +37,9 @@ bool		 composer_secret(const struct composer *);
 /* Hide what follows the first keep bytes when drawing (a PASS typed on
  * the line); (size_t)-1 shows everything. */
 void		 composer_set_hidden_from(struct composer *, size_t keep);
-/* Complete the word under the cursor from cands (n names). A unique match
- * is inserted with a space; several extend to their common prefix. The
+/* Complete the word before the cursor from cands (n names; the caller
+ * picks them for the word's position). A unique match is inserted with a
+ * space (not after a "/"); several extend to their common prefix. The
  * matches are listed into list (size listsz) for the hint line. Returns
  * the number of matches. Matching is ASCII case-insensitive; the case of
  * what was typed decides the case of the insertion for commands. */

@@ -390,10 +390,17 @@ pane_transcript_draw(struct pane_transcript *p, WINDOW *w, bool focused)
 		if (sel)
 			attr |= A_REVERSE;
 		if (p->pairs && cols > 30) {
+			const struct sent_slot *ss = &p->sent[l->seq %
+			    SENT_SLOTS];
+			/* A command still waiting for its reply: "…". */
+			bool waiting = l->kind == DRIVER_LINE_SENT &&
+			    ss->seq == l->seq && !ss->answered;
+
 			if (l->seq != 0)
 				snprintf(gut, sizeof(gut), "%4llu%s",
 				    (unsigned long long)(l->seq % 10000),
-				    paired ? ">" : " ");
+				    paired ? ">" : waiting ? "\xe2\x80\xa6" :
+				    " ");
 			else
 				snprintf(gut, sizeof(gut), "     ");
 			used += width_draw(w, gut, strlen(gut), 5,

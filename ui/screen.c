@@ -1062,18 +1062,37 @@ complete(struct screen *s)
 	size_t len, n = 0, i;
 	const char *cands[64];
 
+	static const char *const mechs[] = { "PLAIN", "LOGIN", "CRAM-MD5",
+	    "XOAUTH2", "APOP", "USER", NULL };
+	static const char *const schemes[] = { "pop3://", "pop3s://",
+	    "smtp://", "smtps://", "submission://", NULL };
+	const char *const *list = NULL;
+	bool first = true;
+
 	line = composer_text(s->comp, &len);
-	if (len > 0 && line[0] == '/') {
+	for (i = 0; i < len; i++)
+		if (line[i] == ' ')
+			first = false;
+	if (first && len > 0 && line[0] == '/') {
 		const char *const *names = help_command_names(&n);
 
 		for (i = 0; i < n && i < 64; i++)
 			cands[i] = names[i];
-	} else {
+	} else if (first) {
 		const char *c;
 
 		while (n < 64 && (c = hint_command(s->hint.proto, n)) != NULL)
 			cands[n++] = c;
-	}
+	} else if (len >= 6 && strncmp(line, "/auth ", 6) == 0 &&
+	    memchr(line + 6, ' ', len - 6) == NULL)
+		list = mechs;
+	else if (len >= 9 && strncmp(line, "/connect ", 9) == 0 &&
+	    memchr(line + 9, ' ', len - 9) == NULL)
+		list = schemes;
+	for (i = 0; list != NULL && list[i] != NULL; i++)
+		cands[n++] = list[i];
+	if (n == 0)
+		return;
 	if (composer_complete(s->comp, cands, n, s->matches,
 	    sizeof(s->matches)) <= 1)
 		s->matches[0] = '\0';
