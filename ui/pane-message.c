@@ -508,13 +508,19 @@ pane_message_part_label(struct pane_message *p)
 
 	if (p->number == 0 || p->nparts == 0)
 		return "";
+	const char *ct = p->parts[p->sel]->content_type;
+	struct buf e;
+
 	buf_init(&b, sizeof(p->label) - 1);
+	buf_init(&e, sizeof(p->label) - 1);
 	mime_part_path(p->parts[p->sel], &b);
+	/* The type comes from the message: escaped like any peer text. */
+	transcript_escape(ct ? ct : "?", ct ? strlen(ct) : 1, &e);
 	snprintf(p->label, sizeof(p->label), "part %s (%zu/%zu) %s",
 	    b.len ? b.data : "body", p->sel + 1, p->nparts,
-	    p->parts[p->sel]->content_type ? p->parts[p->sel]->content_type :
-	    "?");
+	    e.data ? e.data : "?");
 	buf_clear(&b);
+	buf_clear(&e);
 	return p->label;
 }
 
