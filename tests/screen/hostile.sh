@@ -5,7 +5,7 @@
 # terminal raw (no cleared screen, no retitled window).
 . "$(dirname "$0")/lib.sh"
 
-TESTS="screen-escaped-banner"
+TESTS="screen-escaped-banner screen-escaped-message"
 need "command -v tmux >/dev/null" "tmux is not installed" $TESTS
 need "command -v python3 >/dev/null" "python3 is not installed" $TESTS
 need "[ -x '$MB' ]" "mailbench is not built" $TESTS
@@ -65,5 +65,54 @@ t_banner() {
 	wait_exit
 }
 
+# A message whose encoded subject and sender carry ESC and a bidi override,
+# and whose QP body carries ESC: mailed through the lab's SMTP, read back
+# over POP3, shown escaped in the mailbox and the message pane.
+t_message() {
+	start 120 40 "$MB" --lab || return 1
+	wait_for "S: +OK" || return 1
+	local smtp pop3
+	smtp=$(screen | grep -o 'SMTP [0-9]*,' | head -1 | sed 's/[^ ]* //; s/,//')
+	pop3=$(screen | grep -o 'POP3 [0-9]*,' | head -1 | sed 's/[^ ]* //; s/,//')
+	[ -n "$smtp" ] && [ -n "$pop3" ] || return 1
+	type_line "/connect smtp://127.0.0.1:$smtp" || return 1
+	wait_for "S: 220" || return 1
+	type_line "EHLO test.example" || return 1
+	wait_for "expects: MAIL FROM" || return 1
+	type_line "MAIL FROM:<m@evil.example>" || return 1
+	wait_for "expects: RCPT TO" || return 1
+	type_line "RCPT TO:<student@lab.example>" || return 1
+	wait_for "or DATA" || return 1
+	type_line "DATA" || return 1
+	wait_for "message>" || return 1
+	type_line "From: =?UTF-8?B?TWFsbG9yeSDigK5ldmls?= <m@evil.example>" || return 1
+	type_line "Subject: =?UTF-8?B?G1szMW1SRUTigK5ldmls?=" || return 1
+	type_line "Content-Type: text/plain; charset=utf-8" || return 1
+	type_line "Content-Transfer-Encoding: quoted-printable" || return 1
+	type_line "" || return 1
+	type_line "body =1B[2Jcleared =E2=80=AEflipped" || return 1
+	type_line "." || return 1
+	wait_for "S: 250" || return 1
+	type_line "QUIT" || return 1
+	wait_for "session closed" || return 1
+	type_line "/connect pop3://127.0.0.1:$pop3" || return 1
+	wait_for "AUTHORIZATION" || return 1
+	type_line "USER student" || return 1
+	wait_for "expects: PASS password" || return 1
+	type_line "PASS student" || return 1
+	wait_for "TRANSACTION" || return 1
+	type_line "/load" || return 1
+	wait_for "/load: done" || return 1
+	wait_for '\x1b[31mRED\u{202E}evil' || return 1
+	wait_for 'Mallory \u{202E}evil' || return 1
+	type_line "RETR 9" || return 1
+	wait_for "Message 9" || return 1
+	wait_for 'body \x1b[2Jcleared \u{202E}flipped' || return 1
+	screen | head -1 | grep -q "POP3 127.0.0.1:" || return 1
+	keys C-q || return 1
+	wait_exit
+}
+
 t_banner; result screen-escaped-banner $?
+t_message; result screen-escaped-message $?
 [ $failures = 0 ]
