@@ -83,7 +83,7 @@ phase "transcript Up/Down" 25 Up Up Down
 phase "transcript Home/End" 5 Home End
 tm send-keys -t b C-o		# -> mailbox
 phase "mailbox Down/PgDn" 25 Down NPage
-phase "mailbox sort 10000 rows" 8 s
+phase "mailbox sort ($MSGS_N rows)" 8 s
 phase "composer typing" 2 a b c d e f g h i j BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace
 tm send-keys -t b C-q
 i=0
@@ -93,8 +93,8 @@ if [ ! -s "$TMP/log" ]; then
 	exit 1
 fi
 head -1 "$TMP/log" | sed 's/^# /bench-redraw: /'
-printf 'bench-redraw: start-up with the fill %.2f s, resident memory %s KiB\n' \
-    "$(echo "$t1 - $t0" | bc -l 2>/dev/null || echo 0)" "$rss"
+awk -v a="$t0" -v b="$t1" -v rss="$rss" 'BEGIN {
+	printf "bench-redraw: start-up with the fill %.2f s, resident memory %s KiB\n", b - a, rss }'
 # Per phase: samples in order, one per key.
 spec=$(IFS=,; echo "${phases[*]}")
 grep -v '^#' "$TMP/log" | awk -v spec="$spec" '
