@@ -788,10 +788,15 @@ rfc2047_decode(const char *in, size_t len, struct buf *out, unsigned flags,
 	/* Python's header_fetch_parse drops CR and LF (unfolding that keeps
 	 * the whitespace after them). */
 	if (memchr(in, '\n', len) != NULL || memchr(in, '\r', len) != NULL) {
-		for (i = 0; i < len; i++)
-			if (in[i] != '\r' && in[i] != '\n' &&
-			    buf_append_byte(&line, in[i]) == -1)
+		for (i = 0; i < len;) {
+			size_t j = i;
+
+			while (j < len && in[j] != '\r' && in[j] != '\n')
+				j++;
+			if (buf_append(&line, in + i, j - i) == -1)
 				break;
+			i = j + 1;
+		}
 		p = line.data != NULL ? line.data : "";
 		len = line.len;
 	}

@@ -726,12 +726,23 @@ rfc2231_parse(const char *src, size_t len, struct rfc2231_value *v_r)
 	cls_init();
 	memset(v_r, 0, sizeof(*v_r));
 	buf_init(&line, LIMIT_HEADER_BLOCK);
-	for (p = 0; p < len; p++)
-		if (src[p] != '\r' && src[p] != '\n')
-			(void)buf_append_byte(&line, src[p]);
-	in.s = line.data != NULL ? line.data : "";
-	in.n = line.len;
+	in.s = src;
+	in.n = len;
+	if (memchr(src, '\n', len) != NULL || memchr(src, '\r', len) != NULL) {
+		/* Unfold as Python does: CR and LF go, the rest stays. */
+		for (p = 0; p < len;) {
+			size_t q = p;
+
+			while (q < len && src[q] != '\r' && src[q] != '\n')
+				q++;
+			(void)buf_append(&line, src + p, q - p);
+			p = q + 1;
+		}
+		in.s = line.data != NULL ? line.data : "";
+		in.n = line.len;
+	}
 	in.defects = &v_r->defects;
+	in.ews = 0;
 
 	/* Message.get_content_type(): _splitparam(str(header))[0]. */
 	{
