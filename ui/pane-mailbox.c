@@ -329,6 +329,24 @@ pane_mailbox_has(const struct pane_mailbox *p, uint64_t number,
 }
 
 size_t
+pane_mailbox_headers(const struct pane_mailbox *p)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < p->n; i++)
+		if (p->rows[i].has_header)
+			n++;
+	return n;
+}
+
+size_t
+pane_mailbox_expected(const struct pane_mailbox *p)
+{
+	return p->have_stat && p->stat_count > p->n ? (size_t)p->stat_count :
+	    p->n;
+}
+
+size_t
 pane_mailbox_count(const struct pane_mailbox *p)
 {
 	return p->n;

@@ -38,6 +38,10 @@ uint64_t	 pane_mailbox_take_retrieved(struct pane_mailbox *);
 /* Whether message number has its full text / its header. */
 bool		 pane_mailbox_has(const struct pane_mailbox *, uint64_t number,
 		    bool *header_r);
+/* Rows whose header (TOP n 0 or RETR) has arrived. */
+size_t		 pane_mailbox_headers(const struct pane_mailbox *);
+/* Messages the maildrop holds: STAT's count when seen, else the rows. */
+size_t		 pane_mailbox_expected(const struct pane_mailbox *);
 /* Rows known. */
 size_t		 pane_mailbox_count(const struct pane_mailbox *);
 /* Select the row drawn at window row y (mouse); true if one was there. */

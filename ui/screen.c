@@ -753,8 +753,9 @@ draw_panes(struct screen *s)
 	if ((s->dirty & D_MAILBOX) && s->win[LAYOUT_MAILBOX]) {
 		prog[0] = '\0';
 		if (st != NULL && st->busy && st->progress_total > 0)
-			snprintf(prog, sizeof(prog), "[/load: %zu of %zu "
-			    "replies]", st->progress_done, st->progress_total);
+			snprintf(prog, sizeof(prog), "[loading: %zu of %zu "
+			    "headers]", pane_mailbox_headers(s->pm),
+			    pane_mailbox_expected(s->pm));
 		pane_mailbox_draw(s->pm, s->win[LAYOUT_MAILBOX],
 		    s->focus == LAYOUT_MAILBOX, prog[0] ? prog : NULL);
 		wnoutrefresh(s->win[LAYOUT_MAILBOX]);
