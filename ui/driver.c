@@ -573,6 +573,11 @@ pump(struct driver *d)
 		}
 	}
 	d->pumping = false;
+	/* The engine may end a session by itself (a greeting that refuses
+	 * service): nothing more can be said on this connection. */
+	if (!d->finish && d->sess != NULL && session_over(d->sess) &&
+	    d->phase != DRIVER_IDLE)
+		end_session(d, false, "the session is over");
 	if (!d->finish && starttls_refused(d))
 		fail_session(d, FAIL_TLS, "--starttls: the server did not start "
 		    "TLS; nothing is sent in plaintext");
