@@ -383,7 +383,13 @@ on_quit_timer(void *arg)
 static void
 leave(struct screen *s, bool send_quit)
 {
+	const struct driver_status *st = status(s);
+
 	s->quitting = true;
+	/* In message mode or at a secret prompt, "QUIT" would be taken as
+	 * message text or as the secret: close instead. */
+	if (st != NULL && (st->message_mode || st->secret_wanted))
+		send_quit = false;
 	if (connected(s) && send_quit) {
 		driver_submit(s->drv, "QUIT", 4);
 		loop_timer_reset(s->quit_timer, QUIT_WAIT_MS);
@@ -392,8 +398,10 @@ leave(struct screen *s, bool send_quit)
 		return;
 	}
 	if (connected(s))
-		driver_close(s->drv, "closed without QUIT: the server keeps "
-		    "every message (deletions were not made permanent)");
+		driver_close(s->drv, pending_deletions(s) > 0 ?
+		    "closed without QUIT: the server keeps every message "
+		    "(deletions were not made permanent)" :
+		    "closed without QUIT");
 	loop_break(s->loop);
 }
 
