@@ -206,6 +206,18 @@ connected(const struct screen *s)
 	return st != NULL && st->connected;
 }
 
+/* The guided /send question being asked, or NULL. */
+static const char *
+send_prompt(const struct screen *s)
+{
+	struct session *sess = s->drv ? driver_session(s->drv) : NULL;
+	const char *pr = NULL;
+
+	if (sess == NULL || !connected(s) || !session_prompting(sess, &pr))
+		return NULL;
+	return pr != NULL ? pr : "answer";
+}
+
 /* ---- driver callbacks ---------------------------------------------- */
 
 static void
@@ -611,6 +623,10 @@ draw_hint(struct screen *s)
 		    "not kept in history and redacted in the transcript; Enter "
 		    "sends, Esc cancels");
 		a = layout_attr(ROLE_MESSAGE_MODE);
+	} else if (send_prompt(s) != NULL) {
+		snprintf(b, sizeof(b), " /send asks: %s  (Enter answers; Esc "
+		    "or /cancel stops the guided send)", send_prompt(s));
+		a = layout_attr(ROLE_MESSAGE_MODE);
 	} else if (s->matches[0] != '\0') {
 		snprintf(b, sizeof(b), " completions: %s", s->matches);
 	} else if (len > 0 && line[0] == '/') {
@@ -699,6 +715,17 @@ prompt_label(struct screen *s)
 	}
 	if (st != NULL && st->connected && st->message_mode)
 		return "message> ";
+	if (send_prompt(s) != NULL) {
+		static char b[160];
+		size_t n;
+
+		snprintf(b, sizeof(b), "%s", send_prompt(s));
+		n = strlen(b);
+		while (n > 0 && (b[n - 1] == ' ' || b[n - 1] == ':'))
+			b[--n] = '\0';
+		snprintf(b + n, sizeof(b) - n, ": ");
+		return b;
+	}
 	if (s->hint.proto == HINT_POP3)
 		return "pop3> ";
 	if (s->hint.proto == HINT_SMTP)
@@ -1040,7 +1067,8 @@ submit_line(struct screen *s, const char *line, size_t len, bool typed)
 			    pending_deletions(s) == 1 ? "" : "s");
 			return;
 		}
-		if (typed && !hint_is_secret(&s->hint, line, len))
+		if (typed && !hint_is_secret(&s->hint, line, len) &&
+		    send_prompt(s) == NULL)
 			history_add(s->hist, line, len);
 	}
 	if (s->drv != NULL)
@@ -1241,7 +1269,8 @@ global_action(struct screen *s, enum action a)
 			composer_set_secret(s->comp, false);
 			notice(s, ROLE_HINT, "secret request cancelled: nothing "
 			    "was sent");
-		}
+		} else if (send_prompt(s) != NULL && s->drv != NULL)
+			driver_submit(s->drv, "/cancel", 7);
 		if (s->zoom != LAYOUT_PANE_COUNT) {
 			s->zoom = LAYOUT_PANE_COUNT;
 			mark(s, D_LAYOUT);
