@@ -218,6 +218,9 @@ enum labsasl_step labsasl_next(struct labsasl *, struct lab *,
 	    const char *, size_t, struct buf *out);
 /* Forget everything, wiping secrets. */
 void	labsasl_clear(struct labsasl *);
+/* Compare 32 lower-case hex digits with 32 given by the peer (either case)
+ * in constant time: CRAM-MD5 and APOP digests. */
+bool	labsasl_hex_equal(const char *hex, const char *given);
 /* The mechanisms, space-separated. */
 #define LABSASL_MECHS	"PLAIN LOGIN CRAM-MD5"
 

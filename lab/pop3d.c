@@ -10,7 +10,7 @@
 #include "lab/lab-int.h"
 #include "proto/dot.h"
 #include "proto/limits.h"
-#include "proto/md5.h"
+#include "proto/sasl.h"
 #include "proto/util.h"
 
 enum pop3d_state {
@@ -34,6 +34,24 @@ struct pop3d {
 	size_t			 n;
 	unsigned		 errors;
 };
+
+/* RFC 1939 4-5: the commands of one state, refused with a reason in the
+ * other (CAPA, QUIT are valid in both). */
+static const char *const authorization_verbs[] = {
+	"USER", "PASS", "APOP", "AUTH", "STLS", NULL,
+};
+static const char *const transaction_verbs[] = {
+	"STAT", "LIST", "UIDL", "RETR", "TOP", "DELE", "RSET", "NOOP", NULL,
+};
+
+static bool
+verb_in(const char *const *list, const char *verb, size_t vlen)
+{
+	for (; *list != NULL; list++)
+		if (slice_eq_ci(verb, vlen, *list))
+			return true;
+	return false;
+}
 
 struct pop3d *
 pop3d_new(struct lab_sess *s)
@@ -454,11 +472,7 @@ transaction(struct pop3d *p, const char *verb, size_t vlen, const char *arg,
 		s->want_close = true;
 	} else if (slice_eq_ci(verb, vlen, "CAPA")) {
 		capa(p);
-	} else if (slice_eq_ci(verb, vlen, "USER") ||
-	    slice_eq_ci(verb, vlen, "PASS") ||
-	    slice_eq_ci(verb, vlen, "APOP") ||
-	    slice_eq_ci(verb, vlen, "AUTH") ||
-	    slice_eq_ci(verb, vlen, "STLS")) {
+	} else if (verb_in(authorization_verbs, verb, vlen)) {
 		bad(p, "Already logged in (command only valid in "
 		    "AUTHORIZATION state)");
 	} else
@@ -488,10 +502,8 @@ authorization(struct pop3d *p, const char *verb, size_t vlen, const char *arg,
 			lab_reply(s, "+OK Begin TLS negotiation now.");
 			s->want_tls = true;
 		}
-	} else if (slice_eq_ci(verb, vlen, "USER") ||
-	    slice_eq_ci(verb, vlen, "PASS") ||
-	    slice_eq_ci(verb, vlen, "APOP") ||
-	    slice_eq_ci(verb, vlen, "AUTH")) {
+	} else if (verb_in(authorization_verbs, verb, vlen)) {
+		/* USER, PASS, APOP, AUTH (STLS was handled above). */
 		bool is_user = slice_eq_ci(verb, vlen, "USER");
 		bool is_pass = slice_eq_ci(verb, vlen, "PASS");
 		bool is_apop = slice_eq_ci(verb, vlen, "APOP");
@@ -533,8 +545,6 @@ authorization(struct pop3d *p, const char *verb, size_t vlen, const char *arg,
 			const char *sp = has_arg ? memchr(arg, ' ', alen) :
 			    NULL;
 			struct lab_account *a;
-			unsigned char d[MD5_DIGEST_LEN];
-			struct md5 ctx;
 			char hex[33];
 
 			p->have_user = false;
@@ -548,12 +558,9 @@ authorization(struct pop3d *p, const char *verb, size_t vlen, const char *arg,
 				auth_failed(p);
 				return;
 			}
-			md5_init(&ctx);
-			md5_update(&ctx, p->apop_ts, strlen(p->apop_ts));
-			md5_update(&ctx, a->pass, strlen(a->pass));
-			md5_final(&ctx, d);
-			md5_hex(d, hex);
-			if (strncasecmp(hex, sp + 1, 32) != 0)
+			sasl_apop_digest(p->apop_ts, strlen(p->apop_ts),
+			    a->pass, strlen(a->pass), hex);
+			if (!labsasl_hex_equal(hex, sp + 1))
 				auth_failed(p);
 			else
 				login(p, a, "APOP");
@@ -585,14 +592,7 @@ authorization(struct pop3d *p, const char *verb, size_t vlen, const char *arg,
 				sasl_result(p, r, &out);
 			buf_clear(&out);
 		}
-	} else if (slice_eq_ci(verb, vlen, "STAT") ||
-	    slice_eq_ci(verb, vlen, "LIST") ||
-	    slice_eq_ci(verb, vlen, "UIDL") ||
-	    slice_eq_ci(verb, vlen, "RETR") ||
-	    slice_eq_ci(verb, vlen, "TOP") ||
-	    slice_eq_ci(verb, vlen, "DELE") ||
-	    slice_eq_ci(verb, vlen, "RSET") ||
-	    slice_eq_ci(verb, vlen, "NOOP")) {
+	} else if (verb_in(transaction_verbs, verb, vlen)) {
 		bad(p, "Not logged in (command only valid in TRANSACTION "
 		    "state)");
 	} else

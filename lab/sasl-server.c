@@ -8,68 +8,24 @@
 #include <unistd.h>
 
 #include "lab/lab-int.h"
+#include "proto/base64.h"
 #include "proto/md5.h"
+#include "proto/sasl.h"
 #include "proto/util.h"
 
 enum { M_NONE, M_PLAIN, M_LOGIN, M_CRAM };
 
-static const char b64[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-static void
-b64_encode(const char *p, size_t len, struct buf *out)
+bool
+labsasl_hex_equal(const char *hex, const char *given)
 {
-	size_t i;
+	unsigned char	diff = 0;
+	size_t		i;
 
-	for (i = 0; i + 2 < len; i += 3) {
-		unsigned v = (unsigned char)p[i] << 16 |
-		    (unsigned char)p[i + 1] << 8 | (unsigned char)p[i + 2];
-
-		buf_append_byte(out, b64[v >> 18 & 63]);
-		buf_append_byte(out, b64[v >> 12 & 63]);
-		buf_append_byte(out, b64[v >> 6 & 63]);
-		buf_append_byte(out, b64[v & 63]);
-	}
-	if (i < len) {
-		unsigned v = (unsigned char)p[i] << 16;
-
-		if (i + 1 < len)
-			v |= (unsigned char)p[i + 1] << 8;
-		buf_append_byte(out, b64[v >> 18 & 63]);
-		buf_append_byte(out, b64[v >> 12 & 63]);
-		buf_append_byte(out, i + 1 < len ? b64[v >> 6 & 63] : '=');
-		buf_append_byte(out, '=');
-	}
-}
-
-/* Strict RFC 4648 decoding (padding optional); -1 on anything else. */
-static int
-b64_decode(const char *p, size_t len, struct buf *out)
-{
-	unsigned v = 0, bits = 0;
-	size_t i, pad = 0;
-
-	for (i = 0; i < len; i++) {
-		const char *c;
-
-		if (p[i] == '=') {
-			pad++;
-			continue;
-		}
-		if (pad > 0 || p[i] == '\0' ||
-		    (c = memchr(b64, p[i], 64)) == NULL)
-			return -1;
-		v = v << 6 | (unsigned)(c - b64);
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			if (buf_append_byte(out, (char)(v >> bits & 0xff)) == -1)
-				return -1;
-		}
-	}
-	if (pad > 2 || (bits == 6) || (pad > 0 && (len % 4) != 0))
-		return -1;
-	return 0;
+	/* Every byte compared, whatever differs first (no timing oracle);
+	 * the peer may use either case for hex digits. */
+	for (i = 0; i < 32; i++)
+		diff |= (unsigned char)(hex[i] ^ (given[i] | 0x20));
+	return diff == 0;
 }
 
 void
@@ -121,7 +77,7 @@ cram(struct labsasl *s, struct lab *lab, const char *p, size_t len)
 	unsigned char d[MD5_DIGEST_LEN];
 	char hex[33];
 	size_t i;
-	unsigned char diff = 0;
+	bool ok;
 
 	/* RFC 2195 2: "user SP hex-digest" with the digest last. */
 	for (i = len; i > 0; i--)
@@ -140,10 +96,10 @@ cram(struct labsasl *s, struct lab *lab, const char *p, size_t len)
 	md5_hmac(a->pass, strlen(a->pass), s->challenge,
 	    strlen(s->challenge), d);
 	md5_hex(d, hex);
-	for (i = 0; i < 32; i++)
-		diff |= (unsigned char)(hex[i] ^ (sp[1 + i] | 0x20));
+	explicit_bzero(d, sizeof(d));
+	ok = labsasl_hex_equal(hex, sp + 1);
 	explicit_bzero(hex, sizeof(hex));
-	if (diff != 0)
+	if (!ok)
 		return LABSASL_FAIL;
 	s->acct = a;
 	return LABSASL_OK;
@@ -162,7 +118,7 @@ respond(struct labsasl *s, struct lab *lab, const char *p, size_t len,
 		return LABSASL_CANCEL;
 	}
 	buf_init(&dec, 16384);
-	if (!(len == 1 && p[0] == '=') && b64_decode(p, len, &dec) == -1) {
+	if (!(len == 1 && p[0] == '=') && sasl_base64_decode(p, len, &dec) == -1) {
 		buf_wipe(&dec);
 		s->mech = M_NONE;
 		return LABSASL_BAD;
@@ -182,7 +138,7 @@ respond(struct labsasl *s, struct lab *lab, const char *p, size_t len,
 				break;
 			}
 			s->step = 1;
-			b64_encode("Password:", 9, out);
+			(void)base64_encode("Password:", 9, out);
 			r = LABSASL_CONTINUE;
 		} else
 			r = check(s, lab, s->user, strlen(s->user),
@@ -232,13 +188,13 @@ labsasl_start(struct labsasl *s, struct lab *lab, const char *mech,
 		    (long long)time(NULL), LAB_DOMAIN);
 		if (ir != NULL)
 			return respond(s, lab, ir, ir_len, out);
-		b64_encode(s->challenge, strlen(s->challenge), out);
+		(void)base64_encode(s->challenge, strlen(s->challenge), out);
 		return LABSASL_CONTINUE;
 	}
 	if (ir != NULL)
 		return respond(s, lab, ir, ir_len, out);
 	if (s->mech == M_LOGIN)
-		b64_encode("Username:", 9, out);
+		(void)base64_encode("Username:", 9, out);
 	return LABSASL_CONTINUE;
 }
 

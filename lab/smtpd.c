@@ -594,6 +594,39 @@ data_line(struct smtpd *d, const char *line, size_t len)
 	}
 }
 
+/* Answer what one step of the SASL exchange gave (the AUTH line with its
+ * initial response, or a continuation line). */
+static void
+sasl_result(struct smtpd *d, enum labsasl_step r, struct buf *out)
+{
+	switch (r) {
+	case LABSASL_CONTINUE:
+		/* RFC 4954 4: 334 SP base64 challenge. */
+		d->in_sasl = true;
+		lab_reply(d->s, "334 %s", out->data ? out->data : "");
+		return;
+	case LABSASL_OK:
+		d->authed = true;
+		snprintf(d->auth_user, sizeof(d->auth_user), "%s",
+		    d->sasl.acct->user);
+		lab_reply(d->s, "235 2.7.0 Authentication successful");
+		lab_log(d->lab, "smtp #%llu %s: %s authenticated",
+		    (unsigned long long)d->s->id, d->s->peer, d->auth_user);
+		break;
+	case LABSASL_FAIL:
+		bad(d, "535 5.7.8 Authentication credentials invalid");
+		break;
+	case LABSASL_BAD:
+		bad(d, "501 5.5.2 Cannot decode response");
+		break;
+	case LABSASL_CANCEL:
+		bad(d, "501 5.0.0 Authentication cancelled");
+		break;
+	}
+	d->in_sasl = false;
+	labsasl_clear(&d->sasl);
+}
+
 static void
 auth(struct smtpd *d, const char *arg, size_t alen)
 {
@@ -636,29 +669,8 @@ auth(struct smtpd *d, const char *arg, size_t alen)
 	    &unknown, &out);
 	if (unknown)
 		bad(d, "504 5.5.4 Unrecognized authentication type");
-	else {
-		d->in_sasl = true;
-		/* The rest is shared with continuation lines. */
-		if (r == LABSASL_CONTINUE) {
-			lab_reply(d->s, "334 %s", out.data ? out.data : "");
-		} else {
-			d->in_sasl = false;
-			if (r == LABSASL_OK) {
-				d->authed = true;
-				snprintf(d->auth_user, sizeof(d->auth_user),
-				    "%s", d->sasl.acct->user);
-				lab_reply(d->s, "235 2.7.0 Authentication "
-				    "successful");
-			} else if (r == LABSASL_FAIL)
-				bad(d, "535 5.7.8 Authentication credentials "
-				    "invalid");
-			else if (r == LABSASL_BAD)
-				bad(d, "501 5.5.2 Cannot decode response");
-			else
-				bad(d, "501 5.0.0 Authentication cancelled");
-			labsasl_clear(&d->sasl);
-		}
-	}
+	else
+		sasl_result(d, r, &out);
 	buf_clear(&out);
 }
 
@@ -666,38 +678,11 @@ static void
 sasl_line(struct smtpd *d, const char *line, size_t len)
 {
 	struct buf out;
-	enum labsasl_step r;
 
 	buf_init(&out, 4096);
-	r = labsasl_next(&d->sasl, d->lab, line, len, &out);
-	switch (r) {
-	case LABSASL_CONTINUE:
-		lab_reply(d->s, "334 %s", out.data ? out.data : "");
-		buf_clear(&out);
-		return;
-	case LABSASL_OK:
-		d->authed = true;
-		snprintf(d->auth_user, sizeof(d->auth_user), "%s",
-		    d->sasl.acct->user);
-		lab_reply(d->s, "235 2.7.0 Authentication successful");
-		lab_log(d->lab, "smtp #%llu %s: %s authenticated",
-		    (unsigned long long)d->s->id, d->s->peer, d->auth_user);
-		break;
-	case LABSASL_FAIL:
-		bad(d, "535 5.7.8 Authentication credentials invalid");
-		break;
-	case LABSASL_BAD:
-		bad(d, "501 5.5.2 Cannot decode response");
-		break;
-	case LABSASL_CANCEL:
-		bad(d, "501 5.0.0 Authentication cancelled");
-		break;
-	}
-	d->in_sasl = false;
-	labsasl_clear(&d->sasl);
+	sasl_result(d, labsasl_next(&d->sasl, d->lab, line, len, &out), &out);
 	buf_clear(&out);
 }
-
 static void
 vrfy(struct smtpd *d, const char *arg, size_t alen)
 {

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Client payloads for /auth: PLAIN, LOGIN, CRAM-MD5, XOAUTH2, APOP. */
+#include <stdint.h>
 #include <string.h>
 
+#include "proto/base64.h"
 #include "proto/md5.h"
 #include "proto/sasl.h"
 #include "proto/util.h"
@@ -39,101 +41,89 @@ sasl_mech_name(enum sasl_mech m)
 	return (unsigned)m < SASL_MECH_COUNT ? sasl_names[m] : "?";
 }
 
-static const char b64[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/* Written here rather than taken from base64.c: SASL wants the strict
- * RFC 4648 alphabet with no tolerance (RFC 4954 4: a malformed challenge
- * is answered with "*"), while base64.c is tolerant like MIME readers. */
-int
-sasl_base64_encode(const void *in, size_t len, struct buf *out)
-{
-	const unsigned char	*p = in;
-	size_t			 i, old = out->len;
-	char			 q[4];
-	uint32_t		 v;
-
-	for (i = 0; i < len; i += 3) {
-		v = (uint32_t)p[i] << 16;
-		if (i + 1 < len)
-			v |= (uint32_t)p[i + 1] << 8;
-		if (i + 2 < len)
-			v |= p[i + 2];
-		q[0] = b64[v >> 18];
-		q[1] = b64[(v >> 12) & 63];
-		q[2] = i + 1 < len ? b64[(v >> 6) & 63] : '=';
-		q[3] = i + 2 < len ? b64[v & 63] : '=';
-		if (buf_append(out, q, 4) == -1) {
-			out->len = old;
-			return -1;
-		}
-	}
-	return 0;
-}
-
+/* RFC 4648 4 alphabet values; -1 for everything else ('=' included). */
 static int
-b64_value(char c)
+b64_value(unsigned char c)
 {
-	const char	*p;
-
-	if (c == '\0' || (p = strchr(b64, c)) == NULL)
-		return -1;
-	return (int)(p - b64);
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
 }
 
+/* Put out back to old, wiping what was appended past it. */
+static void
+undo(struct buf *out, size_t old)
+{
+	if (out->data != NULL)
+		explicit_bzero(out->data + old, out->len - old);
+	out->len = old;
+	if (out->data != NULL)
+		out->data[old] = '\0';
+}
+
+/* Not base64.c's decoder: that one is tolerant like MIME readers, and SASL
+ * wants no tolerance (RFC 4954 4: a malformed challenge is answered with
+ * "*", a malformed response refused with 501). */
 int
 sasl_base64_decode(const char *in, size_t len, struct buf *out)
 {
 	uint32_t	v = 0;
-	size_t		i, n = 0, pad = 0, old = out->len;
+	size_t		i, bits = 0, pad = 0, old = out->len;
 	int		d;
-	char		c;
 
 	for (i = 0; i < len; i++) {
 		if (in[i] == '=') {
 			pad++;
 			continue;
 		}
-		if (pad > 0 || (d = b64_value(in[i])) == -1)
+		if (pad > 0 || (d = b64_value((unsigned char)in[i])) == -1)
 			goto bad;
-		v = (v << 6) | (uint32_t)d;
-		if (++n % 4 == 0) {
-			c = (char)(v >> 16);
-			if (buf_append_byte(out, c) == -1)
+		v = (v << 6 | (uint32_t)d) & 0xffffff;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (buf_append_byte(out, (char)(v >> bits)) == -1)
 				goto bad;
-			c = (char)(v >> 8);
-			if (buf_append_byte(out, c) == -1)
-				goto bad;
-			c = (char)v;
-			if (buf_append_byte(out, c) == -1)
-				goto bad;
-			v = 0;
 		}
 	}
-	/* Trailing group: 2 or 3 characters give 1 or 2 bytes. */
-	switch (n % 4) {
-	case 0:
-		break;
-	case 2:
-		if (buf_append_byte(out, (char)(v >> 4)) == -1)
-			goto bad;
-		break;
-	case 3:
-		if (buf_append_byte(out, (char)(v >> 10)) == -1 ||
-		    buf_append_byte(out, (char)(v >> 2)) == -1)
-			goto bad;
-		break;
-	default:
-		goto bad;
-	}
-	if (pad > 2 || (pad > 0 && (n + pad) % 4 != 0))
+	/* A lone character in the last group carries no whole byte; padding
+	 * only completes a group of 4 and is at most "==". */
+	if (bits == 6 || pad > 2 || (pad > 0 && len % 4 != 0))
 		goto bad;
 	return 0;
 bad:
-	if (out->data != NULL)
-		explicit_bzero(out->data + old, out->len - old);
-	out->len = old;
+	undo(out, old);
 	return -1;
+}
+
+int
+sasl_encode(const void *in, size_t len, struct buf *out)
+{
+	size_t	old = out->len;
+
+	if (base64_encode(in, len, out) == -1) {
+		undo(out, old);
+		return -1;
+	}
+	return 0;
+}
+
+/* Encode raw (when built is 0) onto out, then wipe raw. 0 or -1. */
+static int
+encode_wipe(struct buf *raw, int built, struct buf *out)
+{
+	int	r = built == 0 ? sasl_encode(raw->data, raw->len, out) : -1;
+
+	buf_wipe(raw);
+	return r;
 }
 
 int
@@ -148,10 +138,8 @@ sasl_plain(const char *user, const char *secret, size_t secret_len,
 	r = (buf_append_byte(&raw, '\0') == -1 ||
 	    buf_append_str(&raw, user) == -1 ||
 	    buf_append_byte(&raw, '\0') == -1 ||
-	    buf_append(&raw, secret, secret_len) == -1 ||
-	    sasl_base64_encode(raw.data, raw.len, out) == -1) ? -1 : 0;
-	buf_wipe(&raw);
-	return r;
+	    buf_append(&raw, secret, secret_len) == -1) ? -1 : 0;
+	return encode_wipe(&raw, r, out);
 }
 
 int
@@ -165,10 +153,8 @@ sasl_xoauth2(const char *user, const char *token, size_t token_len,
 	buf_init(&raw, 64 * 1024);
 	r = (buf_printf(&raw, "user=%s\001auth=Bearer ", user) == -1 ||
 	    buf_append(&raw, token, token_len) == -1 ||
-	    buf_append(&raw, "\001\001", 2) == -1 ||
-	    sasl_base64_encode(raw.data, raw.len, out) == -1) ? -1 : 0;
-	buf_wipe(&raw);
-	return r;
+	    buf_append(&raw, "\001\001", 2) == -1) ? -1 : 0;
+	return encode_wipe(&raw, r, out);
 }
 
 int
@@ -193,11 +179,9 @@ sasl_cram_md5(const char *user, const char *secret, size_t secret_len,
 	    chal.len, d);
 	md5_hex(d, hex);
 	buf_init(&raw, 64 * 1024);
-	r = (buf_printf(&raw, "%s %s", user, hex) == -1 ||
-	    sasl_base64_encode(raw.data, raw.len, out) == -1) ? -1 : 0;
+	r = encode_wipe(&raw, buf_printf(&raw, "%s %s", user, hex), out);
 	if (r == -1)
 		*errstr_r = "CRAM-MD5 response too long";
-	buf_wipe(&raw);
 	buf_clear(&chal);
 	explicit_bzero(d, sizeof(d));
 	explicit_bzero(hex, sizeof(hex));

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* Client side of the login mechanisms of /auth: SASL PLAIN (RFC 4616),
- * LOGIN, CRAM-MD5 (RFC 2195), XOAUTH2, and POP3 APOP (RFC 1939) and
- * USER/PASS. Builds payloads; the engines send them. */
+/* The login mechanisms of /auth: SASL PLAIN (RFC 4616), LOGIN, CRAM-MD5
+ * (RFC 2195), XOAUTH2, and POP3 APOP (RFC 1939) and USER/PASS. Builds the
+ * client's payloads (the engines send them); the strict base64 decoder
+ * and the APOP digest also serve the lab's server side. */
 #ifndef PROTO_SASL_H
 #define PROTO_SASL_H
 
@@ -26,14 +27,21 @@ int		 sasl_mech_parse(const char *, size_t, enum sasl_mech *mech_r);
 /* Canonical name ("CRAM-MD5"). */
 const char	*sasl_mech_name(enum sasl_mech);
 
-/* Base64 (RFC 4648, with padding) append to out; 0 or -1 when full. */
-int	sasl_base64_encode(const void *, size_t, struct buf *out);
-/* Decode base64 text (whitespace not allowed, padding optional) appending
- * to out; 0, or -1 on bad input or full out. */
+/* Strict base64 (RFC 4648 4) for SASL: decode text (no whitespace, no
+ * junk, padding optional but only where it belongs) appending to out.
+ * 0, or -1 on bad input or full out, with out as it was (the bytes
+ * appended meanwhile wiped). RFC 4954 4 and RFC 5034 4: a malformed
+ * challenge or response is refused, never repaired. Encoding is
+ * base64_encode() from proto/base64.h. */
 int	sasl_base64_decode(const char *, size_t, struct buf *out);
+/* base64_encode() of len bytes, all or nothing: 0, or -1 past out's cap
+ * with out as it was (what was appended meanwhile wiped). For payloads
+ * that carry a secret, such as LOGIN's user name and password. */
+int	sasl_encode(const void *, size_t, struct buf *out);
 
 /* PLAIN response, base64 of "\0user\0secret" (RFC 4616 2, empty authzid).
- * Appends to out (a buffer the caller wipes). 0 or -1. */
+ * Appends to out (a buffer the caller wipes). 0, or -1 with out as it
+ * was (too long); the same holds for the other payload builders. */
 int	sasl_plain(const char *user, const char *secret, size_t secret_len,
 	    struct buf *out);
 /* XOAUTH2 response, base64 of "user=U\1auth=Bearer TOKEN\1\1". 0 or -1. */

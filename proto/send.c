@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "proto/limits.h"
+#include "proto/rfc2047.h"
 #include "proto/session-int.h"
 #include "proto/smtp.h"
 #include "proto/util.h"
@@ -315,51 +316,38 @@ send_reply(struct session *s, const struct pending *h,
 	}
 }
 
-/* RFC 2047 "B" encoding of a UTF-8 subject, split so that no encoded
- * word passes 75 characters and no UTF-8 sequence is cut. */
+/* Send the lines of p (ended by LF or CRLF) as message text, dot-stuffed
+ * by session_send_message_line; an empty p is one empty line. Stops,
+ * ending the /send, at the first line that cannot go out. */
 static void
-subject_encode(const char *p, size_t len, struct buf *out)
+send_lines(struct session *s, const char *p, size_t len)
 {
-	size_t	chunk;
+	const char	*err, *end = p + len, *nl;
+	size_t		 n;
 
-	while (len > 0) {
-		chunk = len < 45 ? len : 45;
-		while (chunk < len && ((unsigned char)p[chunk] & 0xc0) == 0x80)
-			chunk--;
-		if (chunk == 0)
-			chunk = len < 45 ? len : 45;
-		buf_append_str(out, "=?UTF-8?B?");
-		sasl_base64_encode(p, chunk, out);
-		buf_append_str(out, "?=");
-		p += chunk;
-		len -= chunk;
-		if (len > 0)
-			buf_append_str(out, "\n ");
-	}
-}
-
-static void
-header(struct session *s, struct buf *b)
-{
-	const char	*err, *p = b->data, *nl, *end = b->data + b->len;
-
-	if (b->len == 0) {
-		if (session_send_message_line(s, "", 0, &err) == -1)
-			session_action_end(s, PEV_F_NEGATIVE, err);
-		return;
-	}
-	/* Folded header lines were joined with "\n": send each line. */
-	while (p < end && s->action == ACTION_SEND) {
+	do {
+		if (s->action != ACTION_SEND)
+			return;
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (nl == NULL)
 			nl = end;
-		if (session_send_message_line(s, p, (size_t)(nl - p),
-		    &err) == -1) {
+		n = (size_t)(nl - p);
+		if (nl < end && n > 0 && p[n - 1] == '\r')
+			n--;
+		if (session_send_message_line(s, p, n, &err) == -1) {
 			session_action_end(s, PEV_F_NEGATIVE, err);
 			return;
 		}
-		p = nl + 1;
-	}
+		p = nl < end ? nl + 1 : end;
+	} while (p < end);
+}
+
+/* Send one header field (folded lines joined with "\n"), or the empty
+ * line that ends the header when b is empty; then empty b. */
+static void
+header(struct session *s, struct buf *b)
+{
+	send_lines(s, b->data != NULL ? b->data : "", b->len);
 	buf_reset(b);
 }
 
@@ -376,7 +364,7 @@ send_message(struct session *s)
 	struct buf	 b;
 	struct tm	 tm;
 	time_t		 t = s->now != 0 ? s->now : time(NULL);
-	const char	*err, *p, *end, *nl, *at;
+	const char	*err, *at;
 	size_t		 i;
 	bool		 eight;
 
@@ -397,7 +385,8 @@ send_message(struct session *s)
 	if (ascii(s->send_subject, strlen(s->send_subject)))
 		buf_append_str(&b, s->send_subject);
 	else
-		subject_encode(s->send_subject, strlen(s->send_subject), &b);
+		(void)rfc2047_encode(s->send_subject, strlen(s->send_subject),
+		    &b);
 	header(s, &b);
 	at = strchr(s->send_from, '@');
 	buf_printf(&b, "Message-ID: <%lld.%ld.%llu.mailbench@%s>", (long long)t,
@@ -414,19 +403,8 @@ send_message(struct session *s)
 	header(s, &b);
 	header(s, &b);	/* the empty line before the body */
 	buf_clear(&b);
-	p = s->send_body.data != NULL ? s->send_body.data : "";
-	end = p + s->send_body.len;
-	while (p < end && s->action == ACTION_SEND) {
-		nl = memchr(p, '\n', (size_t)(end - p));
-		if (nl == NULL)
-			nl = end;
-		if (session_send_message_line(s, p, (size_t)(nl - p),
-		    &err) == -1) {
-			session_action_end(s, PEV_F_NEGATIVE, err);
-			return;
-		}
-		p = nl + 1;
-	}
+	if (s->send_body.len > 0)
+		send_lines(s, s->send_body.data, s->send_body.len);
 	if (s->action == ACTION_SEND &&
 	    session_send_message_line(s, ".", 1, &err) == -1)
 		session_action_end(s, PEV_F_NEGATIVE, err);

@@ -33,6 +33,9 @@ struct pending {
 	bool			 starttls, quit;
 	enum session_origin	 origin;
 	uint64_t		 tag;		/* action-specific */
+	/* AUTH only: the user cancelled; "*" answers the next challenge
+	 * (RFC 4954 4, RFC 5034 4) and cancelled says it went out. */
+	bool			 cancel, cancelled;
 };
 
 /* An event waiting in the queue; owns its bytes. */
@@ -91,8 +94,8 @@ struct session {
 	size_t			 ndele, dele_cap;
 
 	/* SMTP */
-	uint64_t		 data_seq;
-	bool			 ehlo_done;	/* EHLO/HELO accepted since TLS */	/* seq of the message after 354 */
+	uint64_t		 data_seq;	/* seq of the message after 354 */
+	bool			 ehlo_done;	/* EHLO/HELO accepted since TLS */
 
 	/* A typed AUTH got 334 / "+ ": the next typed line answers it. */
 	bool			 sasl_open;
@@ -165,7 +168,7 @@ void		 session_action_reply(struct session *, const struct pending *,
 		    const struct reply_line *, bool positive);
 /* A continuation (334 / "+ ") for the head AUTH command; text is the
  * continuation's text (base64 challenge). */
-void		 session_continuation(struct session *, const struct pending *,
+void		 session_continuation(struct session *, struct pending *,
 		    const char *text, size_t len);
 /* Parse capabilities from lines (joined by "\n") and explain each one;
  * skip_first for EHLO's domain line. */

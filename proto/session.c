@@ -425,6 +425,9 @@ session_emit_reply(struct session *s, const struct pending *head,
 		q->ev.code = q->reply.code;
 		q->ev.pop3 = q->reply.pop3;
 	}
+	if (head != NULL && head->cancel && !(flags & PEV_F_CONTINUE))
+		session_info(s, 0, "the server answered AUTH before a challenge "
+		    "came, so the cancel was not sent");
 	if (head != NULL) {
 		memcpy(q->verb, head->verb, sizeof(q->verb));
 		if (head->arg != NULL) {
@@ -831,11 +834,50 @@ auth_send(struct session *s, const char *verb, const struct buf *payload)
 	buf_wipe(&line);
 }
 
+/* The response for step s->step of the exchange (1: the first one) in
+ * mechanism s->mech; nothing for a step the mechanism does not have.
+ * 0, or -1 with *errstr_r. */
+static int
+auth_response(struct session *s, const char *chal, size_t chal_len,
+    struct buf *p, const char **errstr_r)
+{
+	const char	*sec = s->secret.data != NULL ? s->secret.data : "";
+	int		 r = 0;
+
+	switch (s->mech) {
+	case SASL_PLAIN:
+		if (s->step == 1)
+			r = sasl_plain(s->auth_user, sec, s->secret.len, p);
+		break;
+	case SASL_XOAUTH2:
+		if (s->step == 1)
+			r = sasl_xoauth2(s->auth_user, sec, s->secret.len, p);
+		break;
+	case SASL_LOGIN:
+		/* The "Username:" and "Password:" challenges, in order. */
+		if (s->step == 1)
+			r = sasl_encode(s->auth_user, strlen(s->auth_user), p);
+		else if (s->step == 2)
+			r = sasl_encode(sec, s->secret.len, p);
+		break;
+	case SASL_CRAM_MD5:
+		if (s->step == 1)
+			r = sasl_cram_md5(s->auth_user, sec, s->secret.len,
+			    chal, chal_len, p, errstr_r);
+		break;
+	default:
+		break;
+	}
+	if (r == -1 && s->mech != SASL_CRAM_MD5)
+		*errstr_r = "/auth: the secret is too long";
+	return r;
+}
+
 static void
 auth_begin(struct session *s)
 {
 	struct buf	 p;
-	const char	*err;
+	const char	*err, *verb;
 	char		 hex[33], line[300];
 	bool		 ir;
 	int		 n;
@@ -886,20 +928,17 @@ auth_begin(struct session *s)
 		break;
 	case SASL_PLAIN:
 	case SASL_XOAUTH2:
-		if (ir) {
-			if (s->mech == SASL_PLAIN)
-				sasl_plain(s->auth_user, s->secret.data != NULL ?
-				    s->secret.data : "", s->secret.len, &p);
-			else
-				sasl_xoauth2(s->auth_user, s->secret.data !=
-				    NULL ? s->secret.data : "", s->secret.len,
-				    &p);
-			s->step = 1;
-			auth_send(s, s->mech == SASL_PLAIN ? "AUTH PLAIN" :
-			    "AUTH XOAUTH2", &p);
-		} else
-			auth_send(s, s->mech == SASL_PLAIN ? "AUTH PLAIN" :
-			    "AUTH XOAUTH2", NULL);
+		verb = s->mech == SASL_PLAIN ? "AUTH PLAIN" : "AUTH XOAUTH2";
+		if (!ir) {
+			auth_send(s, verb, NULL);
+			break;
+		}
+		s->step = 1;
+		if (auth_response(s, NULL, 0, &p, &err) == -1) {
+			session_action_end(s, PEV_F_NEGATIVE, err);
+			break;
+		}
+		auth_send(s, verb, &p);
 		break;
 	case SASL_LOGIN:
 		auth_send(s, "AUTH LOGIN", NULL);
@@ -914,12 +953,24 @@ auth_begin(struct session *s)
 }
 
 void
-session_continuation(struct session *s, const struct pending *head,
+session_continuation(struct session *s, struct pending *head,
     const char *text, size_t len)
 {
 	struct buf	 p;
-	const char	*err, *sec;
+	const char	*err = NULL;
+	int		 r;
 
+	if (head->cancel) {
+		/* RFC 4954 4, RFC 5034 4: "*" answers a challenge to cancel;
+		 * the server then replies 501 / -ERR. */
+		head->cancel = false;
+		head->cancelled = true;
+		session_info(s, 0, "cancelling the AUTH exchange: \"*\" "
+		    "answers the challenge (RFC %s 4)", s->proto == REPLY_POP3 ?
+		    "5034" : "4954");
+		session_send_continuation(s, "*", 1, false);
+		return;
+	}
 	if (head->origin != ORIGIN_ACTION || s->action != ACTION_AUTH) {
 		/* A typed AUTH: the user answers the continuation. */
 		s->sasl_open = true;
@@ -928,49 +979,21 @@ session_continuation(struct session *s, const struct pending *head,
 		    "********");
 		return;
 	}
-	sec = s->secret.data != NULL ? s->secret.data : "";
 	buf_init(&p, LIMIT_COMMAND_LINE);
 	s->step++;
-	switch (s->mech) {
-	case SASL_PLAIN:
-		if (s->step == 1)
-			sasl_plain(s->auth_user, sec, s->secret.len, &p);
-		break;
-	case SASL_XOAUTH2:
+	if (s->mech == SASL_XOAUTH2 && s->step == 2) {
 		/* After a failed token the server sends a 334 with an error
 		 * JSON; the client answers with an empty line. */
-		if (s->step == 1)
-			sasl_xoauth2(s->auth_user, sec, s->secret.len, &p);
-		else if (s->step == 2) {
-			session_send_continuation(s, "", 0, false);
-			buf_wipe(&p);
-			return;
-		}
-		break;
-	case SASL_LOGIN:
-		if (s->step == 1)
-			sasl_base64_encode(s->auth_user, strlen(s->auth_user),
-			    &p);
-		else if (s->step == 2)
-			sasl_base64_encode(sec, s->secret.len, &p);
-		break;
-	case SASL_CRAM_MD5:
-		if (s->step == 1 && sasl_cram_md5(s->auth_user, sec,
-		    s->secret.len, text, len, &p, &err) == -1) {
-			session_info(s, PEV_F_WARNING, "%s", err);
-			buf_wipe(&p);
-		}
-		break;
-	default:
-		break;
-	}
-	if (p.len > 0)
+		session_send_continuation(s, "", 0, false);
+	} else if ((r = auth_response(s, text, len, &p, &err)) == 0 &&
+	    p.len > 0)
 		session_send_continuation(s, p.data, p.len, true);
 	else {
 		/* RFC 4954 4 / RFC 5034 4: "*" cancels an exchange we cannot
 		 * continue. */
-		session_info(s, PEV_F_WARNING, "unexpected continuation; "
-		    "cancelling the exchange");
+		session_info(s, PEV_F_WARNING, "%s; cancelling the exchange",
+		    r == -1 ? err : "unexpected continuation");
+		head->cancelled = true;
 		session_send_continuation(s, "*", 1, false);
 	}
 	buf_wipe(&p);
@@ -1074,6 +1097,10 @@ session_action_reply(struct session *s, const struct pending *head,
 					    err);
 			}
 			buf_wipe(&p);
+			break;
+		}
+		if (head->cancelled && !positive) {
+			session_action_end(s, 0, "/auth cancelled");
 			break;
 		}
 		{
@@ -1249,8 +1276,8 @@ session_submit(struct session *s, const char *line, size_t len,
 		    memchr(line, '\0', len) != NULL)
 			return refuse(s, "line contains CR, LF or NUL",
 			    errstr_r);
-		if (session_send_continuation(s, line, len,
-		    !(len == 1 && line[0] == '*')) == -1)
+		command_continuation(line, len, &cmd);
+		if (session_send_continuation(s, line, len, cmd.secret) == -1)
 			return refuse(s, "output buffer full", errstr_r);
 		return 0;
 	}
@@ -1269,9 +1296,43 @@ session_submit(struct session *s, const char *line, size_t len,
 	return 0;
 }
 
+/* The newest AUTH waiting for its challenge or final reply, or NULL. */
+static struct pending *
+sasl_pending(struct session *s)
+{
+	struct pending	*p;
+	size_t		 i;
+
+	for (i = s->fifo_len; i > 0; i--) {
+		p = &s->fifo[(s->fifo_head + i - 1) % s->fifo_cap];
+		if (p->shape == COMMAND_SASL)
+			return p->cancelled ? NULL : p;
+	}
+	return NULL;
+}
+
+/* True when the FIFO holds an /auth command that carried the credential
+ * itself (PASS, APOP): past the point where cancelling means anything. */
+static bool
+credential_sent(const struct session *s)
+{
+	const struct pending	*p;
+	size_t			 i;
+
+	for (i = 0; i < s->fifo_len; i++) {
+		p = &s->fifo[(s->fifo_head + i) % s->fifo_cap];
+		if (p->origin == ORIGIN_ACTION && (strcmp(p->verb, "PASS") ==
+		    0 || strcmp(p->verb, "APOP") == 0))
+			return true;
+	}
+	return false;
+}
+
 void
 session_cancel(struct session *s)
 {
+	struct pending	*p;
+
 	if (s->secret_wanted) {
 		session_action_end(s, 0, "/auth cancelled");
 		return;
@@ -1281,8 +1342,31 @@ session_cancel(struct session *s)
 		return;
 	}
 	if (s->sasl_open) {
+		/* A typed AUTH whose challenge the user was to answer. */
 		s->sasl_open = false;
+		session_info(s, 0, "cancelling the AUTH exchange: \"*\" "
+		    "answers the challenge (RFC %s 4)", s->proto == REPLY_POP3 ?
+		    "5034" : "4954");
 		session_send_continuation(s, "*", 1, false);
+		return;
+	}
+	if ((p = sasl_pending(s)) != NULL) {
+		/* The AUTH is out and its challenge not here yet: a client
+		 * may only send "*" in answer to one. */
+		if (!p->cancel)
+			session_info(s, 0, "cancel requested: \"*\" answers "
+			    "the server's next challenge (RFC %s 4)",
+			    s->proto == REPLY_POP3 ? "5034" : "4954");
+		p->cancel = true;
+		return;
+	}
+	if (s->action == ACTION_AUTH) {
+		if (credential_sent(s))
+			session_info(s, PEV_F_WARNING, "/auth: the credentials "
+			    "are already sent; nothing left to cancel");
+		else
+			session_action_end(s, 0, "/auth cancelled before "
+			    "anything secret was sent");
 	}
 }
 
