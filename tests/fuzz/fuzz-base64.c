@@ -24,7 +24,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf_reset(&out);
 	buf_init(&enc, 1 << 22);
 	if (base64_encode_lines(data, size, 76, &enc) == 0 &&
-	    base64_decode(enc.data ? enc.data : "", enc.len, &out, &d, &pd) == 0 &&
+	    base64_decode(enc.data ? enc.data : "", enc.len, &out, &d,
+	    &pd) == 0 &&
 	    (d != 0 || out.len != size || memcmp(out.data ? out.data : "", data,
 	    size) != 0))
 		abort();

@@ -19,12 +19,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf_reset(&out);
 	(void)qp_decode_q((const char *)data, size, &out, &d);
 	buf_reset(&out);
-	/* The encoder writes line breaks as CRLF: compare inputs without any. */
+	/* The encoder writes line breaks as CRLF: compare inputs with none. */
 	buf_init(&enc, 1 << 22);
-	if (memchr(data, '\n', size) == NULL && memchr(data, '\r', size) == NULL &&
+	if (memchr(data, '\n', size) == NULL &&
+	    memchr(data, '\r', size) == NULL &&
 	    qp_encode(data, size, &enc) == 0 &&
 	    qp_decode(enc.data ? enc.data : "", enc.len, &out, &d) == 0 &&
-	    (out.len != size || memcmp(out.data ? out.data : "", data, size) != 0))
+	    (out.len != size ||
+	    memcmp(out.data ? out.data : "", data, size) != 0))
 		abort();
 	buf_clear(&enc);
 	buf_clear(&out);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests for proto/base64.c: Python-compatible decoding, defects, encoding. */
+/* Unit tests for proto/base64.c: decoding as Python, defects, encoding. */
 #include <stdint.h>
 #include <string.h>
 
@@ -27,7 +27,8 @@ static const struct {
 	{ S("Zm9v\r\nYmFy\r\n"), S("foobar"), 0, 0 },
 	{ S("Zm9v\nYmFy\n"), S("foobar"), 0, 0 },
 	/* RFC 2045 6.8: other characters are ignored, and reported. */
-	{ S("Zm9v YmFy"), S("foobar"), BASE64_DEFECT_JUNK, BASE64_PY_CHARACTERS },
+	{ S("Zm9v YmFy"), S("foobar"), BASE64_DEFECT_JUNK,
+	    BASE64_PY_CHARACTERS },
 	{ S("Z!m@9#v"), S("foo"), BASE64_DEFECT_JUNK, BASE64_PY_CHARACTERS },
 	{ S("\xffZm9v"), S("foo"), BASE64_DEFECT_JUNK, BASE64_PY_CHARACTERS },
 	/* A NUL byte is junk too, not the end of the input. */
@@ -37,7 +38,8 @@ static const struct {
 	{ S("TQ"), S("M"), BASE64_DEFECT_PADDING, BASE64_PY_PADDING },
 	{ S("TQ="), S("M"), BASE64_DEFECT_PADDING, BASE64_PY_PADDING },
 	/* Decoding stops at complete padding; what follows is reported. */
-	{ S("TQ==TWFu"), S("M"), BASE64_DEFECT_AFTER_PAD, BASE64_PY_CHARACTERS },
+	{ S("TQ==TWFu"), S("M"), BASE64_DEFECT_AFTER_PAD,
+	    BASE64_PY_CHARACTERS },
 	{ S("TQ==\r\n\r\n"), S("M"), 0, 0 },
 	/* A leading '=' is not padding: skipped, the rest decodes. */
 	{ S("=TWFu"), S("Man"), BASE64_DEFECT_PADDING, BASE64_PY_CHARACTERS },
@@ -46,7 +48,8 @@ static const struct {
 	/* One character too many cannot be decoded: Python returns the
 	 * input without its line breaks, and so do we. */
 	{ S("TWFuT"), S("TWFuT"), BASE64_DEFECT_LENGTH, BASE64_PY_LENGTH },
-	{ S("TWFu\r\nT\r\n"), S("TWFuT"), BASE64_DEFECT_LENGTH, BASE64_PY_LENGTH },
+	{ S("TWFu\r\nT\r\n"), S("TWFuT"), BASE64_DEFECT_LENGTH,
+	    BASE64_PY_LENGTH },
 	/* Junk and missing padding together. */
 	{ S("T W E"), S("Ma"), BASE64_DEFECT_JUNK | BASE64_DEFECT_PADDING,
 	    BASE64_PY_CHARACTERS | BASE64_PY_PADDING },
@@ -65,8 +68,8 @@ test_decode(void)
 		unsigned d = 99, py = 99;
 
 		buf_init(&b, 1 << 20);
-		CHECK_INT(base64_decode(dec_cases[i].in, dec_cases[i].in_len, &b,
-		    &d, &py), 0);
+		CHECK_INT(base64_decode(dec_cases[i].in, dec_cases[i].in_len,
+		    &b, &d, &py), 0);
 		CHECK_INT(b.len, dec_cases[i].out_len);
 		CHECK(b.len == dec_cases[i].out_len && (b.len == 0 ||
 		    memcmp(b.data, dec_cases[i].out, b.len) == 0));

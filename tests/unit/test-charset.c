@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests for proto/charset.c: aliases, fast paths, iconv conversion, replacement characters. */
+/* Unit tests for proto/charset.c: aliases, conversions, U+FFFD, flags. */
 #include <stdio.h>
 #include <string.h>
 
@@ -134,12 +134,13 @@ static const struct {
 	/* Single-byte charsets (table fast path). */
 	{ "latin1", S("caf\xe9"), "caf\xc3\xa9", CHARSET_RET_OK },
 	{ "iso-8859-15", S("\xa4"), "\xe2\x82\xac", CHARSET_RET_OK },
-	{ "cp1252", S("\x80 \x93q\x94"), "\xe2\x82\xac \xe2\x80\x9cq\xe2\x80\x9d",
-	    CHARSET_RET_OK },
+	{ "cp1252", S("\x80 \x93q\x94"),
+	    "\xe2\x82\xac \xe2\x80\x9cq\xe2\x80\x9d", CHARSET_RET_OK },
 	/* cp1252 0x81 is undefined, in Python and in iconv. */
 	{ "windows-1252", S("a\x81" "b"), "a" FFFD "b", CHARSET_RET_INVALID },
 	{ "koi8-r", S("\xf0\xd2\xc9\xd7\xc5\xd4"),
-	    "\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82", CHARSET_RET_OK },
+	    "\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82",
+	    CHARSET_RET_OK },
 	{ "windows-1251", S("\xcf\xf0\xe8"), "\xd0\x9f\xd1\x80\xd0\xb8",
 	    CHARSET_RET_OK },
 	/* Multibyte charsets through iconv. */
@@ -248,7 +249,8 @@ test_sanitize(void)
 			bool changed;
 
 			buf_init(&b, 100);
-			CHECK_INT(charset_utf8_sanitize(in, 2, &b, &changed), 0);
+			CHECK_INT(charset_utf8_sanitize(in, 2, &b, &changed),
+			    0);
 			CHECK(charset_utf8_valid(b.data, b.len));
 			CHECK(changed == !charset_utf8_valid(in, 2));
 			buf_clear(&b);
@@ -278,7 +280,8 @@ test_long(void)
 		buf_clear(&b);
 		/* A small cap gives -1, never an overflow. */
 		buf_init(&b, 100);
-		CHECK_INT(charset_to_utf8(cs[k], in, sizeof(in), &b, 0, &r), -1);
+		CHECK_INT(charset_to_utf8(cs[k], in, sizeof(in), &b, 0, &r),
+		    -1);
 		CHECK(b.len <= 100);
 		buf_clear(&b);
 	}
@@ -296,8 +299,8 @@ test_cache(void)
 		struct buf b;
 		enum charset_result r;
 
-		snprintf(name, sizeof(name), i % 2 ? "x-junk-%d" : "ISO-8859-%d",
-		    i % 16 + 1);
+		snprintf(name, sizeof(name),
+		    i % 2 ? "x-junk-%d" : "ISO-8859-%d", i % 16 + 1);
 		if (i >= 50)
 			snprintf(name, sizeof(name), "junk%d", i);
 		buf_init(&b, 100);

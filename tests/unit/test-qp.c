@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests for proto/qp.c: quoted-printable as Python decodes it, the "Q" encoding, the encoder. */
+/* Unit tests for proto/qp.c: quoted-printable and "Q" as Python, encoder. */
 #include <string.h>
 
 #include "proto/qp.h"
@@ -59,8 +59,8 @@ test_decode(void)
 		unsigned d = 99;
 
 		buf_init(&b, 1 << 20);
-		CHECK_INT(qp_decode(dec_cases[i].in, dec_cases[i].in_len, &b, &d),
-		    0);
+		CHECK_INT(qp_decode(dec_cases[i].in, dec_cases[i].in_len, &b,
+		    &d), 0);
 		CHECK_INT(b.len, dec_cases[i].out_len);
 		CHECK(b.len == dec_cases[i].out_len && (b.len == 0 ||
 		    memcmp(b.data, dec_cases[i].out, b.len) == 0));
@@ -119,7 +119,8 @@ test_decode_long(void)
 	buf_init(&b, 1 << 20);
 	CHECK_INT(qp_decode(in, sizeof(in), &b, NULL), 0);
 	CHECK_INT(b.len, sizeof(in) - 2);
-	CHECK(b.data[9000] == 'A' && b.data[8999] == 'x' && b.data[9001] == 'x');
+	CHECK(b.data[9000] == 'A' && b.data[8999] == 'x' &&
+	    b.data[9001] == 'x');
 	buf_clear(&b);
 	/* The cap is an error, not an overflow. */
 	buf_init(&b, 100);
@@ -152,8 +153,8 @@ test_encode(void)
 		struct buf b;
 
 		buf_init(&b, 1000);
-		CHECK_INT(qp_encode(enc_cases[i].in, strlen(enc_cases[i].in), &b),
-		    0);
+		CHECK_INT(qp_encode(enc_cases[i].in, strlen(enc_cases[i].in),
+		    &b), 0);
 		CHECK_STR(b.data ? b.data : "", enc_cases[i].out);
 		buf_clear(&b);
 	}

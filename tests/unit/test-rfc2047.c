@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests for proto/rfc2047.c: encoded words decoded as Python's email policy.default does. */
+/* Unit tests for proto/rfc2047.c: encoded words decoded as Python does. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,8 +79,8 @@ static const struct {
 	/* "=?utf-8?q?=41?=": the first "?=" is the Q text's own "=41". */
 	{ "=?utf-8?q?=41?=", "A", 0 },
 	/* ISO-2022-JP, the usual Japanese header charset. */
-	{ "=?ISO-2022-JP?B?GyRCRnxLXDhsGyhC?=", "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e",
-	    0 },
+	{ "=?ISO-2022-JP?B?GyRCRnxLXDhsGyhC?=",
+	    "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", 0 },
 	{ "=?iso-2022-jp?b?GyRCRnw=?=", "\xe6\x97\xa5", 0 },
 	/* A broken ISO-2022-JP escape: Python leaves the word as written. */
 	{ "=?iso-2022-jp?Q?=1B=24bF?=", "=?iso-2022-jp?Q?=1B=24bF?=",
@@ -102,8 +102,8 @@ test_table(void)
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		unsigned d = 0;
-		char *s = rfc2047_decode_str(cases[i].in, strlen(cases[i].in), 0,
-		    &d);
+		char *s = rfc2047_decode_str(cases[i].in, strlen(cases[i].in),
+		    0, &d);
 
 		CHECK_STR(s, cases[i].out);
 		CHECK_INT(d & cases[i].defects, cases[i].defects);
@@ -232,7 +232,8 @@ test_encode(void)
 	buf_init(&b, 4096);
 	CHECK_INT(rfc2047_encode(in, strlen(in), &b), 0);
 	for (i = 0; i < b.len; i++) {
-		if (b.data[i] == '\r' || b.data[i] == '\n' || b.data[i] == ' ') {
+		if (b.data[i] == '\r' || b.data[i] == '\n' ||
+		    b.data[i] == ' ') {
 			w = 0;
 			continue;
 		}

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests for proto/rfc2231.c: MIME parameters as Python's email package reads them. */
+/* Unit tests for proto/rfc2231.c: MIME parameters read as Python does. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -130,7 +130,8 @@ static const struct {
 	/* Sections out of order are sorted. */
 	{ "attachment; filename*1=\"b\"; filename*0=\"a\"", "ab", 0 },
 	/* A UTF-8 character split across encoded sections. */
-	{ "attachment; filename*0*=utf-8''%C3; filename*1*=%A9", "\xc3\xa9", 0 },
+	{ "attachment; filename*0*=utf-8''%C3; filename*1*=%A9", "\xc3\xa9",
+	    0 },
 	/* Unknown charset: the bytes, read as UTF-8 (Python). */
 	{ "attachment; filename*=x-bogus''caf%C3%A9", "caf\xc3\xa9",
 	    RFC2231_DEFECT_CHARSET },
@@ -183,7 +184,8 @@ test_filename(void)
 		f = rfc2231_filename(&cd, &ct);
 		CHECK_STR(f, cd_cases[i].filename);
 		CHECK(f == NULL || charset_utf8_valid(f, strlen(f)));
-		CHECK_INT(cd.defects & cd_cases[i].defects, cd_cases[i].defects);
+		CHECK_INT(cd.defects & cd_cases[i].defects,
+		    cd_cases[i].defects);
 		free(f);
 		rfc2231_value_clear(&cd);
 	}
@@ -198,8 +200,8 @@ test_params(void)
 {
 	struct rfc2231_value v;
 	const struct rfc2231_param *p;
-	const char *in = "attachment; Title*1*=%20b; size=3; title*0*=utf-8'fr'a; "
-	    "name=\"=?utf-8?q?x?=\"";
+	const char *in = "attachment; Title*1*=%20b; size=3; "
+	    "title*0*=utf-8'fr'a; name=\"=?utf-8?q?x?=\"";
 
 	rfc2231_parse(in, strlen(in), &v);
 	CHECK_STR(v.value, "attachment");

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests for proto/uu.c: x-uuencode bodies as Python's email package decodes them. */
+/* Unit tests for proto/uu.c: x-uuencode bodies decoded as Python does. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,8 +56,8 @@ test_table(void)
 		char *name = (char *)1;
 
 		buf_init(&b, 1 << 16);
-		CHECK_INT(uu_decode(cases[i].in, cases[i].in_len, &b, &d, &name),
-		    0);
+		CHECK_INT(uu_decode(cases[i].in, cases[i].in_len, &b, &d,
+		    &name), 0);
 		CHECK_INT(b.len, cases[i].out_len);
 		CHECK(b.len == cases[i].out_len && (b.len == 0 ||
 		    memcmp(b.data, cases[i].out, b.len) == 0));
