@@ -239,8 +239,12 @@ apply_reply(struct mailbox *mb, const struct proto_event *ev)
 	size_t			 rlen, i;
 	bool			 ok, changed = false;
 
+	if (r->pop3 != REPLY_POP3_OK)
+		return 0;
 	if (strcmp(ev->verb, "QUIT") == 0) {
-		/* RFC 1939 6: QUIT in TRANSACTION removes marked messages. */
+		/* RFC 1939 6: +OK to QUIT in TRANSACTION means the UPDATE
+		 * state removed the marked messages; -ERR says some were
+		 * not, without saying which, so the marks stay marks. */
 		for (i = 0; i < mb->n; i++)
 			if (mb->v[i].deleted && !mb->v[i].expunged) {
 				mb->v[i].expunged = true;
@@ -248,8 +252,6 @@ apply_reply(struct mailbox *mb, const struct proto_event *ev)
 			}
 		return changed;
 	}
-	if (r->pop3 != REPLY_POP3_OK)
-		return 0;
 	if (strcmp(ev->verb, "STAT") == 0) {
 		/* RFC 1939 5: "+OK nn mm", count and size in octets. */
 		if (num_rest(r->text, r->text_len, &count, &rest, &rlen) == -1 ||

@@ -112,6 +112,15 @@ test_marks(void)
 	/* RSET after QUIT cannot bring an expunged message back. */
 	reply(mb, "RSET", "", "+OK", 0);
 	mailbox_reset(mb);
+	/* RFC 1939 6: QUIT answered -ERR removed some marked messages, or
+	 * none, and does not say which: nothing is shown as removed. */
+	reply(mb, "STAT", "", "+OK 2 10", 1);
+	reply(mb, "DELE", "1", "+OK marked", 1);
+	reply(mb, "QUIT", "", "-ERR some deleted messages not removed", 0);
+	CHECK(mailbox_find(mb, 1)->deleted);
+	CHECK(!mailbox_find(mb, 1)->expunged);
+	CHECK_INT(mailbox_deleted(mb), 1);
+	mailbox_reset(mb);
 	CHECK_INT(mailbox_count(mb), 0);
 	mailbox_free(mb);
 }

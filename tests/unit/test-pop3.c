@@ -4,6 +4,7 @@
  * also fed byte by byte and in random splits with identical results. */
 #include <stdlib.h>
 
+#include "proto/limits.h"
 #include "proto/mailbox.h"
 #include "tests/unit/engine-script.h"
 
@@ -191,6 +192,93 @@ test_typed_auth_login(void)
 	    "S: +OK\n"
 	    "* AUTHORIZATION -> TRANSACTION\n",
 	    "AUTH LOGIN\r\ndGlt\r\nc2VjcmV0\r\n");
+}
+
+/* RFC 5034 4: Esc on a typed AUTH's "+ " challenge sends "*" (shown, not
+ * redacted) and says so; a /auth USER cancelled after USER went out never
+ * sends PASS. */
+static void
+test_auth_cancel(void)
+{
+	static const struct step steps[] = {
+		{ 'S', "+OK ready\r\n" },
+		{ 'U', "AUTH LOGIN" },
+		{ 'S', "+ VXNlcm5hbWU6\r\n" },
+		{ 'C', "" },
+		{ 'S', "-ERR cancelled\r\n" },
+		{ 'U', "/auth user tim" },
+		{ 'P', "secret" },
+		{ 'C', "" },
+		{ 'S', "+OK\r\n" },
+	};
+
+	script_check(REPLY_POP3, NULL, steps, NSTEPS(steps),
+	    "S: +OK ready\n"
+	    "* GREETING -> AUTHORIZATION\n"
+	    "C: AUTH LOGIN\n"
+	    "S: + VXNlcm5hbWU6\n"
+	    "* the server waits for a SASL response: type it (base64), or * "
+	    "to cancel; it is shown as ********\n"
+	    "* cancelling the AUTH exchange: \"*\" answers the challenge "
+	    "(RFC 5034 4)\n"
+	    "C: *\n"
+	    "S: -ERR cancelled\n"
+	    "* password for tim (USER):\n"
+	    "* sending credentials over a connection that is not encrypted\n"
+	    "C: USER tim\n"
+	    "* /auth cancelled before anything secret was sent\n"
+	    "S: +OK\n",
+	    "AUTH LOGIN\r\n*\r\nUSER tim\r\n");
+}
+
+/* LIMIT_MESSAGE: a RETR body fed past 64 MiB in 1 MiB pieces ends the
+ * session with one clear FAIL_PROTOCOL once the limit is crossed, not
+ * before; the piece is one buffer reused, events drained as they come. */
+static void
+test_message_limit(void)
+{
+	static const char	 login[] = "+OK ready\r\n+OK\r\n+OK\r\n";
+	const size_t		 piece = 1024 * 1024, line = 1024;
+	struct session		*s = session_new(REPLY_POP3, NULL);
+	struct proto_event	 ev;
+	char			*p = malloc(piece);
+	size_t			 i, fed = 0, fails = 0;
+	int			 r = 0;
+	bool			 ok = true;
+
+	CHECK(p != NULL);
+	if (p == NULL)
+		return;
+	for (i = 0; i < piece; i++)
+		p[i] = i % line == line - 2 ? '\r' : i % line == line - 1 ?
+		    '\n' : 'x';
+	session_submit(s, "USER a", 6, NULL);
+	session_submit(s, "PASS b", 6, NULL);
+	session_input(s, login, sizeof(login) - 1);
+	session_submit(s, "RETR 1", 6, NULL);
+	session_input(s, "+OK\r\n", 5);
+	while (session_event(s, &ev) == 1)
+		;
+	while (r == 0 && fed <= LIMIT_MESSAGE + piece) {
+		r = session_input(s, p, piece);
+		fed += piece;
+		while (session_event(s, &ev) == 1) {
+			if (ev.kind != PEV_FAIL)
+				continue;
+			fails++;
+			ok = ok && ev.fail == FAIL_PROTOCOL &&
+			    strstr(ev.text, "64 MiB") != NULL;
+		}
+	}
+	CHECK_INT(r, -1);
+	CHECK_INT(fails, 1);
+	CHECK(ok);
+	/* Failed on the piece that crossed the limit. */
+	CHECK(fed > LIMIT_MESSAGE && fed <= LIMIT_MESSAGE + piece);
+	CHECK(session_over(s));
+	CHECK_INT(session_input(s, "+OK\r\n", 5), -1);
+	session_free(s);
+	free(p);
 }
 
 #define LOGGED_IN \
@@ -599,6 +687,9 @@ static const struct test tests[] = {
 	{ "pop3 /auth PLAIN via continuation", test_auth_plain_continuation },
 	{ "pop3 /auth PLAIN initial response", test_auth_plain_ir },
 	{ "pop3 typed AUTH LOGIN continuations", test_typed_auth_login },
+	{ "pop3 cancel: * to a challenge, no PASS after USER",
+	    test_auth_cancel },
+	{ "pop3 RETR body past 64 MiB fails clearly", test_message_limit },
 	{ "pop3 STAT/LIST/UIDL/TOP/RETR", test_commands },
 	{ "pop3 mailbox table, DELE/RSET/QUIT", test_mailbox },
 	{ "pop3 /load pipelined", test_load_pipelined },

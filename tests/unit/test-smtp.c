@@ -226,6 +226,80 @@ test_auth_login(void)
 	    "EHLO x\r\nAUTH LOGIN\r\ndGlt\r\nc2VjcmV0\r\n");
 }
 
+/* RFC 4954 4: Esc while AUTH LOGIN waits for its first 334 says so at
+ * once; "*" (not secret) answers the challenge when it comes, and the
+ * 501 that follows ends /auth as cancelled, not as a failed login. The
+ * password never goes out. */
+static void
+test_auth_cancel(void)
+{
+	static const struct step steps[] = {
+		{ 'S', "220 x\r\n" },
+		{ 'U', "EHLO x" },
+		{ 'S', "250-x\r\n250 AUTH LOGIN\r\n" },
+		{ 'U', "/auth login tim" },
+		{ 'P', "secret" },
+		{ 'C', "" },
+		{ 'C', "" },
+		{ 'S', "334 VXNlcm5hbWU6\r\n" },
+		{ 'S', "501 5.0.0 Authentication cancelled\r\n" },
+	};
+	struct session_options	opts = { .ehlo_domain = "x", .tls = true };
+
+	script_check(REPLY_SMTP, &opts, steps, NSTEPS(steps),
+	    "S: 220 x\n"
+	    "* GREETING -> EHLO\n"
+	    "C: EHLO x\n"
+	    "S: 250-x\n"
+	    "S: 250 AUTH LOGIN\n"
+	    "* EHLO -> READY\n"
+	    "* password for tim (LOGIN):\n"
+	    "C: AUTH LOGIN\n"
+	    "* cancel requested: \"*\" answers the server's next challenge "
+	    "(RFC 4954 4)\n"
+	    "S: 334 VXNlcm5hbWU6\n"
+	    "* cancelling the AUTH exchange: \"*\" answers the challenge "
+	    "(RFC 4954 4)\n"
+	    "C: *\n"
+	    "S: 501 5.0.0 Authentication cancelled\n"
+	    "* /auth cancelled\n",
+	    "EHLO x\r\nAUTH LOGIN\r\n*\r\n");
+}
+
+/* A cancel that comes too late: the server answers AUTH PLAIN's initial
+ * response at once, so no "*" is sent and the outcome is reported. */
+static void
+test_auth_cancel_late(void)
+{
+	static const struct step steps[] = {
+		{ 'S', "220 x\r\n" },
+		{ 'U', "/auth plain tim" },
+		{ 'P', "tanstaaf" },
+		{ 'S', "250-x\r\n250 AUTH PLAIN\r\n" },
+		{ 'C', "" },
+		{ 'S', "235 2.7.0 ok\r\n" },
+		{ 'C', "" },
+	};
+	struct session_options	opts = { .ehlo_domain = "x", .tls = true };
+
+	script_check(REPLY_SMTP, &opts, steps, NSTEPS(steps),
+	    "S: 220 x\n"
+	    "* GREETING -> EHLO\n"
+	    "* password for tim (PLAIN):\n"
+	    "C: EHLO x\n"
+	    "S: 250-x\n"
+	    "S: 250 AUTH PLAIN\n"
+	    "* EHLO -> READY\n"
+	    "C: AUTH PLAIN ********\n"
+	    "* cancel requested: \"*\" answers the server's next challenge "
+	    "(RFC 4954 4)\n"
+	    "S: 235 2.7.0 ok\n"
+	    "* the server answered AUTH before a challenge came, so the "
+	    "cancel was not sent\n"
+	    "* authenticated as tim (PLAIN)\n",
+	    "EHLO x\r\nAUTH PLAIN AHRpbQB0YW5zdGFhZg==\r\n");
+}
+
 /* /auth CRAM-MD5 with the RFC 2195 2 example challenge and answer. */
 static void
 test_auth_cram(void)
@@ -516,6 +590,10 @@ test_send_cancel(void)
 }
 
 static const struct test tests[] = {
+	{ "smtp /auth cancelled before the 334: * answers it",
+	    test_auth_cancel },
+	{ "smtp /auth cancel after the final reply is not sent",
+	    test_auth_cancel_late },
 	{ "smtp /send cancelled", test_send_cancel },
 	{ "smtp EHLO capabilities", test_caps },
 	{ "smtp typed transaction with message mode", test_transaction },
