@@ -6,6 +6,7 @@
 #include "proto/charset.h"
 #include "proto/rfc2047.h"
 #include "tests/unit/harness.h"
+#include "tests/unit/pycompat-rfc2047.h"
 
 #define FFFD	"\xef\xbf\xbd"
 
@@ -175,6 +176,31 @@ test_per_byte(void)
 	free(s);
 }
 
+/* Random headers (ewgen: encoded words in many charsets, cut, glued,
+ * broken) with Python's own answers, both modes. */
+static void
+test_python_generated(void)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(py_default_cases) / sizeof(py_default_cases[0]);
+	    i++) {
+		char *s = rfc2047_decode_str(py_default_cases[i].in,
+		    strlen(py_default_cases[i].in), 0, NULL);
+
+		CHECK_STR(s, py_default_cases[i].out);
+		free(s);
+	}
+	for (i = 0; i < sizeof(py_compat32_cases) /
+	    sizeof(py_compat32_cases[0]); i++) {
+		char *s = rfc2047_decode_str(py_compat32_cases[i].in,
+		    strlen(py_compat32_cases[i].in), RFC2047_F_COMPAT32, NULL);
+
+		CHECK_STR(s, py_compat32_cases[i].out);
+		free(s);
+	}
+}
+
 /* Decoding appends to what the buffer holds, and stops at its cap. */
 static void
 test_buf(void)
@@ -263,6 +289,7 @@ static const struct test tests[] = {
 	{ "decode table (RFC 2047 8 and Python)", test_table },
 	{ "compat32 table (make_header(decode_header()))", test_compat32 },
 	{ "per-byte replacement (display names)", test_per_byte },
+	{ "Python-generated cases (both modes)", test_python_generated },
 	{ "buffer append and cap", test_buf },
 	{ "single word", test_word },
 	{ "maybe encoded", test_maybe },

@@ -6,6 +6,7 @@
 #include "proto/charset.h"
 #include "proto/rfc2231.h"
 #include "tests/unit/harness.h"
+#include "tests/unit/pycompat-rfc2231.h"
 
 /* Content-Type values: the type Python reports, one parameter's value,
  * defects that must be set. */
@@ -231,6 +232,39 @@ test_params(void)
 	rfc2231_value_clear(&v);
 }
 
+/* Random parameter lists with Python's get_filename() and
+ * get_param("charset"). */
+static void
+test_python_generated(void)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(py_param_cases) / sizeof(py_param_cases[0]);
+	    i++) {
+		struct rfc2231_value cd, ct;
+		const char *cs;
+		char *f;
+
+		rfc2231_parse(py_param_cases[i].cd, strlen(py_param_cases[i].cd),
+		    &cd);
+		rfc2231_parse(py_param_cases[i].ct, strlen(py_param_cases[i].ct),
+		    &ct);
+		f = rfc2231_filename(&cd, &ct);
+		if (py_param_cases[i].filename == NULL)
+			CHECK(f == NULL);
+		else
+			CHECK_STR(f, py_param_cases[i].filename);
+		cs = rfc2231_get(&ct, "charset");
+		if (py_param_cases[i].charset == NULL)
+			CHECK(cs == NULL);
+		else
+			CHECK_STR(cs, py_param_cases[i].charset);
+		free(f);
+		rfc2231_value_clear(&cd);
+		rfc2231_value_clear(&ct);
+	}
+}
+
 /* Junk and odd bytes never break it; every string out is UTF-8. */
 static void
 test_junk(void)
@@ -280,6 +314,7 @@ static const struct test tests[] = {
 	{ "Content-Disposition file names (Python get_filename)",
 	    test_filename },
 	{ "parameter list, flags, charset, language", test_params },
+	{ "Python-generated cases", test_python_generated },
 	{ "junk", test_junk },
 	{ "defect names", test_names },
 };
