@@ -87,10 +87,21 @@ t_message() {
 	wait_for "message>" || return 1
 	type_line "From: =?UTF-8?B?TWFsbG9yeSDigK5ldmls?= <m@evil.example>" || return 1
 	type_line "Subject: =?UTF-8?B?G1szMW1SRUTigK5ldmls?=" || return 1
+	type_line "MIME-Version: 1.0" || return 1
+	type_line 'Content-Type: multipart/mixed; boundary="b"' || return 1
+	type_line "" || return 1
+	type_line "--b" || return 1
 	type_line "Content-Type: text/plain; charset=utf-8" || return 1
 	type_line "Content-Transfer-Encoding: quoted-printable" || return 1
 	type_line "" || return 1
 	type_line "body =1B[2Jcleared =E2=80=AEflipped" || return 1
+	type_line "--b" || return 1
+	type_line "Content-Type: application/octet-stream" || return 1
+	# A name that climbs out of the directory and hides its extension.
+	type_line "Content-Disposition: attachment; filename*=UTF-8''..%2F..%2Fx%2Fevil%E2%80%AEgpj.exe" || return 1
+	type_line "" || return 1
+	type_line "payload" || return 1
+	type_line "--b--" || return 1
 	type_line "." || return 1
 	wait_for "S: 250" || return 1
 	type_line "QUIT" || return 1
@@ -109,6 +120,15 @@ t_message() {
 	wait_for "Message 9" || return 1
 	wait_for 'body \x1b[2Jcleared \u{202E}flipped' || return 1
 	screen | head -1 | grep -q "POP3 127.0.0.1:" || return 1
+	# The attachment's name is shown escaped, and saving it proposes a
+	# plain name inside the current directory.
+	wait_for '"../../x/evil\u{202E}gpj.exe"' || return 1
+	keys C-o C-o C-o || return 1
+	wait_for "message: ] [ parts" || return 1
+	keys ']' w || return 1
+	wait_for "Save to: ./x_evil_gpj.exe" || return 1
+	keys Escape || return 1
+	wait_gone "Save to:" || return 1
 	keys C-q || return 1
 	wait_exit
 }
