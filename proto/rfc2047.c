@@ -512,6 +512,24 @@ nonctext(char c)
 	    c == '\\';
 }
 
+/* Charset names as decode_header() compares them: lower-cased. */
+static bool
+same_name(const char *a, size_t an, const char *b, size_t bn)
+{
+	size_t	i;
+
+	if (an != bn)
+		return false;
+	for (i = 0; i < an; i++) {
+		char x = a[i], y = b[i];
+
+		if ((x >= 'A' && x <= 'Z' ? x | 0x20 : x) !=
+		    (y >= 'A' && y <= 'Z' ? y | 0x20 : y))
+			return false;
+	}
+	return true;
+}
+
 static void
 plain_byte(struct buf *b, unsigned char c)
 {
@@ -610,9 +628,9 @@ decode_compat32(const char *in, size_t len, struct buf *out,
 		}
 		buf_init(&bytes, LIMIT_HEADER_BLOCK);
 		for (j = i; j < nw && !fail; j++) {
-			if (w[j].enc != w[i].enc || (w[j].enc &&
-			    !(w[j].cs_len == w[i].cs_len &&
-			    slice_eq_ci(in + w[j].cs_at, w[j].cs_len, cs))))
+			if (j > i && (w[j].enc != w[i].enc || (w[j].enc &&
+			    !same_name(in + w[j].cs_at, w[j].cs_len,
+			    in + w[i].cs_at, w[i].cs_len))))
 				break;
 			if (!w[j].enc) {
 				if (j > i)

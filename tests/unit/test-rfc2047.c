@@ -154,6 +154,18 @@ test_compat32(void)
 		CHECK(charset_utf8_valid(s, strlen(s)));
 		free(s);
 	}
+	/* A NUL inside a charset name (found by fuzzing: the words were
+	 * never grouped and the chunk array overflowed). */
+	{
+		static const char in[] = "=?a\0b?q?x?= =?a\0b?q?y?=";
+		struct buf b;
+
+		buf_init(&b, 1000);
+		CHECK_INT(rfc2047_decode(in, sizeof(in) - 1, &b,
+		    RFC2047_F_COMPAT32, NULL), 0);
+		CHECK(charset_utf8_valid(b.data, b.len));
+		buf_clear(&b);
+	}
 }
 
 /* RFC2047_F_PER_BYTE: Python's Address.display_name keeps raw and
