@@ -71,6 +71,7 @@ struct verb_slot {
 
 struct screen {
 	struct options		 opts;
+	SCREEN			*term;
 	struct loop		*loop;
 	struct driver		*drv;
 	struct lab		*lab;
@@ -1753,10 +1754,18 @@ screen_main(int argc, char **argv)
 	util_fatal_hook = fatal_hook;
 	if (getenv("ESCDELAY") == NULL)
 		set_escdelay(25);
-	if (initscr() == NULL) {
-		fprintf(stderr, "mailbench: cannot open the terminal\n");
-		return 3;
+	/* newterm, unlike initscr, returns instead of exiting on a terminal
+	 * it does not know. */
+	if ((s->term = newterm(NULL, stdout, stdin)) == NULL) {
+		fprintf(stderr, "mailbench: cannot use the terminal '%s' "
+		    "(TERM); try TERM=xterm-256color\n", getenv("TERM") ?
+		    getenv("TERM") : "");
+		driver_free(s->drv);
+		lab_free(s->lab);
+		loop_free(s->loop);
+		return 2;
 	}
+	set_term(s->term);
 	raw();
 	noecho();
 	nonl();
@@ -1800,6 +1809,7 @@ screen_main(int argc, char **argv)
 	loop_timer_del(s->sync_timer);
 	loop_timer_del(s->quit_timer);
 	free_windows(s);
+	delscreen(s->term);
 	pane_transcript_free(s->pt);
 	pane_mailbox_free(s->pm);
 	pane_message_free(s->pmsg);
