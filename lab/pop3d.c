@@ -308,52 +308,63 @@ msg_arg(struct pop3d *p, const char *a, size_t len)
 	return &p->msgs[v - 1];
 }
 
-/* Send a stored message (LF or CRLF lines) as CRLF lines, dot-stuffed;
- * body_lines < 0 means all of it (RETR), else TOP's header + n lines. */
-static int
-send_message(struct pop3d *p, struct maildir_msg *m, long body_lines,
+/* Bytes of a stored message that TOP msg n sends: the header, the empty
+ * line after it, and n lines of the body (RFC 1939 7). */
+static size_t
+top_len(const char *p, size_t len, uint64_t n)
+{
+	const char	*nl;
+	size_t		 off = 0, l;
+	bool		 in_body = false;
+
+	while (off < len) {
+		if (in_body && n-- == 0)
+			break;
+		nl = memchr(p + off, '\n', len - off);
+		l = nl != NULL ? (size_t)(nl - (p + off)) + 1 : len - off;
+		if (!in_body && (l == 1 || (l == 2 && p[off] == '\r')))
+			in_body = true;
+		off += l;
+	}
+	return off;
+}
+
+/* Answer RETR (top < 0) or TOP msg top: read the stored message first, so
+ * a failure is a plain -ERR and never a "+OK" without its body, then the
+ * status line and the lines as CRLF, dot-stuffed, ended by "." (RFC 1939
+ * 3). drop_half: the drop-retr scenario cuts the connection midway. */
+static void
+send_message(struct pop3d *p, struct maildir_msg *m, int64_t top,
     bool drop_half)
 {
 	struct buf raw, out;
-	size_t off = 0;
-	bool in_body = false;
-	long sent_body = 0;
+	int r;
 
 	buf_init(&raw, LIMIT_MESSAGE);
 	buf_init(&out, LIMIT_MESSAGE + LIMIT_MESSAGE / 2);
-	if (maildir_read(p->lab->maildir, p->acct->user, m, &raw) == -1) {
-		buf_clear(&raw);
-		lab_reply(p->s, "-ERR [SYS/TEMP] Cannot read the message");
-		return -1;
-	}
-	while (off < raw.len) {
-		const char *line = raw.data + off;
-		const char *nl = memchr(line, '\n', raw.len - off);
-		size_t len = nl != NULL ? (size_t)(nl - line) : raw.len - off;
-
-		off += len + (nl != NULL);
-		if (len > 0 && line[len - 1] == '\r')
-			len--;
-		if (in_body && body_lines >= 0 && sent_body++ >= body_lines)
-			break;
-		if (dot_stuff_line(line, len, &out) == -1)
-			break;
-		if (!in_body && len == 0)
-			in_body = true;
-	}
+	r = maildir_read(p->lab->maildir, p->acct->user, m, &raw);
+	if (r == 0)
+		r = dot_stuff_message(raw.data != NULL ? raw.data : "", top < 0 ?
+		    raw.len : top_len(raw.data, raw.len, (uint64_t)top), &out);
 	buf_clear(&raw);
+	if (r == -1) {
+		lab_reply(p->s, "-ERR [SYS/TEMP] Cannot read the message");
+		buf_clear(&out);
+		return;
+	}
+	if (top < 0)
+		lab_reply(p->s, "+OK %zu octets", m->size);
+	else
+		lab_reply(p->s, "+OK Top of message follows");
 	if (drop_half) {
 		lab_write(p->s, out.data, out.len / 2);
 		lab_log(p->lab, "pop3 #%llu %s: dropping the connection "
 		    "mid-RETR (scenario drop-retr)",
 		    (unsigned long long)p->s->id, p->s->peer);
 		p->s->want_close = true;
-	} else {
+	} else
 		lab_write(p->s, out.data, out.len);
-		lab_write(p->s, ".\r\n", 3);
-	}
 	buf_clear(&out);
-	return 0;
 }
 
 static void
@@ -434,7 +445,6 @@ transaction(struct pop3d *p, const char *verb, size_t vlen, const char *arg,
 		}
 		if ((m = msg_arg(p, arg, alen)) == NULL)
 			return;
-		lab_reply(s, "+OK %zu octets", m->size);
 		send_message(p, m, -1, p->lab->scenarios & LAB_SC_DROP_RETR);
 	} else if (slice_eq_ci(verb, vlen, "TOP")) {
 		const char *sp = has_arg ? memchr(arg, ' ', alen) : NULL;
@@ -447,8 +457,7 @@ transaction(struct pop3d *p, const char *verb, size_t vlen, const char *arg,
 		}
 		if ((m = msg_arg(p, arg, (size_t)(sp - arg))) == NULL)
 			return;
-		lab_reply(s, "+OK Top of message follows");
-		send_message(p, m, (long)lines, false);
+		send_message(p, m, (int64_t)lines, false);
 	} else if (slice_eq_ci(verb, vlen, "DELE")) {
 		if (!has_arg) {
 			bad(p, "Syntax: DELE msg");

@@ -5,6 +5,7 @@
 
 #include "proto/buf.h"
 #include "proto/meaning.h"
+#include "proto/transcript.h"
 #include "ui/modes.h"
 #include "version.h"
 
@@ -29,6 +30,22 @@ explain_usage(FILE *f)
 	    "explain -- '-ERR [IN-USE]'\n"
 	    "\n"
 	    "Exit status: 0 explained, 2 usage error or not a code.\n", f);
+}
+
+/* Print "mailbench explain: <pre>"TEXT"<sep><post>" on stderr, TEXT escaped
+ * the one way the program escapes (the user's own text, but it may have
+ * been pasted from a server's reply: keep the terminal safe anyway). */
+static void
+explain_complain(const char *pre, const char *text, const char *sep,
+    const char *post)
+{
+	struct buf	b;
+
+	buf_init(&b, 64 * 1024);
+	(void)transcript_escape(text, strlen(text), &b);
+	fprintf(stderr, "mailbench explain: %s\"%s\"%s%s\n", pre,
+	    b.data != NULL ? b.data : "", sep, post);
+	buf_clear(&b);
 }
 
 static bool
@@ -75,21 +92,10 @@ explain_one(const char *code, bool first)
 {
 	struct buf	 out;
 	const char	*errstr = NULL;
-	size_t		 i;
 
 	buf_init(&out, 64 * 1024);
 	if (meaning_explain(code, &out, &errstr) < 0) {
-		fputs("mailbench explain: \"", stderr);
-		/* The user's own text, but keep the terminal safe anyway. */
-		for (i = 0; code[i] != '\0'; i++) {
-			unsigned char c = (unsigned char)code[i];
-
-			if (c < 0x20 || c == 0x7f)
-				fprintf(stderr, "\\x%02x", c);
-			else
-				fputc(c, stderr);
-		}
-		fprintf(stderr, "\": %s\n", errstr != NULL ? errstr :
+		explain_complain("", code, ": ", errstr != NULL ? errstr :
 		    "not a reply code");
 		buf_clear(&out);
 		return 2;
@@ -121,9 +127,8 @@ explain_main(int argc, char **argv)
 			printf("mailbench %s\n", MAILBENCH_VERSION);
 			return 0;
 		} else if (argv[i][0] == '-' && !is_pop3_status(argv[i])) {
-			fprintf(stderr, "mailbench explain: unknown option "
-			    "\"%s\" (put -- before a code starting with "
-			    "'-')\n", argv[i]);
+			explain_complain("unknown option ", argv[i], "",
+			    " (put -- before a code starting with '-')");
 			explain_usage(stderr);
 			return 2;
 		}
@@ -148,13 +153,12 @@ explain_main(int argc, char **argv)
 			goto too_long;
 		if (buf_append_str(&group, w) < 0)
 			goto too_long;
-		if (kind == 0)
+		if (kind == 0) {
 			digit = w[0];
-		if (kind == 0)
 			kind = is_basic_code(w) && strchr(w, ' ') == NULL ?
 			    'S' : is_pop3_status(w) && strchr(w, ' ') == NULL ?
 			    'P' : 'X';
-		else
+		} else
 			kind = 'X';
 	}
 	if (group.len > 0) {
