@@ -32,7 +32,7 @@ struct hint_ctx {
 	/* SMTP */
 	bool		 helo;		/* EHLO/HELO got 250 */
 	bool		 mail;		/* MAIL FROM got 250 */
-	unsigned	 rcpts;		/* RCPT TO accepted in this transaction */
+	unsigned	 rcpts;		/* RCPT TO accepted in this mail */
 	bool		 message_mode;	/* 354 seen, message not yet ended */
 	bool		 ehlo_open;	/* inside a multi-line EHLO reply */
 };

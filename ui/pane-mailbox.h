@@ -19,7 +19,8 @@ struct pane_mailbox *pane_mailbox_new(void);
 void		 pane_mailbox_free(struct pane_mailbox *);
 /* Bring the rows up to date with mb (incremental: only changed entries
  * are decoded again). True when anything changed. mb may be NULL. */
-bool		 pane_mailbox_sync(struct pane_mailbox *, const struct mailbox *);
+bool		 pane_mailbox_sync(struct pane_mailbox *,
+		    const struct mailbox *);
 /* Add or replace a row directly (benchmark and tests); strings are
  * UTF-8 and are escaped here. */
 void		 pane_mailbox_put(struct pane_mailbox *, uint64_t number,
@@ -27,7 +28,8 @@ void		 pane_mailbox_put(struct pane_mailbox *, uint64_t number,
 		    const char *subject, bool deleted);
 /* Navigation and sorting (ACT_UP/DOWN/PAGE/TOP/BOTTOM, ACT_MB_SORT,
  * ACT_MB_REVERSE); true when something changed. */
-bool		 pane_mailbox_action(struct pane_mailbox *, enum action, int rows);
+bool		 pane_mailbox_action(struct pane_mailbox *, enum action,
+		    int rows);
 /* The message number under the cursor, 0 if none. */
 uint64_t	 pane_mailbox_selected(const struct pane_mailbox *);
 /* Select the row of a message number (after a click or RETR). */

@@ -25,9 +25,11 @@ void		 pane_message_open(struct pane_message *, uint64_t number,
 /* Forget the message shown. */
 void		 pane_message_close(struct pane_message *);
 /* The message number shown (0 if none) and whether it is complete. */
-uint64_t	 pane_message_number(const struct pane_message *, bool *complete_r);
+uint64_t	 pane_message_number(const struct pane_message *,
+		    bool *complete_r);
 /* Scrolling, part selection, header and raw toggles. True on change. */
-bool		 pane_message_action(struct pane_message *, enum action, int rows);
+bool		 pane_message_action(struct pane_message *, enum action,
+		    int rows);
 /* Draw with a title row. */
 void		 pane_message_draw(struct pane_message *, struct _win_st *,
 		    bool focused);

@@ -32,8 +32,8 @@ bool		 pane_transcript_action(struct pane_transcript *, enum action,
 int		 pane_transcript_search(struct pane_transcript *,
 		    const char *needle, int dir);
 /* Draw into w (title row first). */
-void		 pane_transcript_draw(struct pane_transcript *, struct _win_st *,
-		    bool focused);
+void		 pane_transcript_draw(struct pane_transcript *,
+		    struct _win_st *, bool focused);
 /* Lines shown / stored. */
 size_t		 pane_transcript_lines(const struct pane_transcript *);
 /* Append the whole transcript as text ("C: ..." lines with "\n") to out;
