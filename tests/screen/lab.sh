@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 
 TESTS="screen-lab-connect screen-load screen-mime screen-hints screen-help
-screen-dele-quit screen-resize"
+screen-sort-zoom screen-dele-quit screen-resize"
 need "command -v tmux >/dev/null" "tmux is not installed" $TESTS
 need "[ -x '$MB' ]" "mailbench is not built" $TESTS
 
@@ -76,6 +76,31 @@ t_help() {
 	wait_gone "Keys: composer" || return 1
 }
 
+# 5b. Sorting the mailbox, zooming a pane and back.
+t_sort_zoom() {
+	keys C-o C-o || return 1		# -> transcript -> mailbox
+	wait_for "mailbox: Enter open" || return 1
+	keys s || return 1
+	wait_for "sorted by date" || return 1
+	keys s s || return 1
+	wait_for "sorted by sender" || return 1
+	# By sender: Bob before Carol before Dave.
+	screen | grep -n "Bob Example\|Carol \|Dave " | cut -d: -f1 |
+	    sort -c -n || return 1
+	keys S || return 1
+	wait_for "(reversed)" || return 1
+	keys s || return 1
+	wait_for "sorted by number (reversed)" || return 1
+	keys S || return 1
+	wait_gone "(reversed)" || return 1
+	keys z || return 1
+	wait_gone "Transcript " || return 1
+	keys z || return 1
+	wait_for "Transcript " || return 1
+	keys Escape || return 1
+	wait_for "expects:" || return 1
+}
+
 # 6. DELE, then QUIT typed and Ctrl-Q both ask; n keeps, y QUITs and exits.
 t_dele_quit() {
 	keys C-o C-o || return 1	# -> transcript -> mailbox
@@ -135,6 +160,7 @@ if [ $r = 0 ]; then t_load; r=$?; else r=1; fi; result screen-load $r
 if [ $r = 0 ]; then t_mime; r=$?; else r=1; fi; result screen-mime $r
 t_hints; result screen-hints $?
 t_help; result screen-help $?
+t_sort_zoom; result screen-sort-zoom $?
 t_dele_quit; result screen-dele-quit $?
 t_resize; result screen-resize $?
 [ $failures = 0 ]
