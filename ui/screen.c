@@ -240,6 +240,16 @@ on_line(void *arg, const struct driver_line *l)
 
 	pane_transcript_append(s->pt, l->kind, l->flags, l->seq, l->text,
 	    l->len);
+	/* TLS starts before the engine greets again (EHLO after STARTTLS):
+	 * forget the capabilities now, not when the status catches up. */
+	if (l->kind == DRIVER_LINE_EVENT && (l->flags & DRIVER_LF_TLS) &&
+	    !s->was_tls && s->hint.proto != HINT_NONE) {
+		if (s->hint.greeted)
+			hint_tls(&s->hint);
+		else
+			s->hint.tls = true;
+		s->was_tls = true;
+	}
 	if (l->kind == DRIVER_LINE_SENT && l->seq != 0) {
 		v->seq = l->seq;
 		verb_of(l->text, l->len, v->verb, sizeof(v->verb));
