@@ -65,28 +65,19 @@ reader_feed(struct reader *r, const char *p, size_t len)
 	return 0;
 }
 
-static bool
-is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
 static int
 smtp_line(struct reader *r, struct reader_item *it)
 {
-	const char	*l = it->line;
-	uint64_t	 code;
+	struct reply_line	 rl;
+	const char		*err;
 
-	/* RFC 5321 4.2: a three-digit code, then SP, "-" or the line end. */
-	if (it->len < 3 || !is_digit(l[0]) || !is_digit(l[1]) ||
-	    !is_digit(l[2]) || l[0] < '1' || l[0] > '5' ||
-	    (it->len > 3 && l[3] != ' ' && l[3] != '-'))
-		return fail(r, "not an SMTP reply line (no 3-digit code)");
-	(void)parse_uint(l, 3, 999, &code);
-	it->code = (int)code;
+	/* The one SMTP reply-line grammar is reply.c's (RFC 5321 4.2). */
+	if (reply_parse_line(REPLY_SMTP, it->line, it->len, &rl, &err) == -1)
+		return fail(r, err);
+	it->code = rl.code;
 	/* RFC 5321 4.2.1: only the last line has a space (or nothing)
 	 * after the code; every line of a reply has the same code. */
-	it->last = it->len == 3 || l[3] == ' ';
+	it->last = rl.last;
 	if (r->in_reply && it->code != r->reply_code)
 		return fail(r, "reply code changed inside a multi-line reply");
 	r->reply_code = it->code;

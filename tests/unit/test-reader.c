@@ -88,12 +88,15 @@ static const struct {
 	/* Changing the code inside a reply is a protocol error. */
 	{ REPLY_SMTP, "250-a\r\n251 b\r\n", "",
 	  "L250-:250-a|X:reply code changed inside a multi-line reply|MID" },
-	/* No code at all. */
+	/* No code at all (the grammar is reply.c's). */
 	{ REPLY_SMTP, "hello\r\n", "",
-	  "X:not an SMTP reply line (no 3-digit code)|" },
+	  "X:reply does not start with a three-digit code|" },
 	/* A fourth character other than SP or "-". */
 	{ REPLY_SMTP, "250x\r\n", "",
-	  "X:not an SMTP reply line (no 3-digit code)|" },
+	  "X:no space or hyphen after the reply code|" },
+	/* RFC 5321 4.2: SMTP has no 1yz replies. */
+	{ REPLY_SMTP, "150 go on\r\n", "",
+	  "X:reply code outside 200..599|" },
 	/* NUL inside a reply line is refused. */
 	{ REPLY_SMTP, "250 a\\0b\r\n", "", "X:NUL byte in a reply line|" },
 	/* CR inside a line is kept (the transcript escapes it). */
