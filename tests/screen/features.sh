@@ -125,7 +125,8 @@ t_smtp_order() {
 	local port
 	keys Escape C-q || return 1			# no deletions: QUIT, leave
 	wait_exit || return 1
-	start 110 34 "$MB" --lab || return 1
+	mkdir -p "$TMP/smtp"
+	START_DIR=$TMP/smtp start 110 34 "$MB" --lab || return 1
 	wait_for "S: +OK" || return 1
 	port=$(screen | grep -o 'SMTP [0-9]*,' | head -1 | sed 's/[^ ]* //; s/,//')
 	type_line "/connect smtp://127.0.0.1:$port" || return 1
@@ -169,6 +170,12 @@ t_smtp_message() {
 	wait_for "S: 250" || return 1
 	wait_gone "MESSAGE MODE" || return 1
 	wait_for "smtp>" || return 1
+	# /save without a name picks one in the current directory.
+	type_line "/save" || return 1
+	wait_for "transcript saved to mailbench-" || return 1
+	local f
+	f=$(ls "$TMP/smtp"/mailbench-*.txt 2>/dev/null | head -1)
+	[ -n "$f" ] && grep -q "^C: ..starts with a dot" "$f" || return 1
 	keys C-q || return 1
 	wait_exit
 }
