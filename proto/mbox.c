@@ -27,50 +27,72 @@ mbox_is_from_line(const char *s, size_t len)
 	return false;
 }
 
+/* The first k >= from with s[k] == '\n' and s[k + 1] == 'F', or len:
+ * branch-free 64-byte blocks first (vectorised by the compiler). */
 static size_t
-line_end(const char *s, size_t len, size_t i)
+find_nl_f(const char *s, size_t len, size_t k)
 {
-	const char *nl = memchr(s + i, '\n', len - i);
+	size_t	j;
 
-	return nl ? (size_t)(nl - s) + 1 : len;
+	while (k + 65 <= len) {
+		unsigned char hit = 0;	/* a char: 16 lanes a vector */
+
+		for (j = 0; j < 64; j++)
+			hit |= (unsigned char)((s[k + j] == '\n') &
+			    (s[k + j + 1] == 'F'));
+		if (hit)
+			break;
+		k += 64;
+	}
+	for (; k + 1 < len; k++)
+		if (s[k] == '\n' && s[k + 1] == 'F')
+			return k;
+	return len;
 }
 
 size_t
 mbox_split(const char *s, size_t len, struct mbox_msg **msgs_r)
 {
-	struct mbox_msg *v = NULL;
-	size_t	n = 0, cap = 0, i, prev_start = 0;
-	bool	prev_blank = true;
+	struct mbox_msg *v;
+	size_t	n = 1, cap = 16, k;
 
+	v = xmalloc(cap * sizeof(*v));
+	v[0].from_line = v[0].start = 0;
+	v[0].len = len;
 	if (!mbox_is_from_line(s, len)) {
-		v = xmalloc(sizeof(*v));
-		v->from_line = v->start = 0;
-		v->len = len;
 		*msgs_r = v;
 		return 1;
 	}
-	for (i = 0; i < len;) {
-		size_t e = line_end(s, len, i);
-		bool blank = (e - i == 1) || (e - i == 2 && s[i] == '\r');
+	{
+		const char *nl = memchr(s, '\n', len);
 
-		if (prev_blank && mbox_is_from_line(s + i, e - i)) {
-			if (n == cap) {
-				cap = cap ? cap * 2 : 16;
-				v = xrealloc(v, cap * sizeof(*v));
-			}
-			if (n > 0) {
-				/* drop the blank line before this one */
-				v[n - 1].len = prev_start - v[n - 1].start;
-			}
-			v[n].from_line = i;
-			v[n].start = e;
-			v[n].len = len - e;
-			n++;
+		v[0].start = nl ? (size_t)(nl - s) + 1 : len;
+	}
+	for (k = find_nl_f(s, len, 0); k < len; k = find_nl_f(s, len, k + 1)) {
+		size_t c = k + 1, blank;
+
+		/* RFC 4155: a From_ line after a blank line (LF or CRLF) */
+		if (k >= 1 && s[k - 1] == '\n')
+			blank = k;
+		else if (k >= 2 && s[k - 1] == '\r' && s[k - 2] == '\n')
+			blank = k - 1;
+		else
+			continue;
+		if (!mbox_is_from_line(s + c, len - c))
+			continue;
+		if (n == cap) {
+			cap *= 2;
+			v = xrealloc(v, cap * sizeof(*v));
 		}
-		if (blank)
-			prev_start = i;
-		prev_blank = blank;
-		i = e;
+		v[n - 1].len = blank - v[n - 1].start;
+		v[n].from_line = c;
+		{
+			const char *nl = memchr(s + c, '\n', len - c);
+
+			v[n].start = nl ? (size_t)(nl - s) + 1 : len;
+		}
+		v[n].len = len - v[n].start;
+		n++;
 	}
 	if (n == 1) {
 		v[0].start = 0;

@@ -55,6 +55,7 @@ struct mime_parser {
 	size_t			 nparts;
 	bool			 finished;
 	bool			 parts_defect;
+	bool			 slow;	/* lone CRs seen: line by line */
 };
 
 static const char *const defect_names[MIME_DEFECT_COUNT] = {
@@ -705,6 +706,78 @@ again:
 	}
 }
 
+/* Can lines go straight into the body of the top part, looking only for
+ * "--" at their start? Yes in a leaf whose ancestors only watch for
+ * boundaries (a delivery-status group ends at a blank line). */
+static bool
+fast_leaf(struct mime_parser *mp)
+{
+	size_t	i;
+
+	if (top(mp)->st != F_LEAF)
+		return false;
+	for (i = 0; i + 1 < mp->depth; i++)
+		if (mp->stack[i].st == F_DSN_CHILD)
+			return false;
+	return true;
+}
+
+/* The first k with s[k] == '\n' and s[k + 1] == '-', or a lone CR (then
+ * *lone_r is set), or n - 1 when neither. 64-byte blocks are tested
+ * without branches first, which the compiler turns into vector code. */
+static size_t
+find_dashes(const char *s, size_t n, bool *lone_r)
+{
+	size_t	k = 0, j;
+
+	*lone_r = false;
+	while (k + 65 <= n) {
+		unsigned char hit = 0;	/* a char: 16 lanes a vector */
+
+		for (j = 0; j < 64; j++)
+			hit |= (unsigned char)(((s[k + j] == '\n') &
+			    (s[k + j + 1] == '-')) | ((s[k + j] == '\r') &
+			    (s[k + j + 1] != '\n')));
+		if (hit)
+			break;
+		k += 64;
+	}
+	for (; k + 1 < n; k++) {
+		if (s[k] == '\r' && s[k + 1] != '\n') {
+			*lone_r = true;
+			return k;
+		}
+		if (s[k] == '\n' && s[k + 1] == '-')
+			return k;
+	}
+	return n ? n - 1 : 0;
+}
+
+/* Bytes at the start of s made of whole lines that cannot be boundary
+ * lines (they do not start with '-'): large bodies are skipped a block
+ * at a time instead of line by line. A lone CR (a line end too) sends
+ * the rest of the message down the line-by-line path. */
+static size_t
+skip_body(struct mime_parser *mp, const char *s, size_t n)
+{
+	size_t	k, end;
+	bool	lone;
+
+	if (n == 0 || s[0] == '-')
+		return 0;
+	k = find_dashes(s, n, &lone);
+	if (lone) {
+		mp->slow = true;
+		return 0;
+	}
+	if (k + 1 < n)
+		return k + 1;	/* up to the line starting with '-' */
+	/* up to the last complete line */
+	for (end = n; end > 0 && s[end - 1] != '\n'; end--)
+		;
+	return end;
+}
+
 /* Handle one complete line (or the last piece of one past the limit). */
 static void
 line(struct mime_parser *mp, const char *s, size_t len, size_t eol)
@@ -790,6 +863,21 @@ mime_parser_feed(struct mime_parser *mp, const char *data, size_t len)
 	while (i < len) {
 		const char *s = data + i;
 		size_t n = len - i, e, eol;
+
+		if (mp->line.len == 0 && !mp->in_long && !mp->slow &&
+		    fast_leaf(mp)) {
+			size_t k = skip_body(mp, s, n);
+
+			if (k > 0) {
+				struct mime_part *p = top(mp)->part;
+
+				p->body_end = mp->off + k;
+				p->tail_eol = (k >= 2 && s[k - 2] == '\r') ? 2 : 1;
+				mp->off += k;
+				i += k;
+				continue;
+			}
+		}
 		const char *nl = memchr(s, '\n', n);
 		size_t lim = nl ? (size_t)(nl - s) : n;
 

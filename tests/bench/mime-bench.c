@@ -309,7 +309,7 @@ main(int argc, char **argv)
 {
 	struct input *corpus = NULL, box;
 	size_t	ncorpus = 0, bytes = 0;
-	double	secs = 1.0, o, g;
+	double	secs = 3.0, o, g;
 	int	i;
 
 	if (argc >= 4 && strcmp(argv[1], "gen") == 0)
@@ -334,14 +334,26 @@ main(int argc, char **argv)
 			bytes += corpus[ncorpus++].len;
 	printf("%-34s %10s %10s %8s\n", "input", "mailbench", "GMime 3",
 	    "ratio");
-	o = rate(ours, corpus, ncorpus, secs);
-	g = rate(gmime, corpus, ncorpus, secs);
-	o = o > rate(ours, corpus, ncorpus, secs) ? o : rate(ours, corpus,
-	    ncorpus, secs / 2);
+	/* alternate the two, best of five rounds each: the machine is
+	 * shared, so the best round is the least disturbed one */
+	o = g = 0;
+	for (i = 0; i < 5; i++) {
+		double a = rate(ours, corpus, ncorpus, secs / 5);
+		double b = rate(gmime, corpus, ncorpus, secs / 5);
+
+		o = a > o ? a : o;
+		g = b > g ? b : g;
+	}
 	printf("corpus: %4zu files, %6.1f MB       %6.1f MB/s %6.1f MB/s "
 	    "%7.2fx\n", ncorpus, bytes / 1e6, o, g, o / g);
-	o = rate(ours, &box, 1, secs);
-	g = rate(gmime, &box, 1, secs);
+	o = g = 0;
+	for (i = 0; i < 5; i++) {
+		double a = rate(ours, &box, 1, secs / 5);
+		double b = rate(gmime, &box, 1, secs / 5);
+
+		o = a > o ? a : o;
+		g = b > g ? b : g;
+	}
 	printf("mailbox of attachments, %6.1f MB %6.1f MB/s %6.1f MB/s "
 	    "%7.2fx\n", box.len / 1e6, o, g, o / g);
 	fprintf(stderr, "(checksum %zu)\n", sink);
