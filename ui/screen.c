@@ -1672,7 +1672,7 @@ screen_main(int argc, char **argv)
 	struct screen *s;
 	char err[256], url[512];
 	const char *target = NULL, *e = NULL;
-	bool lab = false;
+	bool lab = false, first_run;
 	int i, rc;
 
 	s = xcalloc(1, sizeof(*s));
@@ -1742,6 +1742,8 @@ screen_main(int argc, char **argv)
 	s->pt = pane_transcript_new(s->store);
 	s->pm = pane_mailbox_new();
 	s->pmsg = pane_message_new();
+	/* No state directory yet: the first run gets a welcome line. */
+	first_run = history_dir() != NULL && access(history_dir(), F_OK) != 0;
 	s->hist = history_new("none", true);
 	s->comp = composer_new(s->hist);
 	s->pcomp = composer_new(NULL);
@@ -1803,6 +1805,10 @@ screen_main(int argc, char **argv)
 	} else
 		notice(s, ROLE_HINT, "not connected: type /connect "
 		    "pop3://user@host (F1 help, Ctrl-Q quit)");
+	if (first_run)
+		notice(s, ROLE_MESSAGE_MODE, "Welcome! F1 or /help shows every "
+		    "key and command, Tab completes, Ctrl-O moves between "
+		    "panes, Ctrl-Q quits.");
 	rc = loop_run(s->loop);
 	endwin();
 	if (rc == -1)
