@@ -318,16 +318,6 @@ pane_mailbox_take_retrieved(struct pane_mailbox *p)
 	return n;
 }
 
-bool
-pane_mailbox_has(const struct pane_mailbox *p, uint64_t number,
-    bool *header_r)
-{
-	if (header_r != NULL)
-		*header_r = number > 0 && number <= p->n &&
-		    p->rows[number - 1].has_header;
-	return number > 0 && number <= p->n && p->rows[number - 1].retrieved;
-}
-
 size_t
 pane_mailbox_headers(const struct pane_mailbox *p)
 {

@@ -37,9 +37,6 @@ void		 pane_mailbox_select(struct pane_mailbox *, uint64_t number);
 /* The number of the message whose RETR completed last (0: none since the
  * last call); reading it resets it. */
 uint64_t	 pane_mailbox_take_retrieved(struct pane_mailbox *);
-/* Whether message number has its full text / its header. */
-bool		 pane_mailbox_has(const struct pane_mailbox *, uint64_t number,
-		    bool *header_r);
 /* Rows whose header (TOP n 0 or RETR) has arrived. */
 size_t		 pane_mailbox_headers(const struct pane_mailbox *);
 /* Messages the maildrop holds: STAT's count when seen, else the rows. */

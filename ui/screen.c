@@ -315,7 +315,7 @@ sync_mailbox(struct screen *s)
 {
 	const struct mailbox *mb = s->drv ? driver_mailbox(s->drv) : NULL;
 	const struct mailbox_entry *e;
-	bool had = pane_mailbox_count(s->pm) > 0, header;
+	bool had = pane_mailbox_count(s->pm) > 0;
 	uint64_t r;
 
 	s->mailbox_changed = false;
@@ -343,7 +343,6 @@ sync_mailbox(struct screen *s)
 		pane_mailbox_select(s->pm, r);
 		mark(s, D_LAYOUT);
 	}
-	(void)pane_mailbox_has(s->pm, 0, &header);
 }
 
 static void
