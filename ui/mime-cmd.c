@@ -57,16 +57,18 @@ json_field_str(struct json *j, const char *k, const char *v, size_t n)
 static void
 json_decoded(struct json *j, const char *k, const struct header_field *f)
 {
-	char	*s;
+	struct buf b;
 
 	json_key(j, k);
 	if (f == NULL) {
 		json_null(j);
 		return;
 	}
-	s = rfc2047_decode_str(f->value, f->value_len, 0, NULL);
-	json_str(j, s);
-	free(s);
+	/* a buffer, not a C string: a decoded word may hold U+0000 */
+	buf_init(&b, LIMIT_HEADER_BLOCK * 4);
+	(void)rfc2047_decode(f->value, f->value_len, &b, 0, NULL);
+	json_string(j, b.data ? b.data : "", b.len);
+	buf_clear(&b);
 }
 
 static void
@@ -328,11 +330,13 @@ put_header(const struct header *h, const char *name, const char *label,
 		fputs(label, stdout);
 		fputs(": ", stdout);
 		if (decode) {
-			char *s = rfc2047_decode_str(f->value, f->value_len,
-			    0, NULL);
+			struct buf b;
 
-			put_escaped(s, strlen(s));
-			free(s);
+			buf_init(&b, LIMIT_HEADER_BLOCK * 4);
+			(void)rfc2047_decode(f->value, f->value_len, &b, 0,
+			    NULL);
+			put_escaped(b.data ? b.data : "", b.len);
+			buf_clear(&b);
 		} else
 			put_escaped(f->value, f->value_len);
 		fputc('\n', stdout);
