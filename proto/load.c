@@ -33,24 +33,15 @@ load_clear(struct session *s)
 }
 
 static void
-send_or_end(struct session *s, const char *line, size_t len, uint64_t tag)
-{
-	const char	*err;
-
-	if (session_send(s, line, len, ORIGIN_ACTION, tag, &err) == -1)
-		session_action_end(s, PEV_F_NEGATIVE, err);
-}
-
-static void
 phase_stat(struct session *s)
 {
 	s->load_pipelining = s->caps_known && s->caps.pipelining;
 	s->load_top = !s->caps_known || s->caps.top;
 	s->load_uidl = !s->caps_known || s->caps.uidl;
 	s->load_total = 2;
-	send_or_end(s, "STAT", 4, LOAD_STAT);
+	session_send_action(s, "STAT", 4, LOAD_STAT);
 	if (s->load_pipelining && s->action == ACTION_LOAD)
-		send_or_end(s, "LIST", 4, LOAD_LIST);
+		session_send_action(s, "LIST", 4, LOAD_LIST);
 }
 
 int
@@ -63,7 +54,7 @@ load_start(struct session *s, const char **errstr_r)
 	load_clear(s);
 	session_info(s, 0, "/load: building the mailbox view");
 	if (!s->caps_known)
-		send_or_end(s, "CAPA", 4, LOAD_CAPA);
+		session_send_action(s, "CAPA", 4, LOAD_CAPA);
 	else
 		phase_stat(s);
 	return 0;
@@ -91,7 +82,7 @@ pump(struct session *s)
 			    (unsigned long long)num);
 		}
 		s->load_inflight++;
-		send_or_end(s, line, (size_t)n, LOAD_ITEM);
+		session_send_action(s, line, (size_t)n, LOAD_ITEM);
 	}
 }
 
@@ -146,7 +137,7 @@ load_reply(struct session *s, const struct pending *h,
 			break;
 		}
 		if (!s->load_pipelining)
-			send_or_end(s, "LIST", 4, LOAD_LIST);
+			session_send_action(s, "LIST", 4, LOAD_LIST);
 		break;
 	case LOAD_LIST:
 		s->load_done++;

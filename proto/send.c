@@ -193,14 +193,7 @@ send_answer(struct session *s, const char *line, size_t len,
 	return -1;
 }
 
-static void
-send_line(struct session *s, const char *line, size_t len, uint64_t tag)
-{
-	const char	*err;
-
-	if (session_send(s, line, len, ORIGIN_ACTION, tag, &err) == -1)
-		session_action_end(s, PEV_F_NEGATIVE, err);
-}
+#define TOO_LONG	"/send: an address does not fit in a command line"
 
 static void
 send_rcpt(struct session *s, size_t i)
@@ -208,8 +201,10 @@ send_rcpt(struct session *s, size_t i)
 	struct buf	b;
 
 	buf_init(&b, LIMIT_COMMAND_LINE);
-	buf_printf(&b, "RCPT TO:<%s>", s->send_rcpt[i]);
-	send_line(s, b.data, b.len, SEND_RCPT);
+	if (buf_printf(&b, "RCPT TO:<%s>", s->send_rcpt[i]) == -1)
+		session_action_end(s, PEV_F_NEGATIVE, TOO_LONG);
+	else
+		session_send_action(s, b.data, b.len, SEND_RCPT);
 	buf_clear(&b);
 }
 
@@ -225,15 +220,17 @@ send_mail(struct session *s)
 			utf8 = true;
 	s->send_pipelining = s->caps_known && s->caps.pipelining;
 	buf_init(&b, LIMIT_COMMAND_LINE);
-	buf_printf(&b, "MAIL FROM:<%s>", s->send_from);
 	/* RFC 6152 / RFC 6531: declare 8-bit bodies and UTF-8 addresses
 	 * when the server offers them. */
-	if (!ascii(s->send_body.data != NULL ? s->send_body.data : "",
-	    s->send_body.len) && s->caps.eightbitmime)
-		buf_append_str(&b, " BODY=8BITMIME");
-	if (utf8 && s->caps.smtputf8)
-		buf_append_str(&b, " SMTPUTF8");
-	send_line(s, b.data, b.len, SEND_MAIL);
+	if (buf_printf(&b, "MAIL FROM:<%s>%s%s", s->send_from,
+	    !ascii(s->send_body.data != NULL ? s->send_body.data : "",
+	    s->send_body.len) && s->caps.eightbitmime ? " BODY=8BITMIME" : "",
+	    utf8 && s->caps.smtputf8 ? " SMTPUTF8" : "") == -1) {
+		session_action_end(s, PEV_F_NEGATIVE, TOO_LONG);
+		buf_clear(&b);
+		return;
+	}
+	session_send_action(s, b.data, b.len, SEND_MAIL);
 	buf_clear(&b);
 	if (s->send_pipelining) {
 		/* RFC 2920 3.1: MAIL, RCPT... and DATA may go in one group,
@@ -241,20 +238,15 @@ send_mail(struct session *s)
 		for (i = 0; i < s->send_nrcpt && s->action == ACTION_SEND; i++)
 			send_rcpt(s, i);
 		if (s->action == ACTION_SEND)
-			send_line(s, "DATA", 4, SEND_DATA);
+			session_send_action(s, "DATA", 4, SEND_DATA);
 	}
 }
 
 static void
 send_go(struct session *s)
 {
-	struct buf	b;
-
 	if (s->state == SMTP_STATE_EHLO) {
-		buf_init(&b, 512);
-		buf_printf(&b, "EHLO %s", s->ehlo_domain);
-		send_line(s, b.data, b.len, SEND_EHLO);
-		buf_clear(&b);
+		session_send_ehlo(s, SEND_EHLO);
 		return;
 	}
 	send_mail(s);
@@ -295,9 +287,9 @@ send_reply(struct session *s, const struct pending *h,
 		if (s->send_rcpt_answered < s->send_nrcpt)
 			send_rcpt(s, s->send_rcpt_answered);
 		else if (s->send_rcpt_ok > 0)
-			send_line(s, "DATA", 4, SEND_DATA);
+			session_send_action(s, "DATA", 4, SEND_DATA);
 		else {
-			send_line(s, "RSET", 4, SEND_RSET);
+			session_send_action(s, "RSET", 4, SEND_RSET);
 			session_info(s, PEV_F_NEGATIVE, "/send: no recipient "
 			    "was accepted");
 		}

@@ -143,6 +143,12 @@ void		 session_fail(struct session *, enum proto_fail, const char *);
  * FIFO. 0, or -1 with *errstr_r. */
 int		 session_send(struct session *, const char *, size_t,
 		    enum session_origin, uint64_t tag, const char **errstr_r);
+/* Send a workbench action's command (ORIGIN_ACTION, tag); when it cannot
+ * go out, end the action with the reason. */
+void		 session_send_action(struct session *, const char *, size_t,
+		    uint64_t tag);
+/* The same for "EHLO <ehlo_domain>". */
+void		 session_send_ehlo(struct session *, uint64_t tag);
 /* Send a line that answers a continuation (no FIFO entry). */
 int		 session_send_continuation(struct session *, const char *,
 		    size_t, bool secret);

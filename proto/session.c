@@ -316,6 +316,30 @@ session_send(struct session *s, const char *line, size_t len,
 	return 0;
 }
 
+void
+session_send_action(struct session *s, const char *line, size_t len,
+    uint64_t tag)
+{
+	const char	*err;
+
+	if (session_send(s, line, len, ORIGIN_ACTION, tag, &err) == -1)
+		session_action_end(s, PEV_F_NEGATIVE, err);
+}
+
+void
+session_send_ehlo(struct session *s, uint64_t tag)
+{
+	struct buf	b;
+
+	buf_init(&b, LIMIT_COMMAND_LINE);
+	if (buf_printf(&b, "EHLO %s", s->ehlo_domain) == -1)
+		session_action_end(s, PEV_F_NEGATIVE, "the EHLO domain is "
+		    "too long");
+	else
+		session_send_action(s, b.data, b.len, tag);
+	buf_clear(&b);
+}
+
 int
 session_send_continuation(struct session *s, const char *line, size_t len,
     bool secret)
@@ -693,20 +717,12 @@ starttls_start(struct session *s, const char **errstr_r)
 static void
 starttls_go(struct session *s)
 {
-	const char	*err;
-
 	if (s->proto == REPLY_SMTP && s->state == SMTP_STATE_EHLO &&
 	    s->step == 0) {
 		/* RFC 3207 4: STARTTLS follows EHLO; ask for capabilities
 		 * first so we can see STARTTLS is offered. */
-		char	line[300];
-		int	n = snprintf(line, sizeof(line), "EHLO %s",
-		    s->ehlo_domain);
-
 		s->step = 1;
-		if (session_send(s, line, (size_t)n, ORIGIN_ACTION, 0,
-		    &err) == -1)
-			session_action_end(s, PEV_F_NEGATIVE, err);
+		session_send_ehlo(s, 0);
 		return;
 	}
 	if (s->caps_known && !(s->proto == REPLY_POP3 ? s->caps.stls :
@@ -716,9 +732,8 @@ starttls_go(struct session *s)
 		    "STARTTLS");
 	s->step = 2;
 	s->refresh_after_tls = true;
-	if (session_send(s, s->proto == REPLY_POP3 ? "STLS" : "STARTTLS",
-	    s->proto == REPLY_POP3 ? 4 : 8, ORIGIN_ACTION, 0, &err) == -1)
-		session_action_end(s, PEV_F_NEGATIVE, err);
+	session_send_action(s, s->proto == REPLY_POP3 ? "STLS" : "STARTTLS",
+	    s->proto == REPLY_POP3 ? 4 : 8, 0);
 }
 
 static int
@@ -878,16 +893,13 @@ auth_begin(struct session *s)
 {
 	struct buf	 p;
 	const char	*err, *verb;
-	char		 hex[33], line[300];
+	char		 hex[33];
 	bool		 ir;
-	int		 n;
+	int		 r;
 
 	if (s->proto == REPLY_SMTP && s->state == SMTP_STATE_EHLO) {
-		n = snprintf(line, sizeof(line), "EHLO %s", s->ehlo_domain);
 		s->step = -1;
-		if (session_send(s, line, (size_t)n, ORIGIN_ACTION, 0,
-		    &err) == -1)
-			session_action_end(s, PEV_F_NEGATIVE, err);
+		session_send_ehlo(s, 0);
 		return;
 	}
 	if (!s->tls)
@@ -906,10 +918,11 @@ auth_begin(struct session *s)
 	ir = s->proto == REPLY_SMTP || (s->caps_known && s->caps.auth != NULL);
 	switch (s->mech) {
 	case SASL_USER:
-		buf_printf(&p, "USER %s", s->auth_user);
-		if (session_send(s, p.data, p.len, ORIGIN_ACTION, 0, &err) ==
-		    -1)
-			session_action_end(s, PEV_F_NEGATIVE, err);
+		if (buf_printf(&p, "USER %s", s->auth_user) == -1)
+			session_action_end(s, PEV_F_NEGATIVE, "/auth: the user "
+			    "name is too long");
+		else
+			session_send_action(s, p.data, p.len, 0);
 		break;
 	case SASL_APOP:
 		if (s->apop_ts == NULL) {
@@ -920,11 +933,13 @@ auth_begin(struct session *s)
 		sasl_apop_digest(s->apop_ts, strlen(s->apop_ts),
 		    s->secret.data != NULL ? s->secret.data : "", s->secret.len,
 		    hex);
-		buf_printf(&p, "APOP %s %s", s->auth_user, hex);
+		r = buf_printf(&p, "APOP %s %s", s->auth_user, hex);
 		explicit_bzero(hex, sizeof(hex));
-		if (session_send(s, p.data, p.len, ORIGIN_ACTION, 0, &err) ==
-		    -1)
-			session_action_end(s, PEV_F_NEGATIVE, err);
+		if (r == -1)
+			session_action_end(s, PEV_F_NEGATIVE, "/auth: the user "
+			    "name is too long");
+		else
+			session_send_action(s, p.data, p.len, 0);
 		break;
 	case SASL_PLAIN:
 	case SASL_XOAUTH2:
@@ -1085,17 +1100,13 @@ session_action_reply(struct session *s, const struct pending *head,
 				break;
 			}
 			buf_init(&p, LIMIT_COMMAND_LINE);
-			buf_append_str(&p, "PASS ");
-			buf_append(&p, s->secret.data != NULL ? s->secret.data :
-			    "", s->secret.len);
-			{
-				const char	*err;
-
-				if (session_send(s, p.data, p.len,
-				    ORIGIN_ACTION, 0, &err) == -1)
-					session_action_end(s, PEV_F_NEGATIVE,
-					    err);
-			}
+			if (buf_append_str(&p, "PASS ") == -1 ||
+			    buf_append(&p, s->secret.data != NULL ?
+			    s->secret.data : "", s->secret.len) == -1)
+				session_action_end(s, PEV_F_NEGATIVE,
+				    "/auth: the secret is too long");
+			else
+				session_send_action(s, p.data, p.len, 0);
 			buf_wipe(&p);
 			break;
 		}
@@ -1129,10 +1140,6 @@ session_action_reply(struct session *s, const struct pending *head,
 void
 session_tls_done(struct session *s)
 {
-	const char	*err;
-	char		 line[300];
-	int		 n;
-
 	report_dropped(s);
 	s->tls = true;
 	s->tls_pending = false;
@@ -1148,15 +1155,10 @@ session_tls_done(struct session *s)
 	if (s->action == ACTION_STARTTLS && s->refresh_after_tls) {
 		s->refresh_after_tls = false;
 		s->step = 3;
-		if (s->proto == REPLY_SMTP) {
-			n = snprintf(line, sizeof(line), "EHLO %s",
-			    s->ehlo_domain);
-			if (session_send(s, line, (size_t)n, ORIGIN_ACTION, 0,
-			    &err) == -1)
-				session_action_end(s, PEV_F_NEGATIVE, err);
-		} else if (session_send(s, "CAPA", 4, ORIGIN_ACTION, 0,
-		    &err) == -1)
-			session_action_end(s, PEV_F_NEGATIVE, err);
+		if (s->proto == REPLY_SMTP)
+			session_send_ehlo(s, 0);
+		else
+			session_send_action(s, "CAPA", 4, 0);
 	}
 }
 
@@ -1210,20 +1212,11 @@ workbench(struct session *s, const struct command *cmd,
 		}
 		return 0;
 	}
-	{
-		struct buf	b;
-		int		r;
-
-		buf_init(&b, 256);
-		buf_printf(&b, "unknown command /%s (/help lists them)",
-		    cmd->verb);
-		session_info(s, PEV_F_WARNING | PEV_F_NEGATIVE, "%s", b.data);
-		buf_clear(&b);
-		r = -1;
-		if (errstr_r != NULL)
-			*errstr_r = "unknown command";
-		return r;
-	}
+	session_info(s, PEV_F_WARNING | PEV_F_NEGATIVE, "unknown command /%s "
+	    "(/help lists them)", cmd->verb);
+	if (errstr_r != NULL)
+		*errstr_r = "unknown command";
+	return -1;
 }
 
 /* True when a DATA command is in the FIFO (its 354 not yet seen). */

@@ -300,6 +300,28 @@ test_auth_cancel_late(void)
 	    "EHLO x\r\nAUTH PLAIN AHRpbQB0YW5zdGFhZg==\r\n");
 }
 
+/* An EHLO domain longer than any fixed line buffer still goes out whole
+ * (it once was cut at 300 bytes and read past the buffer). */
+static void
+test_long_ehlo_domain(void)
+{
+	char			 dom[401];
+	struct session_options	 opts = { .ehlo_domain = dom };
+	struct session		*s;
+	struct buf		*w;
+
+	memset(dom, 'd', sizeof(dom) - 1);
+	dom[sizeof(dom) - 1] = '\0';
+	s = session_new(REPLY_SMTP, &opts);
+	session_input(s, "220 x\r\n", 7);
+	CHECK_INT(session_submit(s, "/starttls", 9, NULL), 0);
+	w = session_output(s);
+	CHECK_INT(w->len, 5 + 400 + 2);
+	CHECK(w->len > 5 && memcmp(w->data, "EHLO ", 5) == 0 &&
+	    memcmp(w->data + 5, dom, 400) == 0);
+	session_free(s);
+}
+
 /* /auth CRAM-MD5 with the RFC 2195 2 example challenge and answer. */
 static void
 test_auth_cram(void)
@@ -590,6 +612,7 @@ test_send_cancel(void)
 }
 
 static const struct test tests[] = {
+	{ "smtp EHLO with a 400-byte domain", test_long_ehlo_domain },
 	{ "smtp /auth cancelled before the 334: * answers it",
 	    test_auth_cancel },
 	{ "smtp /auth cancel after the final reply is not sent",
