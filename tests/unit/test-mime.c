@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests for proto/mime.c: the MIME tree, byte ranges, defects, decoding, limits, incremental feeding. */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -413,7 +414,51 @@ test_params(void)
 	mime_part_free(t);
 }
 
+/* Every message of the shared corpus (when it is there: ../shared from
+ * the repository) gives the same tree fed whole, in random pieces and,
+ * for the smaller ones, one byte at a time. */
+static void
+test_corpus_splits(void)
+{
+	const char *dir = "../shared/corpus/messages";
+	DIR	*d = opendir(dir);
+	struct dirent *e;
+	unsigned seed = 7, nfiles = 0;
+
+	if (d == NULL) {
+		fprintf(stderr, "  note: %s absent, corpus splits not run\n",
+		    dir);
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		char	path[1024], *msg, *whole, *other;
+		size_t	len;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		msg = slurp(path, &len);
+		whole = tree_whole(msg, len, NULL);
+		other = tree_split(msg, len, 0, seed++);
+		if (strcmp(whole, other) != 0)
+			harness_fail(__FILE__, __LINE__, path);
+		free(other);
+		if (len < 20000) {
+			other = tree_split(msg, len, 1, 0);
+			if (strcmp(whole, other) != 0)
+				harness_fail(__FILE__, __LINE__, path);
+			free(other);
+		}
+		free(whole);
+		free(msg);
+		nfiles++;
+	}
+	closedir(d);
+	fprintf(stderr, "  corpus splits: %u files\n", nfiles);
+}
+
 static const struct test tests[] = {
+	{ "corpus_splits", test_corpus_splits },
 	{ "files", test_files },
 	{ "decode", test_decode },
 	{ "inline", test_inline },
