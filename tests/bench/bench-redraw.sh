@@ -13,7 +13,8 @@ MSGS_N=${BENCH_MESSAGES:-10000}
 SOCK=mb-bench-$$
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/mb-bench.XXXXXX")
 tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
-trap 'tm kill-server >/dev/null 2>&1; rm -rf "$TMP"' EXIT
+trap 'tm kill-server >/dev/null 2>&1; rm -rf "$TMP"
+    rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"' EXIT
 
 if ! command -v tmux >/dev/null; then
 	echo "SKIP: bench-redraw (tmux is not installed)"

@@ -18,6 +18,8 @@ cleanup() {
 	local k
 	for k in $(seq 0 "$nsock"); do
 		tmux -L "mb-test-$$-$k" -f /dev/null kill-server >/dev/null 2>&1
+		# tmux may leave its socket file behind.
+		rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/mb-test-$$-$k"
 	done
 	[ -n "${EXTRA_CLEANUP:-}" ] && eval "$EXTRA_CLEANUP"
 	rm -rf "$TMP"
