@@ -28,66 +28,8 @@ if not labutil.have_mailbench():
     sys.exit(0)
 
 
-class Chat:
-    """A raw line-based client: exact bytes out, exact lines back."""
-
-    def __init__(self, port, host="127.0.0.1", tls_ctx=None):
-        self.sock = socket.create_connection((host, port), timeout=10)
-        if tls_ctx is not None:
-            self.sock = tls_ctx.wrap_socket(self.sock, server_hostname=host)
-        self.buf = b""
-
-    def send(self, data):
-        if isinstance(data, str):
-            data = data.encode()
-        self.sock.sendall(data)
-
-    def line(self):
-        while b"\r\n" not in self.buf:
-            d = self.sock.recv(65536)
-            if not d:
-                raise EOFError("closed; have %r" % self.buf)
-            self.buf += d
-        l, self.buf = self.buf.split(b"\r\n", 1)
-        return l.decode("utf-8", "replace")
-
-    def cmd(self, text):
-        self.send(text + "\r\n")
-        return self.line()
-
-    def smtp_reply(self):
-        lines = [self.line()]
-        while len(lines[-1]) > 3 and lines[-1][3] == "-":
-            lines.append(self.line())
-        return lines
-
-    def smtp(self, text):
-        self.send(text + "\r\n")
-        return self.smtp_reply()
-
-    def multiline(self):
-        out = []
-        while True:
-            l = self.line()
-            if l == ".":
-                return out
-            out.append(l)
-
-    def starttls(self, ctx, host="127.0.0.1"):
-        self.sock = ctx.wrap_socket(self.sock, server_hostname=host)
-
-    def close(self):
-        try:
-            self.sock.close()
-        except Exception:
-            pass
-
-
-def insecure_ctx():
-    c = ssl.create_default_context()
-    c.check_hostname = False
-    c.verify_mode = ssl.CERT_NONE
-    return c
+Chat = labutil.Chat
+insecure_ctx = labutil.insecure_ctx
 
 
 def b64(s):
