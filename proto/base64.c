@@ -157,8 +157,13 @@ a2b(const unsigned char *in, size_t len, size_t npad, bool strict,
 	while (i < len) {
 		unsigned v;
 
-		/* Fast path: whole quads of alphabet characters. */
+		/* Fast path: whole quads of alphabet characters, with the
+		 * output position and count in registers. */
 		if (st.quad == 0 && !st.padding) {
+			unsigned char	*o = s->chunk + s->n;
+			unsigned char	*oe = s->chunk + sizeof(s->chunk) - 3;
+			size_t		 i0 = i;
+
 			while (i + 4 <= len) {
 				unsigned a = b64_val[in[i]];
 				unsigned b = b64_val[in[i + 1]];
@@ -168,16 +173,20 @@ a2b(const unsigned char *in, size_t len, size_t npad, bool strict,
 
 				if ((a | b | c | d) >= 64)
 					break;
-				w = a << 18 | b << 12 | c << 6 | d;
-				if (s->n + 3 > sizeof(s->chunk))
+				if (o > oe) {
+					s->n = (size_t)(o - s->chunk);
 					sink_flush(s);
-				s->chunk[s->n] = (unsigned char)(w >> 16);
-				s->chunk[s->n + 1] = (unsigned char)(w >> 8);
-				s->chunk[s->n + 2] = (unsigned char)w;
-				s->n += 3;
+					o = s->chunk;
+				}
+				w = a << 18 | b << 12 | c << 6 | d;
+				o[0] = (unsigned char)(w >> 16);
+				o[1] = (unsigned char)(w >> 8);
+				o[2] = (unsigned char)w;
+				o += 3;
 				i += 4;
-				st.count += 4;
 			}
+			s->n = (size_t)(o - s->chunk);
+			st.count += i - i0;
 			if (i >= len)
 				break;
 		}
