@@ -53,8 +53,12 @@ header_clear(struct header *h)
 static void
 add_defect(struct header *h, enum header_defect_kind k, size_t off)
 {
-	h->defects = xrealloc(h->defects,
-	    (h->ndefects + 1) * sizeof(*h->defects));
+	if (h->ndefects >= LIMIT_DEFECTS)
+		return;
+	/* grow by doubling: a hostile block may hold a defect a line */
+	if ((h->ndefects & (h->ndefects - 1)) == 0)
+		h->defects = xrealloc(h->defects, (h->ndefects ?
+		    h->ndefects * 2 : 1) * sizeof(*h->defects));
 	h->defects[h->ndefects].kind = k;
 	h->defects[h->ndefects].offset = off;
 	h->ndefects++;

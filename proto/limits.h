@@ -30,4 +30,8 @@
  * fewer than 30; the whole reply is already capped by LIMIT_REPLY_TOTAL. */
 #define LIMIT_CAPS		1000
 
+/* Defects recorded per header block or MIME part: a hostile message can
+ * hold one a line; past this many the rest are not worth listing. */
+#define LIMIT_DEFECTS		1000
+
 #endif

@@ -93,8 +93,11 @@ mime_defect_name(enum mime_defect_kind k)
 static void
 defect(struct mime_part *p, enum mime_defect_kind k, size_t off)
 {
-	p->defects = xrealloc(p->defects,
-	    (p->ndefects + 1) * sizeof(*p->defects));
+	if (p->ndefects >= LIMIT_DEFECTS)
+		return;
+	if ((p->ndefects & (p->ndefects - 1)) == 0)	/* doubling */
+		p->defects = xrealloc(p->defects, (p->ndefects ?
+		    p->ndefects * 2 : 1) * sizeof(*p->defects));
 	p->defects[p->ndefects].kind = k;
 	p->defects[p->ndefects].offset = off;
 	p->ndefects++;
