@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* UTF-8 decoding, wcwidth() measurement and safe drawing for the screen. */
+#ifndef WIDTH_NO_CURSES		/* unit tests include this file */
 #include <curses.h>
+#endif
 #include <stdio.h>
 #include <wchar.h>
 
@@ -66,19 +68,6 @@ width_unsafe(uint32_t cp)
 	if (cp == 0x2028 || cp == 0x2029)
 		return true;
 	return false;
-}
-
-/* The visible form of an unsafe code point or invalid byte. */
-static size_t
-escape_form(uint32_t cp, bool bad, unsigned char byte, char *out, size_t outsz)
-{
-	int n;
-
-	if (bad || cp < 0x100)
-		n = snprintf(out, outsz, "\\x%02x", bad ? byte : (unsigned)cp);
-	else
-		n = snprintf(out, outsz, "<U+%04X>", (unsigned)cp);
-	return n < 0 ? 0 : (size_t)n;
 }
 
 int
@@ -211,7 +200,22 @@ width_encode(uint32_t cp, char *out)
 	return 4;
 }
 
+#ifndef WIDTH_NO_CURSES
 #define DRAW_CHUNK 256
+
+/* The visible form of an unsafe code point or invalid byte. */
+static size_t
+escape_form(uint32_t cp, bool bad, unsigned char byte, char *out, size_t outsz)
+{
+	int n;
+
+	if (bad || cp < 0x100)
+		n = snprintf(out, outsz, "\\x%02x", bad ? byte : (unsigned)cp);
+	else
+		n = snprintf(out, outsz, "<U+%04X>", (unsigned)cp);
+	return n < 0 ? 0 : (size_t)n;
+}
+
 
 size_t
 width_draw(WINDOW *w, const char *s, size_t n, size_t cols,
@@ -270,3 +274,4 @@ width_pad(WINDOW *w, size_t cols, unsigned long attr)
 	while (cols-- > 0)
 		waddch(w, ' ');
 }
+#endif

@@ -1,0 +1,354 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests for the screen's curses-free helpers: UTF-8 widths
+ * (ui/width.c), the transcript line store (ui/store.c), safe saving
+ * (ui/savefile.c) and history (ui/history.c). The sources are included so
+ * the test still links against libproto.a alone. */
+#define WIDTH_NO_CURSES
+#include "ui/width.c"
+#include "ui/store.c"
+#include "ui/savefile.c"
+#include "ui/history.c"
+
+#include <dirent.h>
+#include <locale.h>
+
+#include "tests/unit/harness.h"
+
+static void
+utf8_locale(void)
+{
+	if (setlocale(LC_ALL, "C.UTF-8") == NULL)
+		setlocale(LC_ALL, "en_US.UTF-8");
+}
+
+static const struct {
+	const char	*in;
+	size_t		 len;
+	size_t		 used;
+	uint32_t	 cp;
+	bool		 bad;
+} decode_cases[] = {
+	{ "A", 1, 1, 0x41, false },			/* ASCII */
+	{ "\xc3\xa9", 2, 2, 0xe9, false },		/* é, two bytes */
+	{ "\xe2\x80\xae", 3, 3, 0x202e, false },	/* RLO, three */
+	{ "\xf0\x9f\x98\x80", 4, 4, 0x1f600, false },	/* emoji, four */
+	{ "\xc0\x80", 2, 1, 0xfffd, true },		/* overlong NUL */
+	{ "\xed\xa0\x80", 3, 1, 0xfffd, true },		/* surrogate */
+	{ "\xf4\x90\x80\x80", 4, 1, 0xfffd, true },	/* > U+10FFFF */
+	{ "\xe2\x82", 2, 1, 0xfffd, true },		/* truncated */
+	{ "\x80", 1, 1, 0xfffd, true },			/* lone continuation */
+	{ "\xff", 1, 1, 0xfffd, true },			/* never valid */
+};
+
+/* Decoding follows RFC 3629: invalid forms use one byte and give U+FFFD. */
+static void
+test_decode(void)
+{
+	size_t i, used;
+	uint32_t cp;
+	bool bad;
+
+	for (i = 0; i < sizeof(decode_cases) / sizeof(*decode_cases); i++) {
+		used = width_decode(decode_cases[i].in, decode_cases[i].len,
+		    &cp, &bad);
+		CHECK_INT(used, decode_cases[i].used);
+		CHECK_INT(cp, decode_cases[i].cp);
+		CHECK_INT(bad, decode_cases[i].bad);
+	}
+}
+
+static const struct {
+	const char	*in;
+	size_t		 cols;
+} width_cases[] = {
+	{ "abc", 3 },					/* ASCII */
+	{ "\xe6\x97\xa5\xe6\x9c\xac", 4 },		/* 日本: wide */
+	{ "e\xcc\x81", 1 },				/* e + combining acute */
+	{ "\x1b", 4 },					/* ESC shown as \x1b */
+	{ "\xe2\x80\xae", 8 },				/* RLO shown as <U+202E> */
+	{ "\xc2\x85", 4 },				/* C1 NEL shown as \x85 */
+	{ "\xff", 4 },					/* bad byte as \xff */
+	{ "", 0 },					/* nothing */
+};
+
+/* Widths come from wcwidth on decoded text; unsafe code points count as
+ * the escapes that replace them on screen. */
+static void
+test_width(void)
+{
+	size_t i;
+
+	utf8_locale();
+	for (i = 0; i < sizeof(width_cases) / sizeof(*width_cases); i++)
+		CHECK_INT(width_str(width_cases[i].in,
+		    strlen(width_cases[i].in)), width_cases[i].cols);
+	CHECK(width_unsafe(0x1b));
+	CHECK(width_unsafe(0x2066));
+	CHECK(!width_unsafe(0xe9));
+}
+
+/* Fitting never splits a sequence or a wide character. */
+static void
+test_fit(void)
+{
+	const char *s = "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e";	/* 日本語 */
+	size_t cols, n;
+
+	utf8_locale();
+	n = width_fit(s, 9, 3, &cols);
+	CHECK_INT(n, 3);
+	CHECK_INT(cols, 2);
+	n = width_fit(s, 9, 1, &cols);
+	CHECK_INT(n, 0);
+	CHECK_INT(width_skip(s, 9, 2), 3);
+	/* A combining mark stays with its base when skipping. */
+	CHECK_INT(width_skip("ae\xcc\x81z", 5, 2), 4);
+	CHECK_INT(width_prev(s, 6), 3);
+	CHECK_INT(width_next(s, 9, 3), 6);
+	CHECK_INT(width_prev("a\x80", 2), 1);	/* bad byte steps one */
+}
+
+/* Encode and decode agree on every scalar value class. */
+static void
+test_encode_roundtrip(void)
+{
+	static const uint32_t cps[] = { 0x24, 0xa2, 0x939, 0x20ac, 0xd55c,
+	    0x10348, 0x10ffff };
+	char b[4];
+	size_t i, n;
+	uint32_t cp;
+
+	for (i = 0; i < sizeof(cps) / sizeof(*cps); i++) {
+		n = width_encode(cps[i], b);
+		CHECK_INT(width_decode(b, n, &cp, NULL), n);
+		CHECK_INT(cp, cps[i]);
+	}
+	n = width_encode(0xd800, b);			/* surrogate */
+	width_decode(b, n, &cp, NULL);
+	CHECK_INT(cp, 0xfffd);
+}
+
+/* A million lines: every line comes back by index, intact, and memory
+ * stays near the text size (no per-line malloc). */
+static void
+test_store_million(void)
+{
+	struct store *s = store_new();
+	char b[64];
+	size_t i, n;
+	unsigned seed = 7;
+
+	for (i = 0; i < 1000000; i++) {
+		n = (size_t)snprintf(b, sizeof(b), "line %zu", i);
+		CHECK_INT(store_append(s, i % 4, (unsigned)(i & 0x3f), i, b,
+		    n), i);
+	}
+	CHECK_INT(store_count(s), 1000000);
+	for (i = 0; i < 1000; i++) {
+		size_t k = harness_rand(&seed) % 1000000;
+		struct store_line *l = store_at(s, k);
+
+		n = (size_t)snprintf(b, sizeof(b), "line %zu", k);
+		CHECK_INT(l->len, n);
+		CHECK(memcmp(l->text, b, n) == 0);
+		CHECK_INT(l->seq, k);
+		CHECK_INT(l->kind, k % 4);
+	}
+	/* 1M short lines: ~40 MB of records and text, not hundreds. */
+	CHECK(store_bytes(s) < 64u * 1024 * 1024);
+	store_free(s);
+}
+
+/* Over-long lines are cut, empty lines are fine. */
+static void
+test_store_edges(void)
+{
+	struct store *s = store_new();
+	char *big = xmalloc(200000);
+
+	memset(big, 'x', 200000);
+	store_append(s, 0, 0, 0, "", 0);
+	store_append(s, 1, 0, 0, big, 200000);
+	CHECK_INT(store_at(s, 0)->len, 0);
+	CHECK_INT(store_at(s, 1)->len, LINE_MAX_LEN);
+	free(big);
+	store_free(s);
+}
+
+static const struct {
+	const char	*in;
+	const char	*out;
+} name_cases[] = {
+	{ "report.pdf", "report.pdf" },				/* kept */
+	{ "../../etc/passwd", "etc_passwd" },			/* no climbing */
+	{ "/abs/path.txt", "abs_path.txt" },			/* no root */
+	{ ".bashrc", "bashrc" },				/* not hidden */
+	{ "a\\b:c", "a_b_c" },					/* separators */
+	{ "evil\xe2\x80\xaegpj.exe", "evil_gpj.exe" },		/* no RLO */
+	{ "r\xc3\xa9sum\xc3\xa9 2026.pdf", "r\xc3\xa9sum\xc3\xa9_2026.pdf" },
+	{ "\x1b[31m.txt", "31m.txt" },				/* no ESC */
+	{ "...", "fallback" },					/* nothing left */
+	{ "", "fallback" },					/* empty */
+	{ "a\xff" "b", "a_b" },					/* bad UTF-8 */
+};
+
+/* Names from a message become one plain component. */
+static void
+test_sanitize(void)
+{
+	char out[256];
+	size_t i;
+
+	utf8_locale();
+	for (i = 0; i < sizeof(name_cases) / sizeof(*name_cases); i++) {
+		savefile_sanitize(name_cases[i].in, strlen(name_cases[i].in),
+		    "fallback", out, sizeof(out));
+		CHECK_STR(out, name_cases[i].out);
+	}
+	{
+		char longname[600];
+
+		memset(longname, 'a', sizeof(longname) - 1);
+		longname[sizeof(longname) - 1] = '\0';
+		savefile_sanitize(longname, strlen(longname), "f", out,
+		    sizeof(out));
+		CHECK(strlen(out) <= 124);
+	}
+}
+
+static int
+count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	if (d == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
+/* Saving: never over an existing file unless asked, never through a
+ * symlink, never a path, no temporary file left behind. */
+static void
+test_savefile(void)
+{
+	char dir[] = "/tmp/mb-test-ui.XXXXXX", path[128], b[16];
+	const char *err = NULL;
+	FILE *f;
+	size_t n;
+
+	CHECK(mkdtemp(dir) != NULL);
+	CHECK_INT(savefile_write(dir, "a.txt", "one", 3, false, &err), 0);
+	CHECK_INT(savefile_write(dir, "a.txt", "two", 3, false, &err), 1);
+	snprintf(path, sizeof(path), "%s/a.txt", dir);
+	f = fopen(path, "r");
+	CHECK(f != NULL);
+	n = f ? fread(b, 1, sizeof(b), f) : 0;
+	if (f)
+		fclose(f);
+	CHECK(n == 3 && memcmp(b, "one", 3) == 0);
+	CHECK_INT(savefile_write(dir, "a.txt", "three", 5, true, &err), 0);
+	f = fopen(path, "r");
+	n = f ? fread(b, 1, sizeof(b), f) : 0;
+	if (f)
+		fclose(f);
+	CHECK(n == 5 && memcmp(b, "three", 5) == 0);
+	CHECK_INT(savefile_write(dir, "../x", "x", 1, false, &err), -1);
+	CHECK_INT(savefile_write(dir, "..", "x", 1, false, &err), -1);
+	/* A dangling symlink counts as existing: nothing is written
+	 * through it. */
+	snprintf(path, sizeof(path), "%s/link", dir);
+	CHECK_INT(symlink("/tmp/mb-test-ui-should-not-exist", path), 0);
+	CHECK_INT(savefile_write(dir, "link", "x", 1, false, &err), 1);
+	CHECK(access("/tmp/mb-test-ui-should-not-exist", F_OK) != 0);
+	CHECK_INT(count_entries(dir), 2);		/* a.txt and link */
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/a.txt", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
+static const struct {
+	const char	*in;
+	int		 ret;
+	const char	*dir;
+	const char	*name;
+} split_cases[] = {
+	{ "x.txt", 0, ".", "x.txt" },			/* current directory */
+	{ "a/b/x.txt", 0, "a/b", "x.txt" },		/* a directory */
+	{ "/x.txt", 0, "/", "x.txt" },			/* the root */
+	{ "a/", -1, "", "" },				/* no name */
+	{ "a/..", -1, "", "" },				/* not a name */
+};
+
+/* What the user types at "Save to:" splits into directory and name. */
+static void
+test_split(void)
+{
+	char dir[64], name[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(split_cases) / sizeof(*split_cases); i++) {
+		CHECK_INT(savefile_split(split_cases[i].in, dir, sizeof(dir),
+		    name, sizeof(name)), split_cases[i].ret);
+		if (split_cases[i].ret == 0) {
+			CHECK_STR(dir, split_cases[i].dir);
+			CHECK_STR(name, split_cases[i].name);
+		}
+	}
+}
+
+/* History persists per protocol, skips duplicates and control bytes,
+ * and its file is private. */
+static void
+test_history(void)
+{
+	char dir[] = "/tmp/mb-test-hist.XXXXXX", path[160];
+	struct history *h;
+	struct stat st;
+
+	CHECK(mkdtemp(dir) != NULL);
+	setenv("XDG_STATE_HOME", dir, 1);
+	h = history_new("pop3", true);
+	CHECK_INT(history_count(h), 0);
+	history_add(h, "USER bob", 8);
+	history_add(h, "USER bob", 8);		/* duplicate: once */
+	history_add(h, "bad\x1b", 4);		/* control byte: never */
+	history_add(h, "STAT", 4);
+	CHECK_INT(history_count(h), 2);
+	history_free(h);
+	h = history_new("pop3", true);
+	CHECK_INT(history_count(h), 2);
+	CHECK_STR(history_get(h, 0), "USER bob");
+	CHECK_STR(history_get(h, 1), "STAT");
+	history_switch(h, "smtp");
+	CHECK_INT(history_count(h), 0);
+	history_free(h);
+	snprintf(path, sizeof(path), "%s/mailbench/history-pop3", dir);
+	CHECK_INT(stat(path, &st), 0);
+	CHECK_INT(st.st_mode & 0777, 0600);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/mailbench", dir);
+	rmdir(path);
+	rmdir(dir);
+}
+
+static const struct test tests[] = {
+	{ "utf-8 decode", test_decode },
+	{ "widths", test_width },
+	{ "fit and skip", test_fit },
+	{ "encode roundtrip", test_encode_roundtrip },
+	{ "store million lines", test_store_million },
+	{ "store edges", test_store_edges },
+	{ "sanitize names", test_sanitize },
+	{ "safe save", test_savefile },
+	{ "save path split", test_split },
+	{ "history", test_history },
+};
+
+TEST_MAIN("ui", tests)
