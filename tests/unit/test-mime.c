@@ -224,6 +224,16 @@ static const struct {
 	  "--b--\n",
 	  "[] multipart/mixed cs=- fn=- disp=- cte=- 0/43/65/65\n"
 	  "[1] text/plain cs=- fn=- disp=- cte=- 49/50/58/59 size=8\n" },
+	/* RFC 6532 3.7: message/global is parsed like message/rfc822 */
+	{ "Content-Type: message/global\n\nSubject: caf\xc3\xa9\n\nbody\n",
+	  "[] message/global cs=- fn=- disp=- cte=- 0/30/51/51\n"
+	  "[1] text/plain cs=- fn=- disp=- cte=- 30/46/51/51 size=5\n" },
+	/* RFC 3464: delivery-status is groups of fields, one part each */
+	{ "Content-Type: message/delivery-status\n\nReporting-MTA: dns; x"
+	  "\n\nFinal-Recipient: rfc822; a@b\nAction: failed\n",
+	  "[] message/delivery-status cs=- fn=- disp=- cte=- 0/39/106/106\n"
+	  "[1] text/plain cs=- fn=- disp=- cte=- 39/61/61/61 size=0\n"
+	  "[2] text/plain cs=- fn=- disp=- cte=- 62/106/106/106 size=0\n" },
 	/* base64 on a multipart is a defect (RFC 2045 6.4) */
 	{ "Content-Type: multipart/mixed; boundary=b\n"
 	  "Content-Transfer-Encoding: base64\n\n--b\n\nx\n--b--\n",
