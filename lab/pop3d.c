@@ -344,8 +344,9 @@ send_message(struct pop3d *p, struct maildir_msg *m, int64_t top,
 	buf_init(&out, LIMIT_MESSAGE + LIMIT_MESSAGE / 2);
 	r = maildir_read(p->lab->maildir, p->acct->user, m, &raw);
 	if (r == 0)
-		r = dot_stuff_message(raw.data != NULL ? raw.data : "", top < 0 ?
-		    raw.len : top_len(raw.data, raw.len, (uint64_t)top), &out);
+		r = dot_stuff_message(raw.data != NULL ? raw.data : "",
+		    top < 0 ? raw.len : top_len(raw.data, raw.len,
+		    (uint64_t)top), &out);
 	buf_clear(&raw);
 	if (r == -1) {
 		lab_reply(p->s, "-ERR [SYS/TEMP] Cannot read the message");

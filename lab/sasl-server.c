@@ -118,7 +118,9 @@ respond(struct labsasl *s, struct lab *lab, const char *p, size_t len,
 		return LABSASL_CANCEL;
 	}
 	buf_init(&dec, 16384);
-	if (!(len == 1 && p[0] == '=') && sasl_base64_decode(p, len, &dec) == -1) {
+	/* RFC 4954 4: "=" is the empty response. */
+	if (!(len == 1 && p[0] == '=') &&
+	    sasl_base64_decode(p, len, &dec) == -1) {
 		buf_wipe(&dec);
 		s->mech = M_NONE;
 		return LABSASL_BAD;

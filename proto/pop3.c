@@ -22,12 +22,6 @@ pop3_state_name(enum pop3_state st)
 	return (unsigned)st < POP3_STATE_COUNT ? pop3_names[st] : "?";
 }
 
-static bool
-is(const struct pending *h, const char *verb)
-{
-	return strcmp(h->verb, verb) == 0;
-}
-
 static void
 dele_mark(struct session *s, const struct pending *h)
 {
@@ -55,14 +49,15 @@ static void
 pop3_after(struct session *s, const struct pending *h, bool pos)
 {
 	if (pos && s->state == POP3_STATE_AUTHORIZATION &&
-	    (is(h, "PASS") || is(h, "APOP") || is(h, "AUTH"))) {
+	    (pending_is(h, "PASS") || pending_is(h, "APOP") ||
+	    pending_is(h, "AUTH"))) {
 		s->ndele = 0;
 		session_set_state(s, POP3_STATE_TRANSACTION);
-	} else if (pos && is(h, "DELE"))
+	} else if (pos && pending_is(h, "DELE"))
 		dele_mark(s, h);
-	else if (pos && is(h, "RSET"))
+	else if (pos && pending_is(h, "RSET"))
 		s->ndele = 0;
-	else if (is(h, "QUIT")) {
+	else if (pending_is(h, "QUIT")) {
 		s->over = true;
 		if (s->state == POP3_STATE_TRANSACTION) {
 			/* RFC 1939 6: QUIT in TRANSACTION enters UPDATE and
@@ -89,11 +84,9 @@ static void
 final(struct session *s, const struct reply_line *rl, bool pos,
     unsigned flags)
 {
-	struct pending	 h, *head = session_head(s);
+	struct pending	 h;
 
-	h = *head;
-	head->arg = NULL;
-	session_pop(s);
+	session_take(s, &h);
 	session_emit_reply(s, &h, flags);
 	pop3_after(s, &h, pos);
 	if (h.origin == ORIGIN_ACTION)
@@ -172,7 +165,7 @@ pop3_body_end(struct session *s, const char *body, size_t len)
 		q->ev.arg_len = head->arg_len;
 	}
 	/* RFC 2449 5: one capability per line of the CAPA response. */
-	if (is(head, "CAPA"))
+	if (pending_is(head, "CAPA"))
 		session_caps_from(s, body, len, false, false, head->seq);
 	if (head->origin == ORIGIN_ACTION && s->action == ACTION_LOAD)
 		load_body(s, head, body, len);

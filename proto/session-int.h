@@ -157,8 +157,14 @@ int		 session_send_message_line(struct session *, const char *,
 		    size_t, const char **errstr_r);
 /* The FIFO head, or NULL. */
 struct pending	*session_head(struct session *);
-/* Remove the head; the caller passes a copy it got before (freed here). */
+/* Remove the head and free what it owns. */
 void		 session_pop(struct session *);
+/* Move the head (there must be one) into *h_r and remove it from the
+ * FIFO; the caller frees h_r->arg. For a final reply: the command is no
+ * longer awaited while its reply is handled. */
+void		 session_take(struct session *, struct pending *h_r);
+/* True when the command h is verb (upper case, e.g. "QUIT"). */
+bool		 pending_is(const struct pending *h, const char *verb);
 /* PEV_REPLY for head (NULL: none) from the reply buffer, with flags. */
 void		 session_emit_reply(struct session *, const struct pending *,
 		    unsigned flags);

@@ -240,6 +240,22 @@ session_pop(struct session *s)
 	s->fifo_len--;
 }
 
+void
+session_take(struct session *s, struct pending *h_r)
+{
+	struct pending	*head = session_head(s);
+
+	*h_r = *head;
+	head->arg = NULL;
+	session_pop(s);
+}
+
+bool
+pending_is(const struct pending *h, const char *verb)
+{
+	return strcmp(h->verb, verb) == 0;
+}
+
 static struct pending *
 fifo_push(struct session *s)
 {
@@ -1093,7 +1109,7 @@ session_action_reply(struct session *s, const struct pending *head,
 				    "/auth: EHLO was refused");
 			break;
 		}
-		if (s->mech == SASL_USER && strcmp(head->verb, "USER") == 0) {
+		if (s->mech == SASL_USER && pending_is(head, "USER")) {
 			if (!positive) {
 				session_action_end(s, PEV_F_NEGATIVE,
 				    "/auth: USER was refused");

@@ -23,12 +23,6 @@ smtp_state_name(enum smtp_state st)
 	return (unsigned)st < SMTP_STATE_COUNT ? smtp_names[st] : "?";
 }
 
-static bool
-is(const struct pending *h, const char *verb)
-{
-	return strcmp(h->verb, verb) == 0;
-}
-
 /* RFC 5321 3.8: 421 may come at any time; the server then closes. */
 static void
 closing(struct session *s, uint64_t seq)
@@ -50,28 +44,30 @@ smtp_after(struct session *s, const struct pending *h, int code)
 		closing(s, h->seq);
 		return;
 	}
-	if ((is(h, "EHLO") || is(h, "HELO") || is(h, "LHLO")) && pos) {
+	if ((pending_is(h, "EHLO") || pending_is(h, "HELO") ||
+	    pending_is(h, "LHLO")) && pos) {
 		/* RFC 5321 4.1.4: EHLO also resets any transaction. The
 		 * first line is the domain; the others are keywords. */
-		if (!is(h, "HELO"))
+		if (!pending_is(h, "HELO"))
 			session_caps_from(s, s->reply.data, s->reply.len, true,
 			    true, h->seq);
 		s->ehlo_done = true;
 		session_set_state(s, SMTP_STATE_READY);
-	} else if (is(h, "MAIL") && pos)
+	} else if (pending_is(h, "MAIL") && pos)
 		session_set_state(s, SMTP_STATE_MAIL);
-	else if (is(h, "RCPT") && pos && (s->state == SMTP_STATE_MAIL ||
+	else if (pending_is(h, "RCPT") && pos && (s->state == SMTP_STATE_MAIL ||
 	    s->state == SMTP_STATE_RCPT))
 		session_set_state(s, SMTP_STATE_RCPT);
-	else if (is(h, ".")) {
+	else if (pending_is(h, ".")) {
 		/* RFC 5321 4.1.1.4: after the final reply to the message
 		 * the transaction is over, whatever the code. */
 		session_set_state(s, s->ehlo_done ? SMTP_STATE_READY :
 		    SMTP_STATE_EHLO);
-	} else if (is(h, "RSET") && pos && s->state != SMTP_STATE_GREETING)
+	} else if (pending_is(h, "RSET") && pos &&
+	    s->state != SMTP_STATE_GREETING)
 		session_set_state(s, s->ehlo_done ? SMTP_STATE_READY :
 		    SMTP_STATE_EHLO);
-	else if (is(h, "QUIT")) {
+	else if (pending_is(h, "QUIT")) {
 		s->over = true;
 		session_set_state(s, SMTP_STATE_QUIT);
 		session_emit(s, PEV_CLOSED, 0, "the server answered QUIT", 24,
@@ -116,9 +112,7 @@ smtp_reply(struct session *s, struct pending *head, const struct reply_line *rl)
 		session_continuation(s, head, rl->text, rl->text_len);
 		return;
 	}
-	h = *head;
-	head->arg = NULL;
-	session_pop(s);
+	session_take(s, &h);
 	if (rl->code == 354 && h.shape == COMMAND_DATA) {
 		/* RFC 5321 4.1.1.4: 354, then the message, ended by a lone
 		 * "." whose reply pairs with a new sequence number. */
