@@ -313,15 +313,16 @@ main(int argc, char **argv)
 	int	i;
 
 	if (argc >= 4 && strcmp(argv[1], "gen") == 0)
-		return generate(argv[2], atoi(argv[3]),
-		    argc > 4 ? (size_t)atol(argv[4]) : 2000000) == 0 ? 0 : 1;
+		return generate(argv[2], (int)strtol(argv[3], NULL, 10),
+		    argc > 4 ? (size_t)strtoul(argv[4], NULL, 10) : 2000000) ==
+		    0 ? 0 : 1;
 	if (argc < 3) {
 		fprintf(stderr, "usage: mime-bench MBOX FILE...\n"
 		    "       mime-bench gen MBOX NMSG [ATTACH_BYTES]\n");
 		return 2;
 	}
 	if (getenv("BENCH_SECONDS") != NULL)
-		secs = atof(getenv("BENCH_SECONDS"));
+		secs = strtod(getenv("BENCH_SECONDS"), NULL);
 	g_mime_init();
 	if (load(argv[1], &box) == -1) {
 		perror(argv[1]);
