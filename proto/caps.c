@@ -86,6 +86,22 @@ split(const char *line, size_t len, bool strict, size_t *ks_r, size_t *kl_r,
 	return 0;
 }
 
+bool
+caps_has_mech(const struct caps *c, const char *mech, size_t n)
+{
+	const char	*q = c->auth, *e;
+	size_t		 l;
+
+	while (q != NULL && *q != '\0') {
+		e = strchr(q, ' ');
+		l = e != NULL ? (size_t)(e - q) : strlen(q);
+		if (l == n && memcmp(q, mech, n) == 0)
+			return true;
+		q = e != NULL ? e + 1 : q + l;
+	}
+	return false;
+}
+
 /* Add each space-separated mechanism of params to c->auth, upper-cased,
  * once each. */
 static void
@@ -108,24 +124,11 @@ add_mechs(struct caps *c, const char *p, size_t len)
 		m = xstrndup(p + s, n);
 		for (size_t j = 0; j < n; j++)
 			m[j] = upper(m[j]);
+		if (caps_has_mech(c, m, n)) {
+			free(m);
+			continue;
+		}
 		if (c->auth != NULL) {
-			const char *q = c->auth;
-			bool dup = false;
-
-			while (*q != '\0') {
-				const char *e = strchr(q, ' ');
-				size_t l = e ? (size_t)(e - q) : strlen(q);
-
-				if (l == n && memcmp(q, m, n) == 0)
-					dup = true;
-				q += l;
-				if (*q == ' ')
-					q++;
-			}
-			if (dup) {
-				free(m);
-				continue;
-			}
 			have = strlen(c->auth);
 			c->auth = xrealloc(c->auth, have + 1 + n + 1);
 			c->auth[have] = ' ';

@@ -35,6 +35,9 @@ void	caps_clear(struct caps *);
  * 0, -1 on a line that is not a capability (empty, a control byte or NUL)
  * or past LIMIT_CAPS lines. */
 int	caps_add_line(struct caps *, enum reply_proto, const char *, size_t);
+/* True when mech (upper case, e.g. "CRAM-MD5") is one of the SASL
+ * mechanisms listed in c->auth. */
+bool	caps_has_mech(const struct caps *, const char *mech, size_t len);
 /* Append the explanation of one capability line (keyword and parameters,
  * e.g. "SIZE 35882577" -> "SIZE: maximum message size 34.2 MiB (35882577
  * bytes), RFC 1870"); unknown keywords are said to be unknown, never

@@ -836,16 +836,9 @@ session_secret(struct session *s, const char *p, size_t len)
 static bool
 mech_offered(const struct session *s)
 {
-	const char	*name = sasl_mech_name(s->mech), *p;
-	size_t		 n = strlen(name);
+	const char	*name = sasl_mech_name(s->mech);
 
-	if (s->caps.auth == NULL)
-		return false;
-	for (p = s->caps.auth; (p = strstr(p, name)) != NULL; p += n)
-		if ((p == s->caps.auth || p[-1] == ' ') &&
-		    (p[n] == '\0' || p[n] == ' '))
-			return true;
-	return false;
+	return caps_has_mech(&s->caps, name, strlen(name));
 }
 
 /* Send "VERB payload" or just the verb, the payload marked secret. */

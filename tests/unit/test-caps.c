@@ -83,7 +83,13 @@ test_auth_forms(void)
 	CHECK_STR(c.v[1].keyword, "AUTH=");
 	CHECK_STR(c.v[1].params, "LOGIN PLAIN XOAUTH2");
 	CHECK_STR(c.v[2].params, "CRAM-MD5");
+	/* Whole words only: "LOGIN" is listed, "LOG" and "MD5" are not. */
+	CHECK(caps_has_mech(&c, "LOGIN", 5));
+	CHECK(caps_has_mech(&c, "CRAM-MD5", 8));
+	CHECK(!caps_has_mech(&c, "LOG", 3));
+	CHECK(!caps_has_mech(&c, "MD5", 3));
 	caps_clear(&c);
+	CHECK(!caps_has_mech(&c, "PLAIN", 5));
 }
 
 /* SIZE without a number, or with 0, or malformed, means no limit known. */
