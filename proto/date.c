@@ -123,8 +123,9 @@ mdays(long long y, int m)
 }
 
 int
-date_parse(const char *s, size_t len, struct date_value *r)
+date_parse(const char *s, size_t len, struct date_value *d_r)
 {
+	struct date_value *r = d_r;
 	struct tok t[MAXTOK + 2], dd, mm, yy, tm, tz, parts[3];
 	size_t	nt = 0, i = 0, np;
 	long long y, d, hh, mi, ss = 0, off = 0;

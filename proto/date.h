@@ -23,7 +23,7 @@ struct date_value {
  * does (tolerant: day name optional, RFC 850 dates, obsolete zone names,
  * '.' as time separator, 2-digit years). 0, or -1 when it is not a date
  * or names an impossible time. */
-int	date_parse(const char *, size_t, struct date_value *r);
+int	date_parse(const char *, size_t, struct date_value *d_r);
 /* Append the date as ISO 8601 like Python's datetime.isoformat():
  * "2001-04-20T20:18:00-04:00", without the offset when has_zone is false.
  * 0 or -1 (out full). */

@@ -261,8 +261,9 @@ header_decode_unstructured(const char *v, size_t len, struct buf *out)
 }
 
 int
-header_summary(const char *raw, size_t len, struct header_summary *r)
+header_summary(const char *raw, size_t len, struct header_summary *sum_r)
 {
+	struct header_summary *r = sum_r;
 	struct header		 h;
 	const struct header_field *f;
 	struct address_list	 al;

@@ -109,7 +109,8 @@ struct header_summary {
  * RETR; anything after the blank line is ignored). 0 always; free with
  * header_summary_clear(). The strings are UTF-8 but still peer text:
  * escape control characters before showing them. */
-int	header_summary(const char *raw, size_t len, struct header_summary *r);
+int	header_summary(const char *raw, size_t len,
+	    struct header_summary *sum_r);
 void	header_summary_clear(struct header_summary *);
 
 #endif

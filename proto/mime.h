@@ -148,15 +148,14 @@ int	mime_part_path(const struct mime_part *, struct buf *out);
 /* Name of a defect kind ("close-boundary-not-found", ...). */
 const char *mime_defect_name(enum mime_defect_kind);
 
-/* Decode a leaf's body (Content-Transfer-Encoding undone; bytes as they
- * are, no charset conversion) from the original message bytes msg into
- * out (appended). Decoding problems are added to the part's defects when
- * part is not const-qualified by the caller's choice: see
- * mime_part_decode_defects. 0, or -1 when out is full or the part is a
- * container (multipart, message). */
+/* Decode a leaf's body (Content-Transfer-Encoding undone, bytes as they
+ * are, no charset conversion) from the original message bytes msg and
+ * append them to out. 0, or -1 when out is full or the part is a
+ * container (multipart, message): those have children, not a body. */
 int	mime_part_decode(const struct mime_part *, const char *msg,
 	    size_t msglen, struct buf *out);
-/* Same, recording decoding defects (base64 padding...) on the part. */
+/* Same, and add what was wrong with the encoding (base64 padding or
+ * characters, as Python counts them) to the part's defects. */
 int	mime_part_decode_defects(struct mime_part *, const char *msg,
 	    size_t msglen, struct buf *out);
 /* Decode a text leaf to UTF-8: transfer decoding, then its charset
