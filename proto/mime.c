@@ -984,20 +984,22 @@ mime_part_walk(struct mime_part *root, struct mime_part *p)
 int
 mime_part_path(const struct mime_part *p, struct buf *out)
 {
-	unsigned idx[LIMIT_MIME_DEPTH + 8];
-	size_t	n = 0;
+	const struct mime_part *q;
+	unsigned *idx;
+	size_t	n = 0, k = 0;
+	int	r = 0;
 
-	while (p != NULL && p->parent != NULL &&
-	    n < sizeof(idx) / sizeof(idx[0])) {
-		idx[n++] = p->index;
-		p = p->parent;
-	}
-	while (n-- > 0)
-		if (buf_printf(out, "%u%s", idx[n], n > 0 ? "." : "") == -1)
-			return -1;
-	if (out->data == NULL)
+	for (q = p; q != NULL && q->parent != NULL; q = q->parent)
+		n++;
+	if (n == 0)
 		return buf_append(out, "", 0);
-	return 0;
+	idx = xmalloc(n * sizeof(*idx));
+	for (q = p; q != NULL && q->parent != NULL; q = q->parent)
+		idx[k++] = q->index;
+	while (n-- > 0 && r == 0)
+		r = buf_printf(out, "%u%s", idx[n], n > 0 ? "." : "");
+	free(idx);
+	return r;
 }
 
 static int
