@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Command syntax tables and session-order warnings for the composer. */
+#include <stdio.h>
 #include <string.h>
 
 #include "proto/hint.h"
@@ -518,4 +519,55 @@ bool
 hint_dot_stuffed(const char *line, size_t len)
 {
 	return len > 1 && line[0] == '.';
+}
+
+/* RFC 1939 7: TOP msg n; ten lines make a preview without the whole
+ * message. */
+#define HINT_TOP_PREVIEW_LINES	10
+
+void
+hint_mailbox_line(enum hint_mb_action a, uint64_t n, char *out, size_t outsz)
+{
+	unsigned long long m = (unsigned long long)n;
+
+	switch (a) {
+	case HINT_MB_TOP:
+		snprintf(out, outsz, "TOP %llu %d", m, HINT_TOP_PREVIEW_LINES);
+		break;
+	case HINT_MB_RETR:
+		snprintf(out, outsz, "RETR %llu", m);
+		break;
+	case HINT_MB_DELE:
+		snprintf(out, outsz, "DELE %llu", m);
+		break;
+	default:
+		snprintf(out, outsz, "RSET");
+		break;
+	}
+}
+
+bool
+hint_is_quit(const char *line, size_t len)
+{
+	/* Any QUIT the server may accept counts: ask rather than lose
+	 * messages ("QUIT now" is still a QUIT to a lenient server). */
+	return slice_eq_ci(line, word_len(line, len), "QUIT");
+}
+
+const char *const *
+hint_auth_mechs(void)
+{
+	static const char *const mechs[] = { "PLAIN", "LOGIN", "CRAM-MD5",
+	    "XOAUTH2", "APOP", "USER", NULL };
+
+	return mechs;
+}
+
+const char *const *
+hint_url_schemes(void)
+{
+	static const char *const schemes[] = { "pop3://", "pop3s://",
+	    "smtp://", "smtps://", "submission://", NULL };
+
+	return schemes;
 }

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum hint_proto {
 	HINT_NONE,		/* not connected */
@@ -74,5 +75,25 @@ bool	hint_secret_keep(const struct hint_ctx *, const char *line, size_t len,
 /* True when, in message mode, this line goes out with a "." added in
  * front (RFC 5321 4.5.2): it starts with "." and is not the lone ".". */
 bool	hint_dot_stuffed(const char *line, size_t len);
+
+/* What a mailbox-pane key asks of a POP3 server. */
+enum hint_mb_action {
+	HINT_MB_TOP,		/* a preview: headers and the first lines */
+	HINT_MB_RETR,
+	HINT_MB_DELE,
+	HINT_MB_RSET,
+};
+
+/* The line a mailbox key sends for message n ("TOP 3 10", "RETR 3",
+ * "DELE 3", "RSET") into out (NUL-terminated, cut to outsz). */
+void	hint_mailbox_line(enum hint_mb_action, uint64_t n, char *out,
+	    size_t outsz);
+/* True when a typed line's verb is QUIT, which makes POP3 deletions final
+ * (RFC 1939 6). */
+bool	hint_is_quit(const char *line, size_t len);
+/* The mechanisms /auth offers (for completion), NULL-terminated. */
+const char *const *hint_auth_mechs(void);
+/* The URL schemes /connect takes ("pop3://", ...), NULL-terminated. */
+const char *const *hint_url_schemes(void);
 
 #endif

@@ -893,7 +893,8 @@ pane_rows(struct screen *s, enum layout_pane p)
 }
 
 static void
-mailbox_command(struct screen *s, const char *verb, bool open, bool header)
+mailbox_command(struct screen *s, enum hint_mb_action a, bool open,
+    bool header)
 {
 	uint64_t n = pane_mailbox_selected(s->pm);
 	char line[64];
@@ -903,12 +904,7 @@ mailbox_command(struct screen *s, const char *verb, bool open, bool header)
 		    "mailbox)");
 		return;
 	}
-	if (strcmp(verb, "TOP") == 0)
-		snprintf(line, sizeof(line), "TOP %llu 10",
-		    (unsigned long long)n);
-	else
-		snprintf(line, sizeof(line), "%s %llu", verb,
-		    (unsigned long long)n);
+	hint_mailbox_line(a, n, line, sizeof(line));
 	if (open) {
 		s->want_open = n;
 		s->want_header = header;
@@ -932,7 +928,7 @@ open_selected(struct screen *s)
 		mark(s, D_LAYOUT);
 		return;
 	}
-	mailbox_command(s, "RETR", true, false);
+	mailbox_command(s, HINT_MB_RETR, true, false);
 }
 
 static void
@@ -1020,7 +1016,6 @@ submit_line(struct screen *s, const char *line, size_t len, bool typed)
 	const struct driver_status *st = status(s);
 	bool message_mode = st != NULL && st->connected && st->message_mode;
 	bool secret = composer_secret(s->comp);
-	char verb[16];
 
 	s->matches[0] = '\0';
 	if (secret) {
@@ -1065,8 +1060,7 @@ submit_line(struct screen *s, const char *line, size_t len, bool typed)
 		return;
 	}
 	if (!message_mode) {
-		verb_of(line, len, verb, sizeof(verb));
-		if (strcmp(verb, "QUIT") == 0 && pending_deletions(s) > 0 &&
+		if (hint_is_quit(line, len) && pending_deletions(s) > 0 &&
 		    s->prompt != PROMPT_QUIT_CMD) {
 			free(s->quit_line);
 			s->quit_line = xstrndup(line, len);
@@ -1109,10 +1103,6 @@ complete(struct screen *s)
 	size_t len, n = 0, i;
 	const char *cands[64];
 
-	static const char *const mechs[] = { "PLAIN", "LOGIN", "CRAM-MD5",
-	    "XOAUTH2", "APOP", "USER", NULL };
-	static const char *const schemes[] = { "pop3://", "pop3s://",
-	    "smtp://", "smtps://", "submission://", NULL };
 	const char *const *list = NULL;
 	bool first = true;
 
@@ -1132,10 +1122,10 @@ complete(struct screen *s)
 			cands[n++] = c;
 	} else if (len >= 6 && strncmp(line, "/auth ", 6) == 0 &&
 	    memchr(line + 6, ' ', len - 6) == NULL)
-		list = mechs;
+		list = hint_auth_mechs();
 	else if (len >= 9 && strncmp(line, "/connect ", 9) == 0 &&
 	    memchr(line + 9, ' ', len - 9) == NULL)
-		list = schemes;
+		list = hint_url_schemes();
 	for (i = 0; list != NULL && list[i] != NULL; i++)
 		cands[n++] = list[i];
 	if (n == 0)
@@ -1345,17 +1335,21 @@ pane_action(struct screen *s, enum action a)
 			open_selected(s);
 			break;
 		case ACT_MB_TOP:
-			mailbox_command(s, "TOP", true, true);
+			mailbox_command(s, HINT_MB_TOP, true, true);
 			break;
 		case ACT_MB_RETR:
-			mailbox_command(s, "RETR", true, false);
+			mailbox_command(s, HINT_MB_RETR, true, false);
 			break;
 		case ACT_MB_DELE:
-			mailbox_command(s, "DELE", false, false);
+			mailbox_command(s, HINT_MB_DELE, false, false);
 			break;
-		case ACT_MB_RSET:
-			submit_line(s, "RSET", 4, false);
+		case ACT_MB_RSET: {
+			char line[16];
+
+			hint_mailbox_line(HINT_MB_RSET, 0, line, sizeof(line));
+			submit_line(s, line, strlen(line), false);
 			break;
+		}
 		default:
 			if (!pane_mailbox_action(s->pm, a, pane_rows(s,
 			    LAYOUT_MAILBOX) - 1))

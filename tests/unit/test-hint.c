@@ -267,7 +267,32 @@ test_secret_keep(void)
 	CHECK_INT(keep, 0);
 }
 
+/* Mailbox keys send the real POP3 commands; QUIT is recognised in any
+ * case; completion lists end with NULL. */
+static void
+test_mailbox_lines(void)
+{
+	char b[32];
+
+	hint_mailbox_line(HINT_MB_TOP, 3, b, sizeof(b));
+	CHECK_STR(b, "TOP 3 10");
+	hint_mailbox_line(HINT_MB_RETR, 12, b, sizeof(b));
+	CHECK_STR(b, "RETR 12");
+	hint_mailbox_line(HINT_MB_DELE, 1, b, sizeof(b));
+	CHECK_STR(b, "DELE 1");
+	hint_mailbox_line(HINT_MB_RSET, 0, b, sizeof(b));
+	CHECK_STR(b, "RSET");
+	CHECK(hint_is_quit("quit", 4));
+	CHECK(hint_is_quit("QUIT  ", 6));
+	CHECK(!hint_is_quit("", 0));
+	CHECK(!hint_is_quit("QUITE", 5));
+	CHECK(hint_is_quit("QUIT now", 8));	/* still a QUIT: ask */
+	CHECK_STR(hint_auth_mechs()[0], "PLAIN");
+	CHECK_STR(hint_url_schemes()[0], "pop3://");
+}
+
 static const struct test tests[] = {
+	{ "mailbox lines", test_mailbox_lines },
 	{ "secret keep", test_secret_keep },
 	{ "pop3 order", test_pop3_order },
 	{ "pop3 failed pass", test_pop3_failed_pass },
