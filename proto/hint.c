@@ -140,7 +140,7 @@ smtp_received(struct hint_ctx *c, const char *verb, const char *t,
 				c->authed = true;
 		} else if (code == 220 && !c->greeted)
 			c->greeted = true;
-		else if (c->message_mode && code != 354)
+		else if (c->data_open && code != 354)
 			goto end_message;
 		return;
 	}
@@ -158,8 +158,8 @@ smtp_received(struct hint_ctx *c, const char *verb, const char *t,
 			c->rcpts++;
 	} else if (verb_is(verb, "DATA")) {
 		if (code == 354)
-			c->message_mode = true;
-		else if (c->message_mode)
+			c->message_mode = c->data_open = true;
+		else if (c->data_open)
 			goto end_message;
 	} else if (verb_is(verb, "RSET")) {
 		if (ok) {
@@ -177,7 +177,7 @@ smtp_received(struct hint_ctx *c, const char *verb, const char *t,
 	return;
 end_message:
 	/* RFC 5321 4.1.1.4: the reply after "." ends the transaction. */
-	c->message_mode = false;
+	c->message_mode = c->data_open = false;
 	c->mail = false;
 	c->rcpts = 0;
 }

@@ -36,6 +36,7 @@ struct hint_ctx {
 	unsigned	 rcpts;		/* RCPT TO accepted in this mail */
 	bool		 message_mode;	/* 354 seen, message not yet ended */
 	bool		 ehlo_open;	/* inside a multi-line EHLO reply */
+	bool		 data_open;	/* 354 seen, final reply not yet */
 };
 
 struct hint {

@@ -170,6 +170,7 @@ t_smtp_message() {
 	wait_for "S: 250" || return 1
 	wait_gone "MESSAGE MODE" || return 1
 	wait_for "smtp>" || return 1
+	wait_for "expects: MAIL FROM:<address>" || return 1
 	# /save without a name picks one in the current directory.
 	type_line "/save" || return 1
 	wait_for "transcript saved to mailbench-" || return 1

@@ -141,6 +141,15 @@ test_smtp_order(void)
 	CHECK(!c.message_mode);
 	CHECK(!c.mail);
 	CHECK(warn(&c, "DATA") != NULL);
+	/* The front-end may learn that message mode ended (from the engine)
+	 * before the final reply: the transaction still ends with it. */
+	feed(&c, mail, 1);
+	feed(&c, rcpt, 1);
+	feed(&c, data, 1);
+	c.message_mode = false;
+	feed(&c, end, 1);
+	CHECK(!c.mail);
+	CHECK_STR(hint_expects(&c), "MAIL FROM:<address> (or STARTTLS, AUTH)");
 }
 
 /* SMTP: a 530 marks TLS as required; STARTTLS after TLS warns; TLS makes
