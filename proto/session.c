@@ -550,19 +550,18 @@ report_dropped(struct session *s)
 static void
 on_line(struct session *s, const struct reader_item *it)
 {
-	struct pending	*head = session_head(s);
-	unsigned	 flags;
+	struct pending		*head = session_head(s);
+	struct reply_line	 rl;
+	unsigned		 flags = 0;
 
-	if (s->proto == REPLY_POP3)
-		flags = it->len > 0 && it->line[0] == '-' ? PEV_F_NEGATIVE :
-		    PEV_F_POSITIVE;
-	else
-		flags = it->code >= 500 ? PEV_F_NEGATIVE : it->code >= 400 ?
-		    PEV_F_TRANSIENT : PEV_F_POSITIVE;
-	if ((s->proto == REPLY_SMTP && (it->code == 334 || it->code == 354)) ||
-	    (s->proto == REPLY_POP3 && it->len > 0 && it->line[0] == '+' &&
-	    (it->len == 1 || it->line[1] == ' ')))
-		flags |= PEV_F_CONTINUE;
+	/* A line that is no reply gets no colour; finish_reply fails the
+	 * session on it once the reply is complete. */
+	if (reply_parse_line(s->proto, it->line, it->len, &rl, NULL) == 0) {
+		flags = session_reply_flags(s, &rl);
+		if (rl.code == 334 || rl.code == 354 ||
+		    (s->proto == REPLY_POP3 && rl.pop3 == REPLY_POP3_CONT))
+			flags |= PEV_F_CONTINUE;
+	}
 	session_emit(s, PEV_RECEIVED, flags, it->line, it->len,
 	    s->greeted && head != NULL ? head->seq : 0);
 	if (s->reply.len > 0)
