@@ -185,8 +185,6 @@ static const struct alias aliases[] = {
 	{ "windows936", "GBK", "GBK", K_ICONV, "GB18030" },
 	{ "xgbk", "GBK", "GBK", K_ICONV, "GB18030" },
 	{ "gb18030", "GB18030", "GB18030", K_ICONV, NULL },
-	{ "hz", "HZ-GB-2312", "HZ", K_ICONV, NULL },
-	{ "hzgb2312", "HZ-GB-2312", "HZ", K_ICONV, NULL },
 	{ "big5", "Big5", "BIG5", K_ICONV, NULL },
 	{ "big5tw", "Big5", "BIG5", K_ICONV, NULL },
 	{ "csbig5", "Big5", "BIG5", K_ICONV, NULL },

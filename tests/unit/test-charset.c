@@ -84,6 +84,211 @@ static const struct {
 	{ "CP850", "IBM850" },
 };
 
+/* Every key of the alias table in proto/charset.c (normalised spelling),
+ * so a typo there or an iconv that lacks a charset shows up here. */
+static const struct {
+	const char	*name;
+	const char	*canon;
+} table_cases[] = {
+	{ "usascii", "us-ascii" },
+	{ "ascii", "us-ascii" },
+	{ "us", "us-ascii" },
+	{ "iso646us", "us-ascii" },
+	{ "ansix341968", "us-ascii" },
+	{ "ansix341986", "us-ascii" },
+	{ "cp367", "us-ascii" },
+	{ "ibm367", "us-ascii" },
+	{ "csascii", "us-ascii" },
+	{ "646", "us-ascii" },
+	{ "437", "IBM437" },
+	{ "utf8", "UTF-8" },
+	{ "u8", "UTF-8" },
+	{ "utf", "UTF-8" },
+	{ "cp65001", "UTF-8" },
+	{ "unicode11utf8", "UTF-8" },
+	{ "xunicode20utf8", "UTF-8" },
+	{ "utf7", "UTF-7" },
+	{ "unicode11utf7", "UTF-7" },
+	{ "utf16", "UTF-16" },
+	{ "utf16le", "UTF-16LE" },
+	{ "utf16be", "UTF-16BE" },
+	{ "utf32", "UTF-32" },
+	{ "utf32le", "UTF-32LE" },
+	{ "utf32be", "UTF-32BE" },
+	{ "iso88591", "ISO-8859-1" },
+	{ "iso885911987", "ISO-8859-1" },
+	{ "latin1", "ISO-8859-1" },
+	{ "latin", "ISO-8859-1" },
+	{ "l1", "ISO-8859-1" },
+	{ "cp819", "ISO-8859-1" },
+	{ "ibm819", "ISO-8859-1" },
+	{ "isoir100", "ISO-8859-1" },
+	{ "csisolatin1", "ISO-8859-1" },
+	{ "8859", "ISO-8859-1" },
+	{ "iso88592", "ISO-8859-2" },
+	{ "latin2", "ISO-8859-2" },
+	{ "l2", "ISO-8859-2" },
+	{ "iso88593", "ISO-8859-3" },
+	{ "latin3", "ISO-8859-3" },
+	{ "l3", "ISO-8859-3" },
+	{ "iso88594", "ISO-8859-4" },
+	{ "latin4", "ISO-8859-4" },
+	{ "l4", "ISO-8859-4" },
+	{ "iso88595", "ISO-8859-5" },
+	{ "cyrillic", "ISO-8859-5" },
+	{ "iso88596", "ISO-8859-6" },
+	{ "arabic", "ISO-8859-6" },
+	{ "iso88597", "ISO-8859-7" },
+	{ "greek", "ISO-8859-7" },
+	{ "iso88598", "ISO-8859-8" },
+	{ "iso88598i", "ISO-8859-8" },
+	{ "hebrew", "ISO-8859-8" },
+	{ "iso88599", "ISO-8859-9" },
+	{ "latin5", "ISO-8859-9" },
+	{ "l5", "ISO-8859-9" },
+	{ "iso885910", "ISO-8859-10" },
+	{ "latin6", "ISO-8859-10" },
+	{ "l6", "ISO-8859-10" },
+	{ "iso885911", "ISO-8859-11" },
+	{ "iso885913", "ISO-8859-13" },
+	{ "latin7", "ISO-8859-13" },
+	{ "l7", "ISO-8859-13" },
+	{ "iso885914", "ISO-8859-14" },
+	{ "latin8", "ISO-8859-14" },
+	{ "l8", "ISO-8859-14" },
+	{ "iso885915", "ISO-8859-15" },
+	{ "latin9", "ISO-8859-15" },
+	{ "latin0", "ISO-8859-15" },
+	{ "l9", "ISO-8859-15" },
+	{ "iso885916", "ISO-8859-16" },
+	{ "latin10", "ISO-8859-16" },
+	{ "l10", "ISO-8859-16" },
+	{ "windows1250", "windows-1250" },
+	{ "cp1250", "windows-1250" },
+	{ "xcp1250", "windows-1250" },
+	{ "windows1251", "windows-1251" },
+	{ "cp1251", "windows-1251" },
+	{ "xcp1251", "windows-1251" },
+	{ "windows1252", "windows-1252" },
+	{ "cp1252", "windows-1252" },
+	{ "xcp1252", "windows-1252" },
+	{ "windows1253", "windows-1253" },
+	{ "cp1253", "windows-1253" },
+	{ "windows1254", "windows-1254" },
+	{ "cp1254", "windows-1254" },
+	{ "windows1255", "windows-1255" },
+	{ "cp1255", "windows-1255" },
+	{ "windows1256", "windows-1256" },
+	{ "cp1256", "windows-1256" },
+	{ "windows1257", "windows-1257" },
+	{ "cp1257", "windows-1257" },
+	{ "windows1258", "windows-1258" },
+	{ "cp1258", "windows-1258" },
+	{ "windows874", "windows-874" },
+	{ "cp874", "windows-874" },
+	{ "tis620", "TIS-620" },
+	{ "koi8r", "KOI8-R" },
+	{ "koi8u", "KOI8-U" },
+	{ "koi8ru", "KOI8-RU" },
+	{ "koi8t", "KOI8-T" },
+	{ "cp437", "IBM437" },
+	{ "ibm437", "IBM437" },
+	{ "cp850", "IBM850" },
+	{ "ibm850", "IBM850" },
+	{ "cp852", "IBM852" },
+	{ "ibm852", "IBM852" },
+	{ "cp866", "IBM866" },
+	{ "ibm866", "IBM866" },
+	{ "macintosh", "macintosh" },
+	{ "macroman", "macintosh" },
+	{ "mac", "macintosh" },
+	{ "xmacroman", "macintosh" },
+	{ "shiftjis", "Shift_JIS" },
+	{ "sjis", "Shift_JIS" },
+	{ "xsjis", "Shift_JIS" },
+	{ "sjis", "Shift_JIS" },
+	{ "csshiftjis", "Shift_JIS" },
+	{ "mskanji", "Shift_JIS" },
+	{ "cp932", "windows-31j" },
+	{ "windows31j", "windows-31j" },
+	{ "ms932", "windows-31j" },
+	{ "eucjp", "EUC-JP" },
+	{ "xeucjp", "EUC-JP" },
+	{ "ujis", "EUC-JP" },
+	{ "iso2022jp", "ISO-2022-JP" },
+	{ "csiso2022jp", "ISO-2022-JP" },
+	{ "iso2022jp1", "ISO-2022-JP-1" },
+	{ "iso2022jp2", "ISO-2022-JP-2" },
+	{ "iso2022jp3", "ISO-2022-JP-3" },
+	{ "ksc56011987", "KS_C_5601-1987" },
+	{ "ksc5601", "KS_C_5601-1987" },
+	{ "ksc56011989", "KS_C_5601-1987" },
+	{ "ksx1001", "KS_C_5601-1987" },
+	{ "euckr", "EUC-KR" },
+	{ "xeuckr", "EUC-KR" },
+	{ "cseuckr", "EUC-KR" },
+	{ "korean", "EUC-KR" },
+	{ "cp949", "CP949" },
+	{ "uhc", "CP949" },
+	{ "ms949", "CP949" },
+	{ "windows949", "CP949" },
+	{ "iso2022kr", "ISO-2022-KR" },
+	{ "gb2312", "GB2312" },
+	{ "csgb2312", "GB2312" },
+	{ "gb231280", "GB2312" },
+	{ "euccn", "GB2312" },
+	{ "xeuccn", "GB2312" },
+	{ "chinese", "GB2312" },
+	{ "gbk", "GBK" },
+	{ "cp936", "GBK" },
+	{ "ms936", "GBK" },
+	{ "windows936", "GBK" },
+	{ "xgbk", "GBK" },
+	{ "gb18030", "GB18030" },
+	{ "big5", "Big5" },
+	{ "big5tw", "Big5" },
+	{ "csbig5", "Big5" },
+	{ "xxbig5", "Big5" },
+	{ "cnbig5", "Big5" },
+	{ "big5hkscs", "Big5-HKSCS" },
+	{ "cp950", "Big5" },
+	{ "ms950", "Big5" },
+	{ "viscii", "VISCII" },
+	{ "unknown8bit", NULL },
+	{ "xunknown", NULL },
+	{ "unknown", NULL },
+	{ "xuserdefined", NULL },
+};
+
+static void
+test_alias_table(void)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(table_cases) / sizeof(table_cases[0]); i++) {
+		const char *c = charset_canonical(table_cases[i].name);
+		struct buf b;
+		enum charset_result r;
+
+		if (table_cases[i].canon == NULL) {
+			CHECK(c == NULL);
+			continue;
+		}
+		CHECK_STR(c, table_cases[i].canon);
+		/* ASCII letters convert to themselves in every one but the
+		 * UTF-16/32 family. */
+		if (strncmp(table_cases[i].name, "utf16", 5) == 0 ||
+		    strncmp(table_cases[i].name, "utf32", 5) == 0)
+			continue;
+		buf_init(&b, 100);
+		CHECK_INT(charset_to_utf8(table_cases[i].name, "Mail", 4, &b, 0,
+		    &r), 0);
+		CHECK_STR(b.data, "Mail");
+		CHECK_INT(r, CHARSET_RET_OK);
+		buf_clear(&b);
+	}
+}
+
 static void
 test_aliases(void)
 {
@@ -325,6 +530,7 @@ test_names(void)
 
 static const struct test tests[] = {
 	{ "aliases and canonical names", test_aliases },
+	{ "every alias in the table", test_alias_table },
 	{ "conversion table", test_convert },
 	{ "flags", test_flags },
 	{ "UTF-8 sanitize", test_sanitize },
