@@ -133,6 +133,10 @@ smtp_received(struct hint_ctx *c, const char *verb, const char *t,
 		c->tls_required = true;
 	if (!final)
 		return;
+	/* RFC 5321 4.1.1.4: after 354 the next reply answers the message,
+	 * whatever the front-end paired it with (the message's own lines). */
+	if (c->data_open && code != 354)
+		goto end_message;
 	if (verb == NULL || verb[0] == '\0') {
 		if (c->auth_exchange) {
 			c->auth_exchange = code == 334;
@@ -140,8 +144,6 @@ smtp_received(struct hint_ctx *c, const char *verb, const char *t,
 				c->authed = true;
 		} else if (code == 220 && !c->greeted)
 			c->greeted = true;
-		else if (c->data_open && code != 354)
-			goto end_message;
 		return;
 	}
 	if (verb_is(verb, "EHLO") || verb_is(verb, "HELO")) {
@@ -159,8 +161,6 @@ smtp_received(struct hint_ctx *c, const char *verb, const char *t,
 	} else if (verb_is(verb, "DATA")) {
 		if (code == 354)
 			c->message_mode = c->data_open = true;
-		else if (c->data_open)
-			goto end_message;
 	} else if (verb_is(verb, "RSET")) {
 		if (ok) {
 			c->mail = false;

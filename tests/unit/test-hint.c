@@ -147,7 +147,8 @@ test_smtp_order(void)
 	feed(&c, rcpt, 1);
 	feed(&c, data, 1);
 	c.message_mode = false;
-	feed(&c, end, 1);
+	/* The reply may come paired with the message's first line. */
+	hint_received(&c, "SUBJECT:", "250 2.0.0 queued", 16);
 	CHECK(!c.mail);
 	CHECK_STR(hint_expects(&c), "MAIL FROM:<address> (or STARTTLS, AUTH)");
 }
