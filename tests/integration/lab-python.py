@@ -170,6 +170,25 @@ def t_pop3_raw():
     R.check("QUIT removed the files from the Maildir", len(files) == 6, files)
 
 
+def t_pop3_vanished():
+    # A message file removed behind the lab's back: RETR and TOP answer a
+    # plain -ERR, never "+OK" followed by an error inside the body.
+    with labutil.Lab("--quiet") as l:
+        c = Chat(l.port("pop3"))
+        c.line()
+        c.cmd("USER student")
+        r = c.cmd("PASS student")
+        box = os.path.join(l.maildir, "student")
+        for sub in ("new", "cur"):
+            for f in os.listdir(os.path.join(box, sub)):
+                os.unlink(os.path.join(box, sub, f))
+        rs = [c.cmd("RETR 1"), c.cmd("TOP 1 0"), c.cmd("NOOP")]
+        c.close()
+        R.check("RETR/TOP of a vanished file: -ERR, and the session goes on",
+                r.startswith("+OK") and rs[0].startswith("-ERR") and
+                rs[1].startswith("-ERR") and rs[2] == "+OK", (r, rs))
+
+
 def t_pop3_lock():
     a = Chat(P3)
     a.line()
@@ -632,6 +651,7 @@ def t_certs():
 
 for name, fn in (("banner", t_banner), ("certs", t_certs), ("idle/ipv6/maildir", t_idle_ipv6_maildir), ("pop3 basic", t_pop3_basic),
                  ("pop3 raw", t_pop3_raw), ("pop3 lock", t_pop3_lock),
+                 ("pop3 vanished", t_pop3_vanished),
                  ("pop3 sasl", t_pop3_sasl), ("pop3 tls", t_pop3_tls),
                  ("smtp basic", t_smtp_basic), ("smtp errors", t_smtp_errors),
                  ("smtp big", t_smtp_big), ("smtp tls", t_smtp_tls),

@@ -98,13 +98,8 @@ def tls_required():
         c.close()
         c = Chat(lab.port("pop3"))
         c.line()
-        c.sock.sendall(b"CAPA\r\n")
-        caps = []
-        while True:
-            l = c.line()
-            if l == ".":
-                break
-            caps.append(l)
+        c.cmd("CAPA")
+        caps = c.multiline()
         R.check("tls-required: POP3 CAPA hides USER and SASL before STLS",
                 "USER" not in caps and "STLS" in caps, caps)
         r = c.cmd("USER student")
@@ -144,13 +139,8 @@ def login_delay():
     with labutil.Lab("--scenario", "login-delay", "--quiet") as lab:
         c = Chat(lab.port("pop3"))
         c.line()
-        c.sock.sendall(b"CAPA\r\n")
-        caps = []
-        while True:
-            l = c.line()
-            if l == ".":
-                break
-            caps.append(l)
+        c.cmd("CAPA")
+        caps = c.multiline()
         R.check("login-delay: CAPA says LOGIN-DELAY (RFC 2449)",
                 any(x.startswith("LOGIN-DELAY ") for x in caps), caps)
         c.cmd("USER student")
