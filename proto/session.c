@@ -139,7 +139,8 @@ session_info(struct session *s, unsigned flags, const char *fmt, ...)
 	struct buf	b;
 	va_list		ap;
 
-	buf_init(&b, LIMIT_REPLY_LINE);
+	/* Room for a typed word (a user name) inside the sentence. */
+	buf_init(&b, LIMIT_REPLY_LINE + LIMIT_COMMAND_LINE);
 	va_start(ap, fmt);
 	(void)buf_vprintf(&b, fmt, ap);
 	va_end(ap);
@@ -757,6 +758,7 @@ auth_start(struct session *s, const char *arg, size_t len,
 {
 	const char	*p = arg, *end = arg + len, *w;
 	size_t		 n;
+	struct buf	 b;
 
 	while (p < end && *p == ' ')
 		p++;
@@ -799,16 +801,12 @@ auth_start(struct session *s, const char *arg, size_t len,
 	s->step = 0;
 	s->secret_wanted = true;
 	free(s->prompt);
-	{
-		struct buf	b;
-
-		buf_init(&b, 512);
-		buf_printf(&b, "%s for %s (%s):", s->mech == SASL_XOAUTH2 ?
-		    "OAuth2 access token" : s->mech == SASL_APOP ?
-		    "APOP shared secret" : "password", s->auth_user,
-		    sasl_mech_name(s->mech));
-		s->prompt = buf_steal(&b);
-	}
+	buf_init(&b, LIMIT_COMMAND_LINE + 64);
+	(void)buf_printf(&b, "%s for %s (%s):", s->mech == SASL_XOAUTH2 ?
+	    "OAuth2 access token" : s->mech == SASL_APOP ?
+	    "APOP shared secret" : "password", s->auth_user,
+	    sasl_mech_name(s->mech));
+	s->prompt = buf_steal(&b);
 	session_emit(s, PEV_NEED_SECRET, 0, s->prompt, strlen(s->prompt), 0);
 	return 0;
 }
@@ -1122,17 +1120,11 @@ session_action_reply(struct session *s, const struct pending *head,
 			session_action_end(s, 0, "/auth cancelled");
 			break;
 		}
-		{
-			struct buf	b;
-
-			buf_init(&b, 512);
-			buf_printf(&b, "%s as %s (%s)", positive ?
-			    "authenticated" : "authentication failed",
-			    s->auth_user, sasl_mech_name(s->mech));
-			session_action_end(s, positive ? PEV_F_POSITIVE :
-			    PEV_F_NEGATIVE, b.data);
-			buf_clear(&b);
-		}
+		session_info(s, positive ? PEV_F_POSITIVE : PEV_F_NEGATIVE,
+		    "%s as %s (%s)", positive ? "authenticated" :
+		    "authentication failed", s->auth_user,
+		    sasl_mech_name(s->mech));
+		session_action_end(s, 0, NULL);
 		break;
 	case ACTION_LOAD:
 		load_reply(s, head, rl, positive);
