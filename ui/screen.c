@@ -1060,8 +1060,7 @@ submit_line(struct screen *s, const char *line, size_t len, bool typed)
 		return;
 	}
 	if (!message_mode) {
-		if (hint_is_quit(line, len) && pending_deletions(s) > 0 &&
-		    s->prompt != PROMPT_QUIT_CMD) {
+		if (hint_is_quit(line, len) && pending_deletions(s) > 0) {
 			free(s->quit_line);
 			s->quit_line = xstrndup(line, len);
 			s->prompt = PROMPT_QUIT_CMD;
@@ -1156,10 +1155,14 @@ handle_prompt_key(struct screen *s, int key)
 	case PROMPT_QUIT_CMD:
 		s->prompt = PROMPT_NONE;
 		s->notice[0] = '\0';
-		if (key == 'y' || key == 'Y')
-			submit_line(s, s->quit_line, strlen(s->quit_line),
-			    true);
-		else
+		if (key == 'y' || key == 'Y') {
+			/* Confirmed: straight to the driver, no second ask. */
+			history_add(s->hist, s->quit_line,
+			    strlen(s->quit_line));
+			if (s->drv != NULL)
+				driver_submit(s->drv, s->quit_line,
+				    strlen(s->quit_line));
+		} else
 			composer_set(s->comp, s->quit_line,
 			    strlen(s->quit_line));
 		free(s->quit_line);

@@ -117,7 +117,16 @@ t_dele_quit() {
 	screen | grep -q "C: QUIT" && return 1
 	keys C-u C-q || return 1
 	wait_for "QUIT makes it PERMANENT" || return 1
+	keys Escape || return 1
+	wait_gone "QUIT makes it PERMANENT" || return 1
+	# A typed QUIT, confirmed with y, goes out once and ends the session.
+	type_line "QUIT" || return 1
+	wait_for "Send QUIT (deletions become permanent)? (y/n)" || return 1
 	keys y || return 1
+	wait_for "C: QUIT" || return 1
+	wait_for "S: +OK Logging out, 1 " || return 1
+	wait_for "session closed" || return 1
+	keys C-q || return 1
 	wait_exit
 }
 
