@@ -1,5 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* `mailbench mime [--json] FILE...`: decoded headers and the MIME tree of message files. */
+/*
+ * The JSON carries the fields ../shared/corpus/mime_ref.py documents (with
+ * the same meanings, so mime_compare.py can check them against Python's
+ * email package) and ours beside them: "range" (start, body_start,
+ * body_end, end: byte offsets of each part in the message), "defects"
+ * (our names, each with its byte offset), "timestamp" (the Date as seconds
+ * since 1970 UTC), "field_count", "group" on addresses from a group, and
+ * "message" (1-based) for the messages of an mbox file.
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -400,6 +409,17 @@ emit_text(const char *name, const char *msg, size_t len, size_t index,
 			fputs(" filename=\"", stdout);
 			put_escaped(p->filename, strlen(p->filename));
 			fputc('"', stdout);
+		}
+		if (p->parent != NULL && p->parent->is_message &&
+		    (f = header_get(&p->headers, "subject")) != NULL) {
+			/* an enclosed message: say which one */
+			buf_init(&b, LIMIT_HEADER_BLOCK * 4);
+			(void)rfc2047_decode(f->value, f->value_len, &b, 0,
+			    NULL);
+			fputs(" subject=\"", stdout);
+			put_escaped(b.data ? b.data : "", b.len);
+			fputc('"', stdout);
+			buf_clear(&b);
 		}
 		if (!p->is_multipart && !p->is_message) {
 			buf_init(&b, LIMIT_MESSAGE * 2);
