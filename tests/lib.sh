@@ -215,12 +215,12 @@ dovecot_up() {
 	fi
 	. "$1/ports"
 }
-# postfix_up DIR: the same for scripts/postfix-start (POSTFIX_SMTP_PORT,
-# POSTFIX_SINK, ...).
+# postfix_up DIR [OPTIONS...]: the same for scripts/postfix-start
+# (POSTFIX_SMTP_PORT, POSTFIX_SINK, ...); OPTIONS go to postfix-start.
 postfix_up() {
 	local rc
 	on_exit "'$LIB_ROOT/scripts/postfix-stop' '$1'"
-	"$LIB_ROOT/scripts/postfix-start" "$1" >"$1.start.log" 2>&1
+	"$LIB_ROOT/scripts/postfix-start" "$@" >"$1.start.log" 2>&1
 	rc=$?
 	if [ $rc != 0 ]; then
 		[ $rc != 77 ] && sed 's/^/  | /' "$1.start.log" >&2

@@ -4,10 +4,13 @@
 # SMTP and STARTTLS (typed and --starttls) and smtps; a full send to two
 # recipients whose body has lines beginning with "." read back from the
 # Maildir (dot-stuffing undone, content intact); a 5xx reply (exit 1); a
-# certificate from the wrong CA (exit 3 with the verification reason).
+# certificate from the wrong CA (exit 3 with the verification reason); SMTP
+# AUTH PLAIN/LOGIN/CRAM-MD5 checked by a private Dovecot's SASL socket, the
+# secrets never shown, a wrong password giving 535 and exit 1.
 . "$(dirname "$0")/../lib.sh"
 
-names=(send-dots send-guided starttls-send starttls-option smtps reply-5xx wrong-ca wrong-ca-smtps)
+names=(send-dots send-guided starttls-send starttls-option smtps reply-5xx wrong-ca wrong-ca-smtps
+	auth-plain-tls auth-login-passfile auth-cram-md5 auth-wrong)
 skip_all() { for n in "${names[@]}"; do skip "postfix/$n" "$1"; done; finish; }
 [ -x /usr/sbin/postfix ] && [ -x /usr/lib/postfix/sbin/virtual ] ||
 	skip_all "postfix is not installed: scripts/install-deps --test"
@@ -18,7 +21,16 @@ have_mailbench || skip_all "mailbench batch is not built yet (make)"
 reap_stale postfix-batch
 W=$(workdir postfix-batch)
 on_exit "rm_workdir '$W'"
-if ! postfix_up "$W/postfix"; then
+# SMTP AUTH needs a SASL server: a private Dovecot's auth socket.
+sasl_args=()
+if [ -x /usr/sbin/dovecot ] && [ -e /usr/lib/dovecot/pop3-login ]; then
+	if dovecot_up "$W/dovecot" 1; then
+		sasl_args=(--sasl-dovecot "$DOVECOT_AUTH_SOCKET")
+	else
+		fail "postfix/dovecot-sasl" "scripts/dovecot-start failed"
+	fi
+fi
+if ! postfix_up "$W/postfix" "${sasl_args[@]}"; then
 	fail "postfix/start" "scripts/postfix-start failed"
 	finish
 fi
@@ -197,5 +209,49 @@ p=$W/wrong-ca-smtps
 expect_rc postfix/wrong-ca-smtps/exit "$p" 3
 expect postfix/wrong-ca-smtps/reason "$p" has_line "$p.out" '^\* .*unable to get local issuer certificate'
 expect postfix/wrong-ca-smtps/no-commands "$p" no_line "$p.out" '^C: '
+
+# --- SMTP AUTH (RFC 4954) through Dovecot's SASL: payloads redacted.
+if [ "${POSTFIX_SASL:-0}" != 1 ]; then
+	for n in auth-plain-tls auth-login-passfile auth-cram-md5 auth-wrong; do
+		skip "postfix/$n" "no SASL server: dovecot is not installed"
+	done
+	finish
+fi
+PW=$DOVECOT_PASSWORD
+U=$DOVECOT_USER
+printf '%s\n' "$PW" >"$W/pwfile"
+secrets=("$PW" "$(printf '\0%s\0%s' "$U" "$PW" | base64 -w0)" "$(printf '%s' "$PW" | base64 -w0)")
+# auth_ok NAME: exit 0, 235 with its meaning, no secret in stdout/stderr.
+auth_ok() {
+	local n=$1 p=$W/$1
+	expect_rc "postfix/$n/exit" "$p" 0
+	common "$n"
+	expect "postfix/$n/authenticated" "$p" eval "has_line '$p.out' '^S: 235 2\\.7\\.0 ' &&
+		grep -A1 '^S: 235 ' '$p.out' | grep -q '^= 235'"
+	expect "postfix/$n/no-secret" "$p" eval "no_secret '$p.out' \"\${secrets[@]}\" &&
+		no_secret '$p.err' \"\${secrets[@]}\""
+}
+printf 'EHLO client.test\nSTARTTLS\nEHLO client.test\n/auth PLAIN %s\nMAIL FROM:<%s@example.org>\nQUIT\n' "$U" "$U" >"$W/auth-plain-tls.in"
+MAILBENCH_PASSWORD=$PW run auth-plain-tls "smtp://$P" --cafile "$CA"
+auth_ok auth-plain-tls
+expect postfix/auth-plain-tls/over-tls "$W/auth-plain-tls" eval \
+	"[ \$(grep -n '^\\* TLS handshake done' '$W/auth-plain-tls.out' | cut -d: -f1) -lt \$(grep -n '^C: AUTH PLAIN' '$W/auth-plain-tls.out' | cut -d: -f1) ]"
+
+printf 'EHLO client.test\n/auth LOGIN %s\nQUIT\n' "$U" >"$W/auth-login-passfile.in"
+run auth-login-passfile "smtp://$P" --starttls --cafile "$CA" --password-file "$W/pwfile"
+auth_ok auth-login-passfile
+
+printf 'EHLO client.test\n/auth CRAM-MD5 %s\nQUIT\n' "$U" >"$W/auth-cram-md5.in"
+MAILBENCH_PASSWORD=$PW run auth-cram-md5 "smtps://$PS" --cafile "$CA"
+auth_ok auth-cram-md5
+
+printf 'EHLO client.test\n/auth PLAIN %s\nQUIT\n' "$U" >"$W/auth-wrong.in"
+MAILBENCH_PASSWORD=wrong-$PW run auth-wrong "smtp://$P" --starttls --cafile "$CA"
+p=$W/auth-wrong
+expect_rc postfix/auth-wrong/exit "$p" 1
+expect postfix/auth-wrong/reply "$p" eval "has_line '$p.out' '^S: 535 5\\.7\\.8 ' &&
+	grep -A1 '^S: 535 ' '$p.out' | grep -q '^= 535'"
+expect postfix/auth-wrong/no-secret "$p" no_secret "$p.out" "wrong-$PW" \
+	"$(printf '\0%s\0wrong-%s' "$U" "$PW" | base64 -w0)"
 
 finish
