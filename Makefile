@@ -34,7 +34,7 @@ deps:
 	@scripts/install-deps --build
 
 mailbench: build/mailbench
-	@cp build/mailbench $@
+	@cp build/mailbench $@.tmp && mv -f $@.tmp $@
 
 # ---- normal build -------------------------------------------------------
 build/%.o: %.c
