@@ -146,7 +146,7 @@ json_escape(const char *in, size_t len, struct buf *out)
 		unsigned c = s[i];
 		size_t	 n;
 
-		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
 			i++;
 			run++;
 			continue;
