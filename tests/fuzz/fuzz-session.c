@@ -15,6 +15,7 @@ static const char *const typed[] = {
 	"/auth login u", "/auth cram-md5 u", "/auth apop u", "/auth user u",
 	"EHLO x", "MAIL FROM:<a@b>", "RCPT TO:<c@d>", "DATA", ".x", ".",
 	"/starttls", "/send", "a@b", "", "AUTH LOGIN", "secret",
+	"AUTH PLAIN", "/auth xoauth2 u", "*",
 };
 
 static void
@@ -47,20 +48,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mb = mailbox_new();
 	s = session_new((data[0] & 1) ? REPLY_POP3 : REPLY_SMTP, NULL);
 	while (i < size) {
-		/* 0xff k: submit typed[k]; 0xfe: TLS done; else bytes up to
-		 * the next control byte. */
+		/* 0xff k: submit typed[k]; 0xfe: TLS done; 0xfd: the user
+		 * cancels (Esc); else bytes up to the next control byte. */
 		if (data[i] == 0xff && i + 1 < size) {
 			const char *t = typed[data[i + 1] %
 			    (sizeof(typed) / sizeof(typed[0]))];
 
 			session_submit(s, t, strlen(t), NULL);
 			i += 2;
-		} else if (data[i] >= 0xfe) {
+		} else if (data[i] >= 0xfd) {
 			if (data[i] == 0xfe)
 				session_tls_done(s);
+			else if (data[i] == 0xfd)
+				session_cancel(s);
 			i++;
 		} else {
-			for (n = i; n < size && data[n] < 0xfe; n++)
+			for (n = i; n < size && data[n] < 0xfd; n++)
 				;
 			session_input(s, (const char *)data + i, n - i);
 			i = n;
