@@ -1119,3 +1119,12 @@ driver_session(const struct driver *d)
 {
 	return d->sess;
 }
+
+void
+driver_cancel(struct driver *d)
+{
+	if (d->sess == NULL)
+		return;
+	session_cancel(d->sess);
+	pump(d);
+}

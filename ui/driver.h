@@ -125,5 +125,8 @@ void		 driver_close(struct driver *, const char *why);
 /* The engine of the current connection, or NULL (read-only queries such
  * as session_caps() for the screen). */
 struct session	*driver_session(const struct driver *);
+/* Abandon a pending secret request, /send prompt or SASL exchange (the
+ * engine reports it at once); no-op without a session. */
+void		 driver_cancel(struct driver *);
 
 #endif

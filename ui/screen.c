@@ -1267,8 +1267,8 @@ global_action(struct screen *s, enum action a)
 		if (composer_secret(s->comp) && s->drv != NULL &&
 		    driver_session(s->drv) != NULL) {
 			/* Esc abandons a secret request (never sends an empty
-			 * secret). The engine reports it with its next event. */
-			session_cancel(driver_session(s->drv));
+			 * secret). */
+			driver_cancel(s->drv);
 			composer_set_secret(s->comp, false);
 			notice(s, ROLE_HINT, "secret request cancelled: nothing "
 			    "was sent");
