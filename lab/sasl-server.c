@@ -131,14 +131,15 @@ respond(struct labsasl *s, struct lab *lab, const char *p, size_t len,
 		break;
 	case M_LOGIN:
 		if (s->step == 0) {
-			snprintf(s->user, sizeof(s->user), "%.*s",
-			    (int)(dec.len > 100 ? 100 : dec.len),
-			    dec.data ? dec.data : "");
-			if (memchr(s->user, '\0', dec.len > 100 ? 100 :
-			    dec.len) != NULL) {
+			/* A user name with a NUL in it is no user name. */
+			if (dec.len > 0 && memchr(dec.data, '\0', dec.len) !=
+			    NULL) {
 				r = LABSASL_BAD;
 				break;
 			}
+			snprintf(s->user, sizeof(s->user), "%.*s",
+			    (int)(dec.len > 100 ? 100 : dec.len),
+			    dec.data ? dec.data : "");
 			s->step = 1;
 			(void)base64_encode("Password:", 9, out);
 			r = LABSASL_CONTINUE;
