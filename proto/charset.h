@@ -30,10 +30,10 @@ enum charset_flag {
 	 * output is then not valid UTF-8 until charset_utf8_sanitize()):
 	 * Python's surrogateescape, used by rfc2047.c. */
 	CHARSET_F_RAW_INVALID	= 1 << 1,
-	/* With CHARSET_F_RAW_INVALID: give up (nothing appended, return 1)
-	 * when a byte below 0x80 does not convert (ESC in broken ISO-2022-JP,
-	 * UTF-7): Python's surrogateescape cannot keep those, and its email
-	 * package then leaves the encoded word undecoded. */
+	/* Give up (nothing appended, return 1) when a byte below 0x80 does
+	 * not convert or an ISO-2022 escape is unknown (glibc would pass it
+	 * through): Python's surrogateescape cannot keep those, and its
+	 * email package then leaves the encoded word undecoded. */
 	CHARSET_F_REJECT_ASCII	= 1 << 2,
 	/* No superset where the named charset fails (gb2312 read strictly,
 	 * not as GBK/GB18030; euc-kr not as CP949): Python's narrow codecs. */

@@ -32,10 +32,12 @@ enum rfc2047_defect {
 
 /* Flags for rfc2047_decode(). */
 enum rfc2047_flag {
-	/* Python compat32's make_header(decode_header()): encoded words are
-	 * recognised only when the regex finds them, whitespace-only runs
-	 * between them dropped, spaces added between encoded and plain
-	 * chunks. Default: Python's policy.default unstructured header. */
+	/* Python compat32's make_header(decode_header()), as mime_ref.py
+	 * uses it: words found by email.header.ecre, whitespace-only runs
+	 * between them dropped, a space added between encoded and plain
+	 * chunks, strict conversion; where Python raises (unknown charset,
+	 * bad bytes, bad base64) the value comes back as it stands, 8-bit
+	 * bytes as U+FFFD. Default: Python's policy.default str(). */
 	RFC2047_F_COMPAT32	= 1 << 0,
 	/* Raw 8-bit bytes and bytes that do not convert become one U+FFFD
 	 * each instead of being read as UTF-8: what Python's address parser
@@ -60,8 +62,8 @@ int	rfc2047_decode(const char *in, size_t len, struct buf *out,
  * cap is LIMIT_HEADER_BLOCK). */
 char	*rfc2047_decode_str(const char *in, size_t len, unsigned flags,
 	    unsigned *defects_r);
-/* True when in contains something that looks like an encoded word
- * ("=?" ... "?="): callers may skip rfc2047_decode otherwise. */
+/* True when in contains "=?", where an encoded word could start:
+ * without it rfc2047_decode() only unfolds and checks UTF-8. */
 bool	rfc2047_maybe_encoded(const char *in, size_t len);
 /* Decode the one encoded word at the start of in, as Python's
  * get_encoded_word() does inside a quoted parameter value (rfc2231.c):
