@@ -1180,6 +1180,12 @@ workbench(struct session *s, const struct command *cmd,
 	    strcmp(cmd->verb, "SEND") == 0))
 		return refuse(s, "another workbench command is under way",
 		    errstr_r);
+	if (strcmp(cmd->verb, "CANCEL") == 0) {
+		if (!session_cancellable(s))
+			return refuse(s, "/cancel: nothing to cancel", errstr_r);
+		session_cancel(s);
+		return 0;
+	}
 	if (s->over)
 		return refuse(s, "the session is over", errstr_r);
 	if (strcmp(cmd->verb, "STARTTLS") == 0)
@@ -1262,7 +1268,12 @@ session_submit(struct session *s, const char *line, size_t len,
 		return 0;
 	}
 	if (s->sasl_open) {
-		/* RFC 4954 4: the line answers the 334; "*" cancels. */
+		/* RFC 4954 4: the line answers the 334; "*" cancels, and so
+		 * does the workbench's own /cancel. */
+		if (len == 7 && memcmp(line, "/cancel", 7) == 0) {
+			session_cancel(s);
+			return 0;
+		}
 		s->sasl_open = false;
 		if (memchr(line, '\r', len) != NULL ||
 		    memchr(line, '\n', len) != NULL ||
@@ -1291,7 +1302,7 @@ session_submit(struct session *s, const char *line, size_t len,
 
 /* The newest AUTH waiting for its challenge or final reply, or NULL. */
 static struct pending *
-sasl_pending(struct session *s)
+sasl_pending(const struct session *s)
 {
 	struct pending	*p;
 	size_t		 i;
@@ -1361,6 +1372,14 @@ session_cancel(struct session *s)
 			session_action_end(s, 0, "/auth cancelled before "
 			    "anything secret was sent");
 	}
+}
+
+bool
+session_cancellable(const struct session *s)
+{
+	return s->secret_wanted || s->prompting || s->sasl_open ||
+	    sasl_pending(s) != NULL ||
+	    (s->action == ACTION_AUTH && !credential_sent(s));
 }
 
 /* ---- queries ---- */

@@ -51,7 +51,8 @@ void		 session_eof(struct session *);
  * - while a secret is wanted (PEV_NEED_SECRET), the line IS the secret,
  *   exactly as session_secret();
  * - while a /send prompt is open (PEV_PROMPT), the line answers it
- *   ("/cancel" abandons the /send);
+ *   ("/cancel" abandons the /send; it also cancels an AUTH exchange,
+ *   see session_cancel);
  * - in message mode (after 354) the line is message text: dot-stuffed and
  *   sent; a lone "." ends the message;
  * - a line starting with "/" is a workbench command handled here:
@@ -68,9 +69,15 @@ int		 session_submit(struct session *, const char *, size_t,
 /* Answer a PEV_NEED_SECRET. The bytes are copied, used and wiped; the
  * caller wipes its own copy. Returns 0, -1 if no secret was wanted. */
 int		 session_secret(struct session *, const char *, size_t);
-/* Abandon a pending secret request or /send prompt (user pressed Escape).
- * An AUTH exchange under way is cancelled with "*" (RFC 4954 4, RFC 5034). */
+/* Abandon a pending secret request or /send prompt (user pressed Escape,
+ * or typed /cancel). An AUTH exchange under way is cancelled with "*"
+ * (RFC 4954 4, RFC 5034 4): at once when a challenge waits for the user's
+ * answer, else in answer to the server's next challenge; an /auth that
+ * has not sent its secret yet (USER, EHLO first) just stops. Each case
+ * says what it did in a "* " line. */
 void		 session_cancel(struct session *);
+/* True when session_cancel would do something now (Esc could offer it). */
+bool		 session_cancellable(const struct session *);
 
 /* Bytes the driver should write to the peer; the driver removes what it
  * wrote with buf_consume(). Owned by the session, which wipes it (it may

@@ -231,6 +231,42 @@ test_auth_cancel(void)
 	    "AUTH LOGIN\r\n*\r\nUSER tim\r\n");
 }
 
+/* The typed /cancel does what Esc does: while a typed AUTH waits for the
+ * user's answer it sends "*" (never "/cancel" as a SASL response); with
+ * nothing under way it is refused and says so. */
+static void
+test_slash_cancel(void)
+{
+	static const struct step steps[] = {
+		{ 'S', "+OK ready\r\n" },
+		{ 'U', "/cancel" },
+		{ 'U', "AUTH PLAIN" },
+		{ 'S', "+ \r\n" },
+		{ 'U', "/cancel" },
+		{ 'S', "-ERR cancelled\r\n" },
+	};
+	struct session	*s = session_new(REPLY_POP3, NULL);
+
+	script_check(REPLY_POP3, NULL, steps, NSTEPS(steps),
+	    "S: +OK ready\n"
+	    "* GREETING -> AUTHORIZATION\n"
+	    "* /cancel: nothing to cancel\n"
+	    "C: AUTH PLAIN\n"
+	    "S: + \n"
+	    "* the server waits for a SASL response: type it (base64), or * "
+	    "to cancel; it is shown as ********\n"
+	    "* cancelling the AUTH exchange: \"*\" answers the challenge "
+	    "(RFC 5034 4)\n"
+	    "C: *\n"
+	    "S: -ERR cancelled\n",
+	    "AUTH PLAIN\r\n*\r\n");
+	CHECK(!session_cancellable(s));
+	session_input(s, "+OK\r\n", 5);
+	session_submit(s, "AUTH PLAIN", 10, NULL);
+	CHECK(session_cancellable(s));
+	session_free(s);
+}
+
 /* LIMIT_MESSAGE: a RETR body fed past 64 MiB in 1 MiB pieces ends the
  * session with one clear FAIL_PROTOCOL once the limit is crossed, not
  * before; the piece is one buffer reused, events drained as they come. */
@@ -689,6 +725,7 @@ static const struct test tests[] = {
 	{ "pop3 typed AUTH LOGIN continuations", test_typed_auth_login },
 	{ "pop3 cancel: * to a challenge, no PASS after USER",
 	    test_auth_cancel },
+	{ "pop3 typed /cancel", test_slash_cancel },
 	{ "pop3 RETR body past 64 MiB fails clearly", test_message_limit },
 	{ "pop3 STAT/LIST/UIDL/TOP/RETR", test_commands },
 	{ "pop3 mailbox table, DELE/RSET/QUIT", test_mailbox },
