@@ -49,6 +49,19 @@ expect "$T: the password never shows" "$W/pop3" no_secret "$W/pop3.out" "PASS st
 expect "$T: POP3 transcript is only C:/S:/*/= lines" "$W/pop3" transcript_shape "$W/pop3.out"
 expect "$T: POP3 transcript is clean (escaped)" "$W/pop3" clean_output "$W/pop3.out"
 
+# ---- /cancel inside a typed AUTH: "*" goes out (RFC 5034 4) -----------
+cat >"$W/cancel.in" <<'EOF'
+AUTH LOGIN
+/cancel
+/auth USER student
+QUIT
+EOF
+MB_INPUT=$W/cancel.in mb_batch "$W/cancel" 30 "pop3://127.0.0.1:$POP3"
+expect_rc "$T: cancelled AUTH is a negative reply (exit 1)" "$W/cancel" 1
+expect "$T: /cancel answers the challenge with *" "$W/cancel" has_line "$W/cancel.out" '^C: \*$'
+expect "$T: the lab confirms the cancel" "$W/cancel" has_line "$W/cancel.out" '^S: -ERR Authentication cancelled'
+expect "$T: login works after the cancel" "$W/cancel" has_line "$W/cancel.out" '^S: \+OK Logged in as student'
+
 # ---- SMTP over STARTTLS with AUTH PLAIN, sending a message --------------
 cat >"$W/smtp.in" <<'EOF'
 EHLO batch.example
