@@ -200,20 +200,23 @@ expect() {
 	fi
 }
 
-# dovecot_up DIR [N]: start a private Dovecot in DIR with N test messages
-# (scripts/dovecot-start), stop it at exit, and source DIR/ports into the
-# caller (DOVECOT_POP3_PORT, DOVECOT_PASSWORD, ...). Returns 0, 77 when
-# dovecot is not installed (SKIP), 1 when it failed (the log on stderr).
+# dovecot_up DIR [N [OPTIONS...]]: start a private Dovecot in DIR with N
+# test messages (scripts/dovecot-start; OPTIONS such as --set go to it),
+# stop it at exit, and source DIR/ports into the caller (DOVECOT_POP3_PORT,
+# DOVECOT_PASSWORD, ...). Returns 0, 77 when dovecot is not installed
+# (SKIP), 1 when it failed (the log on stderr).
 dovecot_up() {
-	local rc
-	on_exit "'$LIB_ROOT/scripts/dovecot-stop' '$1'"
-	"$LIB_ROOT/scripts/dovecot-start" "$1" --messages "${2:-20}" >"$1.start.log" 2>&1
+	local rc d=$1 n=${2:-20}
+	shift
+	[ $# -gt 0 ] && shift
+	on_exit "'$LIB_ROOT/scripts/dovecot-stop' '$d'"
+	"$LIB_ROOT/scripts/dovecot-start" "$d" --messages "$n" "$@" >"$d.start.log" 2>&1
 	rc=$?
 	if [ $rc != 0 ]; then
-		[ $rc != 77 ] && sed 's/^/  | /' "$1.start.log" >&2
+		[ $rc != 77 ] && sed 's/^/  | /' "$d.start.log" >&2
 		return $rc
 	fi
-	. "$1/ports"
+	. "$d/ports"
 }
 # postfix_up DIR [OPTIONS...]: the same for scripts/postfix-start
 # (POSTFIX_SMTP_PORT, POSTFIX_SINK, ...); OPTIONS go to postfix-start.

@@ -9,7 +9,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 names=(plain-userpass dele-rset stls-plain-passfile stls-typed pop3s url-user apop cram-md5
-	load load-tls secret-from-input bad-password wrong-ca wrong-ca-stls insecure transcript-file ipv6 hostname)
+	load load-tls secret-from-input bad-password in-use wrong-ca wrong-ca-stls insecure transcript-file ipv6 hostname)
 skip_all() { for n in "${names[@]}"; do skip "dovecot/$n" "$1"; done; finish; }
 [ -x /usr/sbin/dovecot ] && [ -e /usr/lib/dovecot/pop3-login ] ||
 	skip_all "dovecot is not installed: scripts/install-deps --test"
@@ -20,7 +20,9 @@ have_mailbench || skip_all "mailbench batch is not built yet (make)"
 reap_stale dovecot-batch
 W=$(workdir dovecot-batch)
 on_exit "rm_workdir '$W'"
-if ! dovecot_up "$W/dovecot" 600; then
+# pop3_lock_session: a second session gets -ERR [IN-USE] (the in-use test);
+# the other sessions here run one after another.
+if ! dovecot_up "$W/dovecot" 600 --set 'pop3_lock_session = yes'; then
 	fail "dovecot/start" "scripts/dovecot-start failed"
 	finish
 fi
@@ -187,6 +189,37 @@ p=$W/bad-password
 expect_rc dovecot/bad-password/exit "$p" 1
 expect dovecot/bad-password/reply "$p" eval "has_line '$p.out' '^S: -ERR' && grep -A1 '^S: -ERR' '$p.out' | grep -q '^= '"
 expect dovecot/bad-password/no-secret "$p" no_secret "$p.out" "wrong-$PW" "$PW"
+
+# --- The mailbox held by another session: -ERR [IN-USE] (RFC 2449 8.1.2)
+# with its meaning. Dovecot answers after ~10 s of waiting for the lock and
+# then closes the connection, so exit 1 (negative reply) or 3 (closed by
+# the server) are both honest; 0 is not.
+HOLDER_PASSWORD=$PW python3 - "$DOVECOT_POP3_PORT" "$DOVECOT_USER" "$W/holder" <<'PY' 2>"$W/holder.err" &
+import os, poplib, sys, time
+port, user, flag = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+p = poplib.POP3("127.0.0.1", port, timeout=10)
+p.user(user)
+p.pass_(os.environ["HOLDER_PASSWORD"])
+open(flag + ".ready", "w").close()
+end = time.monotonic() + 30
+while time.monotonic() < end and not os.path.exists(flag + ".stop"):
+    time.sleep(0.1)
+p.quit()
+PY
+holder=$!
+on_exit "kill $holder"
+printf '/auth USER %s\nQUIT\n' "$DOVECOT_USER" >"$W/in-use.in"
+if wait_for 10 test -e "$W/holder.ready"; then
+	MAILBENCH_PASSWORD=$PW run in-use "pop3://$P"
+	p=$W/in-use
+	expect dovecot/in-use/exit "$p" eval "[ \$(cat '$p.rc') = 1 ] || [ \$(cat '$p.rc') = 3 ]"
+	expect dovecot/in-use/meaning "$p" eval "has_line '$p.out' '^S: -ERR \\[IN-USE\\]' &&
+		grep -A1 '^S: -ERR \\[IN-USE\\]' '$p.out' | grep -q '^= .*IN-USE'"
+else
+	fail dovecot/in-use "the holding session did not log in: $(cat "$W/holder.err")"
+fi
+touch "$W/holder.stop"
+wait_for 10 eval "! kill -0 $holder 2>/dev/null"
 
 # --- A certificate from another CA: exit 3 with the reason.
 printf 'CAPA\nQUIT\n' >"$W/wrong-ca.in"
