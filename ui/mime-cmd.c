@@ -167,6 +167,17 @@ json_headers(struct json *j, const struct header *h)
 	json_object_end(j);
 }
 
+/* Code points in valid UTF-8 (Python's len() of the text). */
+static size_t
+utf8_chars(const char *s, size_t n)
+{
+	size_t	i, c = 0;
+
+	for (i = 0; i < n; i++)
+		c += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return c;
+}
+
 static bool
 is_text(const struct mime_part *p)
 {
@@ -229,8 +240,8 @@ json_part(struct json *j, struct mime_part *p, const char *msg, size_t len)
 				json_key(j, "text_error");
 				json_str(j, "unknown charset");
 			}
-			json_key(j, "text_length");
-			json_int(j, (int64_t)b.len);
+			json_key(j, "text_length");	/* characters */
+			json_int(j, (int64_t)utf8_chars(b.data, b.len));
 			json_key(j, "text");
 			if (r == -1 || b.len > TEXT_LIMIT)
 				json_null(j);
