@@ -1011,7 +1011,11 @@ decode(const struct mime_part *p, const char *msg, size_t msglen,
 	unsigned d = 0, pyd = 0;
 
 	*b64_r = 0;
-	if (p->is_multipart || p->is_message)
+	/* a container has children, not a body; but an encoded message/ *
+	 * (RFC 6532 3.5 allows it for message/global; Outlook does it for
+	 * message/rfc822) can be decoded so that it can be read */
+	if (p->is_multipart || (p->is_message && p->cte != MIME_CTE_BASE64 &&
+	    p->cte != MIME_CTE_QP && p->cte != MIME_CTE_UUENCODE))
 		return -1;
 	if (p->body_start > msglen)
 		return 0;

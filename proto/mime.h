@@ -151,7 +151,10 @@ const char *mime_defect_name(enum mime_defect_kind);
 /* Decode a leaf's body (Content-Transfer-Encoding undone, bytes as they
  * are, no charset conversion) from the original message bytes msg and
  * append them to out. 0, or -1 when out is full or the part is a
- * container (multipart, message): those have children, not a body. */
+ * container (multipart, message): those have children, not a body --
+ * except a message/ * part with a base64, quoted-printable or uuencode
+ * encoding (RFC 6532 3.5), which decodes to the enclosed message's bytes
+ * (its children, as Python has them, are parsed from the raw body). */
 int	mime_part_decode(const struct mime_part *, const char *msg,
 	    size_t msglen, struct buf *out);
 /* Same, and add what was wrong with the encoding (base64 padding or

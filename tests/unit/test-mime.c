@@ -201,6 +201,20 @@ test_decode(void)
 	buf_clear(&b);
 	mime_part_free(t);
 	free(msg);
+	/* an encoded message/rfc822 decodes to the enclosed message */
+	{
+		static const char m[] = "Content-Type: message/rfc822\n"
+		    "Content-Transfer-Encoding: base64\n\n"
+		    "U3ViamVjdDogeAoKYm9keQo=\n";
+
+		t = mime_parse(m, sizeof(m) - 1, NULL);
+		CHECK(t->is_message);
+		buf_init(&b, 4096);
+		CHECK_INT(mime_part_decode(t, m, sizeof(m) - 1, &b), 0);
+		CHECK_STR(b.data, "Subject: x\n\nbody\n");
+		buf_clear(&b);
+		mime_part_free(t);
+	}
 }
 
 static const struct {
