@@ -13,7 +13,8 @@ names=(esc-banner bidi-banner nul-banner nul-in-body long-line endless-line
 	starttls-inject smtp-bad-code trickle-ok trickle-timeout silent refused
 	pass-redacted tls-to-plain stls-refused starttls-stripped ehlo-flood
 	unsolicited smtp-mixed-codes retr-huge-line retr-big tls-wrong-name
-	tls-expired tls-wrong-name-insecure)
+	tls-expired tls-wrong-name-insecure data-interrupted pop3-err-greeting
+	smtp-421-greeting)
 if ! command -v python3 >/dev/null; then
 	for n in "${names[@]}"; do skip "peer/$n" "python3 not installed"; done
 	finish
@@ -530,5 +531,60 @@ expect_rc peer/tls-wrong-name-insecure/exit "$W/tls-wrong-name-insecure" 0
 expect peer/tls-wrong-name-insecure/loud "$W/tls-wrong-name-insecure" eval \
 	"has_line '$W/tls-wrong-name-insecure.out' '^\\* .*INSECURE.*(mismatch|match)' &&
 	 has_line '$W/tls-wrong-name-insecure.out' '^S: \\+OK insecure but talking'"
+
+# --- The server rejects in the middle of DATA and closes: reported, not
+# exit 0, no hang while the client still has message lines.
+scn data-interrupted <<'S'
+send 220 fake.test ESMTP
+expect EHLO .*
+send 250 fake.test
+expect MAIL FROM:<a@example.org>
+send 250 2.1.0 Ok
+expect RCPT TO:<b@example.org>
+send 250 2.1.5 Ok
+expect DATA
+send 354 go ahead
+read
+send 554 5.7.1 rejected in the middle of the message
+close
+S
+{
+	printf 'EHLO client.test\nMAIL FROM:<a@example.org>\nRCPT TO:<b@example.org>\nDATA\n'
+	printf 'Subject: x\n\n'
+	for i in $(seq 200); do echo "line $i of a message the server does not want"; done
+	printf '.\nQUIT\n'
+} | input data-interrupted
+peer data-interrupted smtp 20 --timeout 5
+safe data-interrupted
+expect peer/data-interrupted/not-zero "$W/data-interrupted" test "$(cat "$W/data-interrupted.rc")" != 0
+expect peer/data-interrupted/fast "$W/data-interrupted" faster data-interrupted 8
+expect peer/data-interrupted/reported "$W/data-interrupted" eval \
+	"has_line '$W/data-interrupted.out' '^S: 554 5\\.7\\.1 rejected' || has_line '$W/data-interrupted.out' '^\\* .*clos'"
+
+# --- A POP3 greeting of -ERR, then a close: not 0, fast.
+scn pop3-err-greeting <<'S'
+send -ERR [SYS/TEMP] too busy, go away
+close
+S
+input pop3-err-greeting <<<'QUIT'
+peer pop3-err-greeting pop3 20 --timeout 5
+safe pop3-err-greeting
+expect peer/pop3-err-greeting/not-zero "$W/pop3-err-greeting" test "$(cat "$W/pop3-err-greeting.rc")" != 0
+expect peer/pop3-err-greeting/shown "$W/pop3-err-greeting" eval \
+	"has_line '$W/pop3-err-greeting.out' '^S: -ERR \\[SYS/TEMP\\]' && grep -A1 '^S: -ERR' '$W/pop3-err-greeting.out' | grep -q '^= '"
+expect peer/pop3-err-greeting/fast "$W/pop3-err-greeting" faster pop3-err-greeting 5
+
+# --- An SMTP 421 greeting (RFC 5321 3.1), then a close.
+scn smtp-421-greeting <<'S'
+send 421 4.3.2 fake.test Service not available, closing transmission channel
+close
+S
+printf 'EHLO client.test\nQUIT\n' | input smtp-421-greeting
+peer smtp-421-greeting smtp 20 --timeout 5
+safe smtp-421-greeting
+expect peer/smtp-421-greeting/not-zero "$W/smtp-421-greeting" test "$(cat "$W/smtp-421-greeting.rc")" != 0
+expect peer/smtp-421-greeting/meaning "$W/smtp-421-greeting" eval \
+	"grep -A1 '^S: 421 ' '$W/smtp-421-greeting.out' | grep -q '^= 421'"
+expect peer/smtp-421-greeting/fast "$W/smtp-421-greeting" faster smtp-421-greeting 5
 
 finish
