@@ -33,7 +33,7 @@
 static int
 read_file(const char *path, struct buf *b)
 {
-	FILE	*f = fopen(path, "rb");
+	FILE	*f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	char	 tmp[65536];
 	size_t	 n;
 
@@ -41,15 +41,18 @@ read_file(const char *path, struct buf *b)
 		return -1;
 	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0)
 		if (buf_append(b, tmp, n) == -1) {
-			fclose(f);
+			if (f != stdin)
+				fclose(f);
 			errno = EFBIG;
 			return -1;
 		}
 	if (ferror(f)) {
-		fclose(f);
+		if (f != stdin)
+			fclose(f);
 		return -1;
 	}
-	fclose(f);
+	if (f != stdin)
+		fclose(f);
 	return 0;
 }
 
@@ -452,7 +455,8 @@ usage(FILE *f)
 {
 	fputs("usage: mailbench mime [--json] FILE...\n"
 	    "  Show the decoded headers and the MIME tree of each message "
-	    "file\n  (an mbox file gives one result per message).\n"
+	    "file\n  (an mbox file gives one result per message; - reads "
+	    "standard input).\n"
 	    "  --json   one JSON document per message\n", f);
 }
 
