@@ -147,7 +147,7 @@ pop3_reply(struct session *s, struct pending *head, const struct reply_line *rl)
 }
 
 void
-pop3_body_end(struct session *s, const char *body, size_t len)
+pop3_body_end(struct session *s, char *body, size_t len)
 {
 	struct pending		*head = session_head(s);
 	struct reply_line	 rl;
@@ -155,10 +155,13 @@ pop3_body_end(struct session *s, const char *body, size_t len)
 	const char		*err, *nl;
 	size_t			 first;
 
-	if (head == NULL)
+	if (head == NULL) {
+		free(body);
 		return;
-	q = session_emit(s, PEV_BODY, (unsigned)s->body_flags, body, len,
-	    head->seq);
+	}
+	/* A RETR body may be 64 MiB: the event keeps it, no copy. */
+	q = session_emit_owned(s, PEV_BODY, (unsigned)s->body_flags, body,
+	    len, head->seq);
 	memcpy(q->verb, head->verb, sizeof(q->verb));
 	if (head->arg != NULL) {
 		q->arg = xstrndup(head->arg, head->arg_len);

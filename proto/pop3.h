@@ -27,8 +27,9 @@ const char	*pop3_state_name(enum pop3_state);
  * (NULL: greeting or unsolicited). Called by session.c. */
 void		 pop3_reply(struct session *, struct pending *head,
 		    const struct reply_line *rl);
-/* A multi-line body for head ended: capabilities, then the final reply. */
-void		 pop3_body_end(struct session *, const char *body, size_t len);
+/* A multi-line body for head ended: capabilities, then the final reply.
+ * Takes body (malloc'd, NUL-terminated): it becomes the PEV_BODY text. */
+void		 pop3_body_end(struct session *, char *body, size_t len);
 /* What the server expects next in the current state. */
 const char	*pop3_expects(const struct session *);
 

@@ -174,6 +174,13 @@ reader_expect_body(struct reader *r)
 		buf_clear(&r->body);
 }
 
+char *
+reader_take_body(struct reader *r, size_t *len_r)
+{
+	*len_r = r->body.len;
+	return buf_steal(&r->body);
+}
+
 size_t
 reader_pending(const struct reader *r)
 {

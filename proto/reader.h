@@ -57,6 +57,10 @@ int		 reader_feed(struct reader *, const char *, size_t);
  * the transcript escapes them as \x00); in a reply line they are an error. */
 int		 reader_next(struct reader *, struct reader_item *item_r,
 		    const char **errstr_r);
+/* Right after READER_BODY_END: take the body's storage (item.body, len
+ * in *len_r, NUL-terminated) instead of copying it; the caller frees it.
+ * Never NULL; the next body starts with empty storage. */
+char		*reader_take_body(struct reader *, size_t *len_r);
 /* Told by the engine right after a READER_LINE "+OK": a dot-terminated
  * body follows (RETR, TOP, LIST, UIDL, CAPA...). */
 void		 reader_expect_body(struct reader *);

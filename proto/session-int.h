@@ -130,6 +130,10 @@ struct session {
 /* Queue an event with a copy of text; returns it for more fields. */
 struct qevent	*session_emit(struct session *, enum proto_event_kind,
 		    unsigned flags, const char *text, size_t len, uint64_t seq);
+/* The same taking text (malloc'd, NUL-terminated at len) instead of a
+ * copy. */
+struct qevent	*session_emit_owned(struct session *, enum proto_event_kind,
+		    unsigned flags, char *text, size_t len, uint64_t seq);
 /* printf-style PEV_INFO line. */
 void		 session_info(struct session *, unsigned flags, const char *,
 		    ...) __attribute__((format(printf, 3, 4)));

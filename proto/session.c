@@ -107,6 +107,18 @@ struct qevent *
 session_emit(struct session *s, enum proto_event_kind kind, unsigned flags,
     const char *text, size_t len, uint64_t seq)
 {
+	char	*copy = xmalloc(len + 1);
+
+	if (len > 0)
+		memcpy(copy, text, len);
+	copy[len] = '\0';
+	return session_emit_owned(s, kind, flags, copy, len, seq);
+}
+
+struct qevent *
+session_emit_owned(struct session *s, enum proto_event_kind kind,
+    unsigned flags, char *text, size_t len, uint64_t seq)
+{
 	struct qevent	*q;
 	size_t		 i, ncap;
 
@@ -125,10 +137,7 @@ session_emit(struct session *s, enum proto_event_kind kind, unsigned flags,
 	q->ev.kind = kind;
 	q->ev.flags = flags;
 	q->ev.seq = seq;
-	q->text = xmalloc(len + 1);
-	if (len > 0)
-		memcpy(q->text, text, len);
-	q->text[len] = '\0';
+	q->text = text;
 	q->len = len;
 	return q;
 }
@@ -617,6 +626,8 @@ session_input(struct session *s, const char *p, size_t len)
 {
 	struct reader_item	 it;
 	const char		*err;
+	char			*body;
+	size_t			 body_len;
 	int			 r;
 
 	if (s->failed)
@@ -658,7 +669,8 @@ session_input(struct session *s, const char *p, size_t len)
 			    PEV_F_TERMINATOR, it.line, it.len,
 			    session_head(s) != NULL ? session_head(s)->seq : 0);
 			s->in_body = false;
-			pop3_body_end(s, it.body, it.body_len);
+			body = reader_take_body(s->reader, &body_len);
+			pop3_body_end(s, body, body_len);
 			buf_reset(&s->reply);
 			break;
 		}
