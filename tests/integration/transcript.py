@@ -9,6 +9,8 @@ tests/run-all does not run it as a test):
                                               has a line matching REGEX
   python3 transcript.py pipelined FILE MIN    at some moment MIN or more
                                               commands awaited replies
+  python3 transcript.py serial FILE           never more than one command
+                                              awaited its reply
 
 Pairing is done here, from the order of "C: " and "S: " lines alone (RFC
 1939: replies come in the order of commands), so a transcript whose replies
@@ -170,6 +172,12 @@ def main(argv):
         if m >= int(argv[3]):
             return 0
         print("transcript.py: at most %d commands were outstanding" % m, file=sys.stderr)
+        return 1
+    if len(argv) == 3 and argv[1] == "serial":
+        _, m = pairs(argv[2])
+        if m <= 1:
+            return 0
+        print("transcript.py: %d commands were outstanding at once" % m, file=sys.stderr)
         return 1
     print(__doc__, file=sys.stderr)
     return 2

@@ -31,6 +31,13 @@ N times (for long lines).
                       closes or SECS (default: until --max)
   refuse SECS TEXT    until the client closes (or SECS): answer every line
                       it sends with TEXT + CRLF
+  pop3-serve N MANIFEST [PIPELINING]
+                      act as a POP3 server with N made-up messages until
+                      QUIT (USER, PASS, CAPA, STAT, LIST, UIDL, TOP, RETR,
+                      NOOP, RSET); write the manifest that
+                      tests/integration/transcript.py reads. Without
+                      PIPELINING in CAPA, a command arriving before the
+                      reply to the previous one is a mismatch (RFC 2449 6.6)
   wait-close [SECS]   read until the client closes (mismatch if it sends a
                       line that is not QUIT, or does not close in SECS=10)
 At the end of the scenario the server waits up to 5 s for the client to
@@ -239,6 +246,10 @@ def run(conn, steps, ctx):
                 if conn.readline(max(0.0, end - time.monotonic())) is not None:
                     conn.send(decode(text) + b"\r\n")
             return
+        elif op == "pop3-serve":
+            parts = arg.split()
+            pop3_serve(conn, int(parts[0]), parts[1], "PIPELINING" in parts[2:])
+            return
         elif op == "wait-close":
             end = time.monotonic() + conn.remaining(float(arg) if arg else 10.0)
             while not conn.eof and time.monotonic() < end:
@@ -255,6 +266,73 @@ def run(conn, steps, ctx):
     end = time.monotonic() + conn.remaining(5.0)
     while not conn.eof and time.monotonic() < end:
         conn.fill(min(0.5, max(0.0, end - time.monotonic())))
+
+
+def fake_message(n):
+    return ("Subject: test message %d\r\nMessage-ID: <msg%d.fake@test.invalid>\r\n"
+            "X-Mailbench-Seq: %d\r\n\r\nHello, this is message %d.\r\n"
+            ".leading dot %d\r\n" % (n, n, n, n, n)).encode()
+
+
+def pop3_serve(conn, count, manifest, pipelining):
+    msgs = {n: fake_message(n) for n in range(1, count + 1)}
+    with open(manifest, "w") as f:
+        for n, m in msgs.items():
+            f.write("%d\t%d\ttest message %d\t<msg%d.fake@test.invalid>\n" % (n, len(m), n, n))
+
+    def stuffed(data):
+        out = b""
+        for line in data.split(b"\r\n")[:-1]:
+            out += (b"." if line.startswith(b".") else b"") + line + b"\r\n"
+        return out + b".\r\n"
+
+    def number(args):
+        try:
+            n = int(args[0])
+        except (IndexError, ValueError):
+            return None
+        return n if n in msgs else None
+
+    while True:
+        line = conn.readline(conn.remaining())
+        if line is None:
+            return
+        if not pipelining:
+            # RFC 2449 6.6: no PIPELINING, so the client waits for each reply.
+            if conn.buf or select.select([conn.sock], [], [], 0.05)[0]:
+                if conn.buf or conn.fill(0):
+                    mismatch("client sent %r before the reply to %r (no PIPELINING)"
+                             % (conn.buf[:40], line))
+        words = line.decode("latin-1").split()
+        verb = words[0].upper() if words else ""
+        args = words[1:]
+        if verb == "CAPA":
+            caps = ["TOP", "UIDL", "USER"] + (["PIPELINING"] if pipelining else [])
+            conn.send(("+OK\r\n" + "".join(c + "\r\n" for c in caps) + ".\r\n").encode())
+        elif verb in ("USER", "PASS", "NOOP", "RSET"):
+            conn.send(b"+OK\r\n")
+        elif verb == "STAT":
+            conn.send(b"+OK %d %d\r\n" % (count, sum(len(m) for m in msgs.values())))
+        elif verb in ("LIST", "UIDL"):
+            val = (lambda n: len(msgs[n])) if verb == "LIST" else (lambda n: "%08X%08X" % (n, 1234))
+            if args:
+                n = number(args)
+                conn.send(("+OK %d %s\r\n" % (n, val(n))).encode() if n else b"-ERR no such message\r\n")
+            else:
+                conn.send(("+OK\r\n" + "".join("%d %s\r\n" % (n, val(n)) for n in msgs) + ".\r\n").encode())
+        elif verb in ("TOP", "RETR"):
+            n = number(args)
+            if n is None:
+                conn.send(b"-ERR no such message\r\n")
+            elif verb == "TOP":
+                conn.send(b"+OK\r\n" + stuffed(msgs[n].split(b"\r\n\r\n")[0] + b"\r\n\r\n"))
+            else:
+                conn.send(b"+OK\r\n" + stuffed(msgs[n]))
+        elif verb == "QUIT":
+            conn.send(b"+OK bye\r\n")
+            return
+        else:
+            conn.send(b"-ERR unknown command\r\n")
 
 
 def parse(path):

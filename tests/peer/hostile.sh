@@ -14,7 +14,7 @@ names=(esc-banner bidi-banner nul-banner nul-in-body long-line endless-line
 	pass-redacted tls-to-plain stls-refused starttls-stripped ehlo-flood
 	unsolicited smtp-mixed-codes retr-huge-line retr-big tls-wrong-name
 	tls-expired tls-wrong-name-insecure data-interrupted pop3-err-greeting
-	smtp-421-greeting)
+	smtp-421-greeting load-serial load-pipelined)
 if ! command -v python3 >/dev/null; then
 	for n in "${names[@]}"; do skip "peer/$n" "python3 not installed"; done
 	finish
@@ -586,5 +586,33 @@ expect peer/smtp-421-greeting/not-zero "$W/smtp-421-greeting" test "$(cat "$W/sm
 expect peer/smtp-421-greeting/meaning "$W/smtp-421-greeting" eval \
 	"grep -A1 '^S: 421 ' '$W/smtp-421-greeting.out' | grep -q '^= 421'"
 expect peer/smtp-421-greeting/fast "$W/smtp-421-greeting" faster smtp-421-greeting 5
+
+# --- /load on a server without PIPELINING: one command at a time, and
+# still every reply paired with its message (the fake checks the first).
+TR="python3 $LIB_ROOT/tests/integration/transcript.py"
+scn load-serial <<S
+send +OK fake POP3 ready
+pop3-serve 40 $W/load-serial.manifest
+S
+printf 'USER u\nPASS peer-secret-5\n/load\nQUIT\n' | input load-serial
+peer load-serial pop3 30 --timeout 10
+safe load-serial
+expect_rc peer/load-serial/exit "$W/load-serial" 0
+expect peer/load-serial/replies-pair "$W/load-serial" $TR load "$W/load-serial.out" "$W/load-serial.manifest"
+expect peer/load-serial/serial "$W/load-serial" $TR serial "$W/load-serial.out"
+srv_ok load-serial
+
+# --- The same server with PIPELINING: /load pipelines and pairs.
+scn load-pipelined <<S
+send +OK fake POP3 ready
+pop3-serve 300 $W/load-pipelined.manifest PIPELINING
+S
+printf 'USER u\nPASS peer-secret-5\n/load\nQUIT\n' | input load-pipelined
+peer load-pipelined pop3 30 --timeout 10
+safe load-pipelined
+expect_rc peer/load-pipelined/exit "$W/load-pipelined" 0
+expect peer/load-pipelined/replies-pair "$W/load-pipelined" $TR load "$W/load-pipelined.out" "$W/load-pipelined.manifest"
+expect peer/load-pipelined/pipelined "$W/load-pipelined" $TR pipelined "$W/load-pipelined.out" 2
+srv_ok load-pipelined
 
 finish
