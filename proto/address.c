@@ -244,7 +244,8 @@ addr_spec(const struct toks *t, size_t a, size_t b)
 			(void)buf_append_byte(&lp, k->c);
 			continue;
 		}
-		word(k, &lp);
+		/* RFC 2047 5 (3): no encoded word in an addr-spec */
+		(void)buf_append(&lp, k->text, k->len);
 	}
 	for (i = at + 1; i < b; i++) {
 		const struct token *k = &t->v[i];
@@ -255,7 +256,7 @@ addr_spec(const struct toks *t, size_t a, size_t b)
 			(void)buf_append_byte(&dom, k->c);
 			continue;
 		}
-		word(k, &dom);
+		(void)buf_append(&dom, k->text, k->len);
 	}
 	for (i = 0; i < lp.len; i++)
 		if (strchr("()<>@,:;\\\"[] \t", lp.data[i]) != NULL &&

@@ -42,6 +42,9 @@ static const struct {
 	{ ", ,a@b,,", 1, { "" }, { "a@b" } },
 	/* a word with no '@' stands as what it is */
 	{ "undisclosed", 1, { "" }, { "undisclosed" } },
+	/* RFC 2047 5 (3): no encoded word in an addr-spec: kept as written */
+	{ "=?utf-8?q?a?=@example.org", 1, { "" },
+	  { "=?utf-8?q?a?=@example.org" } },
 	/* the null path */
 	{ "<>", 1, { "" }, { "<>" } },
 	/* an addr-spec before '<' wins, as Python reads it */
