@@ -509,11 +509,14 @@ session_caps_from(struct session *s, const char *p, size_t len,
 		if (lines++ == 0 && skip_first)
 			continue;
 		if (smtp_prefix) {
-			/* "250-SIZE 100" -> "SIZE 100" */
-			if (n < 4)
+			/* "250-SIZE 100" -> "SIZE 100" (an enhanced code some
+			 * servers put first goes too). */
+			struct reply_line rl;
+
+			if (reply_parse_line(REPLY_SMTP, l, n, &rl, NULL) == -1)
 				continue;
-			l += 4;
-			n -= 4;
+			l = rl.text;
+			n = rl.text_len;
 		}
 		if (n == 0 || lines > LIMIT_CAPS + 1)
 			continue;

@@ -300,6 +300,24 @@ test_auth_cancel_late(void)
 	    "EHLO x\r\nAUTH PLAIN AHRpbQB0YW5zdGFhZg==\r\n");
 }
 
+/* EHLO lines read through reply.c: an enhanced code in front of each
+ * keyword (some servers send one) does not hide the keyword. */
+static void
+test_ehlo_enhanced(void)
+{
+	static const char	 r[] = "250-2.0.0 mx.example\r\n"
+	    "250-2.0.0 PIPELINING\r\n250 2.0.0 SIZE 1000\r\n";
+	struct session		*s = session_new(REPLY_SMTP, NULL);
+
+	session_input(s, "220 x\r\n", 7);
+	session_submit(s, "EHLO x", 6, NULL);
+	session_input(s, r, sizeof(r) - 1);
+	CHECK(session_caps_known(s));
+	CHECK(session_caps(s)->pipelining);
+	CHECK_INT(session_caps(s)->size, 1000);
+	session_free(s);
+}
+
 /* An EHLO domain longer than any fixed line buffer still goes out whole
  * (it once was cut at 300 bytes and read past the buffer). */
 static void
@@ -612,6 +630,7 @@ test_send_cancel(void)
 }
 
 static const struct test tests[] = {
+	{ "smtp EHLO keywords after enhanced codes", test_ehlo_enhanced },
 	{ "smtp EHLO with a 400-byte domain", test_long_ehlo_domain },
 	{ "smtp /auth cancelled before the 334: * answers it",
 	    test_auth_cancel },
