@@ -80,6 +80,25 @@ port_arg(const char *opt, const char *v, int *port_r)
 	return 0;
 }
 
+/* The service a --SVC-port option names, or -1. */
+static int
+port_option(const char *name)
+{
+	static const struct {
+		const char	*name;
+		int		 svc;
+	} opts[] = {
+		{ "--pop3-port", LAB_POP3 }, { "--pop3s-port", LAB_POP3S },
+		{ "--smtp-port", LAB_SMTP }, { "--smtps-port", LAB_SMTPS },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+		if (strcmp(name, opts[i].name) == 0)
+			return opts[i].svc;
+	return -1;
+}
+
 int
 lab_main(int argc, char **argv)
 {
@@ -88,7 +107,7 @@ lab_main(int argc, char **argv)
 	struct lab *lab;
 	const char *err;
 	bool quiet = false;
-	int i;
+	int i, svc;
 
 	lab_options_init(&o);
 	for (i = 1; i < argc; i++) {
@@ -133,17 +152,8 @@ lab_main(int argc, char **argv)
 		}
 		if (strcmp(name, "--listen") == 0)
 			o.listen = v;
-		else if (strcmp(name, "--pop3-port") == 0) {
-			if (port_arg(name, v, &o.port[LAB_POP3]) == -1)
-				return 2;
-		} else if (strcmp(name, "--pop3s-port") == 0) {
-			if (port_arg(name, v, &o.port[LAB_POP3S]) == -1)
-				return 2;
-		} else if (strcmp(name, "--smtp-port") == 0) {
-			if (port_arg(name, v, &o.port[LAB_SMTP]) == -1)
-				return 2;
-		} else if (strcmp(name, "--smtps-port") == 0) {
-			if (port_arg(name, v, &o.port[LAB_SMTPS]) == -1)
+		else if ((svc = port_option(name)) != -1) {
+			if (port_arg(name, v, &o.port[svc]) == -1)
 				return 2;
 		} else if (strcmp(name, "--maildir") == 0)
 			o.maildir = v;
