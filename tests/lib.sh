@@ -105,7 +105,7 @@ reap_stale() {
 }
 rm_workdir() {
 	if [ "${MB_KEEP:-0}" = 1 ]; then
-		echo "# kept $1" >&2
+		echo "# kept $1" >/dev/tty 2>/dev/null || true
 	else
 		rm -rf "$1"
 	fi

@@ -14,7 +14,7 @@ names=(esc-banner bidi-banner nul-banner nul-in-body long-line endless-line
 	pass-redacted tls-to-plain stls-refused starttls-stripped ehlo-flood
 	unsolicited smtp-mixed-codes retr-huge-line retr-big tls-wrong-name
 	tls-expired tls-wrong-name-insecure data-interrupted pop3-err-greeting
-	smtp-421-greeting load-serial load-pipelined)
+	smtp-421-greeting load-serial load-pipelined tls-silent stls-silent)
 if ! command -v python3 >/dev/null; then
 	for n in "${names[@]}"; do skip "peer/$n" "python3 not installed"; done
 	finish
@@ -614,5 +614,31 @@ expect_rc peer/load-pipelined/exit "$W/load-pipelined" 0
 expect peer/load-pipelined/replies-pair "$W/load-pipelined" $TR load "$W/load-pipelined.out" "$W/load-pipelined.manifest"
 expect peer/load-pipelined/pipelined "$W/load-pipelined" $TR pipelined "$W/load-pipelined.out" 2
 srv_ok load-pipelined
+
+# --- pop3s to a server that never answers the ClientHello: the handshake
+# is bounded by --timeout too.
+scn tls-silent <<'S'
+hang 30
+S
+input tls-silent <<<'QUIT'
+peer tls-silent pop3s 30 --timeout 2 --cafile "$CA"
+safe tls-silent
+expect_rc peer/tls-silent/exit "$W/tls-silent" 3
+expect peer/tls-silent/bounded "$W/tls-silent" faster tls-silent 10
+expect peer/tls-silent/reported "$W/tls-silent" has_line "$W/tls-silent.out" '^\* .*([Tt]ime|TLS)'
+
+# --- "+OK Begin TLS" and then silence.
+scn stls-silent <<'S'
+send +OK ready
+expect STLS
+send +OK Begin TLS
+hang 30
+S
+printf 'STLS\nCAPA\nQUIT\n' | input stls-silent
+peer stls-silent pop3 30 --timeout 2 --cafile "$CA"
+safe stls-silent
+expect_rc peer/stls-silent/exit "$W/stls-silent" 3
+expect peer/stls-silent/bounded "$W/stls-silent" faster stls-silent 10
+expect peer/stls-silent/no-plaintext "$W/stls-silent" no_line "$W/stls-silent.out" '^C: CAPA'
 
 finish
