@@ -85,6 +85,7 @@ need_root() {
 workdir() {
 	local d=$LIB_ROOT/tests/tmp/$1.$$
 	rm -rf "$d"
+	[ "${MB_KEEP:-0}" = 1 ] && echo "# work directory (kept): $d" >&2
 	mkdir -p "$d" && printf '%s\n' "$d"
 }
 # reap_stale NAME: stop the servers of, and remove, tests/tmp/NAME.PID
@@ -105,7 +106,7 @@ reap_stale() {
 }
 rm_workdir() {
 	if [ "${MB_KEEP:-0}" = 1 ]; then
-		echo "# kept $1" >/dev/tty 2>/dev/null || true
+		:
 	else
 		rm -rf "$1"
 	fi
