@@ -175,6 +175,17 @@ line_max(struct lab_sess *s)
 	return s->smtp != NULL ? smtpd_line_max(s->smtp) : LAB_POP3_LINE;
 }
 
+/* Drop the first n bytes of in, zeroing the stale copies buf_consume()
+ * leaves past the new end: a line may have been PASS or an AUTH answer. */
+static void
+consume(struct buf *in, size_t n)
+{
+	size_t old = in->len;
+
+	buf_consume(in, n);
+	explicit_bzero(in->data + in->len, old - in->len);
+}
+
 /* Handle every complete line we may handle now. */
 static void
 run(struct lab_sess *s)
@@ -189,10 +200,10 @@ run(struct lab_sess *s)
 
 		if (s->skipping) {
 			if (nl == NULL) {
-				buf_reset(&s->in);
+				consume(&s->in, s->in.len);
 				break;
 			}
-			buf_consume(&s->in, (size_t)(nl - s->in.data) + 1);
+			consume(&s->in, (size_t)(nl - s->in.data) + 1);
 			s->skipping = false;
 			if (s->pop3 != NULL)
 				pop3d_too_long(s->pop3);
@@ -224,7 +235,7 @@ run(struct lab_sess *s)
 			pop3d_line(s->pop3, s->in.data, len);
 		else
 			smtpd_line(s->smtp, s->in.data, len);
-		buf_consume(&s->in, len + 1);
+		consume(&s->in, len + 1);
 	}
 	after(s);
 	if (!s->closing)
