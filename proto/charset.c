@@ -779,11 +779,10 @@ charset_to_utf8(const char *name, const char *in, size_t len,
 	switch (e->kind) {
 	case K_UTF8:
 		/* Valid UTF-8 (the usual case) is appended in one go. */
-		if (charset_utf8_valid(in, len)) {
-			if (buf_append(out, in, len) == -1)
-				s.err = -1;
+		if (charset_utf8_valid(in, len) &&
+		    buf_append(out, in, len) == 0)
 			break;
-		}
+		/* Invalid, or too big in one piece: what fits goes in. */
 		utf8_copy(&s, p, len, flags, &invalid, &incomplete);
 		break;
 	case K_ICONV:
