@@ -947,6 +947,7 @@ help(struct driver *d)
 		"recipients, subject, text)",
 		"  /save FILE         write the transcript so far to FILE "
 		"(secrets redacted; /save! FILE replaces a file)",
+		"  /cancel            abandon a running /auth or /send",
 		"  /help              this list",
 		"  /quit              QUIT and leave",
 	};

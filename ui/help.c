@@ -26,6 +26,8 @@ static const struct help_cmd cmds[] = {
 	    "subject, text" },
 	{ "/save", "/save [FILE]", "save the transcript (secrets redacted); "
 	    "asks before overwriting" },
+	{ "/cancel", "/cancel", "abandon a running /auth or /send (Esc "
+	    "does it too)" },
 	{ "/help", "/help", "this screen" },
 	{ "/quit", "/quit", "QUIT and leave (asks when deletions are "
 	    "pending)" },

@@ -1272,8 +1272,11 @@ global_action(struct screen *s, enum action a)
 			composer_set_secret(s->comp, false);
 			notice(s, ROLE_HINT, "secret request cancelled: nothing "
 			    "was sent");
-		} else if (send_prompt(s) != NULL && s->drv != NULL)
-			driver_submit(s->drv, "/cancel", 7);
+		} else if (s->drv != NULL && driver_session(s->drv) != NULL &&
+		    (send_prompt(s) != NULL ||
+		    session_cancellable(driver_session(s->drv))))
+			/* Esc also stops a running /send or /auth exchange. */
+			driver_cancel(s->drv);
 		if (s->zoom != LAYOUT_PANE_COUNT) {
 			s->zoom = LAYOUT_PANE_COUNT;
 			mark(s, D_LAYOUT);
