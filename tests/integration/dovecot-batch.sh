@@ -4,8 +4,10 @@
 # plain, STLS and implicit TLS with the test CA; USER/PASS, /auth PLAIN,
 # APOP and CRAM-MD5 with the password from MAILBENCH_PASSWORD or
 # --password-file, always redacted; STAT/LIST/UIDL/TOP/RETR; DELE then RSET;
-# a pipelined /load of 600 messages whose replies must pair with the right
-# message; a wrong password (exit 1) and a wrong CA (exit 3).
+# a pipelined /load of 600 messages (plain and pop3s) whose replies must
+# pair with the right message; a wrong password (exit 1); -ERR [IN-USE];
+# a wrong CA (exit 3) and --insecure; --transcript FILE; [::1] and a host
+# name checked against the certificate.
 . "$(dirname "$0")/../lib.sh"
 
 names=(plain-userpass dele-rset stls-plain-passfile stls-typed pop3s url-user apop cram-md5
