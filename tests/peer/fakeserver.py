@@ -38,6 +38,13 @@ N times (for long lines).
                       tests/integration/transcript.py reads. Without
                       PIPELINING in CAPA, a command arriving before the
                       reply to the previous one is a mismatch (RFC 2449 6.6)
+  smtp-serve FILE [PIPELINING]
+                      act as an ESMTP server (EHLO, HELO, MAIL, RCPT, DATA,
+                      RSET, NOOP, QUIT) until QUIT; each message's text,
+                      dot-unstuffed, is appended to FILE. Commands sent
+                      before the previous reply are a mismatch without
+                      PIPELINING (RFC 2920), and message text before 354
+                      always is (RFC 2920 3.1)
   wait-close [SECS]   read until the client closes (mismatch if it sends a
                       line that is not QUIT, or does not close in SECS=10)
 At the end of the scenario the server waits up to 5 s for the client to
@@ -250,6 +257,10 @@ def run(conn, steps, ctx):
             parts = arg.split()
             pop3_serve(conn, int(parts[0]), parts[1], "PIPELINING" in parts[2:])
             return
+        elif op == "smtp-serve":
+            parts = arg.split()
+            smtp_serve(conn, parts[0], "PIPELINING" in parts[1:])
+            return
         elif op == "wait-close":
             end = time.monotonic() + conn.remaining(float(arg) if arg else 10.0)
             while not conn.eof and time.monotonic() < end:
@@ -299,10 +310,7 @@ def pop3_serve(conn, count, manifest, pipelining):
             return
         if not pipelining:
             # RFC 2449 6.6: no PIPELINING, so the client waits for each reply.
-            if conn.buf or select.select([conn.sock], [], [], 0.05)[0]:
-                if conn.buf or conn.fill(0):
-                    mismatch("client sent %r before the reply to %r (no PIPELINING)"
-                             % (conn.buf[:40], line))
+            early(conn, line)
         words = line.decode("latin-1").split()
         verb = words[0].upper() if words else ""
         args = words[1:]
@@ -333,6 +341,77 @@ def pop3_serve(conn, count, manifest, pipelining):
             return
         else:
             conn.send(b"-ERR unknown command\r\n")
+
+
+def early(conn, what):
+    """True (and a mismatch) if the client sent more before our reply."""
+    if conn.buf or select.select([conn.sock], [], [], 0.05)[0]:
+        if conn.buf or conn.fill(0):
+            mismatch("client sent %r before the reply to %r" % (conn.buf[:40], what))
+            return True
+    return False
+
+
+def smtp_serve(conn, msgfile, pipelining):
+    in_mail = False
+    rcpts = 0
+    while True:
+        line = conn.readline(conn.remaining())
+        if line is None:
+            return
+        words = line.decode("latin-1").split(" ", 1)
+        verb = words[0].upper()
+        if verb in ("MAIL", "RCPT") and pipelining:
+            pass                # RFC 2920: these may come in a group
+        elif verb == "DATA":
+            early(conn, line)   # DATA ends a group; text waits for 354
+        elif not pipelining:
+            early(conn, line)
+        if verb == "EHLO":
+            ext = ["SIZE 1000000", "8BITMIME", "ENHANCEDSTATUSCODES"]
+            if pipelining:
+                ext.append("PIPELINING")
+            conn.send(("250-fake.test\r\n" + "".join(
+                ("250 " if i == len(ext) - 1 else "250-") + e + "\r\n"
+                for i, e in enumerate(ext))).encode())
+        elif verb == "HELO":
+            conn.send(b"250 fake.test\r\n")
+        elif verb == "MAIL":
+            in_mail, rcpts = True, 0
+            conn.send(b"250 2.1.0 Ok\r\n")
+        elif verb == "RCPT":
+            if in_mail:
+                rcpts += 1
+                conn.send(b"250 2.1.5 Ok\r\n")
+            else:
+                conn.send(b"503 5.5.1 Error: need MAIL command\r\n")
+        elif verb == "DATA":
+            if not rcpts:
+                conn.send(b"554 5.5.1 Error: no valid recipients\r\n")
+                continue
+            conn.send(b"354 End data with <CR><LF>.<CR><LF>\r\n")
+            text = b""
+            while True:
+                l = conn.readline(conn.remaining())
+                if l is None:
+                    return
+                if l == b".":
+                    break
+                if l.startswith(b"."):
+                    l = l[1:]   # RFC 5321 4.5.2
+                text += l + b"\n"
+            with open(msgfile, "ab") as f:
+                f.write(text + b"\0\n")
+            in_mail = False
+            conn.send(b"250 2.0.0 Ok: queued as FAKE\r\n")
+        elif verb in ("RSET", "NOOP"):
+            in_mail = in_mail and verb == "NOOP"
+            conn.send(b"250 2.0.0 Ok\r\n")
+        elif verb == "QUIT":
+            conn.send(b"221 2.0.0 Bye\r\n")
+            return
+        else:
+            conn.send(b"502 5.5.2 Error: command not recognized\r\n")
 
 
 def parse(path):

@@ -14,7 +14,8 @@ names=(esc-banner bidi-banner nul-banner nul-in-body long-line endless-line
 	pass-redacted tls-to-plain stls-refused starttls-stripped ehlo-flood
 	unsolicited smtp-mixed-codes retr-huge-line retr-big tls-wrong-name
 	tls-expired tls-wrong-name-insecure data-interrupted pop3-err-greeting
-	smtp-421-greeting load-serial load-pipelined tls-silent stls-silent)
+	smtp-421-greeting load-serial load-pipelined tls-silent stls-silent
+	send-serial send-pipelined)
 if ! command -v python3 >/dev/null; then
 	for n in "${names[@]}"; do skip "peer/$n" "python3 not installed"; done
 	finish
@@ -640,5 +641,43 @@ safe stls-silent
 expect_rc peer/stls-silent/exit "$W/stls-silent" 3
 expect peer/stls-silent/bounded "$W/stls-silent" faster stls-silent 10
 expect peer/stls-silent/no-plaintext "$W/stls-silent" no_line "$W/stls-silent.out" '^C: CAPA'
+
+# --- Guided /send to a server without PIPELINING: one command at a time;
+# the message arrives dot-unstuffed exactly as typed.
+printf '.leading dot\n..two dots\n. space\nlast line\n' >"$W/send-body"
+for mode in serial pipelined; do
+	n=send-$mode
+	flag=
+	[ $mode = pipelined ] && flag=PIPELINING
+	scn $n <<S
+send 220 fake.test ESMTP
+smtp-serve $W/$n.msgs $flag
+S
+	{
+		printf 'EHLO client.test\n/send\na@example.org\nb@example.org\nc@example.org\n\n'
+		printf 'subject %s\n' "$mode"
+		cat "$W/send-body"
+		printf '.\nQUIT\n'
+	} | input $n
+	peer $n smtp 30 --timeout 10
+	safe $n
+	expect_rc peer/$n/exit "$W/$n" 0
+	srv_ok $n
+	expect peer/$n/body "$W/$n" python3 - "$W/$n.msgs" "$W/send-body" <<'PY'
+import sys
+msgs = open(sys.argv[1], "rb").read().split(b"\0\n")
+want = open(sys.argv[2], "rb").read()
+assert len(msgs) == 2 and msgs[1] == b"", "expected one message, got %d" % (len(msgs) - 1)
+head, _, body = msgs[0].partition(b"\n\n")
+assert b"Subject: subject " in head, head
+assert body == want, (body, want)
+PY
+done
+# With PIPELINING, /send groups MAIL, RCPT... and DATA (RFC 2920 3.1);
+# without it, each waits for its reply.
+expect peer/send-pipelined/grouped "$W/send-pipelined" eval \
+	"grep -A3 '^C: MAIL FROM' '$W/send-pipelined.out' | tail -n 1 | grep -q '^C: DATA\$'"
+expect peer/send-serial/not-grouped "$W/send-serial" eval \
+	"grep -A1 '^C: MAIL FROM' '$W/send-serial.out' | tail -n 1 | grep -q '^S: 250'"
 
 finish
