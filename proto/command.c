@@ -7,6 +7,11 @@
 #include "proto/limits.h"
 #include "proto/util.h"
 
+/* LIMIT_COMMAND_LINE as text, for the refusal message. */
+#define COMMAND_STR(x)	#x
+#define COMMAND_XSTR(x)	COMMAND_STR(x)
+#define LIMIT_COMMAND_LINE_TEXT	COMMAND_XSTR(LIMIT_COMMAND_LINE)
+
 /* Offset of the first byte after the next run of spaces from i. */
 static size_t
 skip_spaces(const char *line, size_t len, size_t i)
@@ -69,7 +74,9 @@ command_parse(enum reply_proto proto, const char *line, size_t len,
 	memset(cmd_r, 0, sizeof(*cmd_r));
 	cmd_r->arg = line + len;
 	if (len > LIMIT_COMMAND_LINE) {
-		*errstr_r = "line too long";
+		*errstr_r = "line too long: a command line holds at most "
+		    LIMIT_COMMAND_LINE_TEXT " bytes here (RFC 5321 4.5.3.1.4 "
+		    "and RFC 2449 4 allow 512 and 255)";
 		return -1;
 	}
 	/* A CR or LF inside a typed line would smuggle a second command

@@ -1300,8 +1300,11 @@ session_submit(struct session *s, const char *line, size_t len,
 			return refuse(s, "output buffer full", errstr_r);
 		return 0;
 	}
-	if (command_parse(s->proto, line, len, &cmd, errstr_r) == -1)
-		return refuse(s, *errstr_r, errstr_r);
+	if (command_parse(s->proto, line, len, &cmd, errstr_r) == -1) {
+		session_info(s, PEV_F_WARNING | PEV_F_NEGATIVE, "not sent: %s",
+		    *errstr_r);
+		return -1;
+	}
 	if (cmd.workbench)
 		return workbench(s, &cmd, errstr_r);
 	if (s->over)

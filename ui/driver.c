@@ -1072,9 +1072,11 @@ driver_submit(struct driver *d, const char *line, size_t len)
 		event(d, DRIVER_LF_WARNING, "not connected: /connect URL first");
 		return -1;
 	}
+	/* A refusal is reported by the session itself (one line, with its
+	 * reason); it counts as a failed command for batch's exit code. */
 	rc = session_submit(d->sess, line, len, &err);
-	if (rc == -1 && err != NULL)
-		event(d, DRIVER_LF_WARNING, "not sent: %s", err);
+	if (rc == -1)
+		d->negative = true;
 	pump(d);
 	return rc;
 }

@@ -110,4 +110,22 @@ printf 'USER student\r\nPASS wrong\r\n' | tr -d '\r' >"$W/bad.in"
 MB_INPUT=$W/bad.in mb_batch "$W/bad" 30 "pop3://127.0.0.1:$POP3"
 expect_rc "$T: a wrong password makes batch exit 1" "$W/bad" 1
 expect "$T: -ERR [AUTH] explained" "$W/bad" has_line "$W/bad.out" '^S: -ERR \[AUTH\]'
+# ---- odd batch files: CRLF line ends, an over-long line, binary junk ------
+printf 'USER student\r\nPASS student\r\nSTAT\r\nQUIT\r\n' >"$W/crlf.in"
+MB_INPUT=$W/crlf.in mb_batch "$W/crlf" 30 "pop3://127.0.0.1:$POP3"
+expect_rc "$T: a batch file with CRLF line ends works (exit 0)" "$W/crlf" 0
+expect "$T: CRLF batch: CR is not sent as part of the line" "$W/crlf" has_line "$W/crlf.out" '^C: STAT$'
+{ printf 'NOOP '; head -c 20000 /dev/zero | tr '\0' x; printf '\nQUIT\n'; } >"$W/long.in"
+MB_INPUT=$W/long.in mb_batch "$W/long" 30 "pop3://127.0.0.1:$POP3"
+expect_rc "$T: a line too long to send makes batch exit 1" "$W/long" 1
+expect "$T: the over-long line is refused once, with the limit" "$W/long" \
+	test "$(grep -c 'line too long' "$W/long.out")" = 1 -a \
+	"$(grep -c '^\* not sent: line too long: .* 8192 bytes' "$W/long.out")" = 1
+expect "$T: the session goes on after the refused line" "$W/long" has_line "$W/long.out" '^C: QUIT$'
+printf 'NOOP\n\033[2J\001\377\376 junk\rmore\nQUIT\n' >"$W/junk.in"
+MB_INPUT=$W/junk.in mb_batch "$W/junk" 30 "pop3://127.0.0.1:$POP3"
+expect_rc "$T: a binary line with a lone CR is refused (exit 1)" "$W/junk" 1
+expect "$T: binary batch input: transcript stays escaped" "$W/junk" clean_output "$W/junk.out"
+expect "$T: binary batch input: refused once" "$W/junk" \
+	test "$(grep -c 'CR or LF' "$W/junk.out")" = 1
 finish
