@@ -11,7 +11,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 names=(plain-userpass dele-rset stls-plain-passfile stls-typed pop3s url-user apop cram-md5
-	load load-tls secret-from-input bad-password in-use wrong-ca wrong-ca-stls insecure transcript-file ipv6 hostname)
+	load load-tls file-arg secret-from-input bad-password in-use wrong-ca wrong-ca-stls insecure transcript-file ipv6 hostname)
 skip_all() { for n in "${names[@]}"; do skip "dovecot/$n" "$1"; done; finish; }
 [ -x /usr/sbin/dovecot ] && [ -e /usr/lib/dovecot/pop3-login ] ||
 	skip_all "dovecot is not installed: scripts/install-deps --test"
@@ -175,6 +175,13 @@ p=$W/load-tls
 common load-tls
 expect dovecot/load-tls/replies-pair "$p" $TR load "$p.out" "$DOVECOT_MANIFEST"
 expect dovecot/load-tls/pipelined "$p" $TR pipelined "$p.out" 2
+
+# --- Commands from a FILE argument instead of stdin.
+printf '/auth PLAIN %s\nLIST 5\nQUIT\n' "$DOVECOT_USER" >"$W/commands.txt"
+MAILBENCH_PASSWORD=$PW MB_INPUT=/dev/null mb_batch "$W/file-arg" 60 "pop3://$P" "$W/commands.txt"
+p=$W/file-arg
+common file-arg
+expect dovecot/file-arg/list "$p" $TR reply "$p.out" 'LIST 5' "^\+OK 5 $(m 5)\$"
 
 # --- No MAILBENCH_PASSWORD nor --password-file: the secret is the next
 # input line, and is redacted like the others.
