@@ -746,7 +746,17 @@ on_closed(void *arg, enum conn_fail f, const char *reason)
 		s = d->conn != NULL ? conn_tls_summary(d->conn) : NULL;
 		if (s != NULL && !s->verified)
 			report_tls(d, s, 0, false);
-		snprintf(why, sizeof(why), "%s", reason);
+		/* Say how to get past it: the usual cause is a private or
+		 * self-signed certificate (a lab, a test server). */
+		if (s != NULL && !s->verified && s->ncerts > 0 &&
+		    strstr(reason, "certificate verification failed") != NULL)
+			snprintf(why, sizeof(why), "%s (to trust this "
+			    "certificate, start mailbench with --cafile FILE "
+			    "holding it, e.g. from `mailbench lab --cert-out "
+			    "FILE`; --insecure goes on without verifying)",
+			    reason);
+		else
+			snprintf(why, sizeof(why), "%s", reason);
 		fail_session(d, FAIL_TLS, why);
 		return;
 	case CONN_FAIL_TIMEOUT:

@@ -128,4 +128,11 @@ expect_rc "$T: a binary line with a lone CR is refused (exit 1)" "$W/junk" 1
 expect "$T: binary batch input: transcript stays escaped" "$W/junk" clean_output "$W/junk.out"
 expect "$T: binary batch input: refused once" "$W/junk" \
 	test "$(grep -c 'CR or LF' "$W/junk.out")" = 1
+# ---- STARTTLS to the lab's self-signed certificate without --cafile -------
+printf 'EHLO x\nSTARTTLS\nNOOP\n' >"$W/untrusted.in"
+MB_INPUT=$W/untrusted.in mb_batch "$W/untrusted" 30 "smtp://127.0.0.1:$SMTP"
+expect_rc "$T: an unverifiable certificate ends the session (exit 3)" "$W/untrusted" 3
+expect "$T: the failure says how to trust it (--cafile, --insecure)" "$W/untrusted" \
+	has_line "$W/untrusted.out" '^\* certificate verification failed: .*--cafile FILE.*--insecure'
+expect "$T: nothing is sent after the failed handshake" "$W/untrusted" no_line "$W/untrusted.out" '^C: NOOP'
 finish
