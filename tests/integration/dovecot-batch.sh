@@ -11,7 +11,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 names=(plain-userpass dele-rset stls-plain-passfile stls-typed pop3s url-user apop cram-md5
-	load load-tls file-arg secret-from-input bad-password in-use wrong-ca wrong-ca-stls insecure transcript-file ipv6 hostname)
+	load load-tls retr-big file-arg secret-from-input bad-password in-use wrong-ca wrong-ca-stls insecure transcript-file ipv6 hostname)
 skip_all() { for n in "${names[@]}"; do skip "dovecot/$n" "$1"; done; finish; }
 [ -x /usr/sbin/dovecot ] && [ -e /usr/lib/dovecot/pop3-login ] ||
 	skip_all "dovecot is not installed: scripts/install-deps --test"
@@ -24,7 +24,8 @@ W=$(workdir dovecot-batch)
 on_exit "rm_workdir '$W'"
 # pop3_lock_session: a second session gets -ERR [IN-USE] (the in-use test);
 # the other sessions here run one after another.
-if ! dovecot_up "$W/dovecot" 600 --set 'pop3_lock_session = yes'; then
+# --big-kb: message 600 carries a 4 MiB attachment (the big RETR test).
+if ! dovecot_up "$W/dovecot" 600 --big-kb 4096 --set 'pop3_lock_session = yes'; then
 	fail "dovecot/start" "scripts/dovecot-start failed"
 	finish
 fi
@@ -175,6 +176,17 @@ p=$W/load-tls
 common load-tls
 expect dovecot/load-tls/replies-pair "$p" $TR load "$p.out" "$DOVECOT_MANIFEST"
 expect dovecot/load-tls/pipelined "$p" $TR pipelined "$p.out" 2
+
+# --- RETR of a 5.6 MB message over pop3s: every line arrives, in time.
+printf '/auth PLAIN %s\nRETR 600\nQUIT\n' "$DOVECOT_USER" >"$W/retr-big.in"
+MAILBENCH_PASSWORD=$PW run retr-big "pop3s://$PS" --cafile "$CA"
+p=$W/retr-big
+common retr-big
+big_lines=$(cat "$DOVECOT_MAILDIR"/cur/1700000600.* | wc -l)
+expect dovecot/retr-big/all-lines "$p" eval "$TR pairs '$p.out' | grep -q \"^RETR 600	\$((big_lines + 2))	+OK\" &&
+	$TR reply '$p.out' 'RETR 600' '^--b600--\$'"
+expect dovecot/retr-big/time "$p" awk -v t="$(cat "$p.time")" 'BEGIN { exit !(t < 20) }'
+note "retr-big: $(( $(m 600) / 1024 )) KiB in $(cat "$p.time") s"
 
 # --- Commands from a FILE argument instead of stdin.
 printf '/auth PLAIN %s\nLIST 5\nQUIT\n' "$DOVECOT_USER" >"$W/commands.txt"
