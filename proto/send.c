@@ -81,21 +81,68 @@ send_start(struct session *s, const char **errstr_r)
 	return 0;
 }
 
-/* "<a@b>" or "a@b" -> "a@b" (trimmed). */
+/* "<a@b>", "a@b" or "Name <a@b>" -> "a@b" (trimmed): the text inside
+ * the last <...> when there is one, as in an RFC 5322 3.4 name-addr. */
 static char *
 address(const char *p, size_t len)
 {
+	const char	*lt, *gt;
+
 	while (len > 0 && (*p == ' ' || *p == '\t')) {
 		p++;
 		len--;
 	}
 	while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
 		len--;
-	if (len >= 2 && p[0] == '<' && p[len - 1] == '>') {
-		p++;
-		len -= 2;
+	if (len >= 2 && p[len - 1] == '>') {
+		gt = p + len - 1;
+		lt = gt;
+		while (lt > p && lt[-1] != '<' && lt[-1] != '>')
+			lt--;
+		if (lt > p && lt[-1] == '<')
+			return xstrndup(lt, (size_t)(gt - lt));
 	}
 	return xstrndup(p, len);
+}
+
+/* Length of the next recipient in a "To" answer: up to a ',' or ';'
+ * outside double quotes and <...> (RFC 5322 3.4 address-list). */
+static size_t
+address_item(const char *p, size_t len)
+{
+	size_t	i;
+	bool	quoted = false, angle = false;
+
+	for (i = 0; i < len; i++) {
+		if (quoted) {
+			if (p[i] == '\\' && i + 1 < len)
+				i++;
+			else if (p[i] == '"')
+				quoted = false;
+		} else if (p[i] == '"')
+			quoted = true;
+		else if (p[i] == '<')
+			angle = true;
+		else if (p[i] == '>')
+			angle = false;
+		else if (!angle && (p[i] == ',' || p[i] == ';'))
+			break;
+	}
+	return i;
+}
+
+/* Why a recipient cannot go into RCPT TO:<...>, or NULL when it can. */
+static const char *
+address_bad(const char *a)
+{
+	if (a[0] == '\0')
+		return "empty";
+	if (strchr(a, ' ') != NULL || strchr(a, '\t') != NULL)
+		return "it holds a space: type an address such as "
+		    "user@example.org (several: separate them with commas)";
+	if (strpbrk(a, "<>") != NULL)
+		return "it holds < or >";
+	return NULL;
 }
 
 static bool
@@ -111,6 +158,56 @@ ascii(const char *p, size_t len)
 
 static void
 send_go(struct session *s);
+
+/* The answer to a "To" prompt: one recipient or a comma-separated list;
+ * an empty answer ends the list once there is a recipient. Every usable
+ * address is kept (and echoed) even when another one in the line is not. */
+static int
+send_recipients(struct session *s, const char *line, size_t len,
+    const char **errstr_r)
+{
+	const char	*why;
+	char		*a;
+	size_t		 n, off = 0;
+	bool		 bad = false, any = false;
+
+	while (off < len) {
+		n = address_item(line + off, len - off);
+		a = address(line + off, n);
+		off += n + (off + n < len);
+		if (a[0] == '\0') {
+			free(a);
+			continue;
+		}
+		any = true;
+		why = s->send_nrcpt >= 1000 ? "too many recipients" :
+		    address_bad(a);
+		if (why != NULL) {
+			session_info(s, PEV_F_WARNING, "not a usable recipient "
+			    "address \"%s\": %s", a, why);
+			free(a);
+			bad = true;
+			continue;
+		}
+		s->send_rcpt = xrealloc(s->send_rcpt, (s->send_nrcpt + 1) *
+		    sizeof(*s->send_rcpt));
+		s->send_rcpt[s->send_nrcpt++] = a;
+		session_info(s, 0, "/send: recipient <%s>", a);
+	}
+	if (!any && s->send_nrcpt > 0) {
+		s->send_field = FIELD_SUBJECT;
+		prompt(s, "Subject:");
+		return 0;
+	}
+	if (!any) {
+		*errstr_r = "at least one recipient is needed";
+		session_info(s, PEV_F_WARNING, "%s", *errstr_r);
+	} else if (bad)
+		*errstr_r = "not a usable recipient address";
+	prompt(s, s->send_nrcpt == 0 ? "To (recipient address):" :
+	    "To (another recipient, empty line ends):");
+	return bad || !any ? -1 : 0;
+}
 
 int
 send_answer(struct session *s, const char *line, size_t len,
@@ -142,37 +239,15 @@ send_answer(struct session *s, const char *line, size_t len,
 			return -1;
 		}
 		s->send_from = a;
+		session_info(s, 0, "/send: sender <%s>", a);
 		s->send_field = FIELD_TO;
 		prompt(s, "To (recipient address):");
 		return 0;
 	case FIELD_TO:
-		a = address(line, len);
-		if (a[0] == '\0') {
-			free(a);
-			if (s->send_nrcpt == 0) {
-				*errstr_r = "at least one recipient is needed";
-				session_info(s, PEV_F_WARNING, "%s", *errstr_r);
-				prompt(s, "To (recipient address):");
-				return -1;
-			}
-			s->send_field = FIELD_SUBJECT;
-			prompt(s, "Subject:");
-			return 0;
-		}
-		if (strpbrk(a, "<> ") != NULL || s->send_nrcpt >= 1000) {
-			free(a);
-			*errstr_r = "not a usable recipient address";
-			session_info(s, PEV_F_WARNING, "%s", *errstr_r);
-			prompt(s, "To (another recipient, empty line ends):");
-			return -1;
-		}
-		s->send_rcpt = xrealloc(s->send_rcpt, (s->send_nrcpt + 1) *
-		    sizeof(*s->send_rcpt));
-		s->send_rcpt[s->send_nrcpt++] = a;
-		prompt(s, "To (another recipient, empty line ends):");
-		return 0;
+		return send_recipients(s, line, len, errstr_r);
 	case FIELD_SUBJECT:
 		s->send_subject = xstrndup(line, len);
+		session_info(s, 0, "/send: subject \"%s\"", s->send_subject);
 		s->send_field = FIELD_BODY;
 		prompt(s, "Body (a lone . ends the message):");
 		return 0;

@@ -427,10 +427,14 @@ test_send_pipelined(void)
 	    "S: 220 x\n"
 	    "* GREETING -> EHLO\n"
 	    "* From (sender address):\n"
+	    "* /send: sender <a@example.org>\n"
 	    "* To (recipient address):\n"
+	    "* /send: recipient <b@example.org>\n"
 	    "* To (another recipient, empty line ends):\n"
+	    "* /send: recipient <c@example.org>\n"
 	    "* To (another recipient, empty line ends):\n"
 	    "* Subject:\n"
+	    "* /send: subject \"Hello\"\n"
 	    "* Body (a lone . ends the message):\n"
 	    EHLO_T
 	    "C: MAIL FROM:<a@example.org>\n"
@@ -489,9 +493,12 @@ test_send_sequential(void)
 	    "S: 250 x\n"
 	    "* EHLO -> READY\n"
 	    "* From (sender address):\n"
+	    "* /send: sender <a@example.org>\n"
 	    "* To (recipient address):\n"
+	    "* /send: recipient <b@example.org>\n"
 	    "* To (another recipient, empty line ends):\n"
 	    "* Subject:\n"
+	    "* /send: subject \"s\"\n"
 	    "* Body (a lone . ends the message):\n"
 	    "C: MAIL FROM:<a@example.org>\n"
 	    "S: 250 Ok\n"
@@ -504,6 +511,50 @@ test_send_sequential(void)
 	    "* MAIL -> READY\n",
 	    "EHLO x\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.org>\r\n"
 	    "RSET\r\n");
+}
+
+/* /send recipients: a comma-separated list (a quoted name with a comma
+ * and Name <addr> forms included) gives one RCPT each; a line with a
+ * space is refused with the reason, and while no recipient is accepted
+ * the prompt still asks for the first one (not "another"). */
+static void
+test_send_recipient_list(void)
+{
+	static const struct step steps[] = {
+		{ 'S', "220 x\r\n" },
+		{ 'U', "EHLO x" },
+		{ 'S', "250 x\r\n" },
+		{ 'U', "/send" },
+		{ 'U', "Ann <a@example.org>" },
+		{ 'U', "Hello there" },
+		{ 'U', "b@example.org, \"Doe, J\" <c@example.org>;d@example.org" },
+		{ 'U', "" },
+		{ 'U', "s" },
+		{ 'U', "." },
+	};
+
+	script_check(REPLY_SMTP, NULL, steps, NSTEPS(steps),
+	    "S: 220 x\n"
+	    "* GREETING -> EHLO\n"
+	    "C: EHLO x\n"
+	    "S: 250 x\n"
+	    "* EHLO -> READY\n"
+	    "* From (sender address):\n"
+	    "* /send: sender <a@example.org>\n"
+	    "* To (recipient address):\n"
+	    "* not a usable recipient address \"Hello there\": it holds a "
+	    "space: type an address such as user@example.org (several: "
+	    "separate them with commas)\n"
+	    "* To (recipient address):\n"
+	    "* /send: recipient <b@example.org>\n"
+	    "* /send: recipient <c@example.org>\n"
+	    "* /send: recipient <d@example.org>\n"
+	    "* To (another recipient, empty line ends):\n"
+	    "* Subject:\n"
+	    "* /send: subject \"s\"\n"
+	    "* Body (a lone . ends the message):\n"
+	    "C: MAIL FROM:<a@example.org>\n",
+	    "EHLO x\r\nMAIL FROM:<a@example.org>\r\n");
 }
 
 /* Pipelined by hand: three commands, replies pair in order (seq). */
@@ -624,6 +675,7 @@ test_send_cancel(void)
 	    "S: 220 x\n"
 	    "* GREETING -> EHLO\n"
 	    "* From (sender address):\n"
+	    "* /send: sender <a@example.org>\n"
 	    "* To (recipient address):\n"
 	    "* /send cancelled\n"
 	    "C: NOOP\n", "NOOP\r\n");
@@ -648,6 +700,7 @@ static const struct test tests[] = {
 	{ "smtp typed AUTH redaction", test_typed_auth },
 	{ "smtp /send pipelined", test_send_pipelined },
 	{ "smtp /send sequential, all refused", test_send_sequential },
+	{ "smtp /send recipient list and refusals", test_send_recipient_list },
 	{ "smtp pipelined pairing", test_pairing },
 	{ "smtp hostile peer", test_hostile },
 };
