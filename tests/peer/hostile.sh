@@ -15,7 +15,7 @@ names=(esc-banner bidi-banner nul-banner nul-in-body long-line endless-line
 	unsolicited smtp-mixed-codes retr-huge-line retr-big tls-wrong-name
 	tls-expired tls-wrong-name-insecure data-interrupted pop3-err-greeting
 	smtp-421-greeting load-serial load-pipelined tls-silent stls-silent
-	send-serial send-pipelined)
+	send-serial send-pipelined slash-starttls-inject)
 if ! command -v python3 >/dev/null; then
 	for n in "${names[@]}"; do skip "peer/$n" "python3 not installed"; done
 	finish
@@ -679,5 +679,32 @@ expect peer/send-pipelined/grouped "$W/send-pipelined" eval \
 	"grep -A3 '^C: MAIL FROM' '$W/send-pipelined.out' | tail -n 1 | grep -q '^C: DATA\$'"
 expect peer/send-serial/not-grouped "$W/send-serial" eval \
 	"grep -A1 '^C: MAIL FROM' '$W/send-serial.out' | tail -n 1 | grep -q '^S: 250'"
+
+# --- /starttls (the workbench command) meets injected bytes too: EHLO,
+# STARTTLS, the injection discarded, EHLO again over TLS by itself.
+scn slash-starttls-inject <<'S'
+send 220 fake.test ESMTP
+expect EHLO .*
+send 250-fake.test
+send 250 STARTTLS
+expect STARTTLS
+raw 220 2.0.0 Ready to start TLS\r\n250-injected\r\n250 AUTH PLAIN\r\n
+tls
+expect EHLO .*
+send 250-fake.test over tls
+send 250 SIZE 1000
+expect NOOP
+send 250 2.0.0 Ok
+expect QUIT
+send 221 bye
+S
+printf '/starttls\nNOOP\nQUIT\n' | input slash-starttls-inject
+peer slash-starttls-inject smtp 20 --timeout 10 --cafile "$CA"
+safe slash-starttls-inject
+expect_rc peer/slash-starttls-inject/exit "$W/slash-starttls-inject" 0
+expect peer/slash-starttls-inject/not-obeyed "$W/slash-starttls-inject" no_line "$W/slash-starttls-inject.out" '^S: 250.injected|^S: 250 AUTH'
+expect peer/slash-starttls-inject/reported "$W/slash-starttls-inject" has_line "$W/slash-starttls-inject.out" '^\* .*([Dd]iscard|[Ii]gnor|[Dd]ropp)'
+expect peer/slash-starttls-inject/ehlo-again "$W/slash-starttls-inject" has_line "$W/slash-starttls-inject.out" '^S: 250-fake.test over tls$'
+srv_ok slash-starttls-inject
 
 finish
