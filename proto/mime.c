@@ -2,6 +2,7 @@
 /* The incremental MIME parser: lines in, a tree of parts with byte ranges out (RFC 2045, 2046). */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "proto/base64.h"
 #include "proto/charset.h"
@@ -80,6 +81,7 @@ static const char *const defect_names[MIME_DEFECT_COUNT] = {
 	[MIME_DEFECT_HEADER_LIMIT] = "header-limit",
 	[MIME_DEFECT_LINE_LIMIT] = "line-limit",
 	[MIME_DEFECT_NUL] = "nul-in-header",
+	[MIME_DEFECT_BOUNDARY_UNQUOTED] = "unquoted-boundary-with-equals",
 };
 
 const char *
@@ -205,6 +207,7 @@ mime_part_free(struct mime_part *p)
 	free(p->disposition);
 	free(p->cte_name);
 	free(p->boundary);
+	free(p->boundary_whole);
 	free(p->defects);
 	free(p);
 }
@@ -267,6 +270,43 @@ cte_kind(const char *s)
 	return MIME_CTE_UNKNOWN;
 }
 
+/* RFC 2045 5.1: '=' is a tspecial, so boundary=----=_NextPart_x must be
+ * quoted; Python cuts the unquoted value at '=' ("----"). Outlook sends it
+ * unquoted, and Thunderbird and mutt read the whole token. Return that
+ * token when it is longer than the cut value it starts with, else NULL. */
+static char *
+boundary_token(const struct header_field *f, const char *cut)
+{
+	const char	*v = f->value, *e = f->value + f->value_len, *q;
+	size_t		 cl = strlen(cut);
+
+	for (; v + 9 <= e; v++) {
+		if (strncasecmp(v, "boundary", 8) != 0 || (v > f->value &&
+		    v[-1] != ';' && v[-1] != ' ' && v[-1] != '\t' &&
+		    v[-1] != '\n'))
+			continue;
+		q = v + 8;
+		while (q < e && (*q == ' ' || *q == '\t'))
+			q++;
+		if (q >= e || *q != '=')
+			continue;
+		q++;
+		while (q < e && (*q == ' ' || *q == '\t'))
+			q++;
+		if (q >= e || *q == '"')
+			return NULL;
+		v = q;
+		while (q < e && *q != ';' && *q != ' ' && *q != '\t' &&
+		    *q != '\r' && *q != '\n' && *q != '"')
+			q++;
+		if ((size_t)(q - v) > cl && memcmp(v, cut, cl) == 0 &&
+		    memchr(v + cl, '=', (size_t)(q - v) - cl) != NULL)
+			return xstrndup(v, (size_t)(q - v));
+		return NULL;
+	}
+	return NULL;
+}
+
 /* Content type, parameters, charset, disposition, filename, encoding:
  * Python's Message.get_content_type() and friends. */
 static void
@@ -325,6 +365,7 @@ setup(struct mime_part *p)
 		    v[n - 1] == '\v'))
 			n--;
 		p->boundary = xstrndup(v, n);
+		p->boundary_whole = boundary_token(f, p->boundary);
 	}
 	if ((f = header_get(&p->headers, "content-disposition")) != NULL) {
 		rfc2231_parse(f->value, f->value_len, &cd);
@@ -563,13 +604,13 @@ frame_eof(struct mime_parser *mp, size_t at)
 /* Python's boundarymatch: "--" boundary ["--"] [ \t]* line end. Returns 0
  * no, 1 a delimiter, 2 the close delimiter. */
 static int
-bmatch(const struct mime_part *p, const char *s, size_t len)
+bmatch_str(const char *b, const char *s, size_t len)
 {
-	size_t	bl = strlen(p->boundary), i;
+	size_t	bl = strlen(b), i;
 	int	r = 1;
 
 	if (len < bl + 2 || s[0] != '-' || s[1] != '-' ||
-	    memcmp(s + 2, p->boundary, bl) != 0)
+	    memcmp(s + 2, b, bl) != 0)
 		return 0;
 	i = bl + 2;
 	if (i + 1 < len && s[i] == '-' && s[i + 1] == '-') {
@@ -587,6 +628,31 @@ bmatch(const struct mime_part *p, const char *s, size_t len)
 		return 0;
 	}
 	return 0;
+}
+
+static int
+bmatch(const struct mime_part *p, const char *s, size_t len)
+{
+	return bmatch_str(p->boundary, s, len);
+}
+
+/* In the preamble: a delimiter of the boundary cut at '=' (Python's), or
+ * else of the whole unquoted token, which then becomes the boundary (the
+ * cut one has matched no line before the first part). */
+static int
+bmatch_preamble(struct mime_part *p, const char *s, size_t len, size_t off)
+{
+	int	m = bmatch(p, s, len);
+
+	if (m != 0 || p->boundary_whole == NULL)
+		return m;
+	if ((m = bmatch_str(p->boundary_whole, s, len)) != 0) {
+		free(p->boundary);
+		p->boundary = p->boundary_whole;
+		p->boundary_whole = NULL;
+		defect(p, MIME_DEFECT_BOUNDARY_UNQUOTED, off);
+	}
+	return m;
 }
 
 /* Does the line end the input of the top frame (a boundary of an
@@ -656,7 +722,7 @@ again:
 		p->tail_eol = (unsigned char)eol;
 		return;
 	case F_PREAMBLE:
-		if (!frag && (m = bmatch(p, s, len)) != 0) {
+		if (!frag && (m = bmatch_preamble(p, s, len, off)) != 0) {
 			if (m == 2) {
 				/* a close delimiter and no part: the preamble
 				 * is the payload (as Python has it) */

@@ -54,6 +54,8 @@ enum mime_defect_kind {
 	MIME_DEFECT_HEADER_LIMIT,	   /* LIMIT_HEADER_BLOCK reached */
 	MIME_DEFECT_LINE_LIMIT,		   /* a line longer than the limit */
 	MIME_DEFECT_NUL,		   /* NUL byte in a header */
+	MIME_DEFECT_BOUNDARY_UNQUOTED,	   /* boundary=a=b unquoted: taken
+					    * whole, not cut at '=' */
 	MIME_DEFECT_COUNT
 };
 
@@ -117,6 +119,9 @@ struct mime_part {
 
 	/* internal to the parser */
 	unsigned char		 tail_eol;	/* line end length at body_end */
+	char			*boundary_whole; /* unquoted boundary=a=b as
+						 * one token ("a=b"), when
+						 * boundary holds only "a" */
 };
 
 struct mime_parser;

@@ -248,6 +248,25 @@ static const struct {
 	  "[] message/delivery-status cs=- fn=- disp=- cte=- 0/39/106/106\n"
 	  "[1] text/plain cs=- fn=- disp=- cte=- 39/61/61/61 size=0\n"
 	  "[2] text/plain cs=- fn=- disp=- cte=- 62/106/106/106 size=0\n" },
+	/* RFC 2045 5.1: an unquoted boundary=----=_NextPart_1 is cut at
+	 * '=' by Python ("----"), which matches no line; the whole token
+	 * does, so it is taken (as Thunderbird and mutt do), with a defect */
+	{ "Content-Type: multipart/alternative;\n\tboundary=----=_NextPart_1"
+	  "\n\n------=_NextPart_1\n\na\n------=_NextPart_1--\n",
+	  "[] multipart/alternative cs=- fn=- disp=- cte=- 0/65/108/108 "
+	  "!unquoted-boundary-with-equals@65\n"
+	  "[1] text/plain cs=- fn=- disp=- cte=- 84/85/86/87 size=1\n" },
+	/* ...but when the cut boundary ("--") does match a line, Python's
+	 * reading stays */
+	{ "Content-Type: multipart/mixed; boundary=--=x\n\n----\n\na\n"
+	  "------\n",
+	  "[] multipart/mixed cs=- fn=- disp=- cte=- 0/46/61/61\n"
+	  "[1] text/plain cs=- fn=- disp=- cte=- 51/52/53/54 size=1\n" },
+	/* quoted, '=' is part of the boundary with no defect */
+	{ "Content-Type: multipart/mixed; boundary=\"--=x\"\n\n----=x\n\n"
+	  "a\n----=x--\n",
+	  "[] multipart/mixed cs=- fn=- disp=- cte=- 0/48/67/67\n"
+	  "[1] text/plain cs=- fn=- disp=- cte=- 55/56/57/58 size=1\n" },
 	/* base64 on a multipart is a defect (RFC 2045 6.4) */
 	{ "Content-Type: multipart/mixed; boundary=b\n"
 	  "Content-Transfer-Encoding: base64\n\n--b\n\nx\n--b--\n",
