@@ -173,6 +173,10 @@ no_secret() {
 	return 0
 }
 
+# no_sanitizer FILE: no AddressSanitizer/UBSan/LeakSanitizer report in
+# FILE (a run's stderr, when MAILBENCH is a sanitizer build).
+no_sanitizer() { ! grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error:' "$1"; }
+
 # show LOGPREFIX: copy a run's log to stderr (after a failure).
 show() { [ -f "$1.log" ] && sed 's/^/  | /' "$1.log" >&2; }
 

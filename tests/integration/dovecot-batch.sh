@@ -59,6 +59,7 @@ common() {
 		has_line '$p.out' '^S: \\+OK mailbench test Dovecot ready\\.'"
 	expect "dovecot/$n/no-secret" "$p" no_secret "$p.out" "${secrets[@]}"
 	expect "dovecot/$n/no-secret-stderr" "$p" no_secret "$p.err" "${secrets[@]}"
+	expect "dovecot/$n/no-sanitizer-report" "$p" no_sanitizer "$p.err"
 }
 
 # --- Plain POP3, /auth USER (USER/PASS), password from MAILBENCH_PASSWORD.

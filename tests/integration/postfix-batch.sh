@@ -74,6 +74,7 @@ common() {
 	expect "postfix/$n/transcript" "$p" eval "transcript_shape '$p.out' && clean_output '$p.out' &&
 		has_line '$p.out' '^= ' && has_line '$p.out' '^\\* ' &&
 		has_line '$p.out' '^S: 220 mailbench-postfix\\.test ESMTP'"
+	expect "postfix/$n/no-sanitizer-report" "$p" no_sanitizer "$p.err"
 }
 
 # --- Plain SMTP: two recipients, a body with leading dots, read back.
