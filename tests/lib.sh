@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: MIT
+# shellcheck shell=bash
 # Shared shell helpers for the peer, integration and screen tests: result
 # lines ("PASS: name", "FAIL: name", "SKIP: name (reason)"), bounded waits,
 # cleanup traps, running `mailbench batch` and checking its transcript.
