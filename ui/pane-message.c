@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "proto/header.h"
+#include "proto/meaning.h"
 #include "proto/mime.h"
 #include "proto/transcript.h"
 #include "proto/util.h"
@@ -117,6 +118,33 @@ is_text_leaf(const struct mime_part *m)
 {
 	return !m->is_multipart && !m->is_message && m->type != NULL &&
 	    strcmp(m->type, "text") == 0;
+}
+
+/* A group of status fields inside message/delivery-status (RFC 3464
+ * 2.1): the parser gives each group as a part with fields and no body. */
+static bool
+is_dsn_group(const struct mime_part *m)
+{
+	return m->parent != NULL && m->parent->content_type != NULL &&
+	    strcmp(m->parent->content_type, "message/delivery-status") == 0;
+}
+
+/* The enhanced status code a Status: field holds ("5.1.1"), parsed into
+ * its three numbers; false when there is none. */
+static bool
+dsn_status(const struct mime_part *m, int *cls_r, int *subj_r, int *det_r)
+{
+	const struct header_field *f = header_get(&m->headers, "status");
+	char v[32];
+	size_t n;
+
+	if (f == NULL)
+		return false;
+	n = f->value_len < sizeof(v) - 1 ? f->value_len : sizeof(v) - 1;
+	memcpy(v, f->value, n);
+	v[n] = '\0';
+	return sscanf(v, " %1d.%3d.%3d", cls_r, subj_r, det_r) == 3 &&
+	    (*cls_r == 2 || *cls_r == 4 || *cls_r == 5);
 }
 
 void
@@ -306,6 +334,23 @@ describe_part(struct pane_message *p, size_t i, struct buf *b)
 	    i == p->sel ? ">" : " ", path.len ? path.data : "message",
 	    m->content_type ? m->content_type : "?");
 	buf_clear(&path);
+	if (is_dsn_group(m)) {
+		int c, sj, dt;
+
+		/* Not text/plain: fields, per message first (3464 2.2),
+		 * then per recipient (2.3). */
+		buf_reset(b);
+		buf_init(&path, 256);
+		mime_part_path(m, &path);
+		buf_printf(b, "%*s%s %s  %s", (int)(m->depth * 2), "",
+		    i == p->sel ? ">" : " ", path.data ? path.data : "?",
+		    m->index == 1 ? "per-message status fields" :
+		    "per-recipient status fields");
+		buf_clear(&path);
+		if (dsn_status(m, &c, &sj, &dt))
+			buf_printf(b, " · Status %d.%d.%d", c, sj, dt);
+		return;
+	}
 	if (m->charset != NULL)
 		buf_printf(b, "; charset=%s", m->charset);
 	if (m->cte_name != NULL)
@@ -326,29 +371,56 @@ describe_part(struct pane_message *p, size_t i, struct buf *b)
 	}
 }
 
+/* The usual header fields (From, To, Cc, Date, Subject, Reply-To) in that
+ * order, or all of them as they come. */
 static void
-render_decoded(struct pane_message *p, struct doc *d, int width)
+render_headers(struct doc *d, const struct header *h, bool all, int width)
 {
 	static const char *const usual[] = { "From", "To", "Cc", "Date",
 	    "Subject", "Reply-To", NULL };
+	size_t i, k;
+
+	if (all) {
+		for (i = 0; i < h->count; i++)
+			add_header(d, &h->fields[i], width);
+		return;
+	}
+	for (k = 0; usual[k] != NULL; k++) {
+		const struct header_field *f = NULL;
+
+		while ((f = header_next(h, f, usual[k])) != NULL)
+			add_header(d, f, width);
+	}
+}
+
+/* One group of delivery-status fields, and what its Status code means. */
+static void
+render_fields(struct doc *d, const struct mime_part *g, int width)
+{
+	struct buf b;
+	int c, sj, dt;
+
+	doc_push(d, "", 0, ROLE_NORMAL);
+	render_headers(d, &g->headers, true, width);
+	if (!dsn_status(g, &c, &sj, &dt))
+		return;
+	buf_init(&b, MSG_LINE_MAX);
+	buf_printf(&b, "= %d.%d.%d ", c, sj, dt);
+	meaning_enhanced(c, sj, dt, &b);
+	add_wrapped(d, b.data, b.len, width, ROLE_MEANING, 4);
+	buf_clear(&b);
+}
+
+static void
+render_decoded(struct pane_message *p, struct doc *d, int width)
+{
 	const struct header *h = p->root ? &p->root->headers : NULL;
 	const struct mime_part *m;
 	struct buf b;
-	size_t i, k;
+	size_t i;
 
 	if (h != NULL) {
-		if (p->all_headers) {
-			for (i = 0; i < h->count; i++)
-				add_header(d, &h->fields[i], width);
-		} else {
-			for (k = 0; usual[k] != NULL; k++) {
-				const struct header_field *f = NULL;
-
-				while ((f = header_next(h, f, usual[k])) !=
-				    NULL)
-					add_header(d, f, width);
-			}
-		}
+		render_headers(d, h, p->all_headers, width);
 		{
 			char m2[96];
 
@@ -389,9 +461,26 @@ render_decoded(struct pane_message *p, struct doc *d, int width)
 	add_wrapped(d, b.data, b.len, width, ROLE_MEANING, 0);
 	buf_reset(&b);
 	b.max = DECODE_MAX;
-	if (m->is_multipart || m->is_message)
+	if (m->is_message && m->first_child != NULL &&
+	    strcmp(m->content_type, "message/delivery-status") == 0) {
+		/* RFC 3464: the report's fields are what a reader wants. */
+		const struct mime_part *g;
+
+		add_text(d, "Delivery status (RFC 3464): ] selects each group",
+		    width, ROLE_DIM);
+		for (g = m->first_child; g != NULL; g = g->next)
+			render_fields(d, g, width);
+	} else if (m->is_message && m->first_child != NULL) {
+		/* RFC 2046 5.2.1: a whole message inside; its headers here,
+		 * its parts in the tree. */
+		add_text(d, "Enclosed message (] selects its parts):", width,
+		    ROLE_DIM);
+		render_headers(d, &m->first_child->headers, false, width);
+	} else if (m->is_multipart || m->is_message)
 		add_text(d, "(a container: ] selects the parts inside)", width,
 		    ROLE_DIM);
+	else if (is_dsn_group(m))
+		render_fields(d, m, width);
 	else if (is_text_leaf(m)) {
 		int r = mime_part_decode_text(m, p->raw, p->rawlen, &b);
 

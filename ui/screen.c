@@ -478,17 +478,26 @@ make_win(const struct layout_rect *r)
 	return w;
 }
 
+/* The layout the screen has now (zoom, panes shown), computed at once:
+ * keys that arrive together are handled before the next redraw. */
 static void
-relayout(struct screen *s)
+layout_now(struct screen *s, struct layout *l)
 {
 	bool show_mb = pane_mailbox_count(s->pm) > 0 ||
 	    s->focus == LAYOUT_MAILBOX || s->hint.proto == HINT_POP3;
 	bool show_msg = pane_message_number(s->pmsg, NULL) != 0 ||
 	    s->focus == LAYOUT_MESSAGE;
+
+	layout_compute(l, LINES, COLS, show_mb, show_msg, s->zoom);
+}
+
+static void
+relayout(struct screen *s)
+{
 	int i;
 
 	free_windows(s);
-	layout_compute(&s->lay, LINES, COLS, show_mb, show_msg, s->zoom);
+	layout_now(s, &s->lay);
 	for (i = 0; i < LAYOUT_PANE_COUNT; i++)
 		s->win[i] = make_win(&s->lay.pane[i]);
 	if (s->win[LAYOUT_COMPOSER] != NULL)
@@ -872,14 +881,18 @@ static void
 focus_cycle(struct screen *s, int dir)
 {
 	int i, f = s->focus;
+	struct layout l;
 
 	if (s->zoom != LAYOUT_PANE_COUNT) {
 		s->zoom = LAYOUT_PANE_COUNT;
 		mark(s, D_LAYOUT);
 	}
+	/* Not s->lay: it is stale until the redraw when a zoom (or this
+	 * unzoom) is pending. */
+	layout_now(s, &l);
 	for (i = 0; i < LAYOUT_PANE_COUNT; i++) {
 		f = (f + dir + LAYOUT_PANE_COUNT) % LAYOUT_PANE_COUNT;
-		if (f == LAYOUT_COMPOSER || s->lay.pane[f].h > 0)
+		if (f == LAYOUT_COMPOSER || l.pane[f].h > 0)
 			break;
 	}
 	s->focus = (enum layout_pane)f;

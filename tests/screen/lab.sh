@@ -6,7 +6,7 @@
 # composer hints, resize from 120x40 to 80x24 without corruption.
 . "$(dirname "$0")/lib.sh"
 
-TESTS="screen-lab-connect screen-load screen-mime screen-hints screen-help
+TESTS="screen-lab-connect screen-load screen-mime screen-report screen-hints screen-help
 screen-sort-zoom screen-dele-quit screen-resize"
 need "command -v tmux >/dev/null" "tmux is not installed" $TESTS
 need "[ -x '$MB' ]" "mailbench is not built" $TESTS
@@ -50,6 +50,32 @@ t_mime() {
 	wait_for "message: ] [ parts" || return 1
 	keys ']' || return 1
 	wait_for "> 2  text/plain; charset=utf-8" || return 1
+}
+
+# 3b. Message 7 (a bounce): message/delivery-status shows its fields and
+# the Status code's meaning (RFC 3464), not "text/plain 0 bytes"; message 5's
+# message/rfc822 part shows the enclosed message's headers.
+t_report() {
+	keys BTab || return 1		# message -> mailbox
+	wait_for "mailbox: Enter open" || return 1
+	keys G k Enter || return 1
+	wait_for "Message 7" || return 1
+	keys C-o z || return 1		# -> message, zoomed
+	wait_for "message: ] [ parts" || return 1
+	keys ']' || return 1
+	wait_for "per-recipient status fields · Status 5.1.1" || return 1
+	wait_for "Delivery status (RFC 3464)" || return 1
+	keys G || return 1
+	wait_for "= 5.1.1 bad destination mailbox address" || return 1
+	wait_for "Final-Recipient: rfc822; nobody@example.invalid" || return 1
+	keys z BTab || return 1		# unzoom, -> mailbox
+	wait_for "mailbox: Enter open" || return 1
+	keys k k Enter || return 1
+	wait_for "Message 5" || return 1
+	keys C-o z ']' || return 1
+	wait_for "Enclosed message (] selects its parts):" || return 1
+	wait_for "Subject: Meeting notes" || return 1
+	keys z || return 1
 }
 
 # 4. Hints: out-of-order warnings while typing, syntax of the command.
@@ -167,6 +193,7 @@ t_resize() {
 t_connect; r=$?; result screen-lab-connect $r
 if [ $r = 0 ]; then t_load; r=$?; else r=1; fi; result screen-load $r
 if [ $r = 0 ]; then t_mime; r=$?; else r=1; fi; result screen-mime $r
+if [ $r = 0 ]; then t_report; r=$?; else r=1; fi; result screen-report $r
 t_hints; result screen-hints $?
 t_help; result screen-help $?
 t_sort_zoom; result screen-sort-zoom $?
