@@ -1663,17 +1663,25 @@ start_lab(struct screen *s, char *url, size_t urlsz)
 	return 0;
 }
 
+/* The lab's ports and account, in lines short enough for 80 columns (the
+ * transcript cuts long lines), with the SMTP URL ready to type. */
 static void
 lab_banner(struct screen *s)
 {
-	ui_event(s, 0, "lab server running on %s: POP3 %d, POP3S %d, SMTP %d, "
-	    "SMTPS %d (certificate %.23s...)", lab_address(s->lab),
+	const char *a = lab_address(s->lab);
+	bool v6 = strchr(a, ':') != NULL;
+
+	ui_event(s, 0, "lab server on %s: POP3 %d, POP3S %d, SMTPS %d", a,
 	    lab_port(s->lab, LAB_POP3), lab_port(s->lab, LAB_POP3S),
-	    lab_port(s->lab, LAB_SMTP), lab_port(s->lab, LAB_SMTPS),
+	    lab_port(s->lab, LAB_SMTPS));
+	ui_event(s, 0, "lab SMTP: /connect smtp://%s%s%s:%d", v6 ? "[" : "", a,
+	    v6 ? "]" : "", lab_port(s->lab, LAB_SMTP));
+	ui_event(s, 0, "lab certificate SHA-256 %.23s...",
 	    lab_fingerprint(s->lab) ? lab_fingerprint(s->lab) : "?");
-	ui_event(s, 0, "practice account: user %s, password %s; try USER %s, "
-	    "PASS %s, then /load", lab_user(s->lab), lab_password(s->lab),
+	ui_event(s, 0, "practice account: user %s, password %s",
 	    lab_user(s->lab), lab_password(s->lab));
+	ui_event(s, 0, "try USER %s, PASS %s, then /load", lab_user(s->lab),
+	    lab_password(s->lab));
 }
 
 int

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 
 TESTS="screen-lab-connect screen-load screen-mime screen-report screen-hints screen-help
-screen-sort-zoom screen-dele-quit screen-resize"
+screen-sort-zoom screen-dele-quit screen-resize screen-lab-banner-80"
 need "command -v tmux >/dev/null" "tmux is not installed" $TESTS
 need "[ -x '$MB' ]" "mailbench is not built" $TESTS
 
@@ -190,6 +190,15 @@ t_resize() {
 	wait_exit
 }
 
+# 9. At 80x24 the lab's SMTP port is readable in full, as a ready /connect.
+t_banner80() {
+	start 80 24 "$MB" --lab || return 1
+	wait_for "AUTHORIZATION" || return 1
+	screen | grep -Eq '\* lab SMTP: /connect smtp://127\.0\.0\.1:[0-9]+ *$' || return 1
+	keys C-q || return 1
+	wait_exit
+}
+
 t_connect; r=$?; result screen-lab-connect $r
 if [ $r = 0 ]; then t_load; r=$?; else r=1; fi; result screen-load $r
 if [ $r = 0 ]; then t_mime; r=$?; else r=1; fi; result screen-mime $r
@@ -199,4 +208,5 @@ t_help; result screen-help $?
 t_sort_zoom; result screen-sort-zoom $?
 t_dele_quit; result screen-dele-quit $?
 t_resize; result screen-resize $?
+t_banner80; result screen-lab-banner-80 $?
 [ $failures = 0 ]
