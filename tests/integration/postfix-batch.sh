@@ -4,12 +4,13 @@
 # SMTP and STARTTLS (typed and --starttls) and smtps; a full send to two
 # recipients whose body has lines beginning with "." read back from the
 # Maildir (dot-stuffing undone, content intact); a 5xx reply (exit 1); a
-# certificate from the wrong CA (exit 3 with the verification reason); SMTP
+# certificate from the wrong CA (exit 3 with the verification reason);
+# recipients refused with 550 5.1.1 and 450 4.7.1 (exit 1); guided /send; SMTP
 # AUTH PLAIN/LOGIN/CRAM-MD5 checked by a private Dovecot's SASL socket, the
 # secrets never shown, a wrong password giving 535 and exit 1.
 . "$(dirname "$0")/../lib.sh"
 
-names=(send-dots send-guided starttls-send starttls-option smtps reply-5xx wrong-ca wrong-ca-smtps
+names=(send-dots send-guided rcpt-refused starttls-send starttls-option smtps reply-5xx wrong-ca wrong-ca-smtps
 	auth-plain-tls auth-login-passfile auth-cram-md5 auth-wrong)
 skip_all() { for n in "${names[@]}"; do skip "postfix/$n" "$1"; done; finish; }
 [ -x /usr/sbin/postfix ] && [ -x /usr/lib/postfix/sbin/virtual ] ||
@@ -142,6 +143,28 @@ if wait_for 15 test "$(guided_copies)" -ge 2; then
 else
 	fail postfix/send-guided/body-intact "no 2 copies with Subject: guided $tag within 15 s"
 	show "$p"
+fi
+
+# --- Recipients refused with 550 5.1.1 and 450 4.7.1 (postfix-start's
+# access map): their meanings shown, exit 1, the good one still delivered.
+mid3=refused-$tag@mailbench.test
+{
+	printf 'EHLO client.test\nMAIL FROM:<sender@example.org>\nRCPT TO:<ok@example.org>\n'
+	printf 'RCPT TO:<reject@example.org>\nRCPT TO:<greylist@example.org>\nDATA\n'
+	printf 'Subject: refused %s\nMessage-ID: <%s>\n\nbody\n.\nQUIT\n' "$tag" "$mid3"
+} >"$W/rcpt-refused.in"
+run rcpt-refused "smtp://$P"
+p=$W/rcpt-refused
+expect_rc postfix/rcpt-refused/exit "$p" 1
+common rcpt-refused
+expect postfix/rcpt-refused/meanings "$p" eval "grep -A1 '^S: 550 5\\.1\\.1 ' '$p.out' | grep -q '^= 550.*5\\.1\\.1' &&
+	grep -A1 '^S: 450 4\\.7\\.1 ' '$p.out' | grep -q '^= 450.*4\\.7\\.1' &&
+	has_line '$p.out' '^S: 250 2\\.0\\.0 Ok: queued'"
+if wait_for 15 delivered "$mid3" 1; then
+	expect postfix/rcpt-refused/delivered-once "$p" eval "[ \$(with 'Message-ID: <$mid3>' | wc -l) = 1 ] &&
+		with 'Message-ID: <$mid3>' | xargs grep -q '^Delivered-To: ok@example.org'"
+else
+	fail postfix/rcpt-refused/delivered-once "<$mid3> not delivered within 15 s"
 fi
 
 # --- STARTTLS typed by hand, then a send: the message went over TLS.
