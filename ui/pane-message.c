@@ -49,6 +49,7 @@ struct pane_message {
 	bool		   doc_valid;
 	size_t		   scroll;
 	size_t		   part_line;	/* doc line where the part starts */
+	size_t		   raw_part_line; /* the same in the raw view */
 	bool		   jump_to_part;
 	char		   label[256];
 };
@@ -510,10 +511,18 @@ render(struct pane_message *p, int width)
 	doc_clear(&p->right);
 	if (p->view == VIEW_SPLIT)
 		lw = (width - 1) / 2;
-	if (p->view == VIEW_RAW)
-		add_lines(&p->left, p->raw, p->rawlen, lw, ROLE_NORMAL,
-		    1000000);
-	else
+	if (p->view == VIEW_RAW) {
+		/* Split at the selected part's first header line (a line
+		 * start), so v and ] can show where that part's bytes are. */
+		size_t at = p->nparts > 0 ? p->parts[p->sel]->start : 0;
+
+		if (at > p->rawlen)
+			at = p->rawlen;
+		add_lines(&p->left, p->raw, at, lw, ROLE_NORMAL, 1000000);
+		p->raw_part_line = p->left.n;
+		add_lines(&p->left, p->raw + at, p->rawlen - at, lw,
+		    ROLE_NORMAL, 1000000);
+	} else
 		render_decoded(p, &p->left, lw);
 	if (p->view == VIEW_SPLIT)
 		add_lines(&p->right, p->raw, p->rawlen, width - lw - 1,
@@ -556,6 +565,7 @@ pane_message_action(struct pane_message *p, enum action a, int rows)
 		p->view = (p->view + 1) % VIEW_COUNT;
 		p->doc_valid = false;
 		p->scroll = 0;
+		p->jump_to_part = true;
 		return true;
 	case ACT_MSG_PART_NEXT:
 	case ACT_MSG_PART_PREV:
@@ -640,7 +650,9 @@ pane_message_draw(struct pane_message *p, WINDOW *w, bool focused)
 		render(p, cols);
 	if (p->jump_to_part) {
 		p->jump_to_part = false;
-		if (p->view != VIEW_RAW && p->part_line > 0 &&
+		if (p->view == VIEW_RAW)
+			p->scroll = p->raw_part_line;
+		else if (p->part_line > 0 &&
 		    (p->part_line < p->scroll ||
 		    p->part_line >= p->scroll + (size_t)rows))
 			p->scroll = p->part_line > 2 ? p->part_line - 2 : 0;

@@ -128,7 +128,7 @@ t_smtp_order() {
 	mkdir -p "$TMP/smtp"
 	START_DIR=$TMP/smtp start 110 34 "$MB" --lab || return 1
 	wait_for "S: +OK" || return 1
-	port=$(screen | grep -o 'SMTP [0-9]*,' | head -1 | sed 's/[^ ]* //; s/,//')
+	port=$(screen | grep -o 'lab SMTP: /connect smtp://[0-9.]*:[0-9]*' | head -1 | sed 's/.*://')
 	type_line "/connect smtp://127.0.0.1:$port" || return 1
 	wait_for "S: 220" || return 1
 	tm send-keys -t t -l "MAIL FROM:<a@example.org>" || return 1

@@ -50,6 +50,13 @@ t_mime() {
 	wait_for "message: ] [ parts" || return 1
 	keys ']' || return 1
 	wait_for "> 2  text/plain; charset=utf-8" || return 1
+	# v: the raw source opens at the selected part's own header lines.
+	keys v || return 1
+	wait_for "raw source: v switches" || return 1
+	screen | grep -A1 'raw source: v switches' | tail -n 1 |
+		grep -q '^Content-Type: text/plain; charset=utf-8' || return 1
+	keys v v || return 1		# side by side, then decoded again
+	wait_for "[decoded: v switches]" || return 1
 }
 
 # 3b. Message 7 (a bounce): message/delivery-status shows its fields and
