@@ -72,7 +72,7 @@ t_message() {
 	start 120 40 "$MB" --lab || return 1
 	wait_for "S: +OK" || return 1
 	local smtp pop3
-	smtp=$(screen | grep -o 'SMTP [0-9]*,' | head -1 | sed 's/[^ ]* //; s/,//')
+	smtp=$(screen | grep -o 'lab SMTP: /connect smtp://[0-9.]*:[0-9]*' | head -1 | sed 's/.*://')
 	pop3=$(screen | grep -o 'POP3 [0-9]*,' | head -1 | sed 's/[^ ]* //; s/,//')
 	[ -n "$smtp" ] && [ -n "$pop3" ] || return 1
 	type_line "/connect smtp://127.0.0.1:$smtp" || return 1
