@@ -216,7 +216,7 @@ expect dovecot/bad-password/no-secret "$p" no_secret "$p.out" "wrong-$PW" "$PW"
 # with its meaning. Dovecot answers after ~10 s of waiting for the lock and
 # then closes the connection, so exit 1 (negative reply) or 3 (closed by
 # the server) are both honest; 0 is not.
-HOLDER_PASSWORD=$PW python3 - "$DOVECOT_POP3_PORT" "$DOVECOT_USER" "$W/holder" <<'PY' 2>"$W/holder.err" &
+HOLDER_PASSWORD=$PW python3 - "$DOVECOT_POP3_PORT" "$DOVECOT_USER" "$W/holder" <<'PY' >"$W/holder.err" 2>&1 &
 import os, poplib, sys, time
 port, user, flag = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 p = poplib.POP3("127.0.0.1", port, timeout=10)

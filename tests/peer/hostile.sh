@@ -45,7 +45,7 @@ peer() {
 	pf=$W/$name.port
 	python3 "$FAKE" "$W/$name.scn" --port-file "$pf" --log "$W/$name.srv.log" \
 		--cert "$W/certs/${FAKE_CERT:-server}.pem" --key "$W/certs/${FAKE_CERT:-server}.key" \
-		--max $((limit + 5)) 2>>"$W/$name.srv.log" &
+		--max $((limit + 5)) >>"$W/$name.srv.log" 2>&1 &
 	spid=$!
 	on_exit "kill $spid"
 	if ! wait_for 10 test -s "$pf"; then
