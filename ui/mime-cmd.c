@@ -406,6 +406,27 @@ emit_text(const char *name, const char *msg, size_t len, size_t index,
 			fputs("  ", stdout);
 		printf("%s ", b.len ? b.data : "-");
 		buf_clear(&b);
+		if (p->parent != NULL && p->parent->content_type != NULL &&
+		    strcmp(p->parent->content_type,
+		    "message/delivery-status") == 0) {
+			/* RFC 3464 2.1: a group of fields, not a text part
+			 * (the JSON keeps Python's text/plain). */
+			static const char *const dsn[] = { "final-recipient",
+			    "action", "status", "diagnostic-code", NULL };
+
+			fputs(p->index == 1 ? "per-message status fields" :
+			    "per-recipient status fields", stdout);
+			for (k = 0; dsn[k] != NULL; k++) {
+				if ((f = header_get(&p->headers, dsn[k])) ==
+				    NULL)
+					continue;
+				printf(" %s=\"", dsn[k]);
+				put_escaped(f->value, f->value_len);
+				fputc('"', stdout);
+			}
+			fputc('\n', stdout);
+			continue;
+		}
 		put_escaped(p->content_type, strlen(p->content_type));
 		if (p->charset != NULL) {
 			fputs(" charset=", stdout);
@@ -457,7 +478,9 @@ usage(FILE *f)
 	    "  Show the decoded headers and the MIME tree of each message "
 	    "file\n  (an mbox file gives one result per message; - reads "
 	    "standard input).\n"
-	    "  --json   one JSON document per message\n", f);
+	    "  --json   one JSON document per message\n"
+	    "exit: 0 every file read, 1 a file could not be read (the others "
+	    "are shown),\n      2 usage error\n", f);
 }
 
 int
