@@ -435,7 +435,7 @@ hint_expects(const struct hint_ctx *c)
 		return "the SASL answer (base64), or * to cancel";
 	if (c->proto == HINT_POP3) {
 		if (c->authed)
-			return "STAT, LIST, UIDL, TOP n l, RETR n, DELE n, "
+			return "STAT, LIST, UIDL, TOP n lines, RETR n, DELE n, "
 			    "RSET, NOOP or QUIT";
 		if (c->user_ok)
 			return "PASS password";

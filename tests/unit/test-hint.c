@@ -52,6 +52,9 @@ test_pop3_order(void)
 	CHECK_STR(hint_expects(&c), "PASS password");
 	feed(&c, pass, 1);
 	CHECK(c.authed);
+	/* spelled out: "TOP n l" read as a letter, not a line count */
+	CHECK_STR(hint_expects(&c), "STAT, LIST, UIDL, TOP n lines, RETR n, "
+	    "DELE n, RSET, NOOP or QUIT");
 	CHECK(warn(&c, "STAT") == NULL);
 	CHECK(warn(&c, "RETR 1") == NULL);
 	CHECK(warn(&c, "RETR") != NULL);	/* needs a number */
