@@ -29,6 +29,7 @@
 	X(EXPAND,	"expand/collapse TLS details; open message")	\
 	X(PAIRS,	"show/hide command numbers pairing replies")	\
 	X(TIMING,	"show/hide the separate timing lines")		\
+	X(WRAP,		"wrap long lines / cut them (Left/Right scroll)") \
 	X(LOAD,		"/load: fill the mailbox")			\
 	X(MB_TOP,	"TOP-preview the selected message")		\
 	X(MB_RETR,	"RETR the selected message")			\

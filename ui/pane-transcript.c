@@ -34,7 +34,9 @@ struct pane_transcript {
 	bool		 follow;
 	size_t		 hscroll;
 	bool		 pairs;
+	bool		 wrap;		/* long lines take several rows */
 	int		 rows;		/* last drawn text height */
+	int		 cols;		/* last drawn width */
 	bool		 last_tls;	/* previous line was a TLS line */
 	struct sent_slot sent[SENT_SLOTS];
 };
@@ -56,6 +58,9 @@ pane_transcript_new(struct store *s)
 	p->store = s;
 	p->follow = true;
 	p->pairs = true;
+	/* Meanings and capability lines run long: at 80 columns they would
+	 * be cut mid-sentence. w cuts them again (Left/Right scroll). */
+	p->wrap = true;
 	return p;
 }
 
@@ -208,9 +213,14 @@ pane_transcript_action(struct pane_transcript *p, enum action a, int rows)
 		break;
 	case ACT_RIGHT:
 		p->hscroll += 20;
+		p->wrap = false;	/* scrolling right means cut lines */
 		break;
 	case ACT_PAIRS:
 		p->pairs = !p->pairs;
+		break;
+	case ACT_WRAP:
+		p->wrap = !p->wrap;
+		p->hscroll = 0;
 		break;
 	case ACT_TIMING:
 		p->show_timing = !p->show_timing;
@@ -333,6 +343,24 @@ tls_details(struct pane_transcript *p, size_t i)
 	return k;
 }
 
+/* Columns the notes of visible line vi take on its first row. */
+static size_t
+notes_cols(struct pane_transcript *p, size_t vi)
+{
+	const struct store_line *l = store_at(p->store, p->vis[vi]);
+	size_t n = 0, d;
+	char t[32];
+
+	if (l->dt_us != 0)
+		n += (size_t)snprintf(t, sizeof(t), " %.1f ms",
+		    l->dt_us / 1000.0);
+	if ((l->flags & DRIVER_LF_TLS) && l->kind == DRIVER_LINE_EVENT &&
+	    !(l->flags & STORE_LF_TLSDETAIL) && (d = tls_details(p,
+	    p->vis[vi])) > 0)
+		n += (size_t)snprintf(t, sizeof(t), " [+%zu, Enter shows]", d);
+	return n;
+}
+
 static void
 draw_title(struct pane_transcript *p, WINDOW *w, bool focused)
 {
@@ -340,15 +368,90 @@ draw_title(struct pane_transcript *p, WINDOW *w, bool focused)
 	int cols = getmaxx(w);
 	size_t used;
 
-	snprintf(t, sizeof(t), " Transcript  %zu lines%s%s%s", store_count(
+	snprintf(t, sizeof(t), " Transcript  %zu lines%s%s%s%s", store_count(
 	    p->store), p->follow ? "  [follow]" : "  [scrolled: End follows]",
 	    p->tls_expanded ? "  [TLS details shown]" : "",
-	    p->hscroll ? "  [scrolled right]" : "");
+	    p->hscroll ? "  [scrolled right]" : "",
+	    p->wrap ? "  [wrap: w cuts]" : "");
 	wmove(w, 0, 0);
 	used = width_draw(w, t, strlen(t), (size_t)cols, layout_attr(focused ?
 	    ROLE_TITLE_FOCUS : ROLE_TITLE));
 	width_pad(w, (size_t)cols - used, layout_attr(focused ?
 	    ROLE_TITLE_FOCUS : ROLE_TITLE));
+}
+
+/* Columns before a line's text: the pairing gutter and "C: ". */
+static size_t
+text_col(const struct pane_transcript *p, int cols)
+{
+	return (p->pairs && cols > 30 ? 5 : 0) + 3;
+}
+
+/* Bytes of s for one wrapped row of cols columns: at least one code
+ * point, broken after a space when one is in the second half. */
+static size_t
+wrap_fit(const char *s, size_t n, size_t cols)
+{
+	size_t fit = width_fit(s, n, cols, NULL), k;
+
+	if (fit == 0 && n > 0)
+		fit = width_next(s, n, 0);
+	if (fit < n) {
+		for (k = fit; k > fit / 2; k--)
+			if (s[k - 1] == ' ')
+				break;
+		if (k > fit / 2)
+			fit = k;
+	}
+	return fit;
+}
+
+/* Text columns of a wrapped line's first row: what the notes (timing,
+ * TLS count, reserve columns) leave. */
+static size_t
+first_cols(const struct pane_transcript *p, int cols, size_t reserve)
+{
+	size_t tc = text_col(p, cols);
+
+	if ((size_t)cols <= tc)
+		return 1;
+	if ((size_t)cols - tc > reserve + 8)
+		return (size_t)cols - tc - reserve;
+	return (size_t)cols - tc;
+}
+
+/* Rows a line takes: 1, or more in wrap mode. */
+static size_t
+line_rows(const struct pane_transcript *p, const struct store_line *l,
+    int cols, size_t reserve)
+{
+	size_t tc = text_col(p, cols), off, n = 1;
+
+	if (!p->wrap || (size_t)cols <= tc + 8)
+		return 1;
+	off = wrap_fit(l->text, l->len, first_cols(p, cols, reserve));
+	while (off < l->len) {
+		off += wrap_fit(l->text + off, l->len - off,
+		    (size_t)cols - tc);
+		n++;
+	}
+	return n;
+}
+
+/* The rest of a line's first row: the TLS note, padding, the timing at
+ * the right edge. */
+static void
+draw_notes(WINDOW *w, int cols, size_t used, size_t tl, size_t ml,
+    const char *tm, const char *more, bool sel, unsigned long attr)
+{
+	if (ml > 0)
+		used += width_draw(w, more, ml, (size_t)cols - used,
+		    layout_attr(ROLE_DIM) | (sel ? A_REVERSE : 0));
+	if ((size_t)cols > used + tl)
+		width_pad(w, (size_t)cols - used - tl, sel ? attr : A_NORMAL);
+	if (tl > 0 && (size_t)cols >= used + tl)
+		width_draw(w, tm, tl, tl, layout_attr(ROLE_DIM) |
+		    (sel ? A_REVERSE : 0));
 }
 
 void
@@ -357,6 +460,7 @@ pane_transcript_draw(struct pane_transcript *p, WINDOW *w, bool focused)
 	int rows = getmaxy(w) - 1, cols = getmaxx(w), r;
 	uint64_t cur_seq = 0;
 	char gut[16], tm[24], more[32];
+	size_t rowi;
 
 	if (rows < 1)
 		rows = 1;
@@ -369,10 +473,24 @@ pane_transcript_draw(struct pane_transcript *p, WINDOW *w, bool focused)
 		p->top = p->cursor;
 	if (p->cursor >= p->top + (size_t)rows)
 		p->top = p->cursor - (size_t)rows + 1;
+	p->cols = cols;
+	if (p->wrap && p->nvis > 0) {
+		/* The cursor's line must end on screen: drop lines above. */
+		size_t need = 0, i;
+
+		for (i = p->top; i <= p->cursor; i++)
+			need += line_rows(p, store_at(p->store, p->vis[i]),
+			    cols, notes_cols(p, i));
+		while (need > (size_t)rows && p->top < p->cursor) {
+			need -= line_rows(p, store_at(p->store,
+			    p->vis[p->top]), cols, notes_cols(p, p->top));
+			p->top++;
+		}
+	}
 	if (p->nvis > 0)
 		cur_seq = store_at(p->store, p->vis[p->cursor])->seq;
-	for (r = 0; r < rows; r++) {
-		size_t row = p->top + (size_t)r, used = 0, avail, off, tl, ml;
+	for (r = 0, rowi = p->top; r < rows; r++, rowi++) {
+		size_t row = rowi, used = 0, avail, off, tl, ml;
 		struct store_line *l;
 		unsigned long attr;
 		bool sel, paired;
@@ -428,17 +546,36 @@ pane_transcript_draw(struct pane_transcript *p, WINDOW *w, bool focused)
 			avail -= tl + ml;
 		else
 			tl = ml = 0;
-		off = width_skip(l->text, l->len, p->hscroll);
+		off = width_skip(l->text, l->len, p->wrap ? 0 : p->hscroll);
+		if (p->wrap && line_rows(p, l, cols, tl + ml) > 1) {
+			/* The first row leaves room for the notes; the rest
+			 * of the text follows on rows of its own, indented
+			 * under the text. */
+			size_t tc = text_col(p, cols), fit, k;
+
+			if (avail > first_cols(p, cols, tl + ml))
+				avail = first_cols(p, cols, tl + ml);
+			fit = wrap_fit(l->text, l->len, avail);
+			used += width_draw(w, l->text, fit, avail, attr);
+			off = fit;
+			draw_notes(w, cols, used, tl, ml, tm, more, sel, attr);
+			while (off < l->len && r + 1 < rows) {
+				r++;
+				wmove(w, r + 1, 0);
+				width_pad(w, tc, A_NORMAL);
+				fit = wrap_fit(l->text + off, l->len - off,
+				    (size_t)cols - tc);
+				k = width_draw(w, l->text + off, fit,
+				    (size_t)cols - tc, attr);
+				if ((size_t)cols > tc + k)
+					width_pad(w, (size_t)cols - tc - k,
+					    sel ? attr : A_NORMAL);
+				off += fit;
+			}
+			continue;
+		}
 		used += width_draw(w, l->text + off, l->len - off, avail, attr);
-		if (ml > 0)
-			used += width_draw(w, more, ml, (size_t)cols - used,
-			    layout_attr(ROLE_DIM) | (sel ? A_REVERSE : 0));
-		if ((size_t)cols > used + tl)
-			width_pad(w, (size_t)cols - used - tl, sel ? attr :
-			    A_NORMAL);
-		if (tl > 0 && (size_t)cols >= used + tl)
-			width_draw(w, tm, tl, tl, layout_attr(ROLE_DIM) |
-			    (sel ? A_REVERSE : 0));
+		draw_notes(w, cols, used, tl, ml, tm, more, sel, attr);
 	}
 }
 

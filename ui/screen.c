@@ -677,7 +677,7 @@ draw_hint(struct screen *s)
 	} else if (s->focus == LAYOUT_TRANSCRIPT) {
 		snprintf(b, sizeof(b), " transcript: Up/Down PgUp/PgDn move  "
 		    "End follows  Ctrl-F n N search  Enter TLS details  "
-		    "T timings  # pairs  z zoom  Esc composer");
+		    "w wrap  T timings  # pairs  z zoom  Esc composer");
 	} else if (s->focus == LAYOUT_MAILBOX) {
 		snprintf(b, sizeof(b), " mailbox: Enter open  t TOP  r RETR  "
 		    "d DELE  u RSET  s sort  S reverse  l /load  z zoom  "

@@ -7,7 +7,8 @@
 . "$(dirname "$0")/lib.sh"
 
 TESTS="screen-lab-connect screen-load screen-mime screen-report screen-hints screen-help
-screen-sort-zoom screen-dele-quit screen-resize screen-lab-banner-80"
+screen-sort-zoom screen-dele-quit screen-resize screen-lab-banner-80
+screen-wrap-80"
 need "command -v tmux >/dev/null" "tmux is not installed" $TESTS
 need "[ -x '$MB' ]" "mailbench is not built" $TESTS
 
@@ -206,6 +207,28 @@ t_banner80() {
 	wait_exit
 }
 
+# 10. At 80 columns long meaning lines wrap (EHLO keywords explained in full);
+# w in the transcript cuts them again.
+t_wrap80() {
+	local port
+	start 80 24 "$MB" --lab || return 1
+	wait_for "AUTHORIZATION" || return 1
+	port=$(screen | grep -o 'lab SMTP: /connect smtp://[0-9.]*:[0-9]*' | head -1 | sed 's/.*://')
+	type_line "/connect smtp://127.0.0.1:$port" || return 1
+	wait_for "S: 220" || return 1
+	type_line "EHLO wrap.example" || return 1
+	wait_for "= PIPELINING: commands may be sent in batches without" || return 1
+	wait_for "        reply, RFC 2920" || return 1
+	wait_for "[wrap: w cuts]" || return 1
+	keys C-o w || return 1		# composer -> transcript, cut
+	wait_gone "        reply, RFC 2920" || return 1
+	wait_gone "[wrap: w cuts]" || return 1
+	keys w || return 1
+	wait_for "        reply, RFC 2920" || return 1
+	keys Escape C-q || return 1
+	wait_exit
+}
+
 t_connect; r=$?; result screen-lab-connect $r
 if [ $r = 0 ]; then t_load; r=$?; else r=1; fi; result screen-load $r
 if [ $r = 0 ]; then t_mime; r=$?; else r=1; fi; result screen-mime $r
@@ -216,4 +239,5 @@ t_sort_zoom; result screen-sort-zoom $?
 t_dele_quit; result screen-dele-quit $?
 t_resize; result screen-resize $?
 t_banner80; result screen-lab-banner-80 $?
+t_wrap80; result screen-wrap-80 $?
 [ $failures = 0 ]
