@@ -581,6 +581,13 @@ draw_status(struct screen *s)
 				    strlen(sg[i].text)) + 3;
 		if (total + rw <= (size_t)cols)
 			break;
+		/* "F1 help  Ctrl-Q quit" is also in the hint line: it goes
+		 * before the TLS state, the protocol or the session state. */
+		if (drop >= 7 && rw > 0) {
+			rw = 0;
+			if (total <= (size_t)cols)
+				break;
+		}
 	}
 	wmove(w, 0, 0);
 	for (i = 0; i < n; i++) {

@@ -203,6 +203,14 @@ t_banner80() {
 	start 80 24 "$MB" --lab || return 1
 	wait_for "AUTHORIZATION" || return 1
 	screen | grep -Eq '\* lab SMTP: /connect smtp://127\.0\.0\.1:[0-9]+ *$' || return 1
+	# A pending deletion joins the status bar without pushing the
+	# protocol, host and state out of 80 columns.
+	login || return 1
+	type_line "DELE 1" || return 1
+	wait_for "1 marked for deletion" || return 1
+	screen | head -n 1 | grep -q '^ POP3 127\.0\.0\.1:[0-9]* | plain | TRANSACTION | 1 DELETION PENDING' || return 1
+	type_line "RSET" || return 1
+	wait_for "0 marked for deletion" || return 1
 	keys C-q || return 1
 	wait_exit
 }
