@@ -1079,6 +1079,23 @@ driver_submit(struct driver *d, const char *line, size_t len)
 		}
 	}
 	if (d->sess == NULL || d->phase == DRIVER_IDLE) {
+		static const char *const session_cmds[] = { "/starttls",
+		    "/auth", "/load", "/send", "/cancel", "/help", NULL };
+		size_t k;
+
+		for (k = 0; len > 0 && line[0] == '/' &&
+		    session_cmds[k] != NULL; k++)
+			if (is_cmd(line, len, session_cmds[k], &rest))
+				break;
+		if (len > 0 && line[0] == '/' && session_cmds[k] == NULL) {
+			size_t w = 1;
+
+			while (w < len && w < 40 && line[w] != ' ')
+				w++;
+			event(d, DRIVER_LF_WARNING, "unknown command %.*s "
+			    "(/help lists them)", (int)w, line);
+			return -1;
+		}
 		event(d, DRIVER_LF_WARNING, "not connected: /connect URL first");
 		return -1;
 	}

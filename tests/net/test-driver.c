@@ -517,6 +517,28 @@ test_wrong_ca(void)
 	finish(d);
 }
 
+/* Not connected: an unknown /command is named as unknown (not "not
+ * connected"); a known one that needs a session says to /connect. */
+static void
+test_unconnected_commands(void)
+{
+	struct driver_options o = opts(2);
+	struct driver *d;
+
+	L = loop_new();
+	buf_init(&out, 1 << 20);
+	d = driver_new(L, &o, &dops, NULL);
+	CHECK_INT(driver_submit(d, "/frobnicate now", 15), -1);
+	CHECK(has("* unknown command /frobnicate (/help lists them)\n"));
+	CHECK_INT(driver_submit(d, "/load", 5), -1);
+	CHECK(has("* not connected: /connect URL first\n"));
+	CHECK_INT(driver_submit(d, "STAT", 4), -1);
+	CHECK(!has("unknown command STAT"));
+	driver_free(d);
+	loop_free(L);
+	buf_clear(&out);
+}
+
 static const struct test tests[] = {
 	{ "driver_pop3_plain", test_pop3_plain },
 	{ "driver_pop3_negative", test_pop3_negative },
@@ -529,6 +551,7 @@ static const struct test tests[] = {
 	{ "driver_stls", test_stls },
 	{ "driver_starttls_refused", test_starttls_refused },
 	{ "driver_wrong_ca", test_wrong_ca },
+	{ "driver_unconnected_commands", test_unconnected_commands },
 };
 
 int
