@@ -718,7 +718,7 @@ prompt_label(struct screen *s)
 	case PROMPT_SAVE:
 		return "Save to: ";
 	case PROMPT_OVERWRITE:
-		return "File exists. Overwrite? (y/n) ";
+		return "Replace the file? (y/n) ";
 	case PROMPT_QUIT:
 		return "Leave? y: QUIT  n: no QUIT  Esc: stay ";
 	case PROMPT_QUIT_CMD:
@@ -982,8 +982,8 @@ do_save(struct screen *s, bool overwrite)
 	    s->save_data.data : "", s->save_data.len, overwrite, &err);
 	if (r == 1) {
 		s->prompt = PROMPT_OVERWRITE;
-		notice(s, ROLE_WARNING, "%s/%s exists: overwrite it? (y/n)",
-		    s->save_dir, s->save_name);
+		notice(s, ROLE_WARNING, "%s/%s exists: y replaces it, n lets "
+		    "you change the name", s->save_dir, s->save_name);
 		return;
 	}
 	s->prompt = PROMPT_NONE;
@@ -1193,10 +1193,20 @@ handle_prompt_key(struct screen *s, int key)
 		s->notice[0] = '\0';
 		if (key == 'y' || key == 'Y')
 			do_save(s, true);
-		else {
+		else if (key == 27) {
 			s->prompt = PROMPT_NONE;
 			notice(s, ROLE_HINT, "not saved");
 			buf_clear(&s->save_data);
+		} else {
+			/* Back to the path, to pick another name. */
+			char path[1400];
+
+			snprintf(path, sizeof(path), "%s/%s", s->save_dir,
+			    s->save_name);
+			composer_set(s->pcomp, path, strlen(path));
+			s->prompt = PROMPT_SAVE;
+			notice(s, ROLE_HINT, "not replaced: edit the name, "
+			    "Enter saves, Esc cancels");
 		}
 		mark(s, D_COMPOSER | D_HINT);
 		return true;

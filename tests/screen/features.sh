@@ -109,8 +109,23 @@ t_save() {
 	keys w || return 1
 	wait_for "Save to: ./été-notes.txt" || return 1
 	keys Enter || return 1
-	wait_for "exists: overwrite it? (y/n)" || return 1
+	wait_for "exists: y replaces it, n lets you change the name" || return 1
 	keys n || return 1
+	# n keeps the file and goes back to the path: another name saves.
+	wait_for "not replaced: edit the name" || return 1
+	wait_for "Save to: ./été-notes.txt" || return 1
+	keys BSpace BSpace BSpace BSpace || return 1
+	tm send-keys -t t -l -- "-2.txt" || return 1
+	keys Enter || return 1
+	wait_for "saved 46 bytes to ./été-notes-2.txt" || return 1
+	[ "$(cat "$TMP/save/été-notes.txt")" = "Notes for the summer: été, naïve, façade." ] || return 1
+	rm -f "$TMP/save/été-notes-2.txt"
+	# Esc at the question: nothing is saved.
+	keys w || return 1
+	wait_for "Save to: ./été-notes.txt" || return 1
+	keys Enter || return 1
+	wait_for "Replace the file? (y/n)" || return 1
+	keys Escape || return 1
 	wait_for "not saved" || return 1
 	# A name from the message never leaves the directory: the RFC 2231
 	# name of part 3 is made a plain file name.
