@@ -488,6 +488,12 @@ layout_now(struct screen *s, struct layout *l)
 	bool show_msg = pane_message_number(s->pmsg, NULL) != 0 ||
 	    s->focus == LAYOUT_MESSAGE;
 
+	/* A zoomed pane that has nothing to show any more (the message was
+	 * closed by /load or a new connection) must not hide the
+	 * transcript behind an empty pane. */
+	if ((s->zoom == LAYOUT_MESSAGE && !show_msg) ||
+	    (s->zoom == LAYOUT_MAILBOX && !show_mb))
+		s->zoom = LAYOUT_PANE_COUNT;
 	layout_compute(l, LINES, COLS, show_mb, show_msg, s->zoom);
 }
 
@@ -1106,9 +1112,14 @@ composer_submit(struct screen *s)
 	char *copy = xstrndup(t, len);
 
 	composer_clear(s->comp);
-	/* Whoever sends a command wants to see its reply. */
+	/* Whoever sends a command wants to see its reply: follow the
+	 * transcript, and unzoom a pane that hides it. */
 	if (!pane_transcript_following(s->pt))
 		pane_transcript_action(s->pt, ACT_FOLLOW, 1);
+	if (s->zoom != LAYOUT_PANE_COUNT && s->zoom != LAYOUT_TRANSCRIPT) {
+		s->zoom = LAYOUT_PANE_COUNT;
+		mark(s, D_LAYOUT);
+	}
 	submit_line(s, copy, len, true);
 	explicit_bzero(copy, len);
 	free(copy);

@@ -8,7 +8,7 @@
 
 TESTS="screen-lab-connect screen-load screen-mime screen-report screen-hints screen-help
 screen-sort-zoom screen-dele-quit screen-resize screen-lab-banner-80
-screen-wrap-80"
+screen-wrap-80 screen-zoom-connect"
 need "command -v tmux >/dev/null" "tmux is not installed" $TESTS
 need "[ -x '$MB' ]" "mailbench is not built" $TESTS
 
@@ -237,6 +237,34 @@ t_wrap80() {
 	wait_exit
 }
 
+# 11. A zoomed message pane does not outlive its message: after /connect
+# the transcript (and the new greeting) is on screen again.
+t_zoom_connect() {
+	local port
+	start 80 24 "$MB" --lab || return 1
+	wait_for "AUTHORIZATION" || return 1
+	port=$(screen | grep -o 'lab SMTP: /connect smtp://[0-9.]*:[0-9]*' | head -1 | sed 's/.*://')
+	login || return 1
+	type_line "RETR 1" || return 1
+	wait_for "Message 1" || return 1
+	keys C-o C-o C-o || return 1	# -> transcript -> mailbox -> message
+	wait_for "message: ] [ parts" || return 1
+	keys z || return 1
+	wait_gone " Transcript" || return 1	# zoomed: hidden
+	# Typing in the zoomed message pane goes to the composer; sending
+	# the line unzooms, so its reply can be seen.
+	type_line "NOOP" || return 1
+	wait_for " Transcript" || return 1
+	wait_for "S: +OK" || return 1
+	keys C-o C-o C-o z || return 1
+	wait_gone " Transcript" || return 1
+	type_line "/connect smtp://127.0.0.1:$port" || return 1
+	wait_for "S: 220" || return 1
+	wait_for " Transcript" || return 1
+	keys C-q || return 1
+	wait_exit
+}
+
 t_connect; r=$?; result screen-lab-connect $r
 if [ $r = 0 ]; then t_load; r=$?; else r=1; fi; result screen-load $r
 if [ $r = 0 ]; then t_mime; r=$?; else r=1; fi; result screen-mime $r
@@ -248,4 +276,5 @@ t_dele_quit; result screen-dele-quit $?
 t_resize; result screen-resize $?
 t_banner80; result screen-lab-banner-80 $?
 t_wrap80; result screen-wrap-80 $?
+t_zoom_connect; result screen-zoom-connect $?
 [ $failures = 0 ]
