@@ -767,6 +767,31 @@ starttls_go(struct session *s)
 	    s->proto == REPLY_POP3 ? 4 : 8, 0);
 }
 
+/* Why /auth must not send the secret now, or NULL: the connection is in
+ * the clear and the server, which offers STARTTLS/STLS, does not offer
+ * this way of logging in before it (it will after the upgrade). Sending
+ * anyway would put a reusable password on the wire for nothing (RFC 4616
+ * 1, RFC 3207 4, RFC 2595 2). A typed AUTH or PASS still goes out. */
+static const char *
+auth_cleartext_refusal(const struct session *s)
+{
+	if (s->tls || !s->caps_known)
+		return NULL;
+	if (s->proto == REPLY_SMTP && s->caps.starttls && s->caps.auth == NULL)
+		return "/auth: not sent: the server lists STARTTLS but no AUTH "
+		    "on this unencrypted connection; /starttls first (then "
+		    "EHLO shows AUTH); a password in the clear can be read on "
+		    "the way (RFC 4616 1, RFC 3207 4)";
+	if (s->proto == REPLY_POP3 && s->caps.stls && ((s->mech == SASL_USER &&
+	    !s->caps.user) || (s->mech != SASL_USER && s->mech != SASL_APOP &&
+	    s->caps.auth == NULL)))
+		return "/auth: not sent: CAPA lists STLS but not this login on "
+		    "this unencrypted connection; /starttls first; a password "
+		    "in the clear can be read on the way (RFC 2595 2, RFC "
+		    "4616 1)";
+	return NULL;
+}
+
 static int
 auth_start(struct session *s, const char *arg, size_t len,
     const char **errstr_r)
@@ -812,6 +837,8 @@ auth_start(struct session *s, const char *arg, size_t len,
 	if (s->mech == SASL_APOP && s->greeted && s->apop_ts == NULL)
 		return refuse(s, "/auth APOP: the greeting had no <timestamp>, "
 		    "so the server does not offer APOP (RFC 1939 7)", errstr_r);
+	if (auth_cleartext_refusal(s) != NULL)
+		return refuse(s, auth_cleartext_refusal(s), errstr_r);
 	s->action = ACTION_AUTH;
 	s->step = 0;
 	s->secret_wanted = true;
@@ -921,6 +948,13 @@ auth_begin(struct session *s)
 	if (s->proto == REPLY_SMTP && s->state == SMTP_STATE_EHLO) {
 		s->step = -1;
 		session_send_ehlo(s, 0);
+		return;
+	}
+	if (auth_cleartext_refusal(s) != NULL) {
+		/* Capabilities learnt from the EHLO sent for /auth; the
+		 * secret is wiped by session_action_end. */
+		session_action_end(s, PEV_F_NEGATIVE,
+		    auth_cleartext_refusal(s));
 		return;
 	}
 	if (!s->tls)

@@ -513,6 +513,14 @@ handle_event(struct driver *d, const struct proto_event *ev)
 		emit_event_line(d, ev);
 		end_session(d, false, "session closed");
 		break;
+	case PEV_INFO:
+		/* A workbench action that failed (/auth not sent, /send
+		 * with no recipient accepted) counts as a negative reply
+		 * for batch's exit code. */
+		if (ev->flags & PEV_F_NEGATIVE)
+			d->negative = true;
+		emit_event_line(d, ev);
+		break;
 	default:
 		emit_event_line(d, ev);
 		break;

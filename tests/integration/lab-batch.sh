@@ -135,4 +135,11 @@ expect_rc "$T: an unverifiable certificate ends the session (exit 3)" "$W/untrus
 expect "$T: the failure says how to trust it (--cafile, --insecure)" "$W/untrusted" \
 	has_line "$W/untrusted.out" '^\* certificate verification failed: .*--cafile FILE.*--insecure'
 expect "$T: nothing is sent after the failed handshake" "$W/untrusted" no_line "$W/untrusted.out" '^C: NOOP'
+# ---- /auth in the clear where the server offers AUTH only after STARTTLS ----
+printf 'EHLO x\n/auth PLAIN student\nQUIT\n' >"$W/clear.in"
+MB_INPUT=$W/clear.in mb_batch "$W/clear" 30 "smtp://127.0.0.1:$SMTP"
+expect_rc "$T: /auth refused before STARTTLS makes batch exit 1" "$W/clear" 1
+expect "$T: /auth before STARTTLS is not sent, and says why" "$W/clear" \
+	has_line "$W/clear.out" '^\* /auth: not sent: the server lists STARTTLS but no AUTH'
+expect "$T: no AUTH command goes out in the clear" "$W/clear" no_line "$W/clear.out" '^C: AUTH'
 finish

@@ -107,6 +107,33 @@ test_auth_user(void)
 	    "USER student\r\nPASS pass word\r\n");
 }
 
+/* CAPA lists STLS but neither USER nor SASL on a plain connection: /auth
+ * USER is refused before asking for the password (RFC 2595 2); a server
+ * whose CAPA lists USER gets it as before. */
+static void
+test_auth_cleartext_refused(void)
+{
+	static const struct step steps[] = {
+		{ 'S', "+OK ready\r\n" },
+		{ 'U', "CAPA" },
+		{ 'S', "+OK\r\nSTLS\r\nTOP\r\n.\r\n" },
+		{ 'U', "/auth USER tim" },
+	};
+
+	script_check(REPLY_POP3, NULL, steps, NSTEPS(steps),
+	    "S: +OK ready\n"
+	    "* GREETING -> AUTHORIZATION\n"
+	    "C: CAPA\n"
+	    "S: +OK\n"
+	    "S: STLS\n"
+	    "S: TOP\n"
+	    "S: .\n"
+	    "* /auth: not sent: CAPA lists STLS but not this login on this "
+	    "unencrypted connection; /starttls first; a password in the clear "
+	    "can be read on the way (RFC 2595 2, RFC 4616 1)\n",
+	    "CAPA\r\n");
+}
+
 /* AUTH PLAIN with no SASL in CAPA: no initial response, "+ " then the
  * payload (RFC 5034 4); over TLS no warning. */
 static void
@@ -720,6 +747,8 @@ static const struct test tests[] = {
 	{ "pop3 /auth APOP (RFC 1939 example)", test_apop },
 	{ "pop3 /auth APOP without timestamp", test_apop_no_timestamp },
 	{ "pop3 /auth USER", test_auth_user },
+	{ "pop3 /auth refused in the clear before STLS",
+	    test_auth_cleartext_refused },
 	{ "pop3 /auth PLAIN via continuation", test_auth_plain_continuation },
 	{ "pop3 /auth PLAIN initial response", test_auth_plain_ir },
 	{ "pop3 typed AUTH LOGIN continuations", test_typed_auth_login },

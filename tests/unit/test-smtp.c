@@ -190,6 +190,55 @@ test_auth_plain(void)
 	    "EHLO x\r\nAUTH PLAIN AHRpbQB0YW5zdGFhZg==\r\n");
 }
 
+/* /auth on a plain connection whose EHLO lists STARTTLS but no AUTH: the
+ * password is never sent (refused before it is asked for, or, when the
+ * EHLO comes from /auth itself, after); a typed AUTH still goes out. */
+static void
+test_auth_cleartext_refused(void)
+{
+	static const struct step steps[] = {
+		{ 'S', "220 x\r\n" },
+		{ 'U', "EHLO x" },
+		{ 'S', "250-x\r\n250 STARTTLS\r\n" },
+		{ 'U', "/auth PLAIN tim" },
+	};
+	static const struct step late[] = {
+		{ 'S', "220 x\r\n" },
+		{ 'U', "/auth PLAIN tim" },
+		{ 'P', "tanstaaf" },
+		{ 'S', "250-x\r\n250 STARTTLS\r\n" },
+		{ 'U', "NOOP" },
+	};
+	struct session_options	opts = { .ehlo_domain = "x" };
+
+	script_check(REPLY_SMTP, NULL, steps, NSTEPS(steps),
+	    "S: 220 x\n"
+	    "* GREETING -> EHLO\n"
+	    "C: EHLO x\n"
+	    "S: 250-x\n"
+	    "S: 250 STARTTLS\n"
+	    "* EHLO -> READY\n"
+	    "* /auth: not sent: the server lists STARTTLS but no AUTH on this "
+	    "unencrypted connection; /starttls first (then EHLO shows AUTH); a "
+	    "password in the clear can be read on the way (RFC 4616 1, RFC "
+	    "3207 4)\n",
+	    "EHLO x\r\n");
+	script_check(REPLY_SMTP, &opts, late, NSTEPS(late),
+	    "S: 220 x\n"
+	    "* GREETING -> EHLO\n"
+	    "* password for tim (PLAIN):\n"
+	    "C: EHLO x\n"
+	    "S: 250-x\n"
+	    "S: 250 STARTTLS\n"
+	    "* EHLO -> READY\n"
+	    "* /auth: not sent: the server lists STARTTLS but no AUTH on this "
+	    "unencrypted connection; /starttls first (then EHLO shows AUTH); a "
+	    "password in the clear can be read on the way (RFC 4616 1, RFC "
+	    "3207 4)\n"
+	    "C: NOOP\n",
+	    "EHLO x\r\nNOOP\r\n");
+}
+
 /* /auth LOGIN: two 334 continuations, both answers redacted; the user is
  * sent as base64 of the name, the password as base64 of the secret. EHLO
  * is sent first when it has not been. */
@@ -695,6 +744,8 @@ static const struct test tests[] = {
 	{ "smtp /starttls with injected bytes", test_starttls },
 	{ "smtp /starttls refused", test_starttls_refused },
 	{ "smtp /auth PLAIN", test_auth_plain },
+	{ "smtp /auth refused in the clear before STARTTLS",
+	    test_auth_cleartext_refused },
 	{ "smtp /auth LOGIN with EHLO first", test_auth_login },
 	{ "smtp /auth CRAM-MD5 (RFC 2195)", test_auth_cram },
 	{ "smtp typed AUTH redaction", test_typed_auth },
