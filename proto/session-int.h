@@ -80,6 +80,9 @@ struct session {
 	bool			 tls, tls_pending;
 	size_t			 tls_dropped;	/* bytes dropped around STARTTLS */
 	bool			 message_mode;
+	bool			 mail_8bit;	/* the last MAIL FROM declared
+						 * BODY=8BITMIME or SMTPUTF8 */
+	bool			 warned_8bit;	/* said once per message */
 	struct caps		 caps;
 	bool			 caps_known;
 

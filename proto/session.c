@@ -301,6 +301,26 @@ out_line(struct session *s, const char *line, size_t len, bool secret)
 	return 0;
 }
 
+/* Does a MAIL FROM argument declare 8-bit content: BODY=8BITMIME (RFC
+ * 6152 2) or SMTPUTF8 (RFC 6531 3.4)? Parameters follow the path. */
+static bool
+mail_declares_8bit(const char *arg, size_t len)
+{
+	size_t	i = 0, w;
+
+	while (i < len) {
+		while (i < len && arg[i] == ' ')
+			i++;
+		for (w = i; w < len && arg[w] != ' '; w++)
+			;
+		if ((w - i == 13 && slice_eq_ci(arg + i, 13, "BODY=8BITMIME")) ||
+		    (w - i == 8 && slice_eq_ci(arg + i, 8, "SMTPUTF8")))
+			return true;
+		i = w;
+	}
+	return false;
+}
+
 int
 session_send(struct session *s, const char *line, size_t len,
     enum session_origin origin, uint64_t tag, const char **errstr_r)
@@ -329,6 +349,8 @@ session_send(struct session *s, const char *line, size_t len,
 	p->shape = cmd.shape;
 	p->starttls = cmd.starttls;
 	p->quit = cmd.quit;
+	if (s->proto == REPLY_SMTP && strcmp(p->verb, "MAIL") == 0)
+		s->mail_8bit = mail_declares_8bit(cmd.arg, cmd.arg_len);
 	p->origin = origin;
 	p->tag = tag;
 	q = session_emit(s, PEV_SENT, cmd.secret ? PEV_F_SECRET : 0, line, len,
@@ -422,6 +444,21 @@ session_send_message_line(struct session *s, const char *line, size_t len,
 	/* The C: line shows what went on the wire, stuffing included. */
 	session_emit(s, PEV_SENT, flags, s->out.data + old,
 	    s->out.len - old - 2, s->data_seq);
+	/* RFC 6152 3: 8-bit text needs BODY=8BITMIME on MAIL FROM (and a
+	 * header in raw UTF-8 needs SMTPUTF8, RFC 6531/6532). */
+	if (!s->mail_8bit && !s->warned_8bit) {
+		size_t	i;
+
+		for (i = 0; i < len && (unsigned char)line[i] < 0x80; i++)
+			;
+		if (i < len) {
+			s->warned_8bit = true;
+			session_info(s, PEV_F_WARNING, "8-bit text, but MAIL "
+			    "FROM did not declare BODY=8BITMIME (RFC 6152 3) "
+			    "or SMTPUTF8: a relay may mangle it; declare it, or "
+			    "encode (quoted-printable, RFC 2047 in headers)");
+		}
+	}
 	/* RFC 5321 4.5.3.1.6: 998 octets plus CRLF per text line. */
 	if (len > 998)
 		session_info(s, PEV_F_WARNING, "line of %zu octets is longer "

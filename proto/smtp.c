@@ -128,6 +128,7 @@ smtp_reply(struct session *s, struct pending *head, const struct reply_line *rl)
 		}
 		s->data_seq = ++s->seq;
 		s->message_mode = true;
+		s->warned_8bit = false;
 		session_set_state(s, SMTP_STATE_DATA);
 		if (h.origin == ORIGIN_ACTION && s->action == ACTION_SEND)
 			send_message(s);

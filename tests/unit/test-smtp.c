@@ -606,6 +606,50 @@ test_send_recipient_list(void)
 	    "EHLO x\r\nMAIL FROM:<a@example.org>\r\n");
 }
 
+/* 8-bit message text after a MAIL FROM without BODY=8BITMIME or SMTPUTF8
+ * is pointed out once per message (RFC 6152 3); declared, it is not. */
+static void
+test_8bit_undeclared(void)
+{
+	static const struct step steps[] = {
+		{ 'S', "220 x\r\n" },
+		{ 'U', "MAIL FROM:<a@b>" },
+		{ 'S', "250 ok\r\n" },
+		{ 'U', "RCPT TO:<c@d>" },
+		{ 'S', "250 ok\r\n" },
+		{ 'U', "DATA" },
+		{ 'S', "354 go\r\n" },
+		{ 'U', "caf\xc3\xa9" },
+		{ 'U', "\xc3\xa9t\xc3\xa9" },
+		{ 'U', "." },
+		{ 'S', "250 queued\r\n" },
+		{ 'U', "MAIL FROM:<a@b> body=8bitmime" },
+		{ 'S', "250 ok\r\n" },
+		{ 'U', "RCPT TO:<c@d>" },
+		{ 'S', "250 ok\r\n" },
+		{ 'U', "DATA" },
+		{ 'S', "354 go\r\n" },
+		{ 'U', "caf\xc3\xa9" },
+		{ 'U', "." },
+	};
+	struct script_out	 o;
+	struct session		*s;
+	const char		*w = "* 8-bit text, but MAIL FROM did not declare "
+	    "BODY=8BITMIME (RFC 6152 3) or SMTPUTF8";
+	const char		*first;
+
+	s = script_run(REPLY_SMTP, NULL, steps, NSTEPS(steps), 0, 0, &o,
+	    false);
+	first = strstr(o.transcript.data, w);
+	CHECK(first != NULL);
+	/* once: not for the second 8-bit line, not after BODY=8BITMIME */
+	CHECK(first != NULL && strstr(first + 1, w) == NULL);
+	CHECK(first != NULL && strstr(o.transcript.data, "C: caf\xc3\xa9\n") <
+	    first);
+	session_free(s);
+	script_out_clear(&o);
+}
+
 /* Pipelined by hand: three commands, replies pair in order (seq). */
 static void
 test_pairing(void)
@@ -752,6 +796,7 @@ static const struct test tests[] = {
 	{ "smtp /send pipelined", test_send_pipelined },
 	{ "smtp /send sequential, all refused", test_send_sequential },
 	{ "smtp /send recipient list and refusals", test_send_recipient_list },
+	{ "smtp 8-bit text without BODY=8BITMIME", test_8bit_undeclared },
 	{ "smtp pipelined pairing", test_pairing },
 	{ "smtp hostile peer", test_hostile },
 };
