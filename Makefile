@@ -64,6 +64,15 @@ build-asan/libproto.a: $(call obj,build-asan,$(PROTO_SRC))
 build-asan/libnet.a: $(call obj,build-asan,$(NET_SRC))
 	@rm -f $@; ar rcs $@ $^
 
+build-asan/libui.a: $(call obj,build-asan,$(UI_SRC))
+	@rm -f $@; ar rcs $@ $^
+build-asan/liblab.a: $(call obj,build-asan,$(LAB_SRC))
+	@rm -f $@; ar rcs $@ $^
+ASAN_LIBS = build-asan/libui.a build-asan/liblab.a build-asan/libnet.a build-asan/libproto.a
+# The whole program under the sanitizers: the hostile-peer tests run it too.
+build-asan/mailbench: build-asan/main.o $(ASAN_LIBS)
+	$(CC) $(SAN) -o $@ build-asan/main.o $(ASAN_LIBS) $(SSL_LIBS) $(CURSES_LIBS) -lm
+
 # Unit tests link against libproto.a alone: a socket, TLS or curses call
 # in proto/ fails to link here (the layering check of STYLE.md §1).
 build-asan/tests/unit/%: build-asan/tests/unit/%.o build-asan/tests/unit/harness.o build-asan/libproto.a
@@ -107,7 +116,7 @@ run: all
 
 check: all
 	@scripts/install-deps --test
-	@$(MAKE) --no-print-directory clang-check $(UNIT_BIN) $(FUZZ_BIN)
+	@$(MAKE) --no-print-directory clang-check $(UNIT_BIN) $(FUZZ_BIN) build-asan/mailbench
 	@tests/run-all
 
 bench: all
