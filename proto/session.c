@@ -805,25 +805,35 @@ starttls_go(struct session *s)
 }
 
 /* Why /auth must not send the secret now, or NULL: the connection is in
- * the clear and the server, which offers STARTTLS/STLS, does not offer
- * this way of logging in before it (it will after the upgrade). Sending
- * anyway would put a reusable password on the wire for nothing (RFC 4616
- * 1, RFC 3207 4, RFC 2595 2). A typed AUTH or PASS still goes out. */
+ * the clear, the mechanism shows the password to anyone on the way
+ * (USER/PASS, PLAIN, LOGIN, XOAUTH2), the server does not offer it here
+ * but offers STARTTLS/STLS, after which it usually will. Sending anyway
+ * puts a reusable password on the wire for nothing (RFC 4616 1, RFC 3207
+ * 4, RFC 2595 2). CRAM-MD5 and APOP send no password; a typed AUTH or
+ * PASS still goes out as typed. */
+static bool
+mech_offered(const struct session *);
+
 static const char *
 auth_cleartext_refusal(const struct session *s)
 {
-	if (s->tls || !s->caps_known)
+	bool	offered;
+
+	if (s->tls || !s->caps_known || s->mech == SASL_APOP ||
+	    s->mech == SASL_CRAM_MD5)
 		return NULL;
-	if (s->proto == REPLY_SMTP && s->caps.starttls && s->caps.auth == NULL)
-		return "/auth: not sent: the server lists STARTTLS but no AUTH "
-		    "on this unencrypted connection; /starttls first (then "
-		    "EHLO shows AUTH); a password in the clear can be read on "
-		    "the way (RFC 4616 1, RFC 3207 4)";
-	if (s->proto == REPLY_POP3 && s->caps.stls && ((s->mech == SASL_USER &&
-	    !s->caps.user) || (s->mech != SASL_USER && s->mech != SASL_APOP &&
-	    s->caps.auth == NULL)))
-		return "/auth: not sent: CAPA lists STLS but not this login on "
-		    "this unencrypted connection; /starttls first; a password "
+	offered = s->mech == SASL_USER ? s->caps.user : mech_offered(s);
+	if (offered)
+		return NULL;
+	if (s->proto == REPLY_SMTP && s->caps.starttls)
+		return "/auth: not sent: on this unencrypted connection the "
+		    "server's EHLO lists STARTTLS, not AUTH with this "
+		    "mechanism; /starttls first (then EHLO shows AUTH); a "
+		    "password in the clear can be read on the way (RFC 4616 1, "
+		    "RFC 3207 4)";
+	if (s->proto == REPLY_POP3 && s->caps.stls)
+		return "/auth: not sent: on this unencrypted connection CAPA "
+		    "lists STLS, not this login; /starttls first; a password "
 		    "in the clear can be read on the way (RFC 2595 2, RFC "
 		    "4616 1)";
 	return NULL;

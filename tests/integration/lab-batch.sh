@@ -140,6 +140,6 @@ printf 'EHLO x\n/auth PLAIN student\nQUIT\n' >"$W/clear.in"
 MB_INPUT=$W/clear.in mb_batch "$W/clear" 30 "smtp://127.0.0.1:$SMTP"
 expect_rc "$T: /auth refused before STARTTLS makes batch exit 1" "$W/clear" 1
 expect "$T: /auth before STARTTLS is not sent, and says why" "$W/clear" \
-	has_line "$W/clear.out" '^\* /auth: not sent: the server lists STARTTLS but no AUTH'
+	has_line "$W/clear.out" '^\* /auth: not sent: on this unencrypted connection the server.s EHLO lists STARTTLS'
 expect "$T: no AUTH command goes out in the clear" "$W/clear" no_line "$W/clear.out" '^C: AUTH'
 finish

@@ -119,6 +119,13 @@ test_auth_cleartext_refused(void)
 		{ 'S', "+OK\r\nSTLS\r\nTOP\r\n.\r\n" },
 		{ 'U', "/auth USER tim" },
 	};
+	static const struct step sasl[] = {
+		{ 'S', "+OK ready\r\n" },
+		{ 'U', "CAPA" },
+		{ 'S', "+OK\r\nSASL CRAM-MD5\r\nSTLS\r\n.\r\n" },
+		{ 'U', "/auth PLAIN tim" },
+		{ 'U', "/auth CRAM-MD5 tim" },
+	};
 
 	script_check(REPLY_POP3, NULL, steps, NSTEPS(steps),
 	    "S: +OK ready\n"
@@ -128,9 +135,24 @@ test_auth_cleartext_refused(void)
 	    "S: STLS\n"
 	    "S: TOP\n"
 	    "S: .\n"
-	    "* /auth: not sent: CAPA lists STLS but not this login on this "
-	    "unencrypted connection; /starttls first; a password in the clear "
+	    "* /auth: not sent: on this unencrypted connection CAPA lists "
+	    "STLS, not this login; /starttls first; a password in the clear "
 	    "can be read on the way (RFC 2595 2, RFC 4616 1)\n",
+	    "CAPA\r\n");
+	/* SASL offered, but not PLAIN (Dovecot before STLS): PLAIN is
+	 * refused, CRAM-MD5 (no password on the wire) is asked for. */
+	script_check(REPLY_POP3, NULL, sasl, NSTEPS(sasl),
+	    "S: +OK ready\n"
+	    "* GREETING -> AUTHORIZATION\n"
+	    "C: CAPA\n"
+	    "S: +OK\n"
+	    "S: SASL CRAM-MD5\n"
+	    "S: STLS\n"
+	    "S: .\n"
+	    "* /auth: not sent: on this unencrypted connection CAPA lists "
+	    "STLS, not this login; /starttls first; a password in the clear "
+	    "can be read on the way (RFC 2595 2, RFC 4616 1)\n"
+	    "* password for tim (CRAM-MD5):\n",
 	    "CAPA\r\n");
 }
 

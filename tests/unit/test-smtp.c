@@ -218,10 +218,10 @@ test_auth_cleartext_refused(void)
 	    "S: 250-x\n"
 	    "S: 250 STARTTLS\n"
 	    "* EHLO -> READY\n"
-	    "* /auth: not sent: the server lists STARTTLS but no AUTH on this "
-	    "unencrypted connection; /starttls first (then EHLO shows AUTH); a "
-	    "password in the clear can be read on the way (RFC 4616 1, RFC "
-	    "3207 4)\n",
+	    "* /auth: not sent: on this unencrypted connection the server's "
+	    "EHLO lists STARTTLS, not AUTH with this mechanism; /starttls "
+	    "first (then EHLO shows AUTH); a password in the clear can be "
+	    "read on the way (RFC 4616 1, RFC 3207 4)\n",
 	    "EHLO x\r\n");
 	script_check(REPLY_SMTP, &opts, late, NSTEPS(late),
 	    "S: 220 x\n"
@@ -231,10 +231,10 @@ test_auth_cleartext_refused(void)
 	    "S: 250-x\n"
 	    "S: 250 STARTTLS\n"
 	    "* EHLO -> READY\n"
-	    "* /auth: not sent: the server lists STARTTLS but no AUTH on this "
-	    "unencrypted connection; /starttls first (then EHLO shows AUTH); a "
-	    "password in the clear can be read on the way (RFC 4616 1, RFC "
-	    "3207 4)\n"
+	    "* /auth: not sent: on this unencrypted connection the server's "
+	    "EHLO lists STARTTLS, not AUTH with this mechanism; /starttls "
+	    "first (then EHLO shows AUTH); a password in the clear can be "
+	    "read on the way (RFC 4616 1, RFC 3207 4)\n"
 	    "C: NOOP\n",
 	    "EHLO x\r\nNOOP\r\n");
 }
