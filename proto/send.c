@@ -37,6 +37,8 @@ send_clear(struct session *s)
 
 	free(s->send_from);
 	s->send_from = NULL;
+	free(s->send_from_name);
+	s->send_from_name = NULL;
 	for (i = 0; i < s->send_nrcpt; i++)
 		free(s->send_rcpt[i]);
 	free(s->send_rcpt);
@@ -156,6 +158,66 @@ ascii(const char *p, size_t len)
 	return true;
 }
 
+/* The display name before "<addr>" ("Ann" of "Ann <a@b>", quotes
+ * taken off), or NULL when there is none. */
+static char *
+display_name(const char *p, size_t len)
+{
+	const char	*lt = memchr(p, '<', len);
+	size_t		 n;
+
+	if (lt == NULL)
+		return NULL;
+	n = (size_t)(lt - p);
+	while (n > 0 && (*p == ' ' || *p == '\t')) {
+		p++;
+		n--;
+	}
+	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+		n--;
+	if (n >= 2 && p[0] == '"' && p[n - 1] == '"') {
+		p++;
+		n -= 2;
+	}
+	return n > 0 ? xstrndup(p, n) : NULL;
+}
+
+/* RFC 5322 3.2.3 atext, and space: a phrase that needs no quotes. */
+static bool
+phrase_plain(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (!(*s == ' ' || (*s >= 'a' && *s <= 'z') ||
+		    (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		    strchr("!#$%&'*+-/=?^_`{|}~", *s) != NULL))
+			return false;
+	return true;
+}
+
+/* Append "From: " with the name as typed: plain, quoted (RFC 5322 3.2.4),
+ * or as encoded words when it is not ASCII (RFC 2047 5 (3)). */
+static void
+from_header(struct session *s, struct buf *b)
+{
+	const char	*n = s->send_from_name, *c;
+
+	buf_append_str(b, "From: ");
+	if (n != NULL && !ascii(n, strlen(n)))
+		(void)rfc2047_encode(n, strlen(n), b);
+	else if (n != NULL && phrase_plain(n))
+		buf_append_str(b, n);
+	else if (n != NULL) {
+		buf_append_byte(b, '"');
+		for (c = n; *c != '\0'; c++) {
+			if (*c == '"' || *c == '\\')
+				buf_append_byte(b, '\\');
+			buf_append_byte(b, *c);
+		}
+		buf_append_byte(b, '"');
+	}
+	buf_printf(b, "%s<%s>", n != NULL ? " " : "", s->send_from);
+}
+
 static void
 send_go(struct session *s);
 
@@ -239,6 +301,7 @@ send_answer(struct session *s, const char *line, size_t len,
 			return -1;
 		}
 		s->send_from = a;
+		s->send_from_name = display_name(line, len);
 		session_info(s, 0, "/send: sender <%s>", a);
 		s->send_field = FIELD_TO;
 		prompt(s, "To (recipient address):");
@@ -442,7 +505,7 @@ send_message(struct session *s)
 	    days[tm.tm_wday % 7], tm.tm_mday, months[tm.tm_mon % 12],
 	    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
 	header(s, &b);
-	buf_printf(&b, "From: <%s>", s->send_from);
+	from_header(s, &b);
 	header(s, &b);
 	buf_append_str(&b, "To: ");
 	for (i = 0; i < s->send_nrcpt; i++)

@@ -123,6 +123,7 @@ struct session {
 	bool			 prompting;
 	int			 send_field;
 	char			*send_from;
+	char			*send_from_name; /* "Ann" of "Ann <a@b>", or NULL */
 	char			**send_rcpt;
 	size_t			 send_nrcpt, send_rcpt_ok, send_rcpt_answered;
 	char			*send_subject;

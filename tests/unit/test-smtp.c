@@ -650,6 +650,51 @@ test_8bit_undeclared(void)
 	script_out_clear(&o);
 }
 
+/* /send keeps the sender's display name in From: as typed when it is an
+ * RFC 5322 phrase, quoted when it holds specials, RFC 2047 encoded when
+ * it is not ASCII; MAIL FROM gets the address alone. */
+static void
+test_send_from_name(void)
+{
+	static const struct {
+		const char	*typed, *header;
+	} cases[] = {
+		{ "Ann Smith <a@example.org>", "C: From: Ann Smith <a@example.org>\n" },
+		{ "\"Doe, J.\" <a@example.org>", "C: From: \"Doe, J.\" <a@example.org>\n" },
+		{ "Ren\xc3\xa9" "e <a@example.org>",
+		  "C: From: =?UTF-8?B?UmVuw6ll?= <a@example.org>\n" },
+		{ "a@example.org", "C: From: <a@example.org>\n" },
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct step steps[] = {
+			{ 'S', "220 x\r\n" },
+			{ 'U', "EHLO x" },
+			{ 'S', EHLO_REPLY },
+			{ 'U', "/send" },
+			{ 'U', cases[i].typed },
+			{ 'U', "b@example.org" },
+			{ 'U', "" },
+			{ 'U', "s" },
+			{ 'U', "." },
+			{ 'S', "250 ok\r\n250 ok\r\n354 go\r\n" },
+		};
+		struct script_out	 o;
+		struct session		*s;
+
+		s = script_run(REPLY_SMTP, NULL, steps, NSTEPS(steps), 0, 0,
+		    &o, false);
+		CHECK(strstr(o.transcript.data, cases[i].header) != NULL);
+		CHECK(strstr(o.transcript.data,
+		    "C: MAIL FROM:<a@example.org>") != NULL);
+		if (strstr(o.transcript.data, cases[i].header) == NULL)
+			fprintf(stderr, "%s", o.transcript.data);
+		session_free(s);
+		script_out_clear(&o);
+	}
+}
+
 /* Pipelined by hand: three commands, replies pair in order (seq). */
 static void
 test_pairing(void)
@@ -797,6 +842,7 @@ static const struct test tests[] = {
 	{ "smtp /send sequential, all refused", test_send_sequential },
 	{ "smtp /send recipient list and refusals", test_send_recipient_list },
 	{ "smtp 8-bit text without BODY=8BITMIME", test_8bit_undeclared },
+	{ "smtp /send From: display name", test_send_from_name },
 	{ "smtp pipelined pairing", test_pairing },
 	{ "smtp hostile peer", test_hostile },
 };
