@@ -74,9 +74,16 @@ lab_scenarios_parse(struct lab *lab, const char *list)
 		}
 		if (len > 0 && !found && !(len == 4 &&
 		    strncmp(p, "none", 4) == 0)) {
-			snprintf(lab->errbuf, sizeof(lab->errbuf),
-			    "unknown scenario \"%.*s\" (see --help)",
+			size_t k, o;
+
+			o = (size_t)snprintf(lab->errbuf, sizeof(lab->errbuf),
+			    "unknown scenario \"%.*s\"; one of:",
 			    (int)(len > 40 ? 40 : len), p);
+			for (k = 0; o < sizeof(lab->errbuf) && k <
+			    sizeof(scenarios) / sizeof(scenarios[0]); k++)
+				o += (size_t)snprintf(lab->errbuf + o,
+				    sizeof(lab->errbuf) - o, " %s",
+				    scenarios[k].name);
 			return -1;
 		}
 		p += len;

@@ -142,4 +142,10 @@ expect_rc "$T: /auth refused before STARTTLS makes batch exit 1" "$W/clear" 1
 expect "$T: /auth before STARTTLS is not sent, and says why" "$W/clear" \
 	has_line "$W/clear.out" '^\* /auth: not sent: on this unencrypted connection the server.s EHLO lists STARTTLS'
 expect "$T: no AUTH command goes out in the clear" "$W/clear" no_line "$W/clear.out" '^C: AUTH'
+# ---- an unknown --scenario names the known ones -------------------------
+timeout 10 "$MAILBENCH" lab --scenario bogus >"$W/sc.out" 2>"$W/sc.err" </dev/null
+echo $? >"$W/sc.rc"
+expect_rc "$T: lab --scenario bogus is a usage error (exit 2)" "$W/sc" 2
+expect "$T: the unknown scenario message lists the known ones" "$W/sc" \
+	has_line "$W/sc.err" 'unknown scenario "bogus"; one of: greylist .*drop-retr'
 finish
