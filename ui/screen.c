@@ -930,6 +930,20 @@ mailbox_command(struct screen *s, enum hint_mb_action a, bool open,
 		    "mailbox)");
 		return;
 	}
+	if (a == HINT_MB_DELE && s->drv != NULL) {
+		const struct mailbox_entry *e = mailbox_find(
+		    driver_mailbox(s->drv), n);
+
+		/* RFC 1939 5: DELE of a marked message is an error, and
+		 * POP3 can only unmark them all (RSET). */
+		if (e != NULL && e->deleted) {
+			notice(s, ROLE_HINT, "message %llu is already marked "
+			    "for deletion; u sends RSET, which unmarks all "
+			    "(POP3 has no undelete for one message)",
+			    (unsigned long long)n);
+			return;
+		}
+	}
 	hint_mailbox_line(a, n, line, sizeof(line));
 	if (open) {
 		s->want_open = n;

@@ -142,6 +142,10 @@ t_dele_quit() {
 	keys g d || return 1
 	wait_for "C: DELE 1" || return 1
 	wait_for "1 DELETION PENDING" || return 1
+	# d on a marked message explains RSET instead of a second DELE.
+	keys d || return 1
+	wait_for "message 1 is already marked for deletion; u sends RSET" || return 1
+	[ "$(screen | grep -c 'C: DELE 1')" = 1 ] || return 1
 	keys Escape || return 1
 	wait_for "expects: STAT" || return 1
 	type_line "QUIT" || return 1
