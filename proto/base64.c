@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "proto/base64.h"
+#include "proto/sink.h"
 
 /* Alphabet values; 64 marks '=', 0xfe CR and LF (not part of the data at
  * all: Python joins the lines first), 0xff everything else (junk). */
@@ -35,32 +36,6 @@ static const unsigned char b64_val[256] = {
 
 static const char b64_chars[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/* Output goes through a stack chunk so the hot loop stores bytes without
- * a function call each. */
-struct sink {
-	struct buf	*out;
-	size_t		 start;	/* out->len before this decode */
-	size_t		 n;
-	int		 err;
-	unsigned char	 chunk[4096];
-};
-
-static void
-sink_flush(struct sink *s)
-{
-	if (s->n > 0 && s->err == 0 && buf_append(s->out, s->chunk, s->n) == -1)
-		s->err = -1;
-	s->n = 0;
-}
-
-static inline void
-sink_put(struct sink *s, unsigned char c)
-{
-	if (s->n == sizeof(s->chunk))
-		sink_flush(s);
-	s->chunk[s->n++] = c;
-}
 
 /* What one pass over the input found. */
 struct scan {
@@ -108,17 +83,17 @@ step(struct a2b_state *st, unsigned v, struct sink *s, struct scan *sc)
 		st->quad = 1;
 		break;
 	case 1:
-		sink_put(s, (unsigned char)((st->left << 2) | (v >> 4)));
+		sink_put(s, (char)((st->left << 2) | (v >> 4)));
 		st->left = v & 0x0f;
 		st->quad = 2;
 		break;
 	case 2:
-		sink_put(s, (unsigned char)((st->left << 4) | (v >> 2)));
+		sink_put(s, (char)((st->left << 4) | (v >> 2)));
 		st->left = v & 0x03;
 		st->quad = 3;
 		break;
 	default:
-		sink_put(s, (unsigned char)((st->left << 6) | v));
+		sink_put(s, (char)((st->left << 6) | v));
 		st->quad = 0;
 		break;
 	}
@@ -160,8 +135,8 @@ a2b(const unsigned char *in, size_t len, size_t npad, bool strict,
 		/* Fast path: whole quads of alphabet characters, with the
 		 * output position and count in registers. */
 		if (st.quad == 0 && !st.padding) {
-			unsigned char	*o = s->chunk + s->n;
-			unsigned char	*oe = s->chunk + sizeof(s->chunk) - 3;
+			char		*o = s->chunk + s->n;
+			char		*oe = s->chunk + sizeof(s->chunk) - 3;
 			size_t		 i0 = i;
 
 			while (i + 4 <= len) {
@@ -179,9 +154,9 @@ a2b(const unsigned char *in, size_t len, size_t npad, bool strict,
 					o = s->chunk;
 				}
 				w = a << 18 | b << 12 | c << 6 | d;
-				o[0] = (unsigned char)(w >> 16);
-				o[1] = (unsigned char)(w >> 8);
-				o[2] = (unsigned char)w;
+				o[0] = (char)(w >> 16);
+				o[1] = (char)(w >> 8);
+				o[2] = (char)w;
 				o += 3;
 				i += 4;
 			}
@@ -234,8 +209,7 @@ base64_decode(const char *in, size_t len, struct buf *out,
 	size_t		i;
 	unsigned	defects = 0, py = 0;
 
-	s.out = out;
-	s.start = out->len;
+	sink_init(&s, out);
 	/* email._encoded_words.decode_b: first a strict decode with the
 	 * padding the length asks for... */
 	if (a2b(p, len, 0, true, &s, &sc)) {
@@ -350,10 +324,7 @@ base64_encode_lines(const void *in, size_t len, size_t line_len,
 	struct sink	s;
 	size_t		i, col = 0;
 
-	s.out = out;
-	s.start = out->len;
-	s.n = 0;
-	s.err = 0;
+	sink_init(&s, out);
 	line_len -= line_len % 4;
 	for (i = 0; i < len; i += 3) {
 		uint32_t w = (uint32_t)p[i] << 16;

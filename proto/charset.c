@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "proto/charset.h"
+#include "proto/sink.h"
 #include "proto/util.h"
 
 /* How a charset is converted. */
@@ -405,43 +406,6 @@ multi:
 	free(tl);
 }
 
-/* Output through a stack chunk; -1 once the buf's cap is reached. */
-struct sink {
-	struct buf	*out;
-	size_t		 n;
-	int		 err;
-	char		 chunk[8192];
-};
-
-static void
-sink_flush(struct sink *s)
-{
-	if (s->n > 0 && s->err == 0 && buf_append(s->out, s->chunk, s->n) == -1)
-		s->err = -1;
-	s->n = 0;
-}
-
-static inline void
-sink_reserve(struct sink *s, size_t n)
-{
-	if (s->n + n > sizeof(s->chunk))
-		sink_flush(s);
-}
-
-static void
-sink_write(struct sink *s, const char *p, size_t n)
-{
-	if (n >= sizeof(s->chunk) / 2) {
-		sink_flush(s);
-		if (s->err == 0 && buf_append(s->out, p, n) == -1)
-			s->err = -1;
-		return;
-	}
-	sink_reserve(s, n);
-	memcpy(s->chunk + s->n, p, n);
-	s->n += n;
-}
-
 static inline void
 sink_fffd(struct sink *s)
 {
@@ -585,9 +549,7 @@ charset_utf8_sanitize(const char *in, size_t len, struct buf *out,
 	struct sink	s;
 	bool		invalid = false, incomplete = false;
 
-	s.out = out;
-	s.n = 0;
-	s.err = 0;
+	sink_init(&s, out);
 	utf8_copy(&s, (const unsigned char *)in, len, 0, &invalid, &incomplete);
 	sink_flush(&s);
 	if (changed_r != NULL)
@@ -773,9 +735,7 @@ charset_to_utf8(const char *name, const char *in, size_t len,
 	size_t		 start = out->len;
 	enum charset_result res;
 
-	s.out = out;
-	s.n = 0;
-	s.err = 0;
+	sink_init(&s, out);
 	switch (e->kind) {
 	case K_UTF8:
 		/* Valid UTF-8 (the usual case) is appended in one go. */

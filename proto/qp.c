@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "proto/qp.h"
+#include "proto/sink.h"
 
 /* Hex digit values, 0xff for anything else. */
 static const unsigned char qp_hex[256] = {
@@ -27,45 +28,6 @@ static const unsigned char qp_hex[256] = {
 #undef X
 };
 
-/* Output is collected in a stack chunk: no call per byte in the loops. */
-struct sink {
-	struct buf	*out;
-	size_t		 n;
-	int		 err;
-	char		 chunk[4096];
-};
-
-static void
-sink_flush(struct sink *s)
-{
-	if (s->n > 0 && s->err == 0 && buf_append(s->out, s->chunk, s->n) == -1)
-		s->err = -1;
-	s->n = 0;
-}
-
-static inline void
-sink_put(struct sink *s, char c)
-{
-	if (s->n == sizeof(s->chunk))
-		sink_flush(s);
-	s->chunk[s->n++] = c;
-}
-
-static void
-sink_write(struct sink *s, const char *p, size_t n)
-{
-	if (n >= sizeof(s->chunk)) {
-		sink_flush(s);
-		if (s->err == 0 && buf_append(s->out, p, n) == -1)
-			s->err = -1;
-		return;
-	}
-	if (s->n + n > sizeof(s->chunk))
-		sink_flush(s);
-	memcpy(s->chunk + s->n, p, n);
-	s->n += n;
-}
-
 /* CPython's binascii.a2b_qp, which quopri.decodestring() and so the email
  * package's get_payload(decode=True) use: copying runs without '=' goes
  * through memchr so plain text costs little. */
@@ -77,9 +39,7 @@ qp_decode(const char *in, size_t len, struct buf *out, unsigned *defects_r)
 	size_t		i = 0;
 	unsigned	defects = 0;
 
-	s.out = out;
-	s.n = 0;
-	s.err = 0;
+	sink_init(&s, out);
 	while (i < len) {
 		const unsigned char *eq = memchr(p + i, '=', len - i);
 		size_t run = eq == NULL ? len - i : (size_t)(eq - (p + i));
@@ -140,9 +100,7 @@ qp_decode_q(const char *in, size_t len, struct buf *out, unsigned *defects_r)
 	size_t		i;
 	unsigned	defects = 0;
 
-	s.out = out;
-	s.n = 0;
-	s.err = 0;
+	sink_init(&s, out);
 	for (i = 0; i < len; i++) {
 		unsigned char c = p[i];
 
@@ -211,9 +169,7 @@ qp_encode(const void *in, size_t len, struct buf *out)
 	struct sink	s;
 	size_t		i, col = 0;
 
-	s.out = out;
-	s.n = 0;
-	s.err = 0;
+	sink_init(&s, out);
 	for (i = 0; i < len; i++) {
 		unsigned char c = p[i];
 		bool	lit, eol_next;

@@ -374,18 +374,6 @@ rparam_clear(struct rparam *rp)
 	free(rp->lang);
 }
 
-static inline int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* urllib.parse.unquote_to_bytes, then decode in the charset keeping bad
  * bytes raw (surrogateescape); unknown charset: as ASCII. A value with
  * raw 8-bit bytes takes Python's other branch: %XX as Latin-1. */
@@ -406,8 +394,8 @@ extended_value(const struct rparam *rp, const char *charset, struct buf *raw,
 	for (i = 0; i < n; i++) {
 		int hi, lo;
 
-		if (v[i] == '%' && i + 2 < n && (hi = hexval(v[i + 1])) >= 0 &&
-		    (lo = hexval(v[i + 2])) >= 0) {
+		if (v[i] == '%' && i + 2 < n && (hi = util_hexval(v[i + 1])) >= 0 &&
+		    (lo = util_hexval(v[i + 2])) >= 0) {
 			unsigned char c = (unsigned char)(hi << 4 | lo);
 
 			if (eight && c >= 0x80) {

@@ -89,6 +89,18 @@ parse_uint(const char *p, size_t len, uint64_t max, uint64_t *v_r)
 	return 0;
 }
 
+int
+util_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 bool
 slice_eq_ci(const char *p, size_t len, const char *s)
 {

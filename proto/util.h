@@ -20,6 +20,8 @@ extern void (*util_fatal_hook)(void);
 /* Parse len bytes of decimal digits (nothing else) into *v_r, which must
  * not exceed max. 0 on success, -1 on empty input, a non-digit or overflow. */
 int	parse_uint(const char *, size_t len, uint64_t max, uint64_t *v_r);
+/* Value of one hexadecimal digit (either case), or -1. */
+int	util_hexval(char);
 /* ASCII case-insensitive comparison of a slice with a C string. */
 bool	slice_eq_ci(const char *, size_t, const char *);
 

@@ -33,18 +33,6 @@ url_scheme_name(enum url_scheme s)
 	return "?";
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Percent-decode a user name; NULL if it holds a control byte or a bad
  * escape (a user name ends up on the wire in USER/AUTH). */
 static char *
@@ -61,8 +49,8 @@ decode_user(const char *p, size_t len)
 
 			if (i + 2 >= len)
 				goto bad;
-			h = hexval(p[i + 1]);
-			l = hexval(p[i + 2]);
+			h = util_hexval(p[i + 1]);
+			l = util_hexval(p[i + 2]);
 			if (h < 0 || l < 0)
 				goto bad;
 			c = (unsigned char)(h * 16 + l);
