@@ -29,7 +29,9 @@ struct pane_transcript {
 	bool		 tls_expanded;
 	bool		 show_timing;	/* "* 0.5 ms" lines (the S: line shows
 					 * the time anyway) */
-	size_t		 top;		/* first row shown (index in vis) */
+	size_t		 top;		/* first line shown (index in vis) */
+	size_t		 sub;		/* rows of the top line scrolled off
+					 * above (wrap mode) */
 	size_t		 cursor;	/* selected row (index in vis) */
 	bool		 follow;
 	size_t		 hscroll;
@@ -113,6 +115,7 @@ vis_rebuild(struct pane_transcript *p)
 	p->cursor = keep;
 	if (p->top > p->cursor)
 		p->top = p->cursor;
+	p->sub = 0;
 }
 
 size_t
@@ -162,6 +165,11 @@ pane_transcript_lines(const struct pane_transcript *p)
 	return store_count(p->store);
 }
 
+static size_t vrows(struct pane_transcript *, size_t);
+static void view_max(struct pane_transcript *, size_t *, size_t *);
+static void scroll_down(struct pane_transcript *, size_t);
+static void scroll_up(struct pane_transcript *, size_t);
+
 static void
 move_cursor(struct pane_transcript *p, long delta)
 {
@@ -180,26 +188,75 @@ move_cursor(struct pane_transcript *p, long delta)
 bool
 pane_transcript_action(struct pane_transcript *p, enum action a, int rows)
 {
-	long page = rows > 2 ? rows - 1 : 1;
+	size_t page = rows > 1 ? (size_t)rows : 1, mt, ms, lr;
 	struct store_line *l;
 
+	if (p->nvis > 0 && p->top >= p->nvis) {
+		p->top = p->nvis - 1;
+		p->sub = 0;
+	}
 	switch (a) {
 	case ACT_UP:
+		/* A line taller than the pane scrolls a row at a time. */
+		if (p->cursor == p->top && p->sub > 0 && !p->follow) {
+			p->sub--;
+			break;
+		}
 		move_cursor(p, -1);
+		if (p->cursor < p->top) {
+			/* Reveal the line above, its last rows if it is
+			 * taller than the pane (Up then scrolls it). */
+			p->top = p->cursor;
+			lr = vrows(p, p->cursor);
+			p->sub = lr > page ? lr - page : 0;
+		}
 		break;
 	case ACT_DOWN:
+		if (!p->follow && p->wrap && p->cursor >= p->top && p->nvis) {
+			size_t before = 0, i;
+
+			for (i = p->top; i < p->cursor &&
+			    before <= page + p->sub; i++)
+				before += vrows(p, i);
+			lr = vrows(p, p->cursor);
+			if (before + lr > page + p->sub) {
+				/* The cursor line starts at the top and
+				 * runs past the bottom: scroll a row. */
+				scroll_down(p, 1);
+				break;
+			}
+		}
 		move_cursor(p, 1);
 		break;
 	case ACT_PAGE_UP:
-		move_cursor(p, -page);
-		if (p->top > p->cursor)
-			p->top = p->cursor;
+		/* A page is the pane's height in screen rows, so wrapped
+		 * lines are neither skipped nor repeated. */
+		if (p->follow)
+			view_max(p, &p->top, &p->sub);
+		scroll_up(p, page);
+		p->cursor = p->top;
+		p->follow = false;
 		break;
 	case ACT_PAGE_DOWN:
-		move_cursor(p, page);
+		if (p->nvis == 0)
+			break;
+		if (p->follow)
+			view_max(p, &p->top, &p->sub);
+		scroll_down(p, page);
+		view_max(p, &mt, &ms);
+		if (p->top > mt || (p->top == mt && p->sub >= ms)) {
+			/* The end is on screen: the last line, following. */
+			p->cursor = p->nvis - 1;
+			p->follow = true;
+		} else {
+			p->cursor = p->top;
+			p->follow = false;
+		}
 		break;
 	case ACT_TOP:
 		p->cursor = 0;
+		p->top = 0;
+		p->sub = 0;
 		p->follow = false;
 		break;
 	case ACT_BOTTOM:
@@ -214,6 +271,7 @@ pane_transcript_action(struct pane_transcript *p, enum action a, int rows)
 	case ACT_RIGHT:
 		p->hscroll += 20;
 		p->wrap = false;	/* scrolling right means cut lines */
+		p->sub = 0;
 		break;
 	case ACT_PAIRS:
 		p->pairs = !p->pairs;
@@ -221,6 +279,7 @@ pane_transcript_action(struct pane_transcript *p, enum action a, int rows)
 	case ACT_WRAP:
 		p->wrap = !p->wrap;
 		p->hscroll = 0;
+		p->sub = 0;
 		break;
 	case ACT_TIMING:
 		p->show_timing = !p->show_timing;
@@ -438,6 +497,78 @@ line_rows(const struct pane_transcript *p, const struct store_line *l,
 	return n;
 }
 
+/* Rows visible line vi takes at the last drawn width. */
+static size_t
+vrows(struct pane_transcript *p, size_t vi)
+{
+	return line_rows(p, store_at(p->store, p->vis[vi]), p->cols,
+	    notes_cols(p, vi));
+}
+
+/* The furthest view: the last line's last row on the pane's last row.
+ * Walks back at most a pane of lines. */
+static void
+view_max(struct pane_transcript *p, size_t *top_r, size_t *sub_r)
+{
+	size_t rows = p->rows > 0 ? (size_t)p->rows : 1, have = 0, i, lr;
+
+	*top_r = 0;
+	*sub_r = 0;
+	if (p->nvis == 0)
+		return;
+	for (i = p->nvis; i-- > 0;) {
+		lr = vrows(p, i);
+		if (have + lr >= rows) {
+			*top_r = i;
+			*sub_r = have + lr - rows;
+			return;
+		}
+		have += lr;
+	}
+}
+
+/* Move the view n screen rows down, no further than view_max(). */
+static void
+scroll_down(struct pane_transcript *p, size_t n)
+{
+	size_t mt, ms, lr;
+
+	view_max(p, &mt, &ms);
+	while (n > 0 && (p->top < mt || (p->top == mt && p->sub < ms))) {
+		lr = vrows(p, p->top);
+		if (p->sub + 1 < lr) {
+			p->sub++;
+		} else {
+			p->top++;
+			p->sub = 0;
+		}
+		n--;
+	}
+	if (p->top > mt || (p->top == mt && p->sub > ms)) {
+		p->top = mt;
+		p->sub = ms;
+	}
+}
+
+/* Move the view n screen rows up, no further than the first row. */
+static void
+scroll_up(struct pane_transcript *p, size_t n)
+{
+	size_t k;
+
+	while (n > 0) {
+		if (p->sub == 0) {
+			if (p->top == 0)
+				break;
+			p->top--;
+			p->sub = vrows(p, p->top);
+		}
+		k = p->sub < n ? p->sub : n;
+		p->sub -= k;
+		n -= k;
+	}
+}
+
 /* The rest of a line's first row: the TLS note, padding, the timing at
  * the right edge. */
 static void
@@ -466,31 +597,47 @@ pane_transcript_draw(struct pane_transcript *p, WINDOW *w, bool focused)
 		rows = 1;
 	p->rows = rows;
 	draw_title(p, w, focused);
-	if (p->follow && p->nvis > 0)
-		p->cursor = p->nvis - 1;
-	/* Keep the cursor on screen. */
-	if (p->cursor < p->top)
-		p->top = p->cursor;
-	if (p->cursor >= p->top + (size_t)rows)
-		p->top = p->cursor - (size_t)rows + 1;
 	p->cols = cols;
+	if (p->follow && p->nvis > 0) {
+		p->cursor = p->nvis - 1;
+		view_max(p, &p->top, &p->sub);
+	}
+	/* Keep the cursor on screen. */
+	if (p->cursor < p->top) {
+		p->top = p->cursor;
+		p->sub = 0;
+	}
+	if (p->cursor >= p->top + (size_t)rows) {
+		p->top = p->cursor - (size_t)rows + 1;
+		p->sub = 0;
+	}
+	if (!p->wrap)
+		p->sub = 0;
 	if (p->wrap && p->nvis > 0) {
-		/* The cursor's line must end on screen: drop lines above. */
-		size_t need = 0, i;
+		/* The cursor's line must end on screen (or, taller than
+		 * the pane, start at its top): scroll by rows. */
+		size_t before = 0, lr, i;
 
-		for (i = p->top; i <= p->cursor; i++)
-			need += line_rows(p, store_at(p->store, p->vis[i]),
-			    cols, notes_cols(p, i));
-		while (need > (size_t)rows && p->top < p->cursor) {
-			need -= line_rows(p, store_at(p->store,
-			    p->vis[p->top]), cols, notes_cols(p, p->top));
-			p->top++;
+		if (p->top < p->nvis && p->sub >= vrows(p, p->top))
+			p->sub = vrows(p, p->top) - 1;
+		for (i = p->top; i < p->cursor; i++)
+			before += vrows(p, i);
+		lr = vrows(p, p->cursor);
+		if (before > p->sub && before + lr > p->sub + (size_t)rows) {
+			if (lr >= (size_t)rows) {
+				p->top = p->cursor;
+				p->sub = 0;
+			} else {
+				scroll_down(p, before + lr - p->sub -
+				    (size_t)rows);
+			}
 		}
 	}
 	if (p->nvis > 0)
 		cur_seq = store_at(p->store, p->vis[p->cursor])->seq;
-	for (r = 0, rowi = p->top; r < rows; r++, rowi++) {
-		size_t row = rowi, used = 0, avail, off, tl, ml;
+	for (r = 0, rowi = p->top; r < rows; rowi++) {
+		size_t row = rowi, used = 0, avail, off, tl, ml, seg;
+		size_t skip = rowi == p->top ? p->sub : 0;
 		struct store_line *l;
 		unsigned long attr;
 		bool sel, paired;
@@ -499,6 +646,7 @@ pane_transcript_draw(struct pane_transcript *p, WINDOW *w, bool focused)
 		if (row >= p->nvis) {
 			wattrset(w, A_NORMAL);
 			wclrtoeol(w);
+			r++;
 			continue;
 		}
 		l = store_at(p->store, p->vis[row]);
@@ -507,7 +655,14 @@ pane_transcript_draw(struct pane_transcript *p, WINDOW *w, bool focused)
 		attr = layout_attr(line_role(l));
 		if (sel)
 			attr |= A_REVERSE;
-		if (p->pairs && cols > 30) {
+		if (skip > 0) {
+			/* The first rows are scrolled off: only the layout
+			 * of the line counts. */
+			used = (p->pairs && cols > 30 ? 5 : 0) +
+			    strlen(prefix(l->kind));
+			if (used > (size_t)cols)
+				used = (size_t)cols;
+		} else if (p->pairs && cols > 30) {
 			const struct sent_slot *ss = &p->sent[l->seq %
 			    SENT_SLOTS];
 			/* A command still waiting for its reply: "…". */
@@ -524,8 +679,9 @@ pane_transcript_draw(struct pane_transcript *p, WINDOW *w, bool focused)
 			used += width_draw(w, gut, strlen(gut), 5,
 			    layout_attr(paired ? ROLE_SELECTED : ROLE_DIM));
 		}
-		used += width_draw(w, prefix(l->kind), strlen(prefix(l->kind)),
-		    (size_t)cols - used, attr);
+		if (skip == 0)
+			used += width_draw(w, prefix(l->kind),
+			    strlen(prefix(l->kind)), (size_t)cols - used, attr);
 		tm[0] = more[0] = '\0';
 		if (l->dt_us != 0)
 			snprintf(tm, sizeof(tm), " %.1f ms",
@@ -556,26 +712,35 @@ pane_transcript_draw(struct pane_transcript *p, WINDOW *w, bool focused)
 			if (avail > first_cols(p, cols, tl + ml))
 				avail = first_cols(p, cols, tl + ml);
 			fit = wrap_fit(l->text, l->len, avail);
-			used += width_draw(w, l->text, fit, avail, attr);
-			off = fit;
-			draw_notes(w, cols, used, tl, ml, tm, more, sel, attr);
-			while (off < l->len && r + 1 < rows) {
+			if (skip == 0) {
+				used += width_draw(w, l->text, fit, avail,
+				    attr);
+				draw_notes(w, cols, used, tl, ml, tm, more,
+				    sel, attr);
 				r++;
-				wmove(w, r + 1, 0);
-				width_pad(w, tc, A_NORMAL);
+			}
+			off = fit;
+			for (seg = 1; off < l->len && r < rows; seg++) {
 				fit = wrap_fit(l->text + off, l->len - off,
 				    (size_t)cols - tc);
-				k = width_draw(w, l->text + off, fit,
-				    (size_t)cols - tc, attr);
-				if ((size_t)cols > tc + k)
-					width_pad(w, (size_t)cols - tc - k,
-					    sel ? attr : A_NORMAL);
+				if (seg >= skip) {
+					wmove(w, r + 1, 0);
+					width_pad(w, tc, A_NORMAL);
+					k = width_draw(w, l->text + off, fit,
+					    (size_t)cols - tc, attr);
+					if ((size_t)cols > tc + k)
+						width_pad(w, (size_t)cols -
+						    tc - k, sel ? attr :
+						    A_NORMAL);
+					r++;
+				}
 				off += fit;
 			}
 			continue;
 		}
 		used += width_draw(w, l->text + off, l->len - off, avail, attr);
 		draw_notes(w, cols, used, tl, ml, tm, more, sel, attr);
+		r++;
 	}
 }
 

@@ -918,6 +918,14 @@ pane_rows(struct screen *s, enum layout_pane p)
 	return s->lay.pane[p].h > 2 ? s->lay.pane[p].h - 2 : 1;
 }
 
+/* The transcript's text rows: its window less the title row (a page). */
+static int
+transcript_rows(struct screen *s)
+{
+	return s->lay.pane[LAYOUT_TRANSCRIPT].h > 1 ?
+	    s->lay.pane[LAYOUT_TRANSCRIPT].h - 1 : 1;
+}
+
 static void
 mailbox_command(struct screen *s, enum hint_mb_action a, bool open,
     bool header)
@@ -1368,8 +1376,8 @@ global_action(struct screen *s, enum action a)
 			pane_message_action(s->pmsg, a, pane_rows(s,
 			    LAYOUT_MESSAGE));
 		else
-			pane_transcript_action(s->pt, a, pane_rows(s,
-			    LAYOUT_TRANSCRIPT));
+			pane_transcript_action(s->pt, a,
+			    transcript_rows(s));
 		break;
 	case ACT_LOAD:
 		submit_line(s, "/load", 5, false);
@@ -1385,8 +1393,8 @@ pane_action(struct screen *s, enum action a)
 {
 	switch (s->focus) {
 	case LAYOUT_TRANSCRIPT:
-		if (!pane_transcript_action(s->pt, a, pane_rows(s,
-		    LAYOUT_TRANSCRIPT)))
+		if (!pane_transcript_action(s->pt, a,
+		    transcript_rows(s)))
 			global_action(s, a);
 		mark(s, D_TRANSCRIPT);
 		break;
