@@ -300,55 +300,56 @@ pane_transcript_action(struct pane_transcript *p, enum action a, int rows)
 	return true;
 }
 
-static bool
-line_has(const struct store_line *l, const char *needle, size_t nl)
-{
-	size_t i, k;
-
-	if (nl == 0 || l->len < nl)
-		return nl == 0;
-	for (i = 0; i + nl <= l->len; i++) {
-		for (k = 0; k < nl; k++) {
-			char a = l->text[i + k], b = needle[k];
-
-			if (a >= 'A' && a <= 'Z')
-				a = (char)(a + 32);
-			if (a != b)
-				break;
-		}
-		if (k == nl)
-			return true;
-	}
-	return false;
-}
+#define NEEDLE_MAX	256	/* code points of a search compared */
 
 int
 pane_transcript_search(struct pane_transcript *p, const char *needle,
     int dir)
 {
-	char low[256];
-	size_t nl = strlen(needle), i, n = p->nvis, k, idx;
+	uint32_t nd[NEEDLE_MAX];
+	size_t nn, i, n = p->nvis, idx;
 
-	if (nl == 0 || n == 0)
+	nn = width_fold_str(needle, strlen(needle), nd, NEEDLE_MAX);
+	if (nn == 0 || n == 0)
 		return -1;
-	if (nl >= sizeof(low))
-		nl = sizeof(low) - 1;
-	for (k = 0; k < nl; k++)
-		low[k] = (char)(needle[k] >= 'A' && needle[k] <= 'Z' ?
-		    needle[k] + 32 : needle[k]);
-	low[nl] = '\0';
 	for (i = 1; i <= n; i++) {
+		const struct store_line *l;
+
 		if (dir < 0)
 			idx = (p->cursor + n - i) % n;
 		else
 			idx = (p->cursor + i) % n;
-		if (line_has(store_at(p->store, p->vis[idx]), low, nl)) {
+		l = store_at(p->store, p->vis[idx]);
+		if (width_has_folded(l->text, l->len, nd, nn)) {
 			p->cursor = idx;
 			p->follow = false;
 			return 0;
 		}
 	}
 	return -1;
+}
+
+size_t
+pane_transcript_matches(const struct pane_transcript *p, const char *needle,
+    size_t *nth_r)
+{
+	uint32_t nd[NEEDLE_MAX];
+	size_t nn, i, count = 0;
+
+	*nth_r = 0;
+	nn = width_fold_str(needle, strlen(needle), nd, NEEDLE_MAX);
+	if (nn == 0)
+		return 0;
+	for (i = 0; i < p->nvis; i++) {
+		const struct store_line *l = store_at(p->store, p->vis[i]);
+
+		if (width_has_folded(l->text, l->len, nd, nn)) {
+			count++;
+			if (i == p->cursor)
+				*nth_r = count;
+		}
+	}
+	return count;
 }
 
 static enum layout_role

@@ -27,10 +27,15 @@ size_t		 pane_transcript_append(struct pane_transcript *, unsigned kind,
  * something changed. */
 bool		 pane_transcript_action(struct pane_transcript *, enum action,
 		    int rows);
-/* Search for needle (ASCII case-insensitive) from the cursor: dir < 0
- * older lines, > 0 newer, wrapping once. 0 found (cursor moved), -1 not. */
+/* Search for needle (case-insensitive, width_fold(): also Latin, Greek
+ * and Cyrillic) from the cursor: dir < 0 older lines, > 0 newer, wrapping
+ * once. 0 found (cursor moved), -1 not. */
 int		 pane_transcript_search(struct pane_transcript *,
 		    const char *needle, int dir);
+/* How many shown lines hold needle; *nth_r gets the cursor line's place
+ * among them (1-based), 0 when it holds none. */
+size_t		 pane_transcript_matches(const struct pane_transcript *,
+		    const char *needle, size_t *nth_r);
 /* Draw into w (title row first). */
 void		 pane_transcript_draw(struct pane_transcript *,
 		    struct _win_st *, bool focused);

@@ -1049,11 +1049,17 @@ search(struct screen *s, int dir)
 		return;
 	}
 	if (pane_transcript_search(s->pt, s->search, dir) == 0) {
+		size_t nth, total = pane_transcript_matches(s->pt, s->search,
+		    &nth);
+
 		s->focus = LAYOUT_TRANSCRIPT;
-		notice(s, ROLE_HINT, "found \"%s\" (n: older, N: newer, End: "
-		    "follow again)", s->search);
+		/* Counted from the oldest line: n goes to older matches. */
+		notice(s, ROLE_HINT, "found \"%s\": match %zu of %zu lines "
+		    "(n: older, N: newer, End: follow again)", s->search, nth,
+		    total);
 	} else
-		notice(s, ROLE_WARNING, "\"%s\" not found", s->search);
+		notice(s, ROLE_WARNING, "\"%s\" not found (0 matches; case "
+		    "is ignored)", s->search);
 	mark(s, D_TRANSCRIPT | D_COMPOSER);
 }
 

@@ -5,6 +5,7 @@
 #endif
 #include <stdio.h>
 #include <wchar.h>
+#include <wctype.h>
 
 #include "ui/width.h"
 
@@ -198,6 +199,83 @@ width_encode(uint32_t cp, char *out)
 	out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
 	out[3] = (char)(0x80 | (cp & 0x3f));
 	return 4;
+}
+
+uint32_t
+width_fold(uint32_t cp)
+{
+	if (cp < 0x80)
+		return cp >= 'A' && cp <= 'Z' ? cp + 32 : cp;
+	if ((cp >= 0xc0 && cp <= 0xde && cp != 0xd7) ||	/* Latin-1 */
+	    (cp >= 0x391 && cp <= 0x3a9 && cp != 0x3a2) ||	/* Greek */
+	    (cp >= 0x410 && cp <= 0x42f))			/* Cyrillic */
+		return cp + 32;
+	if ((cp >= 0x100 && cp <= 0x137) || (cp >= 0x14a && cp <= 0x177) ||
+	    (cp >= 0x460 && cp <= 0x481) || (cp >= 0x48a && cp <= 0x4bf) ||
+	    (cp >= 0x4d0 && cp <= 0x52f))
+		return cp | 1;		/* pairs: even upper, odd lower */
+	if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17e))
+		return (cp & 1) ? cp + 1 : cp;	/* odd upper, even lower */
+	if (cp >= 0x400 && cp <= 0x40f)
+		return cp + 80;
+	switch (cp) {
+	case 0x178:
+		return 0xff;
+	case 0x386:
+		return 0x3ac;
+	case 0x388: case 0x389: case 0x38a:
+		return cp + 37;
+	case 0x38c:
+		return 0x3cc;
+	case 0x38e: case 0x38f:
+		return cp + 63;
+	case 0x3c2:
+		return 0x3c3;		/* final sigma */
+	default:
+		break;
+	}
+	if (cp <= 0x10ffff && cp < (uint32_t)WINT_MAX)
+		return (uint32_t)towlower((wint_t)cp);
+	return cp;
+}
+
+size_t
+width_fold_str(const char *s, size_t n, uint32_t *out, size_t max)
+{
+	size_t off = 0, k = 0;
+	uint32_t cp;
+
+	while (off < n && k < max) {
+		off += width_decode(s + off, n - off, &cp, NULL);
+		out[k++] = width_fold(cp);
+	}
+	return k;
+}
+
+bool
+width_has_folded(const char *s, size_t n, const uint32_t *nd, size_t nn)
+{
+	size_t off, o, k, used;
+	uint32_t cp;
+
+	if (nn == 0)
+		return true;
+	for (off = 0; off < n; off += used) {
+		used = width_decode(s + off, n - off, &cp, NULL);
+		if (width_fold(cp) != nd[0])
+			continue;
+		o = off + used;
+		for (k = 1; k < nn && o < n; k++) {
+			o += width_decode(s + o, n - o, &cp, NULL);
+			if (width_fold(cp) != nd[k])
+				break;
+		}
+		if (k == nn)
+			return true;
+		if (o >= n && k < nn)
+			return false;	/* too little text left */
+	}
+	return false;
 }
 
 #ifndef WIDTH_NO_CURSES

@@ -33,6 +33,17 @@ size_t	width_next(const char *s, size_t n, size_t off);
 /* Encode cp as UTF-8 into out (4 bytes room); returns the length. */
 size_t	width_encode(uint32_t cp, char *out);
 
+/* The simple lower-case fold of a code point, for case-insensitive
+ * search: ASCII, Latin-1, Latin Extended-A, Greek and Cyrillic by table
+ * (final sigma folds to sigma), others by towlower() in the locale. */
+uint32_t width_fold(uint32_t cp);
+/* Fold s into out (at most max code points); returns how many. */
+size_t	width_fold_str(const char *s, size_t n, uint32_t *out, size_t max);
+/* True when s holds the folded needle nd (nn code points) with case
+ * ignored; nn == 0 always matches. */
+bool	width_has_folded(const char *s, size_t n, const uint32_t *nd,
+	    size_t nn);
+
 struct _win_st;
 /* Draw at most cols columns of s at the window's cursor with attr; unsafe
  * bytes are shown as \xNN or <U+XXXX> in reverse video. Returns the

@@ -1,11 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# Screen tests of transcript paging with wrapped lines: PgDn and PgUp move
+# Screen tests of transcript paging with wrapped lines and of search: PgDn and PgUp move
 # by screen rows (a page is the pane's height), so no wrapped row is ever
-# skipped or shown twice, and PgUp after PgDn gives back the same page.
+# skipped or shown twice, and PgUp after PgDn gives back the same page;
+# Ctrl-F ignores case beyond ASCII and says "match n of N" or "not found".
 . "$(dirname "$0")/lib.sh"
 
-TESTS="screen-page-rows screen-page-back"
+TESTS="screen-page-rows screen-page-back screen-search-fold"
 need "command -v tmux >/dev/null" "tmux is not installed" $TESTS
 need "[ -x '$MB' ]" "mailbench is not built" $TESTS
 
@@ -82,6 +83,44 @@ t_back() {
 	rows >&2
 	return 1
 }
+
+# Non-ASCII case folding, the match count, and a clear "not found".
+t_fold() {
+	start 100 30 "$MB" --lab || return 1
+	wait_for "S: +OK" || return 1
+	type_line "NOOP ÉCOLE МОСКВА ΣΊΣΥΦΟΣ" || return 1
+	wait_for "C: NOOP ÉCOLE" || return 1
+	type_line "NOOP école again" || return 1
+	wait_for "C: NOOP école again" || return 1
+	keys C-f || return 1
+	wait_for "Search:" || return 1
+	tm send-keys -t t -l "москва" || return 1
+	keys Enter || return 1
+	wait_for 'found "москва": match 1 of 1' || return 1
+	keys Escape || return 1
+	keys C-f || return 1
+	wait_for "Search:" || return 1
+	tm send-keys -t t -l "ÉcOlE" || return 1
+	keys Enter || return 1
+	# From the newest line backwards: the second of two matches.
+	wait_for 'found "ÉcOlE": match 2 of 2' || return 1
+	keys n || return 1
+	wait_for 'found "ÉcOlE": match 1 of 2' || return 1
+	keys Escape || return 1
+	keys C-f || return 1
+	wait_for "Search:" || return 1
+	tm send-keys -t t -l "σίσυφος" || return 1
+	keys Enter || return 1
+	wait_for 'found "σίσυφος": match 1 of 1' || return 1
+	keys Escape || return 1
+	keys C-f || return 1
+	wait_for "Search:" || return 1
+	tm send-keys -t t -l "ecole" || return 1
+	keys Enter || return 1
+	wait_for '"ecole" not found' || return 1
+}
+
+t_fold; result screen-search-fold $?
 
 if t_setup; then
 	t_back; result screen-page-back $?

@@ -338,6 +338,54 @@ test_history(void)
 	rmdir(dir);
 }
 
+static const struct {
+	const char	*text;
+	const char	*needle;
+	bool		 found;
+} fold_cases[] = {
+	{ "S: +OK Greeting", "greeting", true },		/* ASCII */
+	{ "S: +OK greeting", "GREETING", true },		/* needle folds too */
+	{ "\xc3\x89" "cole", "\xc3\xa9" "COLE", true },	/* É / é */
+	{ "Stra\xc3\x9f" "e", "STRA\xc3\x9f" "E", true },	/* ß stays */
+	{ "\xc5\x81\xc3\xb3" "d\xc5\xba", "\xc5\x82\xc3\x93" "D\xc5\xb9",
+	    true },					/* Ł ó ź (Latin Ext-A) */
+	{ "\xce\xa3\xce\x8a\xce\xa3\xce\xa5\xce\xa6\xce\x9f\xce\xa3",
+	    "\xcf\x83\xce\xaf\xcf\x83\xcf\x85\xcf\x86\xce\xbf\xcf\x82",
+	    true },		/* ΣΊΣΥΦΟΣ / σίσυφος (final sigma, tonos) */
+	{ "\xd0\x9c\xd0\x9e\xd0\xa1\xd0\x9a\xd0\x92\xd0\x90",
+	    "\xd0\xbc\xd0\xbe\xd1\x81\xd0\xba\xd0\xb2\xd0\xb0", true },	/* МОСКВА */
+	{ "\xd0\x81\xd0\x96", "\xd1\x91\xd0\xb6", true },	/* Ё Ж (U+0400 row) */
+	{ "cole", "\xc3\xa9" "cole", false },		/* no accent, no match */
+	{ "abc", "abcd", false },			/* needle longer */
+	{ "ab\xff" "cd", "cd", true },			/* after a bad byte */
+	{ "aab", "ab", true },				/* restart after a partial */
+	{ "", "", true },				/* empty needle */
+	{ "x", "", true },				/* empty needle */
+};
+
+/* Case-insensitive search folds non-ASCII letters too. */
+static void
+test_fold(void)
+{
+	size_t i;
+
+	utf8_locale();
+	for (i = 0; i < sizeof(fold_cases) / sizeof(fold_cases[0]); i++) {
+		uint32_t nd[64];
+		size_t nn = width_fold_str(fold_cases[i].needle,
+		    strlen(fold_cases[i].needle), nd, 64);
+
+		CHECK(width_has_folded(fold_cases[i].text,
+		    strlen(fold_cases[i].text), nd, nn) ==
+		    fold_cases[i].found);
+	}
+	CHECK(width_fold('Q') == 'q');
+	CHECK(width_fold(0xd7) == 0xd7);		/* × is not a letter */
+	CHECK(width_fold(0x178) == 0xff);		/* Ÿ */
+	CHECK(width_fold(0x3c2) == 0x3c3);		/* ς */
+	CHECK(width_fold(0x1e9e) == 0x1e9e || width_fold(0x1e9e) == 0xdf);
+}
+
 static const struct test tests[] = {
 	{ "utf-8 decode", test_decode },
 	{ "widths", test_width },
@@ -349,6 +397,7 @@ static const struct test tests[] = {
 	{ "safe save", test_savefile },
 	{ "save path split", test_split },
 	{ "history", test_history },
+	{ "case fold search", test_fold },
 };
 
 TEST_MAIN("ui", tests)
