@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +35,21 @@ enum conn_state {
 	CONN_STATE_CLOSED,
 };
 
+/* A name resolution running in a detached thread; shared by the thread
+ * and the conn, freed by whichever lets go last (the conn may be freed
+ * first: the thread's result is then dropped and freed). */
+struct resolve_job {
+	pthread_mutex_t		 lock;
+	int			 refs;		/* conn + thread */
+	int			 pipe[2];	/* thread writes one byte when done */
+	char			*host;
+	char			*port;
+	struct addrinfo		 hints;
+	struct addrinfo		*ai;		/* result, until taken */
+	int			 rc;
+	int			 err;		/* errno for EAI_SYSTEM */
+};
+
 struct conn {
 	struct loop		*loop;
 	const struct conn_ops	*ops;
@@ -48,6 +64,8 @@ struct conn {
 	char			*port;
 	int			 family;
 	struct addrinfo		*ai, *ai_next;
+	struct resolve_job	*job;		/* resolving in a thread */
+	struct loop_watch	*job_watch;	/* job->pipe[0] */
 	double			 start_ms;
 	double			 timeout_ms;	/* whole connect, <= 0: none */
 	size_t			 naddr;
@@ -84,6 +102,7 @@ static void	conn_io(int, short, void *);
 static void	conn_kick(void *);
 static void	conn_timeout(void *);
 static void	update_events(struct conn *);
+static void	resolve_drop(struct conn *);
 
 const char *
 conn_fail_name(enum conn_fail f)
@@ -131,6 +150,7 @@ conn_alloc(struct loop *l, const struct conn_ops *ops, void *arg)
 static void
 really_free(struct conn *c)
 {
+	resolve_drop(c);
 	loop_watch_del(c->watch);
 	loop_timer_del(c->timer);
 	loop_timer_del(c->kick);
@@ -168,6 +188,7 @@ conn_close(struct conn *c)
 {
 	if (c == NULL)
 		return;
+	resolve_drop(c);
 	if (c->watch != NULL) {
 		loop_watch_del(c->watch);
 		c->watch = NULL;
@@ -306,27 +327,182 @@ try_next(struct conn *c)
 }
 
 static void
-start_resolve(struct conn *c)
+resolve_job_release(struct resolve_job *j)
 {
-	struct addrinfo hints, *ai;
-	int rc;
+	int refs;
 
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = c->family == 4 ? AF_INET : c->family == 6 ?
-	    AF_INET6 : AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_protocol = IPPROTO_TCP;
-	rc = getaddrinfo(c->host, c->port, &hints, &c->ai);
+	pthread_mutex_lock(&j->lock);
+	refs = --j->refs;
+	pthread_mutex_unlock(&j->lock);
+	if (refs > 0)
+		return;
+	pthread_mutex_destroy(&j->lock);
+	if (j->ai != NULL)
+		freeaddrinfo(j->ai);
+	close(j->pipe[0]);
+	close(j->pipe[1]);
+	free(j->host);
+	free(j->port);
+	free(j);
+}
+
+/* The resolver thread: getaddrinfo, store the result, wake the loop. */
+static void *
+resolve_thread(void *arg)
+{
+	struct resolve_job *j = arg;
+	struct addrinfo *ai = NULL;
+	int rc, err;
+	ssize_t n;
+
+	rc = getaddrinfo(j->host, j->port, &j->hints, &ai);
+	err = errno;
+	pthread_mutex_lock(&j->lock);
+	j->ai = rc == 0 ? ai : NULL;
+	j->rc = rc;
+	j->err = err;
+	pthread_mutex_unlock(&j->lock);
+	/* One byte into an empty non-blocking pipe: cannot block; both ends
+	 * stay open until the last reference goes. */
+	do
+		n = write(j->pipe[1], "r", 1);
+	while (n == -1 && errno == EINTR);
+	resolve_job_release(j);
+	return NULL;
+}
+
+/* Stop waiting for a resolution (conn closed, freed or timed out): the
+ * thread finishes alone and frees what it found. */
+static void
+resolve_drop(struct conn *c)
+{
+	if (c->job_watch != NULL) {
+		loop_watch_del(c->job_watch);
+		c->job_watch = NULL;
+	}
+	if (c->job != NULL) {
+		resolve_job_release(c->job);
+		c->job = NULL;
+	}
+}
+
+/* Addresses in hand (c->ai): start connecting to the first. */
+static void
+resolved(struct conn *c, int rc, int err)
+{
+	struct addrinfo *ai;
+
 	if (rc != 0) {
 		c->ai = NULL;
 		fail(c, CONN_FAIL_RESOLVE, "cannot resolve %s: %s", c->host,
-		    rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
+		    rc == EAI_SYSTEM ? strerror(err) : gai_strerror(rc));
 		return;
 	}
 	c->ai_next = c->ai;
 	for (ai = c->ai; ai != NULL; ai = ai->ai_next)
 		c->naddr++;
 	try_next(c);
+}
+
+/* The resolver thread is done: take its result. */
+static void
+resolve_io(int fd, short revents, void *arg)
+{
+	struct conn *c = arg;
+	struct resolve_job *j = c->job;
+	int rc, err;
+	char b;
+
+	(void)revents;
+	if (j == NULL)
+		return;
+	if (read(fd, &b, 1) != 1)
+		return;		/* spurious wake-up: wait for the byte */
+	pthread_mutex_lock(&j->lock);
+	c->ai = j->ai;
+	j->ai = NULL;
+	rc = j->rc;
+	err = j->err;
+	pthread_mutex_unlock(&j->lock);
+	c->busy++;
+	resolve_drop(c);
+	resolved(c, rc, err);
+	leave(c);
+}
+
+/* True when host is an IPv4 or IPv6 literal (no lookup needed). */
+static bool
+is_ip_literal(const char *host)
+{
+	unsigned char a[sizeof(struct in6_addr)];
+
+	return inet_pton(AF_INET, host, a) == 1 ||
+	    inet_pton(AF_INET6, host, a) == 1;
+}
+
+/* Resolve in a detached thread so a slow resolver never freezes the loop;
+ * -1 when no thread could be started (the caller resolves inline). */
+static int
+resolve_async(struct conn *c, const struct addrinfo *hints)
+{
+	struct resolve_job *j = xcalloc(1, sizeof(*j));
+	pthread_attr_t attr;
+	pthread_t tid;
+	sigset_t all, old;
+	int rc;
+
+	if (pipe(j->pipe) == -1) {
+		free(j);
+		return -1;
+	}
+	set_nonblock(j->pipe[0]);
+	set_nonblock(j->pipe[1]);
+	fcntl(j->pipe[0], F_SETFD, FD_CLOEXEC);
+	fcntl(j->pipe[1], F_SETFD, FD_CLOEXEC);
+	pthread_mutex_init(&j->lock, NULL);
+	j->refs = 2;
+	j->host = xstrdup(c->host);
+	j->port = xstrdup(c->port);
+	j->hints = *hints;
+	c->job = j;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	/* Signals (SIGINT, SIGTERM, SIGWINCH) stay with the loop thread. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&tid, &attr, resolve_thread, j);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	pthread_attr_destroy(&attr);
+	if (rc != 0) {
+		j->refs = 1;
+		resolve_drop(c);
+		return -1;
+	}
+	c->job_watch = loop_watch_add(c->loop, j->pipe[0], POLLIN, resolve_io,
+	    c);
+	return 0;
+}
+
+static void
+start_resolve(struct conn *c)
+{
+	struct addrinfo hints;
+	int rc;
+
+	if (c->job != NULL)
+		return;		/* already waiting for the thread */
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = c->family == 4 ? AF_INET : c->family == 6 ?
+	    AF_INET6 : AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_protocol = IPPROTO_TCP;
+	if (is_ip_literal(c->host))
+		hints.ai_flags |= AI_NUMERICHOST;
+	else if (resolve_async(c, &hints) == 0)
+		return;
+	/* An IP literal (no lookup), or no thread: resolve here. */
+	rc = getaddrinfo(c->host, c->port, &hints, &c->ai);
+	resolved(c, rc, errno);
 }
 
 struct conn *

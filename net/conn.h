@@ -55,7 +55,10 @@ struct conn_ops {
 /* Start connecting to host:port (host a name or an IP literal without
  * brackets), family 0 (any), 4 or 6; tries each address in turn, each
  * with an equal share of timeout_ms (<= 0: no limit), so the whole stays
- * within it. Resolution is synchronous (getaddrinfo).
+ * within it. A name is resolved (getaddrinfo) in a detached thread that
+ * wakes the loop through a pipe, so a slow resolver never freezes it; the
+ * timeout covers it too, and a conn freed meanwhile drops the result. IP
+ * literals are converted at once, without a thread.
  * Never NULL: failures arrive through ops->closed from the loop. */
 struct conn	*conn_connect(struct loop *, const char *host, const char *port,
 		    int family, double timeout_ms, const struct conn_ops *,

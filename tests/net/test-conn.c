@@ -617,11 +617,117 @@ setup_certs(void)
 	}
 }
 
+/* "localhost" with -4 is resolved (in the resolver thread) to 127.0.0.1
+ * only, and the connection works like an IP literal's. */
+static void
+test_resolve_family4(void)
+{
+	int port = setup(4);
+	char p[16];
+
+	srv.echo = 1;
+	snprintf(p, sizeof(p), "%d", port);
+	cli.c = conn_connect(L, "localhost", p, 4, 2000, &ops, &cli);
+	/* conn_connect returns before anything is resolved or connected. */
+	CHECK(!cli.connected && !cli.closed);
+	conn_write(cli.c, "four\r\n", 6);
+	while (!cli.closed && strstr(cli.got, "\r\n") == NULL)
+		loop_run_once(L, 100);
+	CHECK(cli.connected);
+	CHECK(strncmp(cli.peer, "127.0.0.1:", 10) == 0);
+	CHECK_STR(cli.got, "four\r\n");
+	teardown();
+}
+
+/* "localhost" with -6 reaches the ::1 listener (when the host has IPv6
+ * loopback and "localhost" names ::1). */
+static void
+test_resolve_family6(void)
+{
+	int port = setup(6);
+	char p[16];
+
+	if (port == -1) {
+		fprintf(stderr, "no IPv6 loopback: skipped\n");
+		teardown();
+		return;
+	}
+	srv.echo = 1;
+	snprintf(p, sizeof(p), "%d", port);
+	cli.c = conn_connect(L, "localhost", p, 6, 2000, &ops, &cli);
+	conn_write(cli.c, "six\r\n", 5);
+	while (!cli.closed && strstr(cli.got, "\r\n") == NULL)
+		loop_run_once(L, 100);
+	if (cli.fail == CONN_FAIL_RESOLVE) {
+		fprintf(stderr, "localhost has no ::1 here: skipped\n");
+		teardown();
+		return;
+	}
+	CHECK(cli.connected);
+	CHECK(cli.peer[0] == '[');
+	CHECK_STR(cli.got, "six\r\n");
+	teardown();
+}
+
+/* Freed while the resolver thread runs: no callback ever comes, the
+ * thread's result is dropped and freed (LeakSanitizer checks at exit),
+ * and the loop keeps running without the conn. */
+static void
+test_resolve_free_early(void)
+{
+	int port = setup(4), i;
+	char p[16];
+
+	/* Nothing is accepted: the conns never get that far anyway. */
+	close(lfd);
+	loop_watch_del(lw);
+	lw = NULL;
+	lfd = -1;
+	snprintf(p, sizeof(p), "%d", port);
+	for (i = 0; i < 20; i++) {
+		cli.c = conn_connect(L, "localhost", p, 0, 2000, &ops, &cli);
+		/* Start the resolution, then let go of the conn at once or
+		 * after a little while. */
+		loop_run_once(L, 0);
+		if (i % 2)
+			loop_run_once(L, 1);
+		conn_free(cli.c);
+		cli.c = NULL;
+	}
+	/* Give the threads time to finish and free their jobs. */
+	for (i = 0; i < 10; i++)
+		loop_run_once(L, 20);
+	usleep(200 * 1000);
+	CHECK(!cli.closed);
+	teardown();
+}
+
+/* An IPv4 literal with -6 is not an IPv6 address: a resolution failure,
+ * at once and without any lookup. */
+static void
+test_resolve_literal_family(void)
+{
+	int port = setup(4);
+
+	client(port, 4, 2000);
+	conn_free(cli.c);
+	cli.c = conn_connect(L, "127.0.0.1", "110", 6, 2000, &ops, &cli);
+	loop_run(L);
+	CHECK(cli.closed);
+	CHECK_INT(cli.fail, CONN_FAIL_RESOLVE);
+	CHECK(strstr(cli.reason, "cannot resolve 127.0.0.1") != NULL);
+	teardown();
+}
+
 static const struct test tests[] = {
 	{ "conn_echo", test_echo },
 	{ "conn_echo_ipv6", test_echo6 },
 	{ "conn_refused", test_refused },
 	{ "conn_next_address", test_next_address },
+	{ "conn_resolve_family4", test_resolve_family4 },
+	{ "conn_resolve_family6", test_resolve_family6 },
+	{ "conn_resolve_free_early", test_resolve_free_early },
+	{ "conn_resolve_literal_family", test_resolve_literal_family },
 	{ "conn_connect_timeout", test_connect_timeout },
 	{ "conn_tls_timeout", test_tls_timeout },
 	{ "conn_tls_verified", test_tls_verified },
