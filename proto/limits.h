@@ -34,4 +34,7 @@
  * hold one a line; past this many the rest are not worth listing. */
 #define LIMIT_DEFECTS		1000
 
+/* Bytes of a cut, over-long or refused peer line shown in the transcript. */
+#define LIMIT_CUT_SHOWN		200
+
 #endif

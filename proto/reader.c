@@ -18,6 +18,9 @@ struct reader {
 	int		 reply_code;
 	size_t		 reply_total;
 	const char	*err;		/* set once failed */
+	size_t		 bad_off;	/* the line that failed the reader */
+	size_t		 bad_len;
+	bool		 has_bad;
 };
 
 struct reader *
@@ -50,6 +53,17 @@ fail(struct reader *r, const char *why)
 	return -1;
 }
 
+/* Fail on the line at [off, off + len) of the input buffer, remembered for
+ * reader_partial. */
+static int
+fail_line(struct reader *r, size_t off, size_t len, const char *why)
+{
+	r->bad_off = off;
+	r->bad_len = len;
+	r->has_bad = true;
+	return fail(r, why);
+}
+
 int
 reader_feed(struct reader *r, const char *p, size_t len)
 {
@@ -61,7 +75,8 @@ reader_feed(struct reader *r, const char *p, size_t len)
 		r->off = 0;
 	}
 	if (buf_append(&r->in, p, len) == -1)
-		return fail(r, "peer sent too much without a line end");
+		return fail_line(r, r->off, r->in.len - r->off,
+		    "peer sent too much without a line end");
 	return 0;
 }
 
@@ -105,7 +120,8 @@ reader_next(struct reader *r, struct reader_item *it, const char **errstr_r)
 	nl = avail > 0 ? memchr(start, '\n', avail) : NULL;
 	if (nl == NULL) {
 		if (avail > limit + 1) {
-			fail(r, r->in_body ? "body line longer than 1 MiB" :
+			fail_line(r, r->off, avail, r->in_body ?
+			    "body line longer than 1 MiB" :
 			    "reply line longer than 4096 bytes");
 			goto err;
 		}
@@ -117,7 +133,8 @@ reader_next(struct reader *r, struct reader_item *it, const char **errstr_r)
 	if (len > 0 && start[len - 1] == '\r')
 		len--;
 	if (len > limit) {
-		fail(r, r->in_body ? "body line longer than 1 MiB" :
+		fail_line(r, (size_t)(start - r->in.data), len, r->in_body ?
+		    "body line longer than 1 MiB" :
 		    "reply line longer than 4096 bytes");
 		goto err;
 	}
@@ -148,12 +165,16 @@ reader_next(struct reader *r, struct reader_item *it, const char **errstr_r)
 	/* A NUL inside a reply line has no meaning in either protocol and
 	 * is a classic way to truncate what a C string shows: refuse. */
 	if (memchr(start, '\0', len) != NULL) {
-		fail(r, "NUL byte in a reply line");
+		fail_line(r, (size_t)(start - r->in.data), len,
+		    "NUL byte in a reply line");
 		goto err;
 	}
 	if (r->proto == REPLY_SMTP) {
-		if (smtp_line(r, it) == -1)
+		if (smtp_line(r, it) == -1) {
+			fail_line(r, (size_t)(start - r->in.data), len,
+			    r->err);
 			goto err;
+		}
 		return 1;
 	}
 	it->last = true;
@@ -201,4 +222,15 @@ bool
 reader_mid_reply(const struct reader *r)
 {
 	return r->in.len > r->off || r->in_reply || r->in_body;
+}
+
+const char *
+reader_partial(const struct reader *r, size_t *len_r)
+{
+	if (r->has_bad) {
+		*len_r = r->bad_len;
+		return r->in.data + r->bad_off;
+	}
+	*len_r = r->in.len - r->off;
+	return *len_r > 0 ? r->in.data + r->off : "";
 }

@@ -69,6 +69,12 @@ size_t		 reader_pending(const struct reader *);
 /* Drop what is buffered (bytes injected after a STARTTLS/STLS reply);
  * returns how many bytes were dropped. */
 size_t		 reader_discard(struct reader *);
+/* The bytes a technician needs to see when the reply stream broke: after
+ * reader_next or reader_feed failed on a line (too long, NUL byte, bad
+ * SMTP code), that line as received (without its line end); otherwise the
+ * bytes of an unfinished line (what a close mid-line cuts). Length in
+ * *len_r (0: nothing); valid until the next reader call. Never NULL. */
+const char	*reader_partial(const struct reader *, size_t *len_r);
 /* True in the middle of a reply: part of a line, an SMTP reply before its
  * last line, or a POP3 body before its ".". */
 bool		 reader_mid_reply(const struct reader *);

@@ -661,6 +661,34 @@ finish_reply(struct session *s)
 		smtp_reply(s, head, &rl);
 }
 
+/* Show the line the reply stream broke on (cut by a close, over-long,
+ * holding a NUL, refused) as an "S: " line: its first LIMIT_CUT_SHOWN bytes
+ * (escaped like every S: line when formatted), "…" and a bracketed note
+ * saying why and how much was shown. Nothing when no bytes are pending. */
+static void
+show_cut(struct session *s, const char *why)
+{
+	struct buf	 b;
+	const char	*p;
+	size_t		 len, shown;
+
+	p = reader_partial(s->reader, &len);
+	if (len == 0)
+		return;
+	shown = len > LIMIT_CUT_SHOWN ? LIMIT_CUT_SHOWN : len;
+	buf_init(&b, LIMIT_CUT_SHOWN + 512);
+	(void)buf_append(&b, p, shown);
+	if (shown < len)
+		(void)buf_printf(&b, "\xe2\x80\xa6 [cut: %s; first %zu bytes "
+		    "shown]", why, shown);
+	else
+		(void)buf_printf(&b, "\xe2\x80\xa6 [cut: %s; %zu bytes]", why, len);
+	session_emit(s, PEV_RECEIVED, PEV_F_WARNING | PEV_F_NEGATIVE,
+	    b.data != NULL ? b.data : "", b.len,
+	    session_head(s) != NULL ? session_head(s)->seq : 0);
+	buf_clear(&b);
+}
+
 int
 session_input(struct session *s, const char *p, size_t len)
 {
@@ -679,12 +707,14 @@ session_input(struct session *s, const char *p, size_t len)
 		return 0;
 	}
 	if (reader_feed(s->reader, p, len) == -1) {
+		show_cut(s, "too much without a line end");
 		session_fail(s, FAIL_PROTOCOL, "peer sent too much data");
 		return -1;
 	}
 	while (!s->failed && !s->tls_pending &&
 	    (r = reader_next(s->reader, &it, &err)) != 0) {
 		if (r == -1) {
+			show_cut(s, err);
 			session_fail(s, FAIL_PROTOCOL, err);
 			break;
 		}
@@ -733,6 +763,7 @@ session_eof(struct session *s)
 		session_info(s, 0, "connection closed by the server");
 		return;
 	}
+	show_cut(s, "connection closed mid-line");
 	buf_init(&why, 512);
 	if (s->in_body && head != NULL)
 		buf_printf(&why, "connection closed in the middle of the %s "

@@ -129,6 +129,8 @@ peer nul-banner pop3 20 --timeout 10
 safe nul-banner
 expect peer/nul-banner/reported "$W/nul-banner" has_line "$W/nul-banner.out" '^\* .*(NUL|\\x00)'
 expect_rc peer/nul-banner/exit "$W/nul-banner" 3
+expect peer/nul-banner/cut-shown "$W/nul-banner" \
+	has_line "$W/nul-banner.out" '^S: \+OK hel\\x00lo… \[cut: NUL byte in a reply line; 10 bytes\]$'
 
 # --- A NUL byte inside a RETR body is message data: shown as \x00.
 scn nul-in-body <<'S'
@@ -166,6 +168,8 @@ safe long-line
 expect_rc peer/long-line/exit "$W/long-line" 3
 expect peer/long-line/fast "$W/long-line" faster long-line 10
 expect peer/long-line/reported "$W/long-line" has_line "$W/long-line.out" '^\* '
+expect peer/long-line/cut-shown "$W/long-line" \
+	has_line "$W/long-line.out" '^S: \+OK x{196}… \[cut: reply line longer than 4096 bytes; first 200 bytes shown\]$'
 
 # --- 2 MiB without a line end: never buffered without bound.
 scn endless-line <<'S'
@@ -178,6 +182,8 @@ safe endless-line
 expect_rc peer/endless-line/exit "$W/endless-line" 3
 expect peer/endless-line/fast "$W/endless-line" faster endless-line 10
 expect peer/endless-line/bounded-output "$W/endless-line" test "$(wc -c <"$W/endless-line.out")" -lt 1000000
+expect peer/endless-line/cut-shown "$W/endless-line" \
+	has_line "$W/endless-line.out" '^S: \+OK y{196}… \[cut: .*first 200 bytes shown\]$'
 
 # --- A reply arriving in two halves is one line.
 scn split-reply <<'S'
@@ -227,6 +233,10 @@ peer cut-reply pop3 20 --timeout 10
 safe cut-reply
 expect_rc peer/cut-reply/exit "$W/cut-reply" 3
 expect peer/cut-reply/reported "$W/cut-reply" has_line "$W/cut-reply.out" '^\* .*clos'
+expect peer/cut-reply/cut-shown "$W/cut-reply" \
+	has_line "$W/cut-reply.out" '^S: UI… \[cut: connection closed mid-line; 2 bytes\]$'
+expect peer/cut-reply/order "$W/cut-reply" eval \
+	"grep -A1 '^S: UI' '$W/cut-reply.out' | tail -n1 | grep -q '^\* '"
 
 # --- The server closes in the middle of RETR.
 scn close-mid-retr <<'S'
@@ -244,6 +254,8 @@ peer close-mid-retr pop3 20 --timeout 10
 safe close-mid-retr
 expect_rc peer/close-mid-retr/exit "$W/close-mid-retr" 3
 expect peer/close-mid-retr/reported "$W/close-mid-retr" has_line "$W/close-mid-retr.out" '^\* .*clos.*RETR|^\* .*RETR.*clos'
+expect peer/close-mid-retr/cut-shown "$W/close-mid-retr" \
+	has_line "$W/close-mid-retr.out" '^S: first half of the bo… \[cut: connection closed mid-line; 20 bytes\]$'
 expect peer/close-mid-retr/pass-redacted "$W/close-mid-retr" eval \
 	"no_secret '$W/close-mid-retr.out' peer-secret-2 && has_line '$W/close-mid-retr.out' '^C: PASS \\*+$'"
 
@@ -306,6 +318,8 @@ peer smtp-bad-code smtp 20 --timeout 10
 safe smtp-bad-code
 expect_rc peer/smtp-bad-code/exit "$W/smtp-bad-code" 3
 expect peer/smtp-bad-code/fast "$W/smtp-bad-code" faster smtp-bad-code 8
+expect peer/smtp-bad-code/cut-shown "$W/smtp-bad-code" \
+	has_line "$W/smtp-bad-code.out" '^S: 2x0 SIZE… \[cut: .*; 8 bytes\]$'
 
 # --- One byte a second: a short banner still arrives whole.
 scn trickle-ok <<'S'

@@ -248,11 +248,73 @@ test_discard(void)
 	reader_free(r);
 }
 
+/* reader_partial: the bytes to show when the stream broke. */
+static void
+test_partial(void)
+{
+	struct reader		*r;
+	struct reader_item	 it;
+	const char		*err, *p;
+	size_t			 len;
+	char			*big;
+
+	/* An unfinished line (what a close cuts), after a complete one. */
+	r = reader_new(REPLY_POP3);
+	reader_feed(r, "+OK hi\r\n+OK par", 15);
+	p = reader_partial(r, &len);
+	CHECK_INT(len, 15);
+	CHECK_INT(reader_next(r, &it, &err), 1);
+	CHECK_INT(reader_next(r, &it, &err), 0);
+	p = reader_partial(r, &len);
+	CHECK_INT(len, 7);
+	CHECK(memcmp(p, "+OK par", 7) == 0);
+	reader_free(r);
+
+	/* Nothing pending: empty, never NULL. */
+	r = reader_new(REPLY_POP3);
+	p = reader_partial(r, &len);
+	CHECK(p != NULL);
+	CHECK_INT(len, 0);
+	reader_free(r);
+
+	/* A NUL line: the whole offending line (no line end), kept after
+	 * the failure even though the reader consumed it. */
+	r = reader_new(REPLY_POP3);
+	reader_feed(r, "+OK a\0b\r\n", 9);
+	CHECK_INT(reader_next(r, &it, &err), -1);
+	p = reader_partial(r, &len);
+	CHECK_INT(len, 7);
+	CHECK(memcmp(p, "+OK a\0b", 7) == 0);
+	reader_free(r);
+
+	/* A bad SMTP line: that line, not what follows it. */
+	r = reader_new(REPLY_SMTP);
+	reader_feed(r, "2x0 x\r\n250 ok\r\n", 15);
+	CHECK_INT(reader_next(r, &it, &err), -1);
+	p = reader_partial(r, &len);
+	CHECK_INT(len, 5);
+	CHECK(memcmp(p, "2x0 x", 5) == 0);
+	reader_free(r);
+
+	/* Over-long without a line end: everything waiting. */
+	big = malloc(LIMIT_REPLY_LINE + 10);
+	memset(big, 'z', LIMIT_REPLY_LINE + 10);
+	r = reader_new(REPLY_SMTP);
+	reader_feed(r, big, LIMIT_REPLY_LINE + 10);
+	CHECK_INT(reader_next(r, &it, &err), -1);
+	p = reader_partial(r, &len);
+	CHECK_INT(len, LIMIT_REPLY_LINE + 10);
+	CHECK(p[0] == 'z');
+	reader_free(r);
+	free(big);
+}
+
 static const struct test tests[] = {
 	{ "reader table, whole/bytes/random splits", test_table },
 	{ "reader line limit", test_limits },
 	{ "reader reply total limit", test_total },
 	{ "reader discard after STARTTLS", test_discard },
+	{ "reader partial line after a cut or failure", test_partial },
 };
 
 TEST_MAIN("reader", tests)

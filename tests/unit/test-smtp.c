@@ -751,6 +751,8 @@ test_hostile(void)
 
 	script_check(REPLY_SMTP, NULL, change, NSTEPS(change),
 	    "S: 220-a\n"
+	    "S: 250 b\xe2\x80\xa6 [cut: reply code changed inside a multi-line "
+	    "reply; 5 bytes]\n"
 	    "* reply code changed inside a multi-line reply\n", "");
 	script_check(REPLY_SMTP, NULL, shutdown, NSTEPS(shutdown),
 	    "S: 220 x\n"
@@ -764,6 +766,7 @@ test_hostile(void)
 	    "* GREETING -> EHLO\n"
 	    "C: EHLO x\n"
 	    "S: 250-x\n"
+	    "S: 250-SIZE\xe2\x80\xa6 [cut: connection closed mid-line; 8 bytes]\n"
 	    "* connection closed in the middle of a reply\n", NULL);
 }
 
