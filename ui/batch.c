@@ -10,7 +10,10 @@
  * the server closes the connection or on --timeout. Blank lines outside
  * message text and prompts are skipped. A secret asked for (/auth) comes
  * from --password-file or MAILBENCH_PASSWORD, else it is the next input
- * line (redacted like any secret; a note on stderr says so). */
+ * line (redacted like any secret; a note on stderr says so). SIGINT or
+ * SIGTERM closes the connection (no QUIT sent) with a last "* interrupted"
+ * line and exit code 3; lines are only ever written whole, from the loop,
+ * never from the signal handler. */
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -45,6 +48,7 @@ struct batch {
 	bool			 told_secret;
 	int			 exit_code;
 	bool			 usage_error;
+	int			 interrupted;	/* SIGINT or SIGTERM seen, or 0 */
 };
 
 static void
@@ -68,7 +72,8 @@ usage(FILE *f)
 	    "(\"* 12.3 ms\")\n"
 	    "\n"
 	    "exit: 0 success, 1 a command got a negative reply, 2 usage error,\n"
-	    "      3 connection, TLS or timeout failure\n", f);
+	    "      3 connection, TLS or timeout failure, or interrupted "
+	    "(SIGINT, SIGTERM)\n", f);
 }
 
 static void
@@ -111,6 +116,40 @@ on_closed(void *arg, int code, const char *why)
 	b->closed = true;
 	b->exit_code = code;
 	loop_break(b->loop);
+}
+
+/* SIGINT/SIGTERM, run by the loop (not in the handler): end the session
+ * with a whole "* interrupted" line; the exit code becomes 3. */
+static void
+on_signal(struct batch *b, int signo)
+{
+	char why[128];
+
+	if (b->interrupted != 0)
+		return;
+	b->interrupted = signo;
+	snprintf(why, sizeof(why), "interrupted (%s): closing the connection "
+	    "(no QUIT sent)", signo == SIGINT ? "SIGINT" : "SIGTERM");
+	if (!b->closed)
+		driver_close(b->drv, why);
+	if (!b->closed) {
+		/* No connection to close (the driver said nothing). */
+		fprintf(stdout, "* %s\n", why);
+		b->closed = true;
+	}
+	loop_break(b->loop);
+}
+
+static void
+on_sigint(void *arg)
+{
+	on_signal(arg, SIGINT);
+}
+
+static void
+on_sigterm(void *arg)
+{
+	on_signal(arg, SIGTERM);
 }
 
 static const struct driver_ops batch_ops = {
@@ -277,6 +316,10 @@ batch_main(int argc, char **argv)
 	}
 	b.inw = loop_watch_add(b.loop, b.infd, 0, input_readable, &b);
 	loop_set_hook(b.loop, advance, &b);
+	if (loop_signal(b.loop, SIGINT, on_sigint, &b) == -1 ||
+	    loop_signal(b.loop, SIGTERM, on_sigterm, &b) == -1)
+		fprintf(stderr, "mailbench batch: cannot catch SIGINT/SIGTERM: "
+		    "%s\n", strerror(errno));
 	/* Bounded polls: even if nothing were left to wait for, the loop
 	 * would come back to check instead of blocking for ever. */
 	while (!b.closed)
@@ -287,7 +330,7 @@ batch_main(int argc, char **argv)
 			break;
 		}
 	fflush(stdout);
-	rc = b.usage_error ? 2 : b.exit_code;
+	rc = b.usage_error ? 2 : b.interrupted != 0 ? 3 : b.exit_code;
 out:
 	driver_free(b.drv);
 	loop_watch_del(b.inw);

@@ -15,7 +15,8 @@ names=(esc-banner bidi-banner nul-banner nul-in-body long-line endless-line
 	unsolicited smtp-mixed-codes retr-huge-line retr-big tls-wrong-name
 	tls-expired tls-wrong-name-insecure data-interrupted pop3-err-greeting
 	smtp-421-greeting load-serial load-pipelined tls-silent stls-silent
-	send-serial send-pipelined slash-starttls-inject)
+	send-serial send-pipelined slash-starttls-inject interrupt-int
+	interrupt-term)
 if ! command -v python3 >/dev/null; then
 	for n in "${names[@]}"; do skip "peer/$n" "python3 not installed"; done
 	finish
@@ -720,5 +721,47 @@ expect peer/slash-starttls-inject/not-obeyed "$W/slash-starttls-inject" no_line 
 expect peer/slash-starttls-inject/reported "$W/slash-starttls-inject" has_line "$W/slash-starttls-inject.out" '^\* .*([Dd]iscard|[Ii]gnor|[Dd]ropp)'
 expect peer/slash-starttls-inject/ehlo-again "$W/slash-starttls-inject" has_line "$W/slash-starttls-inject.out" '^S: 250-fake.test over tls$'
 srv_ok slash-starttls-inject
+
+
+# --- SIGINT / SIGTERM while a command waits for its reply: the last line is
+# a whole "* interrupted" line (stdout and --transcript alike), exit 3.
+interrupted() {
+	local name=$1 sig=$2 pf=$W/$1.port spid mpid rc
+	scn "$name" <<'S'
+send +OK ready
+expect CAPA
+hang 30
+S
+	printf 'CAPA\nQUIT\n' >"$W/$name.in"
+	python3 "$FAKE" "$W/$name.scn" --port-file "$pf" --log "$W/$name.srv.log" \
+		--max 40 >>"$W/$name.srv.log" 2>&1 &
+	spid=$!
+	on_exit "kill $spid"
+	if ! wait_for 10 test -s "$pf"; then
+		fail "peer/$name/started" "fakeserver did not start"
+		return
+	fi
+	timeout -k 3 30 "$MAILBENCH" batch --timeout 25 --transcript "$W/$name.tr" \
+		"pop3://127.0.0.1:$(cat "$pf")" "$W/$name.in" \
+		>"$W/$name.out" 2>"$W/$name.err" &
+	mpid=$!
+	on_exit "kill $mpid"
+	wait_for 10 has_line "$W/$name.out" '^C: CAPA$'
+	kill -"$sig" "$mpid"
+	wait "$mpid"
+	rc=$?
+	echo "$rc" >"$W/$name.rc"
+	{ echo "--- $name (exit $rc)"; cat "$W/$name.out" "$W/$name.err"; } >"$W/$name.log"
+	wait_for 10 gone "$spid" || kill "$spid" 2>/dev/null
+	expect_rc "peer/$name/exit" "$W/$name" 3
+	expect "peer/$name/last-line" "$W/$name" eval \
+		"tail -n 1 '$W/$name.out' | grep -Eq '^\\* interrupted \\(SIG$sig\\): closing the connection'"
+	expect "peer/$name/whole-lines" "$W/$name" eval \
+		"[ \"\$(tail -c 1 '$W/$name.out' | od -An -c | tr -d ' ')\" = '\\n' ] && transcript_shape '$W/$name.out'"
+	expect "peer/$name/transcript-file" "$W/$name" eval \
+		"tail -n 1 '$W/$name.tr' | grep -Eq '^\\* interrupted \\(SIG$sig\\)' && cmp -s '$W/$name.out' '$W/$name.tr'"
+}
+interrupted interrupt-int INT
+interrupted interrupt-term TERM
 
 finish
