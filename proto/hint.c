@@ -523,7 +523,6 @@ hint_dot_stuffed(const char *line, size_t len)
 
 /* RFC 1939 7: TOP msg n; ten lines make a preview without the whole
  * message. */
-#define HINT_TOP_PREVIEW_LINES	10
 
 void
 hint_mailbox_line(enum hint_mb_action a, uint64_t n, char *out, size_t outsz)

@@ -97,4 +97,7 @@ const char *const *hint_auth_mechs(void);
 /* The URL schemes /connect takes ("pop3://", ...), NULL-terminated. */
 const char *const *hint_url_schemes(void);
 
+/* Body lines a TOP preview asks for (t in the mailbox: TOP n 10). */
+#define HINT_TOP_PREVIEW_LINES	10
+
 #endif

@@ -38,6 +38,9 @@ struct pane_message {
 	char		  *raw;
 	size_t		   rawlen;
 	bool		   complete;
+	char		  *preview;	/* TOP body lines, "\n"-separated */
+	size_t		   preview_len;
+	unsigned	   preview_lines;	/* the n asked for (TOP m n) */
 	struct mime_part  *root;
 	struct mime_part **parts;
 	size_t		   nparts, sel;
@@ -89,6 +92,9 @@ pane_message_close(struct pane_message *p)
 	free(p->raw);
 	p->raw = NULL;
 	p->rawlen = 0;
+	free(p->preview);
+	p->preview = NULL;
+	p->preview_len = 0;
 	mime_part_free(p->root);
 	p->root = NULL;
 	free(p->parts);
@@ -101,6 +107,21 @@ pane_message_close(struct pane_message *p)
 	doc_clear(&p->right);
 	p->doc_valid = false;
 	p->scroll = 0;
+}
+
+void
+pane_message_preview(struct pane_message *p, const char *text, size_t len,
+    unsigned lines)
+{
+	if (p->number == 0 || p->complete)
+		return;
+	free(p->preview);
+	p->preview = xmalloc(len + 1);
+	memcpy(p->preview, text, len);
+	p->preview[len] = '\0';
+	p->preview_len = len;
+	p->preview_lines = lines;
+	p->doc_valid = false;
 }
 
 void
@@ -432,6 +453,31 @@ render_decoded(struct pane_message *p, struct doc *d, int width)
 		}
 	}
 	doc_push(d, "", 0, ROLE_NORMAL);
+	if (!p->complete && p->preview != NULL) {
+		char lab[128];
+		size_t off = 0, e;
+
+		snprintf(lab, sizeof(lab), "preview: first %u lines (TOP); "
+		    "Enter/r retrieves the whole message", p->preview_lines);
+		add_text(d, lab, width, ROLE_WARNING);
+		doc_push(d, "", 0, ROLE_NORMAL);
+		while (off < p->preview_len) {
+			const char *nl = memchr(p->preview + off, '\n',
+			    p->preview_len - off);
+
+			e = nl ? (size_t)(nl - p->preview) : p->preview_len;
+			if (e == off)
+				doc_push(d, "", 0, ROLE_NORMAL);
+			else
+				add_wrapped(d, p->preview + off, e - off,
+				    width, ROLE_NORMAL, 0);
+			off = e + 1;
+		}
+		doc_push(d, "", 0, ROLE_NORMAL);
+		add_text(d, "-- end of preview: Enter/r retrieves the whole "
+		    "message --", width, ROLE_DIM);
+		return;
+	}
 	if (!p->complete) {
 		add_text(d, "Headers only (TOP). Press r in the mailbox to "
 		    "RETR the whole message.", width, ROLE_WARNING);
@@ -639,7 +685,7 @@ pane_message_draw(struct pane_message *p, WINDOW *w, bool focused)
 	else
 		snprintf(t, sizeof(t), " Message %llu%s  %s  [%s: v switches]",
 		    (unsigned long long)p->number, p->complete ? "" :
-		    "  (headers only)", pane_message_part_label(p),
+		    p->preview != NULL ? "  (TOP preview)" : "  (headers only)", pane_message_part_label(p),
 		    views[p->view]);
 	wmove(w, 0, 0);
 	used = width_draw(w, t, strlen(t), (size_t)cols, ta);
