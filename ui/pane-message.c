@@ -234,10 +234,11 @@ pane_message_number(const struct pane_message *p, bool *complete_r)
 	return p->number;
 }
 
-/* Escape one line of peer text (tabs expanded) and wrap it into d. */
+/* Wrap one line into d: peer text is escaped (tabs expanded) first;
+ * text already escaped (the transcript's) only wrapped. */
 static void
-add_wrapped(struct doc *d, const char *s, size_t len, int width,
-    enum layout_role role, size_t indent)
+add_wrapped_x(struct doc *d, const char *s, size_t len, int width,
+    enum layout_role role, size_t indent, bool escaped)
 {
 	struct buf e, t;
 	size_t off = 0, fit, cw, k, i;
@@ -252,6 +253,10 @@ add_wrapped(struct doc *d, const char *s, size_t len, int width,
 	memset(pad, ' ', indent);
 	buf_init(&t, MSG_LINE_MAX);
 	buf_init(&e, MSG_LINE_MAX);
+	if (escaped) {
+		buf_append(&e, s, len < MSG_LINE_MAX ? len : MSG_LINE_MAX);
+		len = 0;
+	}
 	/* Tabs to spaces first: transcript_escape would show them as \t. */
 	for (i = 0; i < len && t.len < MSG_LINE_MAX / 4; i++) {
 		if (s[i] == '\t') {
@@ -261,7 +266,8 @@ add_wrapped(struct doc *d, const char *s, size_t len, int width,
 		} else
 			buf_append_byte(&t, s[i]);
 	}
-	transcript_escape(t.data ? t.data : "", t.len, &e);
+	if (!escaped)
+		transcript_escape(t.data ? t.data : "", t.len, &e);
 	buf_clear(&t);
 	if (e.len == 0) {
 		doc_push(d, "", 0, role);
@@ -295,6 +301,14 @@ add_wrapped(struct doc *d, const char *s, size_t len, int width,
 		off += fit;
 	}
 	buf_clear(&e);
+}
+
+/* Escape one line of peer text (tabs expanded) and wrap it into d. */
+static void
+add_wrapped(struct doc *d, const char *s, size_t len, int width,
+    enum layout_role role, size_t indent)
+{
+	add_wrapped_x(d, s, len, width, role, indent, false);
 }
 
 /* Our own text (not peer bytes), wrapped without escaping needs. */
@@ -469,8 +483,8 @@ render_decoded(struct pane_message *p, struct doc *d, int width)
 			if (e == off)
 				doc_push(d, "", 0, ROLE_NORMAL);
 			else
-				add_wrapped(d, p->preview + off, e - off,
-				    width, ROLE_NORMAL, 0);
+				add_wrapped_x(d, p->preview + off, e - off,
+				    width, ROLE_NORMAL, 0, true);
 			off = e + 1;
 		}
 		doc_push(d, "", 0, ROLE_NORMAL);
