@@ -14,11 +14,11 @@
 	X(FOCUS_COMPOSER, "back to the composer (closes help/prompts)")	\
 	X(ZOOM,		"zoom the focused pane / unzoom")		\
 	X(REDRAW,	"redraw the whole screen")			\
-	X(SEARCH,	"search the transcript")			\
+	X(SEARCH,	"search the transcript (case ignored)")	\
 	X(SEARCH_NEXT,	"next search match (older)")			\
 	X(SEARCH_PREV,	"previous search match (newer)")		\
-	X(PAGE_UP,	"scroll up a page")				\
-	X(PAGE_DOWN,	"scroll down a page")				\
+	X(PAGE_UP,	"scroll up a page (the pane's height in rows)") \
+	X(PAGE_DOWN,	"scroll down a page (the pane's height in rows)") \
 	X(UP,		"move up a line")				\
 	X(DOWN,		"move down a line")				\
 	X(TOP,		"go to the first line")				\
@@ -31,7 +31,7 @@
 	X(TIMING,	"show/hide the separate timing lines")		\
 	X(WRAP,		"wrap long lines / cut them (Left/Right scroll)") \
 	X(LOAD,		"/load: fill the mailbox")			\
-	X(MB_TOP,	"TOP-preview the selected message")		\
+	X(MB_TOP,	"TOP-preview the selected message (10 lines)") \
 	X(MB_RETR,	"RETR the selected message")			\
 	X(MB_DELE,	"DELE the selected message")			\
 	X(MB_RSET,	"RSET: unmark all deletions")			\
