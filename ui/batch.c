@@ -331,6 +331,17 @@ batch_main(int argc, char **argv)
 		}
 	fflush(stdout);
 	rc = b.usage_error ? 2 : b.interrupted != 0 ? 3 : b.exit_code;
+	if (b.interrupted != 0) {
+		sigset_t set;
+
+		/* The session is over and says so: a repeated signal (timeout(1)
+		 * sends one to the pid and one to the group) must not turn exit
+		 * 3 into death by signal once loop_free restores SIG_DFL. */
+		sigemptyset(&set);
+		sigaddset(&set, SIGINT);
+		sigaddset(&set, SIGTERM);
+		sigprocmask(SIG_BLOCK, &set, NULL);
+	}
 out:
 	driver_free(b.drv);
 	loop_watch_del(b.inw);
