@@ -33,6 +33,7 @@ entry_clear(struct mailbox_entry *e)
 	free(e->uid);
 	free(e->header);
 	free(e->message);
+	free(e->preview);
 }
 
 void
@@ -192,12 +193,26 @@ arg_number(const struct proto_event *ev, bool *ok_r)
 	return *ok_r ? num : 0;
 }
 
+/* The m of "TOP n m" (RFC 1939 7), 0 when absent or not a number. */
+static uint64_t
+top_lines(const struct proto_event *ev)
+{
+	uint64_t	 num, m;
+	const char	*rest;
+	size_t		 rlen;
+
+	if (ev->arg == NULL || num_rest(ev->arg, ev->arg_len, &num, &rest,
+	    &rlen) == -1 || parse_uint(rest, rlen, UINT64_MAX, &m) == -1)
+		return 0;
+	return m;
+}
+
 static int
 apply_body(struct mailbox *mb, const struct proto_event *ev)
 {
 	struct mailbox_entry	*e;
 	bool			 ok;
-	uint64_t		 num;
+	uint64_t		 num, m;
 	size_t			 hl;
 
 	if (strcmp(ev->verb, "LIST") == 0 && ev->arg_len == 0)
@@ -215,6 +230,14 @@ apply_body(struct mailbox *mb, const struct proto_event *ev)
 	memcpy(e->header, ev->text, hl);
 	e->header[hl] = '\0';
 	e->header_len = hl;
+	if (strcmp(ev->verb, "TOP") == 0 && (m = top_lines(ev)) > 0) {
+		free(e->preview);
+		e->preview = xmalloc(ev->len - hl + 1);
+		memcpy(e->preview, ev->text + hl, ev->len - hl);
+		e->preview[ev->len - hl] = '\0';
+		e->preview_len = ev->len - hl;
+		e->preview_lines = m;
+	}
 	if (strcmp(ev->verb, "RETR") == 0) {
 		free(e->message);
 		e->message = xmalloc(ev->len + 1);

@@ -23,6 +23,11 @@ struct mailbox_entry {
 	char		*message;	/* raw whole message from RETR, NULL if
 					 * not retrieved */
 	size_t		 message_len;
+	char		*preview;	/* body lines of the newest TOP n m with
+					 * m > 0 (after the header, unstuffed,
+					 * CRLF); NULL if none */
+	size_t		 preview_len;
+	uint64_t	 preview_lines;	/* the m asked for */
 	bool		 deleted;	/* DELE got +OK (cleared by RSET) */
 	bool		 expunged;	/* QUIT +OK made the deletion final */
 };

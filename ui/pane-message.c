@@ -40,7 +40,7 @@ struct pane_message {
 	bool		   complete;
 	char		  *preview;	/* TOP body lines, "\n"-separated */
 	size_t		   preview_len;
-	unsigned	   preview_lines;	/* the n asked for (TOP m n) */
+	uint64_t	   preview_lines;	/* the lines asked for (TOP n lines) */
 	struct mime_part  *root;
 	struct mime_part **parts;
 	size_t		   nparts, sel;
@@ -111,7 +111,7 @@ pane_message_close(struct pane_message *p)
 
 void
 pane_message_preview(struct pane_message *p, const char *text, size_t len,
-    unsigned lines)
+    uint64_t lines)
 {
 	if (p->number == 0 || p->complete)
 		return;
@@ -471,20 +471,26 @@ render_decoded(struct pane_message *p, struct doc *d, int width)
 		char lab[128];
 		size_t off = 0, e;
 
-		snprintf(lab, sizeof(lab), "preview: first %u lines (TOP); "
-		    "Enter/r retrieves the whole message", p->preview_lines);
+		snprintf(lab, sizeof(lab), "preview: first %llu lines (TOP); "
+		    "Enter/r retrieves the whole message",
+		    (unsigned long long)p->preview_lines);
 		add_text(d, lab, width, ROLE_WARNING);
 		doc_push(d, "", 0, ROLE_NORMAL);
 		while (off < p->preview_len) {
 			const char *nl = memchr(p->preview + off, '\n',
 			    p->preview_len - off);
 
+			size_t ll;
+
 			e = nl ? (size_t)(nl - p->preview) : p->preview_len;
-			if (e == off)
+			ll = e - off;
+			if (ll > 0 && p->preview[off + ll - 1] == '\r')
+				ll--;		/* CRLF from the wire */
+			if (ll == 0)
 				doc_push(d, "", 0, ROLE_NORMAL);
-			else
-				add_wrapped_x(d, p->preview + off, e - off,
-				    width, ROLE_NORMAL, 0, true);
+			else	/* message bytes: escaped when wrapped */
+				add_wrapped(d, p->preview + off, ll, width,
+				    ROLE_NORMAL, 0);
 			off = e + 1;
 		}
 		doc_push(d, "", 0, ROLE_NORMAL);

@@ -22,11 +22,11 @@ void		 pane_message_free(struct pane_message *);
  * only the header (TOP n 0) is known. */
 void		 pane_message_open(struct pane_message *, uint64_t number,
 		    const char *raw, size_t len, bool complete);
-/* Give a header-only message the body lines of its TOP preview (display
- * text, "\n"-separated, dot-unstuffed), shown under a label saying that
- * only the first lines (TOP m lines) are here. */
+/* Give a header-only message the body lines of its TOP preview (raw
+ * message bytes, CRLF or LF lines; escaped when drawn), shown under a label
+ * saying that only the first lines (TOP n lines) are here. */
 void		 pane_message_preview(struct pane_message *, const char *text,
-		    size_t len, unsigned lines);
+		    size_t len, uint64_t lines);
 /* Forget the message shown. */
 void		 pane_message_close(struct pane_message *);
 /* The message number shown (0 if none) and whether it is complete. */

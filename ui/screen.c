@@ -310,64 +310,6 @@ on_status(void *arg, const struct driver_status *st)
 	mark(s, D_STATUS | D_HINT | D_COMPOSER);
 }
 
-/* The body lines of the newest TOP n reply, from the transcript (display
- * text, dot-unstuffed) into out; *lines_r gets the line count asked for.
- * -1 when no such reply is in the last lines. */
-static int
-top_preview(struct screen *s, uint64_t n, struct buf *out, unsigned *lines_r)
-{
-	size_t count = store_count(s->store), i, k, lim = 20000;
-	char want[48];
-	const struct store_line *l;
-	uint64_t seq = 0;
-	bool body = false, status = false;
-	size_t wl;
-
-	wl = (size_t)snprintf(want, sizeof(want), "TOP %llu ",
-	    (unsigned long long)n);
-	for (i = count; i-- > 0 && lim-- > 0;) {
-		l = store_at(s->store, i);
-		if (l->kind == DRIVER_LINE_SENT && l->seq != 0 &&
-		    l->len > wl && slice_eq_ci(l->text, wl, want)) {
-			uint64_t v;
-			size_t d = wl;
-
-			while (d < l->len && l->text[d] >= '0' &&
-			    l->text[d] <= '9')
-				d++;
-			seq = l->seq;
-			*lines_r = parse_uint(l->text + wl, d - wl,
-			    UINT32_MAX, &v) == 0 ? (unsigned)v :
-			    HINT_TOP_PREVIEW_LINES;
-			break;
-		}
-	}
-	if (seq == 0)
-		return -1;
-	for (k = i + 1; k < count; k++) {
-		l = store_at(s->store, k);
-		if (l->seq != seq || l->kind != DRIVER_LINE_RECEIVED)
-			continue;
-		if (!status) {			/* "+OK ..." */
-			status = true;
-			continue;
-		}
-		if (l->len == 1 && l->text[0] == '.')
-			break;			/* RFC 1939 3: the end */
-		if (!body) {
-			body = l->len == 0;	/* the header's end */
-			continue;
-		}
-		if (l->len >= 2 && l->text[0] == '.' && l->text[1] == '.') {
-			buf_append(out, l->text + 1, l->len - 1);
-		} else {
-			buf_append(out, l->text, l->len);
-		}
-		buf_append_byte(out, '\n');
-	}
-	return 0;
-}
-
 static void
 sync_mailbox(struct screen *s)
 {
@@ -395,16 +337,9 @@ sync_mailbox(struct screen *s)
 
 		pane_message_open(s->pmsg, s->want_open, full ? e->message :
 		    e->header, full ? e->message_len : e->header_len, full);
-		if (!full) {
-			struct buf pv;
-			unsigned nl = HINT_TOP_PREVIEW_LINES;
-
-			buf_init(&pv, 1u << 20);
-			if (top_preview(s, s->want_open, &pv, &nl) == 0)
-				pane_message_preview(s->pmsg, pv.data ?
-				    pv.data : "", pv.len, nl);
-			buf_clear(&pv);
-		}
+		if (!full && e->preview != NULL)
+			pane_message_preview(s->pmsg, e->preview,
+			    e->preview_len, e->preview_lines);
 		pane_mailbox_select(s->pm, s->want_open);
 		s->want_open = 0;
 		mark(s, D_LAYOUT);

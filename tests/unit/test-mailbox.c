@@ -74,6 +74,14 @@ test_fill(void)
 	e = mailbox_find(mb, 1);
 	CHECK_STR(e->header, "Subject: a\r\nFrom: b\r\n\r\n");
 	CHECK(e->message == NULL);
+	CHECK(e->preview == NULL);		/* TOP n 0 has no preview */
+	/* TOP n m keeps the m body lines after the header as the preview. */
+	body(mb, "TOP", "1 2", "Subject: a\r\nFrom: b\r\n\r\none\r\n.two\r\n",
+	    1);
+	e = mailbox_find(mb, 1);
+	CHECK_STR(e->header, "Subject: a\r\nFrom: b\r\n\r\n");
+	CHECK_STR(e->preview, "one\r\n.two\r\n");
+	CHECK_INT(e->preview_lines, 2);
 	/* RETR keeps the whole message and its header part. */
 	body(mb, "RETR", "3", "Subject: c\r\n\r\nbody\r\n", 1);
 	e = mailbox_find(mb, 3);
