@@ -97,7 +97,9 @@ build-fuzz/tests/fuzz/%: build-fuzz/tests/fuzz/%.o build-fuzz/libproto.a
 	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^
 FUZZ_BIN := $(patsubst %.c,build-fuzz/%,$(FUZZ_SRC))
 
-fuzz: deps $(FUZZ_BIN)
+fuzz: deps
+	@scripts/install-deps --test
+	@$(MAKE) --no-print-directory $(FUZZ_BIN)
 	@tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_BIN)
 fuzz-check: $(FUZZ_BIN)
 	@tests/fuzz/run $(FUZZ_CHECK_SECONDS) $(FUZZ_BIN)
@@ -132,7 +134,7 @@ install: all
 	install -m 644 mailbench.1 $(DESTDIR)$(PREFIX)/share/man/man1/mailbench.1
 
 clean:
-	rm -rf build build-asan build-fuzz build-clang build-bench mailbench tests/tmp
+	rm -rf build build-asan build-fuzz build-clang build-bench mailbench mailbench.tmp tests/tmp
 
 .PHONY: all deps run check unit fuzz fuzz-check clang-check bench style install clean
 .SECONDARY:
