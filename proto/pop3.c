@@ -46,12 +46,23 @@ dele_mark(struct session *s, const struct pending *h)
 
 /* What a final reply to h changes (RFC 1939 4-6). */
 static void
-pop3_after(struct session *s, const struct pending *h, bool pos)
+pop3_after(struct session *s, const struct pending *h,
+    const struct reply_line *rl, bool pos)
 {
+	if (pending_is(h, "USER") && s->state == POP3_STATE_AUTHORIZATION) {
+		s->user_accepted = pos;
+		if (pos && h->arg != NULL) {
+			free(s->login_user);
+			s->login_user = xstrndup(h->arg, h->arg_len);
+		}
+	} else if (pending_is(h, "STAT") && pos)
+		s->stat_known = session_two_numbers(rl->text, rl->text_len,
+		    &s->stat_count, &s->stat_octets) == 0;
 	if (pos && s->state == POP3_STATE_AUTHORIZATION &&
 	    (pending_is(h, "PASS") || pending_is(h, "APOP") ||
 	    pending_is(h, "AUTH"))) {
 		s->ndele = 0;
+		s->authed = true;
 		session_set_state(s, POP3_STATE_TRANSACTION);
 	} else if (pos && pending_is(h, "DELE"))
 		dele_mark(s, h);
@@ -76,8 +87,8 @@ pop3_after(struct session *s, const struct pending *h, bool pos)
 		s->ndele = 0;
 		session_emit(s, PEV_CLOSED, 0, "the server answered QUIT", 24,
 		    h->seq);
-	} else if (pos && h->starttls)
-		session_tls_upgrade(s);
+	} else if (h->starttls)
+		session_starttls_reply(s, rl);
 }
 
 static void
@@ -88,7 +99,7 @@ final(struct session *s, const struct reply_line *rl, bool pos,
 
 	session_take(s, &h);
 	session_emit_reply(s, &h, flags);
-	pop3_after(s, &h, pos);
+	pop3_after(s, &h, rl, pos);
 	if (h.origin == ORIGIN_ACTION)
 		session_action_reply(s, &h, rl, pos);
 	free(h.arg);
@@ -132,8 +143,11 @@ pop3_reply(struct session *s, struct pending *head, const struct reply_line *rl)
 			session_continuation(s, head, rl->text, rl->text_len);
 			return;
 		}
-		session_info(s, PEV_F_WARNING, "a \"+ \" continuation answers "
-		    "%s, which expects none; taken as +OK", head->verb);
+		/* STLS decides for itself (session_starttls_reply). */
+		if (!head->starttls)
+			session_info(s, PEV_F_WARNING, "a \"+ \" continuation "
+			    "answers %s, which expects none; taken as +OK",
+			    head->verb);
 	}
 	if (head->shape == COMMAND_MULTI_LINE && pos) {
 		/* RFC 1939 3: after +OK a multi-line response follows, up

@@ -78,6 +78,8 @@ struct session {
 	int			 state;
 	bool			 greeted, failed, over;
 	bool			 tls, tls_pending;
+	bool			 tls_required;	/* implicit, --starttls or
+						 * /starttls: TLS or nothing */
 	size_t			 tls_dropped;	/* bytes dropped around STARTTLS */
 	bool			 message_mode;
 	bool			 mail_8bit;	/* the last MAIL FROM declared
@@ -85,6 +87,16 @@ struct session {
 	bool			 warned_8bit;	/* said once per message */
 	struct caps		 caps;
 	bool			 caps_known;
+	struct caps		 caps_plain;	/* the last ones before TLS */
+	bool			 caps_plain_known;
+	bool			 starttls_refused;
+	bool			 authed;	/* POP3 TRANSACTION, SMTP 235 */
+	char			*login_user;	/* USER +OK or /auth name */
+	bool			 user_accepted;
+	bool			 stat_known;
+	uint64_t		 stat_count, stat_octets;
+	bool			 mail_accepted;
+	size_t			 rcpt_accepted, rcpt_refused;
 
 	/* The reply being read: its lines joined by "\n". */
 	struct buf		 reply;
@@ -181,6 +193,15 @@ unsigned	 session_reply_flags(const struct session *,
 		    const struct reply_line *);
 /* A positive STARTTLS/STLS reply: drop buffered bytes, PEV_TLS_UPGRADE. */
 void		 session_tls_upgrade(struct session *);
+/* The final reply rl to a STARTTLS/STLS command: upgrade, or say why
+ * not; when TLS was required, anything but the upgrade fails the session
+ * (FAIL_TLS). */
+void		 session_starttls_reply(struct session *,
+		    const struct reply_line *rl);
+/* Two decimal numbers at the start of text ("29 15939 ..." after STAT or
+ * LIST n): 0, or -1 when they are not there. */
+int		 session_two_numbers(const char *text, size_t len,
+		    uint64_t *a_r, uint64_t *b_r);
 /* Greeting arrived: start an action that waited for it. */
 void		 session_greeted(struct session *);
 /* A final reply to an action's command (positive or not). */

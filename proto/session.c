@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "proto/dot.h"
+#include "proto/explain.h"
 #include "proto/limits.h"
-#include "proto/meaning.h"
 #include "proto/pop3.h"
 #include "proto/session-int.h"
 #include "proto/smtp.h"
@@ -25,6 +25,7 @@ session_new(enum reply_proto proto, const struct session_options *opts)
 	s->proto = proto;
 	if (opts != NULL) {
 		s->tls = opts->tls;
+		s->tls_required = opts->tls || opts->starttls;
 		if (opts->user != NULL)
 			s->user = xstrdup(opts->user);
 		if (opts->ehlo_domain != NULL)
@@ -39,6 +40,7 @@ session_new(enum reply_proto proto, const struct session_options *opts)
 	buf_init(&s->secret, LIMIT_COMMAND_LINE);
 	buf_init(&s->send_body, LIMIT_MESSAGE);
 	caps_init(&s->caps);
+	caps_init(&s->caps_plain);
 	s->state = 0;	/* POP3_STATE_GREETING == SMTP_STATE_GREETING */
 	return s;
 }
@@ -84,6 +86,8 @@ session_free(struct session *s)
 	buf_wipe(&s->secret);
 	buf_wipe(&s->send_body);
 	caps_clear(&s->caps);
+	caps_clear(&s->caps_plain);
+	free(s->login_user);
 	free(s->user);
 	free(s->ehlo_domain);
 	free(s->apop_ts);
@@ -289,6 +293,19 @@ fifo_push(struct session *s)
 
 /* ---- output ---- */
 
+/* The user asked for TLS and it is not on (yet, or the upgrade failed):
+ * a password, digest or AUTH exchange must not leave in the clear (RFC
+ * 3207 4.1, RFC 2595 2.2: the client decides; Poddebniak et al. 2021,
+ * curl CVE-2021-22946). */
+static const char secret_blocked_why[] = "not sent: TLS was asked for and "
+    "is not active; a login never goes out in plain text";
+
+static bool
+secret_blocked(const struct session *s)
+{
+	return s->tls_required && !s->tls;
+}
+
 static int
 out_line(struct session *s, const char *line, size_t len, bool secret)
 {
@@ -331,6 +348,10 @@ session_send(struct session *s, const char *line, size_t len,
 
 	if (command_parse(s->proto, line, len, &cmd, errstr_r) == -1)
 		return -1;
+	if ((cmd.secret || cmd.shape == COMMAND_SASL) && secret_blocked(s)) {
+		*errstr_r = secret_blocked_why;
+		return -1;
+	}
 	if (s->fifo_len >= LIMIT_PENDING) {
 		*errstr_r = "too many commands waiting for a reply";
 		return -1;
@@ -395,6 +416,8 @@ session_send_continuation(struct session *s, const char *line, size_t len,
 	struct pending	*head = session_head(s);
 	struct qevent	*q;
 
+	if (secret && secret_blocked(s))
+		return -1;
 	if (out_line(s, line, len, secret) == -1)
 		return -1;
 	q = session_emit(s, PEV_SENT, PEV_F_CONTINUE |
@@ -585,6 +608,58 @@ session_tls_upgrade(struct session *s)
 	session_emit(s, PEV_TLS_UPGRADE, 0, "starting TLS handshake", 22, 0);
 }
 
+void
+session_starttls_reply(struct session *s, const struct reply_line *rl)
+{
+	const char	*verb = s->proto == REPLY_POP3 ? "STLS" : "STARTTLS";
+	char		 got[16];
+	bool		 refusal;
+	struct buf	 why;
+
+	/* RFC 3207 4: only 220 starts TLS (454 and 501 refuse it); RFC 2595
+	 * 4: only +OK does. A 250 or a 354 is no answer to STARTTLS. */
+	if (s->proto == REPLY_POP3 ? rl->pop3 == REPLY_POP3_OK :
+	    rl->code == 220) {
+		session_tls_upgrade(s);
+		return;
+	}
+	s->starttls_refused = true;
+	if (s->proto == REPLY_POP3) {
+		refusal = rl->pop3 == REPLY_POP3_ERR;
+		snprintf(got, sizeof(got), "%s", refusal ? "-ERR" : "\"+ \"");
+	} else {
+		refusal = rl->code >= 400;
+		snprintf(got, sizeof(got), "%d", rl->code);
+	}
+	if (s->tls_required) {
+		buf_init(&why, 512);
+		if (refusal)
+			(void)buf_printf(&why, "TLS was asked for and the server "
+			    "refused %s (%s): the connection is not encrypted, so "
+			    "the session ends here and nothing more is sent in "
+			    "plain text; try again later, or use the implicit-TLS "
+			    "port (%s)", verb, got, s->proto == REPLY_POP3 ?
+			    "pop3s://, 995" : "smtps://, 465");
+		else
+			(void)buf_printf(&why, "TLS was asked for and the server "
+			    "answered %s with %s instead of %s, which no correct "
+			    "server does (a middlebox rewriting the session, or "
+			    "an attack): the connection is not encrypted, so the "
+			    "session ends here and nothing more is sent in plain "
+			    "text", verb, got, s->proto == REPLY_POP3 ? "+OK" :
+			    "220");
+		session_fail(s, FAIL_TLS, why.data);
+		buf_clear(&why);
+	} else if (!refusal)
+		session_info(s, PEV_F_WARNING, "%s answered with %s, not %s "
+		    "(%s): no TLS, the connection stays in plain text", verb,
+		    got, s->proto == REPLY_POP3 ? "+OK" : "220",
+		    s->proto == REPLY_POP3 ? "RFC 2595 4" : "RFC 3207 4");
+	else
+		session_info(s, 0, "no TLS: the connection stays in plain "
+		    "text");
+}
+
 /* Report the bytes dropped between the STARTTLS/STLS reply and TLS. */
 static void
 report_dropped(struct session *s)
@@ -624,10 +699,12 @@ finish_reply(struct session *s)
 {
 	struct pending		*head = session_head(s);
 	struct reply_line	 rl;
-	const char		*err, *nl, *verb;
+	const char		*err, *nl;
 	size_t			 first;
 	struct buf		 m;
 	uint64_t		 seq;
+	struct session_facts	 facts;
+	struct explain_cmd	 cmd = { NULL, NULL, 0 };
 
 	nl = memchr(s->reply.data, '\n', s->reply.len);
 	first = nl != NULL ? (size_t)(nl - s->reply.data) : s->reply.len;
@@ -642,13 +719,19 @@ finish_reply(struct session *s)
 		return;
 	}
 	if (!s->greeted) {
-		verb = "";
+		cmd.verb = "";
 		head = NULL;
-	} else
-		verb = head != NULL ? head->verb : NULL;
+	} else if (head != NULL) {
+		cmd.verb = head->verb;
+		cmd.arg = head->arg;
+		cmd.arg_len = head->arg_len;
+	}
 	seq = head != NULL ? head->seq : 0;
-	buf_init(&m, LIMIT_REPLY_LINE * 2);
-	if (meaning_reply(s->proto, &rl, verb, &m) == 0 && m.len > 0)
+	buf_init(&m, LIMIT_REPLY_LINE * 4);
+	/* Read with what the session knew before this reply took effect. */
+	session_facts(s, &facts);
+	if (explain_reply(&facts, &cmd, &rl, s->reply.data, s->reply.len,
+	    &m) == 0 && m.len > 0)
 		session_emit(s, PEV_MEANING, session_reply_flags(s, &rl),
 		    m.data, m.len, seq);
 	buf_clear(&m);
@@ -802,6 +885,7 @@ starttls_start(struct session *s, const char **errstr_r)
 	if (s->tls)
 		return refuse(s, "/starttls: the connection is already TLS",
 		    errstr_r);
+	s->tls_required = true;
 	s->action = ACTION_STARTTLS;
 	s->step = 0;
 	if (!s->greeted) {
@@ -1201,19 +1285,18 @@ session_action_reply(struct session *s, const struct pending *head,
 {
 	struct buf	p;
 
+	if (s->failed)
+		return;
 	switch (s->action) {
 	case ACTION_STARTTLS:
 		if (s->step == 1) {
 			if (!positive)
-				session_action_end(s, PEV_F_NEGATIVE,
-				    "/starttls: EHLO was refused");
+				session_fail(s, FAIL_TLS, "TLS was asked for "
+				    "and the server refused EHLO, so STARTTLS "
+				    "cannot follow: the session ends here and "
+				    "nothing more is sent in plain text");
 			else
 				starttls_go(s);
-		} else if (s->step == 2) {
-			if (!positive)
-				session_action_end(s, PEV_F_NEGATIVE,
-				    "/starttls: the server refused; the "
-				    "connection stays in plain text");
 		} else if (s->step == 3)
 			session_action_end(s, 0, NULL);
 		break;
@@ -1247,6 +1330,10 @@ session_action_reply(struct session *s, const struct pending *head,
 			session_action_end(s, 0, "/auth cancelled");
 			break;
 		}
+		if (positive) {
+			free(s->login_user);
+			s->login_user = xstrdup(s->auth_user);
+		}
 		session_info(s, positive ? PEV_F_POSITIVE : PEV_F_NEGATIVE,
 		    "%s as %s (%s)", positive ? "authenticated" :
 		    "authentication failed", s->auth_user,
@@ -1270,13 +1357,21 @@ session_tls_done(struct session *s)
 	report_dropped(s);
 	s->tls = true;
 	s->tls_pending = false;
-	caps_clear(&s->caps);
+	/* Kept so that what TLS changed can be explained ("AUTH PLAIN is
+	 * offered now, it was not before"). */
+	caps_clear(&s->caps_plain);
+	s->caps_plain = s->caps;
+	s->caps_plain_known = s->caps_known;
 	caps_init(&s->caps);
 	s->caps_known = false;
 	session_info(s, 0, "capabilities forgotten after TLS (%s); ask again "
 	    "with %s", s->proto == REPLY_POP3 ? "RFC 2595 4" : "RFC 3207 4.2",
 	    s->proto == REPLY_POP3 ? "CAPA" : "EHLO");
 	s->ehlo_done = false;
+	/* RFC 3207 4.2: the SMTP session starts over after TLS. */
+	s->authed = false;
+	s->mail_accepted = false;
+	s->rcpt_accepted = s->rcpt_refused = 0;
 	if (s->proto == REPLY_SMTP && s->greeted)
 		session_set_state(s, SMTP_STATE_EHLO);
 	if (s->action == ACTION_STARTTLS && s->refresh_after_tls) {
@@ -1590,6 +1685,75 @@ bool
 session_over(const struct session *s)
 {
 	return s->over;
+}
+
+int
+session_two_numbers(const char *p, size_t len, uint64_t *a_r, uint64_t *b_r)
+{
+	size_t	i = 0, w;
+
+	for (w = i; w < len && p[w] >= '0' && p[w] <= '9'; w++)
+		;
+	if (w == i || w >= len || p[w] != ' ' ||
+	    parse_uint(p, w, UINT64_MAX, a_r) == -1)
+		return -1;
+	i = w + 1;
+	for (w = i; w < len && p[w] >= '0' && p[w] <= '9'; w++)
+		;
+	if (w == i || (w < len && p[w] != ' ') ||
+	    parse_uint(p + i, w - i, UINT64_MAX, b_r) == -1)
+		return -1;
+	return 0;
+}
+
+void
+session_facts(const struct session *s, struct session_facts *r)
+{
+	static const enum facts_action actions[] = {
+		[ACTION_NONE] = FACTS_ACTION_NONE,
+		[ACTION_STARTTLS] = FACTS_ACTION_STARTTLS,
+		[ACTION_AUTH] = FACTS_ACTION_AUTH,
+		[ACTION_LOAD] = FACTS_ACTION_LOAD,
+		[ACTION_SEND] = FACTS_ACTION_SEND,
+	};
+
+	memset(r, 0, sizeof(*r));
+	r->proto = s->proto;
+	r->state = s->state;
+	r->state_name = session_state_name(s);
+	r->greeted = s->greeted;
+	r->over = s->over;
+	r->failed = s->failed;
+	r->tls = s->tls;
+	r->tls_required = s->tls_required;
+	r->tls_pending = s->tls_pending;
+	r->starttls_refused = s->starttls_refused;
+	r->caps = &s->caps;
+	r->caps_known = s->caps_known;
+	r->caps_plain = s->caps_plain_known ? &s->caps_plain : NULL;
+	r->authed = s->authed || (s->proto == REPLY_POP3 &&
+	    s->state == POP3_STATE_TRANSACTION);
+	r->user = s->login_user;
+	r->user_accepted = s->user_accepted;
+	r->sasl_open = s->sasl_open;
+	r->apop_timestamp = s->apop_ts != NULL;
+	r->pending_deletions = s->ndele;
+	r->stat_known = s->stat_known;
+	r->stat_count = s->stat_count;
+	r->stat_octets = s->stat_octets;
+	r->ehlo_done = s->ehlo_done;
+	r->mail_accepted = s->mail_accepted;
+	r->rcpt_accepted = s->rcpt_accepted;
+	r->rcpt_refused = s->rcpt_refused;
+	r->message_mode = s->message_mode;
+	r->waiting = s->fifo_len;
+	r->action = actions[s->action];
+}
+
+bool
+session_tls_required(const struct session *s)
+{
+	return s->tls_required;
 }
 
 bool

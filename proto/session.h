@@ -13,6 +13,7 @@
 #include "proto/buf.h"
 #include "proto/caps.h"
 #include "proto/event.h"
+#include "proto/facts.h"
 #include "proto/reply.h"
 
 struct session;
@@ -21,6 +22,10 @@ struct session_options {
 	/* Connection is already TLS (pop3s://, smtps://): /starttls is
 	 * refused. */
 	bool		 tls;
+	/* --starttls: the user asked for TLS before anything else. Until the
+	 * upgrade is done nothing carrying a secret is sent, and a STARTTLS/
+	 * STLS answered with anything but the upgrade ends the session. */
+	bool		 starttls;
 	/* Default user for /auth when none is typed (from the URL); NULL. */
 	const char	*user;
 	/* EHLO argument used by /starttls, /send and /load; NULL means
@@ -125,5 +130,11 @@ void		 session_progress(const struct session *, size_t *done_r,
 bool		 session_over(const struct session *);
 /* True when the connection is TLS (implicit, or after session_tls_done). */
 bool		 session_tls(const struct session *);
+/* Fill *r with what the session knows now (proto/facts.h). Pointers in
+ * it stay valid until the next call into the session. */
+void		 session_facts(const struct session *, struct session_facts *r);
+/* True when the user asked for TLS (implicit TLS, --starttls, /starttls):
+ * secrets are then never sent before the upgrade is done. */
+bool		 session_tls_required(const struct session *);
 
 #endif

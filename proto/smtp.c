@@ -34,12 +34,27 @@ closing(struct session *s, uint64_t seq)
 	    36, seq);
 }
 
+/* RFC 5321 4.1.4: EHLO, RSET and the end of a message end a mail
+ * transaction; the facts about its envelope go with it. */
+static void
+transaction_reset(struct session *s)
+{
+	s->mail_accepted = false;
+	s->rcpt_accepted = s->rcpt_refused = 0;
+}
+
 /* What a final reply with code to h changes (RFC 5321 4.1.1, 4.1.4). */
 static void
-smtp_after(struct session *s, const struct pending *h, int code)
+smtp_after(struct session *s, const struct pending *h,
+    const struct reply_line *rl)
 {
+	int	code = rl->code;
 	bool	pos = code >= 200 && code < 300;
 
+	if (h->starttls && (code != 421 || s->tls_required)) {
+		session_starttls_reply(s, rl);
+		return;
+	}
 	if (code == 421) {
 		closing(s, h->seq);
 		return;
@@ -53,27 +68,40 @@ smtp_after(struct session *s, const struct pending *h, int code)
 			    true, h->seq);
 		s->ehlo_done = true;
 		session_set_state(s, SMTP_STATE_READY);
-	} else if (pending_is(h, "MAIL") && pos)
-		session_set_state(s, SMTP_STATE_MAIL);
-	else if (pending_is(h, "RCPT") && pos && (s->state == SMTP_STATE_MAIL ||
-	    s->state == SMTP_STATE_RCPT))
-		session_set_state(s, SMTP_STATE_RCPT);
+		transaction_reset(s);
+	} else if (pending_is(h, "MAIL")) {
+		transaction_reset(s);
+		s->mail_accepted = pos;
+		if (pos)
+			session_set_state(s, SMTP_STATE_MAIL);
+	} else if (pending_is(h, "RCPT")) {
+		if (pos)
+			s->rcpt_accepted++;
+		else
+			s->rcpt_refused++;
+		if (pos && (s->state == SMTP_STATE_MAIL ||
+		    s->state == SMTP_STATE_RCPT))
+			session_set_state(s, SMTP_STATE_RCPT);
+	} else if (pending_is(h, "AUTH") && code == 235)
+		s->authed = true;
 	else if (pending_is(h, ".")) {
+		transaction_reset(s);
 		/* RFC 5321 4.1.1.4: after the final reply to the message
 		 * the transaction is over, whatever the code. */
 		session_set_state(s, s->ehlo_done ? SMTP_STATE_READY :
 		    SMTP_STATE_EHLO);
 	} else if (pending_is(h, "RSET") && pos &&
-	    s->state != SMTP_STATE_GREETING)
+	    s->state != SMTP_STATE_GREETING) {
+		transaction_reset(s);
 		session_set_state(s, s->ehlo_done ? SMTP_STATE_READY :
 		    SMTP_STATE_EHLO);
+	}
 	else if (pending_is(h, "QUIT")) {
 		s->over = true;
 		session_set_state(s, SMTP_STATE_QUIT);
 		session_emit(s, PEV_CLOSED, 0, "the server answered QUIT", 24,
 		    h->seq);
-	} else if (h->starttls && code == 220)
-		session_tls_upgrade(s);
+	}
 }
 
 void
@@ -139,7 +167,7 @@ smtp_reply(struct session *s, struct pending *head, const struct reply_line *rl)
 		return;
 	}
 	session_emit_reply(s, &h, flags);
-	smtp_after(s, &h, rl->code);
+	smtp_after(s, &h, rl);
 	if (h.origin == ORIGIN_ACTION)
 		session_action_reply(s, &h, rl, rl->code >= 200 &&
 		    rl->code < 400);

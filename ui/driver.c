@@ -931,6 +931,7 @@ driver_connect(struct driver *d, const char *urlstr, const char **errstr_r)
 	d->finish_why[0] = '\0';
 	memset(&so, 0, sizeof(so));
 	so.tls = u.implicit_tls;
+	so.starttls = d->opts.starttls && !u.implicit_tls;
 	so.user = u.user;
 	d->sess = session_new(u.proto, &so);
 	d->phase = DRIVER_CONNECTING;

@@ -16,7 +16,8 @@ names=(esc-banner bidi-banner nul-banner nul-in-body long-line endless-line
 	tls-expired tls-wrong-name-insecure data-interrupted pop3-err-greeting
 	smtp-421-greeting load-serial load-pipelined tls-silent stls-silent
 	send-serial send-pipelined slash-starttls-inject interrupt-int
-	interrupt-term)
+	interrupt-term starttls-250 starttls-354 starttls-421 stls-plus
+	slash-starttls-454 slash-stls-err)
 if ! command -v python3 >/dev/null; then
 	for n in "${names[@]}"; do skip "peer/$n" "python3 not installed"; done
 	finish
@@ -427,6 +428,60 @@ expect peer/starttls-stripped/not-zero "$W/starttls-stripped" test "$(cat "$W/st
 expect peer/starttls-stripped/no-plaintext-mail "$W/starttls-stripped" eval \
 	"! grep -q 'MAIL FROM' '$W/starttls-stripped.srv.log' && no_line '$W/starttls-stripped.out' '^C: MAIL'"
 srv_ok starttls-stripped
+
+# --- STARTTLS stripping (Poddebniak et al. 2021; curl CVE-2021-22946): TLS
+# was asked for and STARTTLS/STLS got anything but 220 / +OK. The session
+# ends (exit 3) with a reason, and no AUTH, password or MAIL goes out in
+# plain text, whatever the batch file says next.
+# stripped SCN PROTO INPUT ARGS...: run it and check all of that.
+stripped() {
+	local n=$1 scheme=$2
+	shift 2
+	MAILBENCH_PASSWORD=peer-secret-7 peer "$n" "$scheme" 20 --timeout 5 --cafile "$CA" "$@"
+	safe "$n"
+	expect_rc "peer/$n/exit" "$W/$n" 3
+	expect "peer/$n/no-secret" "$W/$n" eval \
+		"! grep -Eq 'AUTH|USER|PASS|MAIL|peer-secret-7|AGFh|YQ==' '$W/$n.srv.log' && no_line '$W/$n.out' '^C: (AUTH|USER|PASS|MAIL|YQ)'"
+	expect "peer/$n/reason" "$W/$n" has_line "$W/$n.out" '^\* .*TLS was asked for and the server (answered|refused) (STARTTLS|STLS)'
+}
+smtp_tls_offer() {
+	cat <<'S'
+send 220 fake.test ESMTP
+expect EHLO .*
+send 250-fake.test
+send 250 STARTTLS
+expect STARTTLS
+S
+}
+{ smtp_tls_offer; echo 'send 250 2.0.0 ok'; echo 'refuse 10 250 2.0.0 ok'; } | scn starttls-250
+printf 'AUTH PLAIN AGFhAGI=\nAUTH LOGIN\nYQ==\nYQ==\n/auth PLAIN a\nMAIL FROM:<a@example.org>\nQUIT\n' | input starttls-250
+stripped starttls-250 smtp --starttls
+{ smtp_tls_offer; echo 'send 354 go on'; echo 'refuse 10 250 2.0.0 ok'; } | scn starttls-354
+printf 'AUTH PLAIN AGFhAGI=\nAUTH LOGIN\nYQ==\nYQ==\nMAIL FROM:<a@example.org>\nQUIT\n' | input starttls-354
+stripped starttls-354 smtp --starttls
+{ smtp_tls_offer; echo 'send 421 4.3.2 going down'; echo 'refuse 10 250 2.0.0 ok'; } | scn starttls-421
+printf 'AUTH PLAIN AGFhAGI=\nMAIL FROM:<a@example.org>\nQUIT\n' | input starttls-421
+stripped starttls-421 smtp --starttls
+scn stls-plus <<'S'
+send +OK ready
+expect STLS
+send + go on
+refuse 10 +OK
+S
+printf 'USER u\nPASS peer-secret-7\n/auth USER u\nQUIT\n' | input stls-plus
+stripped stls-plus pop3 --starttls
+# /starttls typed in the session asks for TLS as --starttls does.
+{ smtp_tls_offer; echo 'send 454 4.7.0 TLS not available due to local problem'; echo 'refuse 10 250 2.0.0 ok'; } | scn slash-starttls-454
+printf '/starttls\nAUTH PLAIN AGFhAGI=\n/auth LOGIN a\nMAIL FROM:<a@example.org>\nQUIT\n' | input slash-starttls-454
+stripped slash-starttls-454 smtp
+scn slash-stls-err <<'S'
+send +OK ready
+expect STLS
+send -ERR not now
+refuse 10 +OK
+S
+printf '/starttls\nUSER u\nPASS peer-secret-7\nQUIT\n' | input slash-stls-err
+stripped slash-stls-err pop3
 
 # --- An EHLO reply of 3000 lines (over 64 KiB): refused, not hoarded.
 scn ehlo-flood <<'S'

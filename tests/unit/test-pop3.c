@@ -769,7 +769,55 @@ test_refusals(void)
 	}
 }
 
+/* STLS with TLS asked for (--starttls, /starttls): "+ " or -ERR is no
+ * upgrade; the session fails and no USER/PASS reaches the wire. */
+static void
+test_stls_stripped(void)
+{
+	static const char *const answers[] = { "+ go on\r\n",
+	    "-ERR not now\r\n" };
+	struct session_options	 req = { .starttls = true };
+	struct script_out	 o;
+	struct session		*s;
+	size_t			 i;
+
+	for (i = 0; i < sizeof(answers) / sizeof(answers[0]); i++) {
+		struct step steps[] = {
+			{ 'S', "+OK ready\r\n" },
+			{ 'U', "/starttls" },
+			{ 'S', answers[i] },
+			{ 'U', "USER u" },
+			{ 'U', "PASS secret" },
+		};
+
+		s = script_run(REPLY_POP3, &req, steps, NSTEPS(steps), 0, 0,
+		    &o, false);
+		CHECK_INT(o.fails, 1);
+		CHECK(strchr(o.kinds.data, 'U') == NULL);
+		CHECK_STR(o.wire.data, "STLS\r\n");
+		session_free(s);
+		script_out_clear(&o);
+	}
+	/* Before the upgrade a typed PASS is refused, USER is not. */
+	{
+		static const struct step steps[] = {
+			{ 'S', "+OK ready\r\n" },
+			{ 'U', "USER u" },
+			{ 'S', "+OK\r\n" },
+			{ 'U', "PASS secret" },
+		};
+
+		s = script_run(REPLY_POP3, &req, steps, NSTEPS(steps), 0, 0,
+		    &o, false);
+		CHECK_STR(o.wire.data, "USER u\r\n");
+		session_free(s);
+		script_out_clear(&o);
+	}
+}
+
 static const struct test tests[] = {
+	{ "pop3 STLS answered with + or -ERR under --starttls",
+	    test_stls_stripped },
 	{ "pop3 USER/PASS login and QUIT", test_login },
 	{ "pop3 /auth APOP (RFC 1939 example)", test_apop },
 	{ "pop3 /auth APOP without timestamp", test_apop_no_timestamp },

@@ -157,12 +157,96 @@ test_starttls_refused(void)
 	    "* the server did not advertise STARTTLS; trying anyway\n"
 	    "C: STARTTLS\n"
 	    "S: 454 4.7.0 TLS not available\n"
-	    "* /starttls: the server refused; the connection stays in plain "
-	    "text\n", NULL);
+	    "* TLS was asked for and the server refused STARTTLS (454): the "
+	    "connection is not encrypted, so the session ends here and nothing "
+	    "more is sent in plain text; try again later, or use the "
+	    "implicit-TLS port (smtps://, 465)\n", NULL);
 	s = session_new(REPLY_SMTP, &tls);
 	CHECK_INT(session_submit(s, "/starttls", 9, &err), -1);
 	CHECK_STR(err, "/starttls: the connection is already TLS");
 	session_free(s);
+}
+
+/* STARTTLS stripping (Poddebniak et al. 2021, curl CVE-2021-22946): with
+ * TLS asked for, a STARTTLS answered with 250 or 354 fails the session
+ * (FAIL_TLS) and nothing typed afterwards reaches the wire; typed by hand
+ * without --starttls, the same answers only warn and keep the connection
+ * plain (no upgrade either way). */
+static void
+test_starttls_stripped(void)
+{
+	static const char *const answers[] = { "250 2.0.0 ok\r\n",
+	    "354 go on\r\n", "454 4.7.0 later\r\n" };
+	struct session_options	 req = { .starttls = true };
+	struct script_out	 o;
+	struct session		*s;
+	size_t			 i;
+
+	for (i = 0; i < sizeof(answers) / sizeof(answers[0]); i++) {
+		struct step steps[] = {
+			{ 'S', "220 x\r\n" },
+			{ 'U', "/starttls" },
+			{ 'S', "250-x\r\n250 STARTTLS\r\n" },
+			{ 'S', answers[i] },
+			{ 'U', "AUTH PLAIN AGFhAGI=" },
+			{ 'U', "MAIL FROM:<a@b>" },
+		};
+
+		s = script_run(REPLY_SMTP, &req, steps, NSTEPS(steps), 0, 0,
+		    &o, false);
+		CHECK_INT(o.fails, 1);
+		CHECK(strchr(o.kinds.data, 'U') == NULL);	/* no upgrade */
+		CHECK_STR(o.wire.data, "EHLO localhost\r\nSTARTTLS\r\n");
+		CHECK(!session_tls(s));
+		session_free(s);
+		script_out_clear(&o);
+	}
+	{
+		/* Typed STARTTLS, TLS not required: a warning, plain on. */
+		static const struct step steps[] = {
+			{ 'S', "220 x\r\n" },
+			{ 'U', "STARTTLS" },
+			{ 'S', "250 2.0.0 ok\r\n" },
+			{ 'U', "NOOP" },
+		};
+
+		script_check(REPLY_SMTP, NULL, steps, NSTEPS(steps),
+		    "S: 220 x\n"
+		    "* GREETING -> EHLO\n"
+		    "C: STARTTLS\n"
+		    "S: 250 2.0.0 ok\n"
+		    "* STARTTLS answered with 250, not 220 (RFC 3207 4): no "
+		    "TLS, the connection stays in plain text\n"
+		    "C: NOOP\n", "STARTTLS\r\nNOOP\r\n");
+	}
+}
+
+/* With --starttls, nothing carrying a secret leaves before TLS: a typed
+ * AUTH (and its answers) or /auth is refused, not sent. */
+static void
+test_secret_before_tls(void)
+{
+	struct session_options	 req = { .starttls = true };
+	struct session		*s = session_new(REPLY_SMTP, &req);
+	const char		*err = NULL;
+	struct script_out	 o;
+	static const struct step steps[] = {
+		{ 'S', "220 x\r\n" },
+		{ 'U', "EHLO x" },
+		{ 'S', "250-x\r\n250 AUTH PLAIN\r\n" },
+		{ 'U', "AUTH PLAIN AGFhAGI=" },
+		{ 'U', "AUTH LOGIN" },
+		{ 'U', "NOOP" },
+	};
+
+	CHECK_INT(session_submit(s, "AUTH PLAIN AGFhAGI=", 19, &err), -1);
+	CHECK(err != NULL && strstr(err, "TLS was asked for") != NULL);
+	session_free(s);
+	s = script_run(REPLY_SMTP, &req, steps, NSTEPS(steps), 0, 0, &o,
+	    false);
+	CHECK_STR(o.wire.data, "EHLO x\r\nNOOP\r\n");
+	session_free(s);
+	script_out_clear(&o);
 }
 
 /* /auth PLAIN over TLS: initial response, redacted. */
@@ -835,6 +919,9 @@ static const struct test tests[] = {
 	{ "smtp message mode flags", test_message_mode },
 	{ "smtp /starttls with injected bytes", test_starttls },
 	{ "smtp /starttls refused", test_starttls_refused },
+	{ "smtp STARTTLS answered with 250, 354 or 454 under --starttls",
+	    test_starttls_stripped },
+	{ "smtp no secret before TLS with --starttls", test_secret_before_tls },
 	{ "smtp /auth PLAIN", test_auth_plain },
 	{ "smtp /auth refused in the clear before STARTTLS",
 	    test_auth_cleartext_refused },
