@@ -148,3 +148,20 @@ command_continuation(const char *line, size_t len, struct command *cmd_r)
 	cmd_r->secret = !(len == 1 && line[0] == '*');
 	cmd_r->secret_keep = 0;
 }
+
+bool
+command_is_secret(enum reply_proto proto, bool sasl_open, const char *line,
+    size_t len, size_t *keep_r)
+{
+	struct command	 cmd;
+	const char	*err;
+
+	*keep_r = 0;
+	if (sasl_open)
+		command_continuation(line, len, &cmd);
+	else if (command_parse(proto, line, len, &cmd, &err) == -1 ||
+	    cmd.workbench)
+		return false;
+	*keep_r = cmd.secret_keep;
+	return cmd.secret;
+}

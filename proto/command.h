@@ -50,4 +50,13 @@ int	command_parse(enum reply_proto, const char *line, size_t len,
 void	command_continuation(const char *line, size_t len,
 	    struct command *cmd_r);
 
+/* The one secret classifier for a typed line, wherever it is shown or
+ * kept (the wire's transcript, the composer's echo, the history): while
+ * a SASL challenge waits for its answer (sasl_open) every line but "*" is
+ * a secret; otherwise as command_parse (PASS, APOP, AUTH with an initial
+ * response). *keep_r gets how many leading bytes may be shown. A /command
+ * or a line command_parse refuses is no secret. */
+bool	command_is_secret(enum reply_proto, bool sasl_open, const char *line,
+	    size_t len, size_t *keep_r);
+
 #endif

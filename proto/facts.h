@@ -37,6 +37,9 @@ struct session_facts {
 						 * not finished */
 	bool			 starttls_refused; /* a STARTTLS/STLS was answered
 						 * with anything but the upgrade */
+	bool			 tls_demanded;	/* the server refused something for
+						 * want of TLS (530, 538, X.7.11,
+						 * POP3 "plaintext ... disallowed") */
 
 	/* Capabilities from the last EHLO/CAPA since connect or TLS (RFC
 	 * 3207 4.2, RFC 2595 4 forget them at TLS); caps_plain keeps the

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "proto/facts.h"
 #include "proto/hint.h"
 #include "proto/util.h"
 
@@ -49,25 +50,6 @@ static const struct cmd smtp_cmds[] = {
 	{ "QUIT", "QUIT", "end the session" },
 };
 
-void
-hint_init(struct hint_ctx *c, enum hint_proto p)
-{
-	memset(c, 0, sizeof(*c));
-	c->proto = p;
-}
-
-enum hint_proto
-hint_proto_named(const char *name)
-{
-	if (name == NULL)
-		return HINT_NONE;
-	if (slice_eq_ci(name, strlen(name), "POP3"))
-		return HINT_POP3;
-	if (slice_eq_ci(name, strlen(name), "SMTP"))
-		return HINT_SMTP;
-	return HINT_NONE;
-}
-
 static bool
 starts_ci(const char *s, size_t len, const char *prefix)
 {
@@ -76,7 +58,7 @@ starts_ci(const char *s, size_t len, const char *prefix)
 	return len >= n && slice_eq_ci(s, n, prefix);
 }
 
-/* First word of s as a slice. */
+/* Length of the first word of s. */
 static size_t
 word_len(const char *s, size_t len)
 {
@@ -87,174 +69,28 @@ word_len(const char *s, size_t len)
 	return i;
 }
 
+/* The session's capabilities offer STLS/STARTTLS, or AUTH/SASL. */
 static bool
-verb_is(const char *verb, const char *name)
+offers_tls(const struct session_facts *f)
 {
-	return verb != NULL && slice_eq_ci(verb, strlen(verb), name);
+	return f->caps_known && (f->proto == REPLY_POP3 ? f->caps->stls :
+	    f->caps->starttls);
 }
 
-/* A capability line: EHLO "250-STARTTLS" or CAPA body "STLS". */
-static void
-caps_line(struct hint_ctx *c, const char *kw, size_t len)
+static bool
+offers_auth(const struct session_facts *f)
 {
-	size_t w = word_len(kw, len);
-
-	if (slice_eq_ci(kw, w, "STARTTLS") || slice_eq_ci(kw, w, "STLS"))
-		c->starttls_offered = true;
-	else if (slice_eq_ci(kw, w, "AUTH") || slice_eq_ci(kw, w, "SASL"))
-		c->auth_offered = true;
-}
-
-static void
-smtp_received(struct hint_ctx *c, const char *verb, const char *t,
-    size_t len)
-{
-	int code;
-	bool final, ok;
-
-	if (len < 3 || t[0] < '1' || t[0] > '5' || t[1] < '0' ||
-	    t[1] > '9' || t[2] < '0' || t[2] > '9')
-		return;
-	code = (t[0] - '0') * 100 + (t[1] - '0') * 10 + (t[2] - '0');
-	/* RFC 5321 4.2.1: "250-" continues, "250 " or "250" ends. */
-	final = len == 3 || t[3] != '-';
-	ok = code >= 200 && code < 400;
-	if (verb_is(verb, "EHLO") && code == 250) {
-		/* The first line is the greeting, the rest keywords. */
-		if (!c->ehlo_open) {
-			c->starttls_offered = c->auth_offered = false;
-			c->caps_known = true;
-		} else if (len > 4)
-			caps_line(c, t + 4, len - 4);
-		c->ehlo_open = !final;
-	}
-	/* RFC 3207 4: 530 5.7.0 "Must issue a STARTTLS command first". */
-	if (code == 530 && !c->tls)
-		c->tls_required = true;
-	if (!final)
-		return;
-	/* RFC 5321 4.1.1.4: after 354 the next reply answers the message,
-	 * whatever the front-end paired it with (the message's own lines). */
-	if (c->data_open && code != 354)
-		goto end_message;
-	if (verb == NULL || verb[0] == '\0') {
-		if (c->auth_exchange) {
-			c->auth_exchange = code == 334;
-			if (code == 235)
-				c->authed = true;
-		} else if (code == 220 && !c->greeted)
-			c->greeted = true;
-		return;
-	}
-	if (verb_is(verb, "EHLO") || verb_is(verb, "HELO")) {
-		if (ok) {
-			c->helo = true;
-			c->mail = false;
-			c->rcpts = 0;
-		}
-	} else if (verb_is(verb, "MAIL")) {
-		c->mail = ok;
-		c->rcpts = 0;
-	} else if (verb_is(verb, "RCPT")) {
-		if (ok)
-			c->rcpts++;
-	} else if (verb_is(verb, "DATA")) {
-		if (code == 354)
-			c->message_mode = c->data_open = true;
-	} else if (verb_is(verb, "RSET")) {
-		if (ok) {
-			c->mail = false;
-			c->rcpts = 0;
-		}
-	} else if (verb_is(verb, "AUTH")) {
-		c->auth_exchange = code == 334;
-		if (code == 235)
-			c->authed = true;
-	} else if (verb_is(verb, "QUIT")) {
-		if (code == 221)
-			c->closed = true;
-	}
-	return;
-end_message:
-	/* RFC 5321 4.1.1.4: the reply after "." ends the transaction. */
-	c->message_mode = c->data_open = false;
-	c->mail = false;
-	c->rcpts = 0;
-}
-
-static void
-pop3_received(struct hint_ctx *c, const char *verb, const char *t,
-    size_t len)
-{
-	bool ok = starts_ci(t, len, "+OK");
-	bool err = starts_ci(t, len, "-ERR");
-	bool cont = len >= 1 && t[0] == '+' && !ok;
-
-	if (!ok && !err && !cont) {
-		/* A body line; CAPA lists one capability per line. */
-		if (verb_is(verb, "CAPA"))
-			caps_line(c, t, len);
-		return;
-	}
-	if (verb == NULL || verb[0] == '\0') {
-		if (c->auth_exchange) {
-			c->auth_exchange = cont;
-			if (ok)
-				c->authed = true;
-		} else if (!c->greeted)
-			c->greeted = true;
-		return;
-	}
-	if (verb_is(verb, "CAPA") && ok) {
-		c->caps_known = true;
-		c->starttls_offered = c->auth_offered = false;
-	} else if (verb_is(verb, "USER"))
-		c->user_ok = ok;
-	else if (verb_is(verb, "PASS") || verb_is(verb, "APOP")) {
-		if (ok)
-			c->authed = true;
-		/* RFC 1939 7: after a failed PASS, USER must come again. */
-		c->user_ok = false;
-	} else if (verb_is(verb, "AUTH")) {
-		c->auth_exchange = cont;
-		if (ok)
-			c->authed = true;
-	} else if (verb_is(verb, "QUIT") && ok)
-		c->closed = true;
-}
-
-void
-hint_received(struct hint_ctx *c, const char *verb, const char *text,
-    size_t len)
-{
-	if (c->proto == HINT_SMTP)
-		smtp_received(c, verb, text, len);
-	else if (c->proto == HINT_POP3)
-		pop3_received(c, verb, text, len);
-}
-
-void
-hint_tls(struct hint_ctx *c)
-{
-	c->tls = true;
-	c->caps_known = c->starttls_offered = c->auth_offered = false;
-	c->tls_required = false;
-	if (c->proto == HINT_SMTP) {
-		c->helo = c->mail = false;
-		c->rcpts = 0;
-	}
+	return f->caps_known && f->caps->auth != NULL;
 }
 
 static const struct cmd *
-find_cmd(enum hint_proto p, const char *verb, size_t len)
+find_cmd(enum reply_proto p, const char *verb, size_t len)
 {
-	const struct cmd *t = p == HINT_POP3 ? pop3_cmds : smtp_cmds;
-	size_t n = p == HINT_POP3 ? sizeof(pop3_cmds) / sizeof(*t) :
+	const struct cmd *t = p == REPLY_POP3 ? pop3_cmds : smtp_cmds;
+	size_t n = p == REPLY_POP3 ? sizeof(pop3_cmds) / sizeof(*t) :
 	    sizeof(smtp_cmds) / sizeof(*t);
 	size_t i;
 
-	if (p == HINT_NONE)
-		return NULL;
 	for (i = 0; i < n; i++)
 		if (slice_eq_ci(verb, len, t[i].verb))
 			return &t[i];
@@ -262,16 +98,16 @@ find_cmd(enum hint_proto p, const char *verb, size_t len)
 }
 
 static const char *
-pop3_warning(const struct hint_ctx *c, const char *v, size_t vl,
+pop3_warning(const struct session_facts *c, const char *v, size_t vl,
     const char *arg, size_t al)
 {
 	static const char *const trans[] = { "STAT", "LIST", "UIDL", "TOP",
 	    "RETR", "DELE", "RSET", "NOOP" };
 	size_t i;
 
-	if (c->closed)
-		return "the session is over (QUIT was answered)";
-	if (c->auth_exchange)
+	if (c->over)
+		return "the session is over";
+	if (c->sasl_open)
 		return "a SASL exchange is open: this line is its answer";
 	for (i = 0; i < sizeof(trans) / sizeof(*trans); i++)
 		if (slice_eq_ci(v, vl, trans[i]) && !c->authed)
@@ -280,7 +116,7 @@ pop3_warning(const struct hint_ctx *c, const char *v, size_t vl,
 	if (slice_eq_ci(v, vl, "PASS")) {
 		if (c->authed)
 			return "already logged in (TRANSACTION state)";
-		if (!c->user_ok)
+		if (!c->user_accepted)
 			return "PASS before an accepted USER: the server "
 			    "expects USER name first (RFC 1939 7)";
 	}
@@ -294,11 +130,11 @@ pop3_warning(const struct hint_ctx *c, const char *v, size_t vl,
 		if (c->authed)
 			return "STLS is only allowed in AUTHORIZATION state "
 			    "(RFC 2595 4)";
-		if (c->caps_known && !c->starttls_offered)
+		if (c->caps_known && !c->caps->stls)
 			return "the server did not offer STLS in CAPA";
 	}
 	if ((slice_eq_ci(v, vl, "USER") || slice_eq_ci(v, vl, "PASS") ||
-	    slice_eq_ci(v, vl, "AUTH")) && !c->tls && c->starttls_offered)
+	    slice_eq_ci(v, vl, "AUTH")) && !c->tls && offers_tls(c))
 		return "credentials in clear text: the server offers STLS";
 	if ((slice_eq_ci(v, vl, "RETR") || slice_eq_ci(v, vl, "DELE") ||
 	    slice_eq_ci(v, vl, "TOP")) && al == 0)
@@ -309,51 +145,52 @@ pop3_warning(const struct hint_ctx *c, const char *v, size_t vl,
 }
 
 static const char *
-smtp_warning(const struct hint_ctx *c, const char *v, size_t vl,
+smtp_warning(const struct session_facts *c, const char *v, size_t vl,
     const char *arg, size_t al)
 {
-	if (c->closed)
-		return "the session is over (QUIT was answered)";
-	if (c->auth_exchange)
+	if (c->over)
+		return "the session is over";
+	if (c->sasl_open)
 		return "a SASL exchange is open: this line is its answer";
 	if (slice_eq_ci(v, vl, "MAIL")) {
-		if (!c->helo)
+		if (!c->ehlo_done)
 			return "MAIL before EHLO/HELO: greet first "
 			    "(RFC 5321 4.1.4)";
-		if (c->mail)
+		if (c->mail_accepted)
 			return "a transaction is already open: RSET first "
 			    "(RFC 5321 4.1.1.2)";
 		if (!starts_ci(arg, al, "FROM:"))
 			return "MAIL needs FROM:<address>";
-		if (!c->tls && c->tls_required)
+		if (c->tls_demanded)
 			return "the server requires STARTTLS first";
 	}
 	if (slice_eq_ci(v, vl, "RCPT")) {
-		if (!c->mail)
+		if (!c->mail_accepted)
 			return "RCPT before an accepted MAIL FROM "
 			    "(RFC 5321 4.1.1.3)";
 		if (!starts_ci(arg, al, "TO:"))
 			return "RCPT needs TO:<address>";
 	}
 	if (slice_eq_ci(v, vl, "DATA")) {
-		if (!c->mail)
+		if (!c->mail_accepted)
 			return "DATA before MAIL FROM: expect 503 "
 			    "(RFC 5321 4.1.1.4)";
-		if (c->rcpts == 0)
+		if (c->rcpt_accepted == 0)
 			return "DATA before any accepted RCPT: expect 503 or "
 			    "554 (RFC 5321 3.3)";
 	}
 	if (slice_eq_ci(v, vl, "AUTH")) {
 		if (c->authed)
 			return "already authenticated (RFC 4954 4)";
-		if (!c->helo)
+		if (!c->ehlo_done)
 			return "AUTH before EHLO (RFC 4954 4)";
-		if (!c->tls && (c->tls_required ||
-		    (c->caps_known && c->starttls_offered &&
-		    !c->auth_offered)))
+		if (!c->tls && (c->tls_demanded || (offers_tls(c) &&
+		    !offers_auth(c))))
 			return "AUTH before STARTTLS: this server offers AUTH "
 			    "only over TLS (RFC 3207, RFC 4954 4)";
-		if (c->mail)
+		if (c->caps_known && !offers_auth(c))
+			return "the server's EHLO lists no AUTH (RFC 4954 3)";
+		if (c->mail_accepted)
 			return "AUTH inside a mail transaction (RFC 4954 4)";
 		if (!c->tls)
 			return "credentials in clear text: STARTTLS first?";
@@ -361,10 +198,10 @@ smtp_warning(const struct hint_ctx *c, const char *v, size_t vl,
 	if (slice_eq_ci(v, vl, "STARTTLS")) {
 		if (c->tls)
 			return "the connection is already TLS (RFC 3207 4.2)";
-		if (!c->helo)
+		if (!c->ehlo_done)
 			return "STARTTLS before EHLO: RFC 3207 expects EHLO "
 			    "first";
-		if (c->caps_known && !c->starttls_offered)
+		if (c->caps_known && !c->caps->starttls)
 			return "the server did not offer STARTTLS";
 	}
 	if ((slice_eq_ci(v, vl, "EHLO") || slice_eq_ci(v, vl, "HELO")) &&
@@ -374,7 +211,7 @@ smtp_warning(const struct hint_ctx *c, const char *v, size_t vl,
 }
 
 void
-hint_line(const struct hint_ctx *c, const char *line, size_t len,
+hint_line(const struct session_facts *c, const char *line, size_t len,
     struct hint *r)
 {
 	const struct cmd *cmd;
@@ -382,7 +219,7 @@ hint_line(const struct hint_ctx *c, const char *line, size_t len,
 	size_t vl, al;
 
 	memset(r, 0, sizeof(*r));
-	if (c->message_mode) {
+	if (c != NULL && c->message_mode) {
 		if (len == 1 && line[0] == '.')
 			r->about = "ends the message";
 		else if (hint_dot_stuffed(line, len))
@@ -392,7 +229,7 @@ hint_line(const struct hint_ctx *c, const char *line, size_t len,
 			r->about = "message text";
 		return;
 	}
-	if (c->auth_exchange) {
+	if (c != NULL && c->sasl_open) {
 		r->about = "SASL answer (base64), or * to cancel";
 		return;
 	}
@@ -405,114 +242,87 @@ hint_line(const struct hint_ctx *c, const char *line, size_t len,
 		arg++;
 		al--;
 	}
+	if (c == NULL)
+		return;
 	cmd = find_cmd(c->proto, line, vl);
 	if (cmd == NULL) {
-		if (c->proto != HINT_NONE && vl == len)
+		if (vl == len)
 			return;
-		if (c->proto != HINT_NONE)
-			r->warning = "not a command of this protocol (sent "
-			    "anyway)";
+		r->warning = "not a command of this protocol (sent "
+		    "anyway)";
 		return;
 	}
 	r->syntax = cmd->syntax;
 	r->about = cmd->about;
-	if (c->proto == HINT_POP3)
+	if (c->proto == REPLY_POP3)
 		r->warning = pop3_warning(c, line, vl, arg, al);
 	else
 		r->warning = smtp_warning(c, line, vl, arg, al);
 }
 
 const char *
-hint_expects(const struct hint_ctx *c)
+hint_expects(const struct session_facts *c)
 {
-	if (c->proto == HINT_NONE)
+	if (c == NULL)
 		return "not connected: /connect URL";
-	if (c->closed)
+	if (c->over)
 		return "nothing: the session is over";
+	if (c->tls_pending)
+		return "the TLS handshake";
 	if (!c->greeted)
 		return "waiting for the greeting";
-	if (c->auth_exchange)
+	if (c->sasl_open)
 		return "the SASL answer (base64), or * to cancel";
-	if (c->proto == HINT_POP3) {
+	if (c->proto == REPLY_POP3) {
 		if (c->authed)
 			return "STAT, LIST, UIDL, TOP n lines, RETR n, DELE n, "
 			    "RSET, NOOP or QUIT";
-		if (c->user_ok)
+		if (c->user_accepted)
 			return "PASS password";
-		return "USER name, APOP, AUTH, CAPA or STLS";
+		/* RFC 2595 4: STLS only on a plain connection; RFC 1939 7:
+		 * APOP only with a timestamp in the greeting. */
+		if (c->tls)
+			return c->apop_timestamp ? "USER name, APOP, AUTH or "
+			    "CAPA" : "USER name, AUTH or CAPA";
+		if (c->caps_known && !c->caps->stls)
+			return c->apop_timestamp ? "USER name, APOP, AUTH or "
+			    "CAPA (no STLS offered)" : "USER name, AUTH or "
+			    "CAPA (no STLS offered)";
+		return c->apop_timestamp ? "USER name, APOP, AUTH, CAPA or "
+		    "STLS" : "USER name, AUTH, CAPA or STLS";
 	}
 	if (c->message_mode)
 		return "message text; a lone . ends it";
-	if (!c->helo)
+	if (!c->ehlo_done)
 		return "EHLO domain (or HELO)";
-	if (!c->mail)
-		return c->tls || c->authed ?
-		    "MAIL FROM:<address> (or AUTH)" :
-		    "MAIL FROM:<address> (or STARTTLS, AUTH)";
-	if (c->rcpts == 0)
+	if (!c->mail_accepted) {
+		bool tls_ok = !c->tls && (!c->caps_known || c->caps->starttls);
+		bool auth_ok = !c->authed && (!c->caps_known ||
+		    c->caps->auth != NULL);
+
+		if (c->tls_demanded && tls_ok)
+			return "STARTTLS (the server requires it)";
+		if (tls_ok && auth_ok)
+			return "MAIL FROM:<address> (or STARTTLS, AUTH)";
+		if (tls_ok)
+			return "MAIL FROM:<address> (or STARTTLS)";
+		if (auth_ok)
+			return "MAIL FROM:<address> (or AUTH)";
+		return "MAIL FROM:<address>";
+	}
+	if (c->rcpt_accepted == 0)
 		return "RCPT TO:<address>";
 	return "another RCPT TO:<address>, or DATA";
 }
 
 const char *
-hint_command(enum hint_proto p, size_t i)
+hint_command(enum reply_proto p, size_t i)
 {
-	if (p == HINT_POP3)
+	if (p == REPLY_POP3)
 		return i < sizeof(pop3_cmds) / sizeof(*pop3_cmds) ?
 		    pop3_cmds[i].verb : NULL;
-	if (p == HINT_SMTP)
-		return i < sizeof(smtp_cmds) / sizeof(*smtp_cmds) ?
-		    smtp_cmds[i].verb : NULL;
-	return NULL;
-}
-
-bool
-hint_is_secret(const struct hint_ctx *c, const char *line, size_t len)
-{
-	size_t vl = word_len(line, len), rest;
-
-	if (c->auth_exchange)
-		return true;
-	if (slice_eq_ci(line, vl, "PASS") || slice_eq_ci(line, vl, "APOP"))
-		return true;
-	/* AUTH MECH initial-response (RFC 4954 4, RFC 5034 4). */
-	if (slice_eq_ci(line, vl, "AUTH")) {
-		rest = vl;
-		while (rest < len && line[rest] == ' ')
-			rest++;
-		rest += word_len(line + rest, len - rest);
-		while (rest < len && line[rest] == ' ')
-			rest++;
-		return rest < len;
-	}
-	return false;
-}
-
-bool
-hint_secret_keep(const struct hint_ctx *c, const char *line, size_t len,
-    size_t *keep_r)
-{
-	size_t vl = word_len(line, len), p;
-
-	*keep_r = 0;
-	if (c->auth_exchange)
-		return true;
-	if (slice_eq_ci(line, vl, "PASS")) {
-		*keep_r = vl < len ? vl + 1 : vl;
-		return true;
-	}
-	if (slice_eq_ci(line, vl, "APOP") || slice_eq_ci(line, vl, "AUTH")) {
-		/* Keep the verb and the next word (user or mechanism). */
-		p = vl;
-		while (p < len && line[p] == ' ')
-			p++;
-		p += word_len(line + p, len - p);
-		if (p < len)
-			p++;
-		*keep_r = p;
-		return true;
-	}
-	return false;
+	return i < sizeof(smtp_cmds) / sizeof(*smtp_cmds) ?
+	    smtp_cmds[i].verb : NULL;
 }
 
 bool

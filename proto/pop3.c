@@ -44,18 +44,42 @@ dele_mark(struct session *s, const struct pending *h)
 	s->dele[s->ndele++] = n;
 }
 
+/* Does a -ERR refuse for want of TLS? RFC 3206 [AUTH] alone means the
+ * credentials; Dovecot's "[AUTH] Plaintext authentication disallowed on
+ * non-secure (SSL/TLS) connections." and the like name the cause. */
+static bool
+tls_wanted(const struct reply_line *rl)
+{
+	static const char *const words[] = { "plaintext", "ssl", "tls",
+	    "stls", "secure connection", "encrypt" };
+	size_t	i, j, n;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		n = strlen(words[i]);
+		for (j = 0; j + n <= rl->text_len; j++)
+			if (slice_eq_ci(rl->text + j, n, words[i]))
+				return true;
+	}
+	return false;
+}
+
 /* What a final reply to h changes (RFC 1939 4-6). */
 static void
 pop3_after(struct session *s, const struct pending *h,
     const struct reply_line *rl, bool pos)
 {
+	if (!pos && !s->tls && tls_wanted(rl))
+		s->tls_demanded = true;
 	if (pending_is(h, "USER") && s->state == POP3_STATE_AUTHORIZATION) {
 		s->user_accepted = pos;
 		if (pos && h->arg != NULL) {
 			free(s->login_user);
 			s->login_user = xstrndup(h->arg, h->arg_len);
 		}
-	} else if (pending_is(h, "STAT") && pos)
+	} else if (pending_is(h, "PASS") && !pos)
+		/* RFC 1939 7: after a failed PASS, USER must come again. */
+		s->user_accepted = false;
+	else if (pending_is(h, "STAT") && pos)
 		s->stat_known = session_two_numbers(rl->text, rl->text_len,
 		    &s->stat_count, &s->stat_octets) == 0;
 	if (pos && s->state == POP3_STATE_AUTHORIZATION &&
@@ -191,24 +215,4 @@ pop3_body_end(struct session *s, char *body, size_t len)
 	if (reply_parse_line(REPLY_POP3, s->reply.data, first, &rl, &err) == -1)
 		return;
 	final(s, &rl, true, (unsigned)s->body_flags);
-}
-
-const char *
-pop3_expects(const struct session *s)
-{
-	switch ((enum pop3_state)s->state) {
-	case POP3_STATE_GREETING:
-		return "the server's greeting";
-	case POP3_STATE_AUTHORIZATION:
-		return "log in: USER name then PASS, APOP, AUTH (or CAPA, "
-		    "STLS first)";
-	case POP3_STATE_TRANSACTION:
-		return "STAT, LIST, UIDL, TOP n 0, RETR n, DELE n, RSET, "
-		    "NOOP, QUIT";
-	case POP3_STATE_UPDATE:
-	case POP3_STATE_CLOSED:
-	case POP3_STATE_COUNT:
-		break;
-	}
-	return "nothing: the session is over";
 }

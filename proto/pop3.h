@@ -30,7 +30,5 @@ void		 pop3_reply(struct session *, struct pending *head,
 /* A multi-line body for head ended: capabilities, then the final reply.
  * Takes body (malloc'd, NUL-terminated): it becomes the PEV_BODY text. */
 void		 pop3_body_end(struct session *, char *body, size_t len);
-/* What the server expects next in the current state. */
-const char	*pop3_expects(const struct session *);
 
 #endif

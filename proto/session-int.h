@@ -90,6 +90,7 @@ struct session {
 	struct caps		 caps_plain;	/* the last ones before TLS */
 	bool			 caps_plain_known;
 	bool			 starttls_refused;
+	bool			 tls_demanded;
 	bool			 authed;	/* POP3 TRANSACTION, SMTP 235 */
 	char			*login_user;	/* USER +OK or /auth name */
 	bool			 user_accepted;

@@ -1609,24 +1609,6 @@ session_cancellable(const struct session *s)
 
 /* ---- queries ---- */
 
-const char *
-session_expects(const struct session *s)
-{
-	if (s->failed)
-		return "nothing: the session failed";
-	if (s->secret_wanted)
-		return s->prompt != NULL ? s->prompt : "a secret";
-	if (s->prompting)
-		return s->prompt != NULL ? s->prompt : "an answer";
-	if (s->tls_pending)
-		return "the TLS handshake";
-	if (s->sasl_open)
-		return "a SASL response (base64), or * to cancel";
-	if (s->message_mode)
-		return "message text: a lone . ends it";
-	return s->proto == REPLY_POP3 ? pop3_expects(s) : smtp_expects(s);
-}
-
 const struct caps *
 session_caps(const struct session *s)
 {
@@ -1728,6 +1710,7 @@ session_facts(const struct session *s, struct session_facts *r)
 	r->tls_required = s->tls_required;
 	r->tls_pending = s->tls_pending;
 	r->starttls_refused = s->starttls_refused;
+	r->tls_demanded = s->tls_demanded && !s->tls;
 	r->caps = &s->caps;
 	r->caps_known = s->caps_known;
 	r->caps_plain = s->caps_plain_known ? &s->caps_plain : NULL;

@@ -102,9 +102,6 @@ void		 session_fail(struct session *, enum proto_fail, const char *why);
 
 /* Engine state name ("AUTHORIZATION", "TRANSACTION", "READY", ...). */
 const char	*session_state_name(const struct session *);
-/* A short hint of what the server expects next ("USER/PASS, APOP or
- * AUTH", "message text: a lone . ends it"); never NULL. */
-const char	*session_expects(const struct session *);
 /* Capabilities from the last EHLO/CAPA since connect or TLS; never NULL. */
 const struct caps *session_caps(const struct session *);
 /* True when a CAPA/EHLO reply has been seen since connect or TLS. */

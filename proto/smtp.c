@@ -51,6 +51,12 @@ smtp_after(struct session *s, const struct pending *h,
 	int	code = rl->code;
 	bool	pos = code >= 200 && code < 300;
 
+	/* RFC 3207 4: 530 "Must issue a STARTTLS command first"; RFC 4954
+	 * 6: 538 encryption required for the mechanism; RFC 3463 X.7.11
+	 * (RFC 5248 registry) encryption required. */
+	if (!s->tls && (code == 530 || code == 538 || (rl->enh_class >= 4 &&
+	    rl->enh_subject == 7 && rl->enh_detail == 11)))
+		s->tls_demanded = true;
 	if (h->starttls && (code != 421 || s->tls_required)) {
 		session_starttls_reply(s, rl);
 		return;
@@ -172,27 +178,4 @@ smtp_reply(struct session *s, struct pending *head, const struct reply_line *rl)
 		session_action_reply(s, &h, rl, rl->code >= 200 &&
 		    rl->code < 400);
 	free(h.arg);
-}
-
-const char *
-smtp_expects(const struct session *s)
-{
-	switch ((enum smtp_state)s->state) {
-	case SMTP_STATE_GREETING:
-		return "the server's 220 greeting";
-	case SMTP_STATE_EHLO:
-		return "EHLO your.domain (or STARTTLS after it)";
-	case SMTP_STATE_READY:
-		return "MAIL FROM:<address> (or AUTH, STARTTLS, RSET, QUIT)";
-	case SMTP_STATE_MAIL:
-		return "RCPT TO:<address>";
-	case SMTP_STATE_RCPT:
-		return "more RCPT TO:<address>, or DATA";
-	case SMTP_STATE_DATA:
-		return "the final reply to the message";
-	case SMTP_STATE_QUIT:
-	case SMTP_STATE_COUNT:
-		break;
-	}
-	return "nothing: the session is over";
 }

@@ -27,7 +27,5 @@ const char	*smtp_state_name(enum smtp_state);
  * parsed) for head (NULL: greeting or unsolicited). */
 void		 smtp_reply(struct session *, struct pending *head,
 		    const struct reply_line *rl);
-/* What the server expects next in the current state. */
-const char	*smtp_expects(const struct session *);
 
 #endif

@@ -14,6 +14,7 @@
 #include "net/conn.h"
 #include "net/loop.h"
 #include "net/tls.h"
+#include "proto/hint.h"
 #include "proto/limits.h"
 #include "proto/mailbox.h"
 #include "proto/session.h"
@@ -189,11 +190,14 @@ update_status(struct driver *d)
 		s->verify = d->st_verify;
 	}
 	if (d->sess != NULL) {
+		struct session_facts f;
+
+		session_facts(d->sess, &f);
 		snprintf(d->st_state, sizeof(d->st_state), "%s",
 		    session_state_name(d->sess));
 		s->state = d->st_state;
 		snprintf(d->st_expects, sizeof(d->st_expects), "%s",
-		    session_expects(d->sess));
+		    hint_expects(&f));
 		s->expects = d->st_expects;
 		s->message_mode = session_message_mode(d->sess);
 		s->secret_wanted = session_wants_secret(d->sess, &p);

@@ -17,6 +17,7 @@
 
 #include "lab/lab.h"
 #include "net/loop.h"
+#include "proto/command.h"
 #include "proto/hint.h"
 #include "proto/mailbox.h"
 #include "proto/session.h"
@@ -38,7 +39,6 @@
 #include "ui/width.h"
 #include "version.h"
 
-#define VERB_SLOTS	4096	/* verbs of commands awaiting replies */
 #define QUIT_WAIT_MS	3000	/* how long QUIT may take before we go */
 #define SYNC_EVERY_MS	100	/* mailbox re-sync while /load runs */
 #define BENCH_MAX	100000
@@ -62,11 +62,6 @@ enum prompt {
 	PROMPT_OVERWRITE,	/* y/n: the file exists */
 	PROMPT_QUIT,		/* y/n/Esc: deletions pending, leaving */
 	PROMPT_QUIT_CMD,	/* y/n: a typed QUIT with deletions pending */
-};
-
-struct verb_slot {
-	uint64_t	seq;
-	char		verb[16];
 };
 
 struct screen {
@@ -101,10 +96,8 @@ struct screen {
 	enum layout_role	 notice_role;
 	char			 matches[256];
 
-	struct hint_ctx		 hint;
 	char			 proto_name[8];
-	bool			 was_tls, was_connected;
-	struct verb_slot	 verbs[VERB_SLOTS];
+	bool			 was_connected;
 
 	bool			 mailbox_changed;
 	double			 last_sync_ms;
@@ -222,44 +215,49 @@ send_prompt(const struct screen *s)
 /* ---- driver callbacks ---------------------------------------------- */
 
 static void
-verb_of(const char *text, size_t len, char *out, size_t outsz)
-{
-	size_t i;
-
-	for (i = 0; i < len && i + 1 < outsz && text[i] != ' '; i++)
-		out[i] = (char)(text[i] >= 'a' && text[i] <= 'z' ?
-		    text[i] - 32 : text[i]);
-	out[i] = '\0';
-}
-
-static void
 on_line(void *arg, const struct driver_line *l)
 {
 	struct screen *s = arg;
-	struct verb_slot *v = &s->verbs[l->seq % VERB_SLOTS];
 
 	pane_transcript_append(s->pt, l->kind, l->flags, l->seq, l->text,
 	    l->len);
-	/* TLS starts before the engine greets again (EHLO after STARTTLS):
-	 * forget the capabilities now, not when the status catches up. */
-	if (l->kind == DRIVER_LINE_EVENT && (l->flags & DRIVER_LF_TLS) &&
-	    !s->was_tls && s->hint.proto != HINT_NONE) {
-		if (s->hint.greeted)
-			hint_tls(&s->hint);
-		else
-			s->hint.tls = true;
-		s->was_tls = true;
-	}
-	if (l->kind == DRIVER_LINE_SENT && l->seq != 0) {
-		v->seq = l->seq;
-		verb_of(l->text, l->len, v->verb, sizeof(v->verb));
-		/* A SASL answer is all secret: no verb. */
-		if ((l->flags & DRIVER_LF_SECRET) && strchr(v->verb, '*'))
-			v->verb[0] = '\0';
-	} else if (l->kind == DRIVER_LINE_RECEIVED)
-		hint_received(&s->hint, l->seq != 0 && v->seq == l->seq ?
-		    v->verb : "", l->text, l->len);
 	mark(s, D_TRANSCRIPT | D_HINT);
+}
+
+/* What the session knows now (the engine's facts, proto/facts.h), or NULL
+ * when no session is open: the hint line reads nothing else. */
+static const struct session_facts *
+facts(struct screen *s, struct session_facts *f)
+{
+	struct session *sess = s->drv != NULL ? driver_session(s->drv) : NULL;
+
+	if (sess == NULL || !s->was_connected)
+		return NULL;
+	session_facts(sess, f);
+	return f;
+}
+
+/* Does a typed line carry a secret (not echoed, not kept in history)?
+ * The engine's one classifier decides (proto/command.h). */
+static bool
+line_is_secret(struct screen *s, const char *line, size_t len,
+    size_t *keep_r)
+{
+	struct session_facts f;
+
+	*keep_r = 0;
+	if (facts(s, &f) == NULL)
+		return false;
+	return command_is_secret(f.proto, f.sasl_open, line, len, keep_r);
+}
+
+/* The protocol of the open session, or -1. */
+static int
+session_proto_now(struct screen *s)
+{
+	struct session_facts f;
+
+	return facts(s, &f) != NULL ? (int)f.proto : -1;
 }
 
 static void
@@ -281,28 +279,16 @@ static void
 on_status(void *arg, const struct driver_status *st)
 {
 	struct screen *s = arg;
-	enum hint_proto hp = hint_proto_named(st->proto);
 
 	if (st->connected && !s->was_connected) {
-		/* A new session: the hints and the history follow it. */
-		hint_init(&s->hint, hp);
-		s->was_tls = false;
+		/* A new session: the history follows it. */
 		snprintf(s->proto_name, sizeof(s->proto_name), "%s",
-		    hp == HINT_POP3 ? "pop3" : hp == HINT_SMTP ? "smtp" :
-		    "none");
+		    st->proto != NULL && strcmp(st->proto, "POP3") == 0 ?
+		    "pop3" : st->proto != NULL && strcmp(st->proto, "SMTP") ==
+		    0 ? "smtp" : "none");
 		history_switch(s->hist, s->proto_name);
 		composer_set_history(s->comp, s->hist);
 	}
-	if (st->connected && hp != s->hint.proto)
-		s->hint.proto = hp;
-	if (st->tls != NULL && !s->was_tls) {
-		if (s->hint.greeted)
-			hint_tls(&s->hint);
-		else
-			s->hint.tls = true;
-		s->was_tls = true;
-	}
-	s->hint.message_mode = st->message_mode;
 	s->was_connected = st->connected;
 	apply_secret_mode(s);
 	if (st->busy && st->progress_total > 0)
@@ -382,7 +368,6 @@ on_closed(void *arg, int exit_code, const char *why)
 
 	s->exit_code = exit_code;
 	s->was_connected = false;
-	hint_init(&s->hint, HINT_NONE);
 	composer_set_secret(s->comp, false);
 	notice(s, exit_code == 3 ? ROLE_WARNING : ROLE_HINT,
 	    "session closed: %s", why != NULL ? why : "");
@@ -491,7 +476,7 @@ static void
 layout_now(struct screen *s, struct layout *l)
 {
 	bool show_mb = pane_mailbox_count(s->pm) > 0 ||
-	    s->focus == LAYOUT_MAILBOX || s->hint.proto == HINT_POP3;
+	    s->focus == LAYOUT_MAILBOX || session_proto_now(s) == REPLY_POP3;
 	bool show_msg = pane_message_number(s->pmsg, NULL) != 0 ||
 	    s->focus == LAYOUT_MESSAGE;
 
@@ -636,6 +621,7 @@ draw_hint(struct screen *s)
 	const char *line;
 	size_t len, used;
 	unsigned long a = layout_attr(ROLE_HINT);
+	struct session_facts f;
 
 	line = composer_text(s->comp, &len);
 	wmove(w, 0, 0);
@@ -680,7 +666,7 @@ draw_hint(struct screen *s)
 	} else if (len > 0) {
 		struct hint h;
 
-		hint_line(&s->hint, line, len, &h);
+		hint_line(facts(s, &f), line, len, &h);
 		if (h.warning != NULL) {
 			snprintf(b, sizeof(b), " ! %s%s%s", h.warning,
 			    h.syntax ? "   syntax: " : "",
@@ -693,7 +679,7 @@ draw_hint(struct screen *s)
 			snprintf(b, sizeof(b), " %s", h.about);
 		else
 			snprintf(b, sizeof(b), " expects: %s",
-			    hint_expects(&s->hint));
+			    hint_expects(facts(s, &f)));
 	} else if (s->focus == LAYOUT_TRANSCRIPT) {
 		snprintf(b, sizeof(b), " transcript: Up/Down PgUp/PgDn move  "
 		    "End follows  Ctrl-F n N search  Enter TLS details  "
@@ -707,13 +693,9 @@ draw_hint(struct screen *s)
 		    "side by side  w save part  W save message  z zoom  "
 		    "Esc composer");
 	} else {
-		/* The engine's hint is generic; ours follows USER/MAIL/RCPT. */
-		const char *exp = s->hint.proto != HINT_NONE || st == NULL ||
-		    !st->connected || st->expects == NULL ?
-		    hint_expects(&s->hint) : st->expects;
-
 		snprintf(b, sizeof(b), " expects: %s   |  F1 or /help: help  "
-		    "Tab: complete  Ctrl-O: next pane  Ctrl-Q: quit", exp);
+		    "Tab: complete  Ctrl-O: next pane  Ctrl-Q: quit",
+		    hint_expects(facts(s, &f)));
 	}
 	used = width_draw(w, b, strlen(b), (size_t)cols, a);
 	width_pad(w, (size_t)cols - used, a);
@@ -765,11 +747,14 @@ prompt_label(struct screen *s)
 		snprintf(b + n, sizeof(b) - n, ": ");
 		return b;
 	}
-	if (s->hint.proto == HINT_POP3)
+	switch (session_proto_now(s)) {
+	case REPLY_POP3:
 		return "pop3> ";
-	if (s->hint.proto == HINT_SMTP)
+	case REPLY_SMTP:
 		return "smtp> ";
-	return "> ";
+	default:
+		return "> ";
+	}
 }
 
 static void
@@ -794,7 +779,7 @@ draw_composer(struct screen *s)
 
 		line = composer_text(s->comp, &len);
 		if (!(st != NULL && st->message_mode) &&
-		    hint_secret_keep(&s->hint, line, len, &keep))
+		    line_is_secret(s, line, len, &keep))
 			composer_set_hidden_from(s->comp, keep);
 		else
 			composer_set_hidden_from(s->comp, (size_t)-1);
@@ -1077,6 +1062,7 @@ submit_line(struct screen *s, const char *line, size_t len, bool typed)
 	const struct driver_status *st = status(s);
 	bool message_mode = st != NULL && st->connected && st->message_mode;
 	bool secret = composer_secret(s->comp);
+	size_t keep;
 
 	s->matches[0] = '\0';
 	if (secret) {
@@ -1131,7 +1117,7 @@ submit_line(struct screen *s, const char *line, size_t len, bool typed)
 			    pending_deletions(s) == 1 ? "" : "s");
 			return;
 		}
-		if (typed && !hint_is_secret(&s->hint, line, len) &&
+		if (typed && !line_is_secret(s, line, len, &keep) &&
 		    send_prompt(s) == NULL)
 			history_add(s->hist, line, len);
 	}
@@ -1183,7 +1169,10 @@ complete(struct screen *s)
 	} else if (first) {
 		const char *c;
 
-		while (n < 64 && (c = hint_command(s->hint.proto, n)) != NULL)
+		int p = session_proto_now(s);
+
+		while (p != -1 && n < 64 &&
+		    (c = hint_command((enum reply_proto)p, n)) != NULL)
 			cands[n++] = c;
 	} else if (len >= 6 && strncmp(line, "/auth ", 6) == 0 &&
 	    memchr(line + 6, ' ', len - 6) == NULL)
@@ -1833,7 +1822,6 @@ screen_main(int argc, char **argv)
 	s->focus = LAYOUT_COMPOSER;
 	s->zoom = LAYOUT_PANE_COUNT;
 	snprintf(s->save_dir, sizeof(s->save_dir), ".");
-	hint_init(&s->hint, HINT_NONE);
 	buf_init(&s->save_data, 1);
 	s->sync_timer = loop_timer_add(s->loop, SYNC_EVERY_MS, false,
 	    on_sync_timer, s);

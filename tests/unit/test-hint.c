@@ -3,30 +3,59 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "proto/command.h"
 #include "proto/hint.h"
+#include "proto/session.h"
 #include "tests/unit/harness.h"
 
-/* Feed a scripted session: "verb|S: line" pairs. */
-struct step {
-	const char	*verb;
-	const char	*line;
+/* The hints read only the engine's facts: these tests drive a real
+ * session (typed lines in, server bytes in) and ask the hints about it. */
+struct sess {
+	struct session		*s;
+	struct session_facts	 f;
 };
 
 static void
-feed(struct hint_ctx *c, const struct step *s, size_t n)
+drain(struct session *s)
 {
-	size_t i;
+	struct proto_event	 ev;
+	struct buf		*w = session_output(s);
 
-	for (i = 0; i < n; i++)
-		hint_received(c, s[i].verb, s[i].line, strlen(s[i].line));
+	while (session_event(s, &ev) == 1)
+		;
+	buf_consume(w, w->len);
+}
+
+static const struct session_facts *
+start(struct sess *x, enum reply_proto p, const char *greeting)
+{
+	x->s = session_new(p, NULL);
+	session_input(x->s, greeting, strlen(greeting));
+	drain(x->s);
+	session_facts(x->s, &x->f);
+	return &x->f;
+}
+
+/* Type line (NULL: nothing), then the server answers reply. */
+static const struct session_facts *
+step(struct sess *x, const char *line, const char *reply)
+{
+	if (line != NULL)
+		session_submit(x->s, line, strlen(line), NULL);
+	drain(x->s);
+	if (reply != NULL)
+		session_input(x->s, reply, strlen(reply));
+	drain(x->s);
+	session_facts(x->s, &x->f);
+	return &x->f;
 }
 
 static const char *
-warn(const struct hint_ctx *c, const char *line)
+warn(const struct session_facts *f, const char *line)
 {
 	struct hint h;
 
-	hint_line(c, line, strlen(line), &h);
+	hint_line(f, line, strlen(line), &h);
 	return h.warning;
 }
 
@@ -35,69 +64,69 @@ warn(const struct hint_ctx *c, const char *line)
 static void
 test_pop3_order(void)
 {
-	struct hint_ctx c;
-	static const struct step greet[] = { { "", "+OK ready <1.2@x>" } };
-	static const struct step user[] = { { "USER", "+OK send PASS" } };
-	static const struct step pass[] = { { "PASS", "+OK 2 messages" } };
+	struct sess x;
+	const struct session_facts *f = start(&x, REPLY_POP3,
+	    "+OK ready <1.2@x>\r\n");
 
-	hint_init(&c, HINT_POP3);
-	feed(&c, greet, 1);
-	CHECK(c.greeted);
-	CHECK(warn(&c, "PASS secret") != NULL);
-	CHECK(warn(&c, "STAT") != NULL);
-	CHECK(warn(&c, "USER student") == NULL);
-	CHECK_STR(hint_expects(&c), "USER name, APOP, AUTH, CAPA or STLS");
-	feed(&c, user, 1);
-	CHECK(warn(&c, "PASS secret") == NULL);
-	CHECK_STR(hint_expects(&c), "PASS password");
-	feed(&c, pass, 1);
-	CHECK(c.authed);
+	CHECK(f->greeted);
+	CHECK(warn(f, "PASS secret") != NULL);
+	CHECK(warn(f, "STAT") != NULL);
+	CHECK(warn(f, "USER student") == NULL);
+	CHECK_STR(hint_expects(f), "USER name, APOP, AUTH, CAPA or STLS");
+	f = step(&x, "USER student", "+OK send PASS\r\n");
+	CHECK(warn(f, "PASS secret") == NULL);
+	CHECK_STR(hint_expects(f), "PASS password");
+	f = step(&x, "PASS secret", "+OK 2 messages\r\n");
+	CHECK(f->authed);
 	/* spelled out: "TOP n l" read as a letter, not a line count */
-	CHECK_STR(hint_expects(&c), "STAT, LIST, UIDL, TOP n lines, RETR n, "
+	CHECK_STR(hint_expects(f), "STAT, LIST, UIDL, TOP n lines, RETR n, "
 	    "DELE n, RSET, NOOP or QUIT");
-	CHECK(warn(&c, "STAT") == NULL);
-	CHECK(warn(&c, "RETR 1") == NULL);
-	CHECK(warn(&c, "RETR") != NULL);	/* needs a number */
-	CHECK(warn(&c, "TOP 1") != NULL);	/* needs a line count */
-	CHECK(warn(&c, "TOP 1 0") == NULL);
-	CHECK(warn(&c, "USER again") != NULL);	/* already logged in */
-	CHECK(warn(&c, "STLS") != NULL);	/* only in AUTHORIZATION */
+	CHECK(warn(f, "STAT") == NULL);
+	CHECK(warn(f, "RETR 1") == NULL);
+	CHECK(warn(f, "RETR") != NULL);		/* needs a number */
+	CHECK(warn(f, "TOP 1") != NULL);	/* needs a line count */
+	CHECK(warn(f, "TOP 1 0") == NULL);
+	CHECK(warn(f, "USER again") != NULL);	/* already logged in */
+	CHECK(warn(f, "STLS") != NULL);		/* only in AUTHORIZATION */
+	session_free(x.s);
 }
 
-/* POP3: a failed PASS sends the user back to USER (RFC 1939 7). */
+/* POP3: a failed PASS sends the user back to USER (RFC 1939 7); no APOP
+ * is offered without a greeting timestamp. */
 static void
 test_pop3_failed_pass(void)
 {
-	struct hint_ctx c;
-	static const struct step s[] = {
-		{ "", "+OK hi" }, { "USER", "+OK" }, { "PASS", "-ERR no" },
-	};
+	struct sess x;
+	const struct session_facts *f = start(&x, REPLY_POP3, "+OK hi\r\n");
 
-	hint_init(&c, HINT_POP3);
-	feed(&c, s, 3);
-	CHECK(!c.authed);
-	CHECK(warn(&c, "PASS x") != NULL);
+	CHECK_STR(hint_expects(f), "USER name, AUTH, CAPA or STLS");
+	step(&x, "USER a", "+OK\r\n");
+	f = step(&x, "PASS b", "-ERR no\r\n");
+	CHECK(!f->authed);
+	CHECK(warn(f, "PASS x") != NULL);
+	session_free(x.s);
 }
 
-/* POP3 CAPA body lines set the STLS offer; credentials in clear warn. */
+/* POP3 CAPA lines set the STLS offer; credentials in clear warn; after
+ * TLS nothing offers STLS any more. */
 static void
 test_pop3_capa(void)
 {
-	struct hint_ctx c;
-	static const struct step s[] = {
-		{ "", "+OK hi" }, { "CAPA", "+OK caps" }, { "CAPA", "USER" },
-		{ "CAPA", "STLS" }, { "CAPA", "SASL PLAIN" }, { "CAPA", "." },
-	};
+	struct sess x;
+	const struct session_facts *f = start(&x, REPLY_POP3, "+OK hi\r\n");
 
-	hint_init(&c, HINT_POP3);
-	feed(&c, s, sizeof(s) / sizeof(*s));
-	CHECK(c.starttls_offered);
-	CHECK(c.auth_offered);
-	CHECK(warn(&c, "USER bob") != NULL);	/* clear text, STLS offered */
-	CHECK(warn(&c, "STLS") == NULL);
-	hint_tls(&c);
-	CHECK(warn(&c, "USER bob") == NULL);
-	CHECK(warn(&c, "STLS") != NULL);	/* already TLS */
+	f = step(&x, "CAPA", "+OK caps\r\nUSER\r\nSTLS\r\nSASL PLAIN\r\n.\r\n");
+	CHECK(f->caps->stls);
+	CHECK(f->caps->auth != NULL);
+	CHECK(warn(f, "USER bob") != NULL);	/* clear text, STLS offered */
+	CHECK(warn(f, "STLS") == NULL);
+	f = step(&x, "STLS", "+OK begin\r\n");
+	session_tls_done(x.s);
+	f = step(&x, NULL, NULL);
+	CHECK(warn(f, "USER bob") == NULL);
+	CHECK(warn(f, "STLS") != NULL);		/* already TLS */
+	CHECK_STR(hint_expects(f), "USER name, AUTH or CAPA");
+	session_free(x.s);
 }
 
 /* SMTP: MAIL before EHLO, RCPT before MAIL, DATA before RCPT all warn;
@@ -105,179 +134,158 @@ test_pop3_capa(void)
 static void
 test_smtp_order(void)
 {
-	struct hint_ctx c;
-	static const struct step greet[] = { { "", "220 lab ESMTP" } };
-	static const struct step ehlo[] = {
-		{ "EHLO", "250-lab hello" }, { "EHLO", "250-PIPELINING" },
-		{ "EHLO", "250-STARTTLS" }, { "EHLO", "250 SIZE 1000" },
-	};
-	static const struct step mail[] = { { "MAIL", "250 2.1.0 Ok" } };
-	static const struct step rcpt[] = { { "RCPT", "250 2.1.5 Ok" } };
-	static const struct step data[] = { { "DATA", "354 go ahead" } };
-	static const struct step end[] = { { "DATA", "250 2.0.0 queued" } };
+	struct sess x;
+	const struct session_facts *f = start(&x, REPLY_SMTP,
+	    "220 lab ESMTP\r\n");
 
-	hint_init(&c, HINT_SMTP);
-	feed(&c, greet, 1);
-	CHECK_STR(hint_expects(&c), "EHLO domain (or HELO)");
-	CHECK(warn(&c, "MAIL FROM:<a@b>") != NULL);
-	CHECK(warn(&c, "EHLO") != NULL);	/* needs a domain */
-	feed(&c, ehlo, 4);
-	CHECK(c.helo);
-	CHECK(c.starttls_offered);
-	CHECK(!c.auth_offered);
-	/* AUTH offered only after TLS: AUTH before STARTTLS warns. */
-	CHECK(warn(&c, "AUTH PLAIN") != NULL);
-	CHECK(warn(&c, "RCPT TO:<x@y>") != NULL);
-	CHECK(warn(&c, "DATA") != NULL);
-	CHECK(warn(&c, "MAIL FROM:<a@b>") == NULL);
-	CHECK(warn(&c, "MAIL <a@b>") != NULL);	/* FROM: missing */
-	feed(&c, mail, 1);
-	CHECK_STR(hint_expects(&c), "RCPT TO:<address>");
-	CHECK(warn(&c, "DATA") != NULL);	/* no RCPT accepted yet */
-	CHECK(warn(&c, "RCPT TO:<x@y>") == NULL);
-	feed(&c, rcpt, 1);
-	CHECK(warn(&c, "DATA") == NULL);
-	feed(&c, data, 1);
-	CHECK(c.message_mode);
-	CHECK_STR(hint_expects(&c), "message text; a lone . ends it");
-	feed(&c, end, 1);
-	CHECK(!c.message_mode);
-	CHECK(!c.mail);
-	CHECK(warn(&c, "DATA") != NULL);
-	/* The front-end may learn that message mode ended (from the engine)
-	 * before the final reply: the transaction still ends with it. */
-	feed(&c, mail, 1);
-	feed(&c, rcpt, 1);
-	feed(&c, data, 1);
-	c.message_mode = false;
-	/* The reply may come paired with the message's first line. */
-	hint_received(&c, "SUBJECT:", "250 2.0.0 queued", 16);
-	CHECK(!c.mail);
-	CHECK_STR(hint_expects(&c), "MAIL FROM:<address> (or STARTTLS, AUTH)");
+	CHECK_STR(hint_expects(f), "EHLO domain (or HELO)");
+	CHECK(warn(f, "MAIL FROM:<a@b>") != NULL);
+	CHECK(warn(f, "EHLO") != NULL);		/* needs a domain */
+	f = step(&x, "EHLO x", "250-lab hello\r\n250-PIPELINING\r\n"
+	    "250-STARTTLS\r\n250 SIZE 1000\r\n");
+	CHECK(f->ehlo_done);
+	CHECK(f->caps->starttls);
+	CHECK(f->caps->auth == NULL);
+	/* AUTH offered only after TLS: AUTH before STARTTLS warns, and the
+	 * expectation does not offer AUTH. */
+	CHECK(warn(f, "AUTH PLAIN") != NULL);
+	CHECK_STR(hint_expects(f), "MAIL FROM:<address> (or STARTTLS)");
+	CHECK(warn(f, "RCPT TO:<x@y>") != NULL);
+	CHECK(warn(f, "DATA") != NULL);
+	CHECK(warn(f, "MAIL FROM:<a@b>") == NULL);
+	CHECK(warn(f, "MAIL <a@b>") != NULL);	/* FROM: missing */
+	f = step(&x, "MAIL FROM:<a@b>", "250 2.1.0 Ok\r\n");
+	CHECK_STR(hint_expects(f), "RCPT TO:<address>");
+	CHECK(warn(f, "DATA") != NULL);		/* no RCPT accepted yet */
+	CHECK(warn(f, "RCPT TO:<x@y>") == NULL);
+	f = step(&x, "RCPT TO:<x@y>", "250 2.1.5 Ok\r\n");
+	CHECK(warn(f, "DATA") == NULL);
+	f = step(&x, "DATA", "354 go ahead\r\n");
+	CHECK(f->message_mode);
+	CHECK_STR(hint_expects(f), "message text; a lone . ends it");
+	step(&x, "Subject: x", NULL);
+	f = step(&x, ".", "250 2.0.0 queued\r\n");
+	CHECK(!f->message_mode);
+	CHECK(!f->mail_accepted);
+	CHECK(warn(f, "DATA") != NULL);
+	CHECK_STR(hint_expects(f), "MAIL FROM:<address> (or STARTTLS)");
+	session_free(x.s);
 }
 
-/* SMTP: a 530 marks TLS as required; STARTTLS after TLS warns; TLS makes
+/* SMTP: a 530 says TLS is required; STARTTLS after TLS warns; TLS makes
  * the client greet again. */
 static void
 test_smtp_tls(void)
 {
-	struct hint_ctx c;
-	static const struct step s[] = {
-		{ "", "220 x" }, { "EHLO", "250-x" }, { "EHLO", "250 AUTH PLAIN" },
-		{ "MAIL", "530 5.7.0 Must issue a STARTTLS command first" },
-	};
+	struct sess x;
+	const struct session_facts *f = start(&x, REPLY_SMTP, "220 x\r\n");
 
-	hint_init(&c, HINT_SMTP);
-	feed(&c, s, 4);
-	CHECK(c.auth_offered);
-	CHECK(c.tls_required);
-	CHECK(warn(&c, "AUTH PLAIN") != NULL);
-	hint_tls(&c);
-	CHECK(!c.helo);
-	CHECK(warn(&c, "STARTTLS") != NULL);
-	CHECK(warn(&c, "MAIL FROM:<a@b>") != NULL);	/* EHLO again first */
+	f = step(&x, "EHLO x", "250-x\r\n250-STARTTLS\r\n250 AUTH PLAIN\r\n");
+	CHECK(f->caps->auth != NULL);
+	CHECK_STR(hint_expects(f), "MAIL FROM:<address> (or STARTTLS, AUTH)");
+	f = step(&x, "MAIL FROM:<a@b>", "530 5.7.0 Must issue a STARTTLS "
+	    "command first\r\n");
+	CHECK(f->tls_demanded);
+	CHECK(warn(f, "AUTH PLAIN") != NULL);
+	CHECK(warn(f, "MAIL FROM:<a@b>") != NULL);
+	CHECK_STR(hint_expects(f), "STARTTLS (the server requires it)");
+	f = step(&x, "STARTTLS", "220 go\r\n");
+	session_tls_done(x.s);
+	f = step(&x, NULL, NULL);
+	CHECK(!f->ehlo_done);
+	CHECK(!f->tls_demanded);
+	CHECK(warn(f, "STARTTLS") != NULL);
+	CHECK(warn(f, "MAIL FROM:<a@b>") != NULL);	/* EHLO again first */
+	session_free(x.s);
 }
 
 /* SMTP: a 334 opens a SASL exchange: lines are secrets until it ends. */
 static void
 test_sasl_secret(void)
 {
-	struct hint_ctx c;
-	static const struct step s[] = {
-		{ "", "220 x" }, { "EHLO", "250 x" }, { "AUTH", "334 VXNlcm5hbWU6" },
-	};
-	static const struct step done[] = { { "", "235 2.7.0 ok" } };
+	struct sess x;
+	const struct session_facts *f = start(&x, REPLY_SMTP, "220 x\r\n");
+	size_t keep;
 
-	hint_init(&c, HINT_SMTP);
-	feed(&c, s, 3);
-	CHECK(c.auth_exchange);
-	CHECK(hint_is_secret(&c, "c3R1ZGVudA==", 12));
-	feed(&c, done, 1);
-	CHECK(!c.auth_exchange);
-	CHECK(c.authed);
-	CHECK(!hint_is_secret(&c, "NOOP", 4));
-}
-
-static const struct {
-	const char	*line;
-	bool		 secret;
-} secret_cases[] = {
-	{ "PASS hunter2", true },		/* the password */
-	{ "pass hunter2", true },		/* any case */
-	{ "APOP bob 0123abcd", true },		/* digest counts as secret */
-	{ "AUTH PLAIN AGJvYgBwdw==", true },	/* initial response */
-	{ "AUTH PLAIN", false },		/* no payload yet */
-	{ "AUTH", false },			/* list mechanisms */
-	{ "USER bob", false },			/* a name is no secret */
-	{ "PASSWORD", false },			/* not the PASS verb */
-};
-
-/* History never keeps the lines hint_is_secret flags. */
-static void
-test_secret_lines(void)
-{
-	struct hint_ctx c;
-	size_t i;
-
-	hint_init(&c, HINT_POP3);
-	for (i = 0; i < sizeof(secret_cases) / sizeof(*secret_cases); i++)
-		CHECK_INT(hint_is_secret(&c, secret_cases[i].line,
-		    strlen(secret_cases[i].line)), secret_cases[i].secret);
-}
-
-/* Syntax of the command being typed, and dot-stuffing in message mode. */
-static void
-test_syntax_and_dots(void)
-{
-	struct hint_ctx c;
-	struct hint h;
-
-	hint_init(&c, HINT_POP3);
-	hint_line(&c, "top 3", 5, &h);
-	CHECK_STR(h.syntax, "TOP msg lines");
-	hint_line(&c, "XYZZY 1", 7, &h);
-	CHECK(h.syntax == NULL);
-	CHECK(h.warning != NULL);
-	CHECK(hint_dot_stuffed(".hidden", 7));
-	CHECK(!hint_dot_stuffed(".", 1));
-	CHECK(!hint_dot_stuffed("a.b", 3));
-	hint_init(&c, HINT_SMTP);
-	c.message_mode = true;
-	hint_line(&c, ".x", 2, &h);
-	CHECK(h.about != NULL && strstr(h.about, "..") != NULL);
-	CHECK_STR(hint_command(HINT_SMTP, 0), "EHLO");
-	CHECK(hint_command(HINT_NONE, 0) == NULL);
-	CHECK_INT(hint_proto_named("pop3"), HINT_POP3);
+	step(&x, "EHLO x", "250 x\r\n");
+	f = step(&x, "AUTH LOGIN", "334 VXNlcm5hbWU6\r\n");
+	CHECK(f->sasl_open);
+	CHECK(command_is_secret(f->proto, f->sasl_open, "c3R1ZGVudA==", 12,
+	    &keep));
+	CHECK_STR(hint_expects(f), "the SASL answer (base64), or * to cancel");
+	f = step(&x, "c3R1ZGVudA==", "235 2.7.0 ok\r\n");
+	CHECK(!f->sasl_open);
+	CHECK(f->authed);
+	CHECK(!command_is_secret(f->proto, f->sasl_open, "NOOP", 4, &keep));
+	session_free(x.s);
 }
 
 static const struct {
 	const char	*line;
 	bool		 secret;
 	size_t		 keep;
-} keep_cases[] = {
+} secret_cases[] = {
 	{ "PASS hunter2", true, 5 },		/* "PASS " shown */
+	{ "pass hunter2", true, 5 },		/* any case */
 	{ "PASS", true, 4 },			/* still typing */
-	{ "APOP bob abcdef", true, 9 },		/* "APOP bob " shown */
-	{ "AUTH PLAIN AGJvYg==", true, 11 },	/* "AUTH PLAIN " shown */
-	{ "USER bob", false, 0 },		/* nothing hidden */
+	{ "APOP bob 0123abcd", true, 9 },	/* "APOP bob " shown */
+	{ "AUTH PLAIN AGJvYgBwdw==", true, 11 },	/* "AUTH PLAIN " */
+	{ "AUTH PLAIN", false, 0 },		/* no payload yet */
+	{ "AUTH", false, 0 },			/* list mechanisms */
+	{ "USER bob", false, 0 },		/* a name is no secret */
+	{ "PASSWORD", false, 0 },		/* not the PASS verb */
+	{ "/auth PLAIN bob", false, 0 },	/* the workbench asks */
 };
 
-/* The composer hides exactly the secret part of what is being typed. */
+/* The one classifier (proto/command.h) decides what the composer hides
+ * and what history never keeps; in a SASL exchange everything is secret
+ * but the "*" that cancels. */
 static void
-test_secret_keep(void)
+test_secret_lines(void)
 {
-	struct hint_ctx c;
 	size_t i, keep;
 
-	hint_init(&c, HINT_POP3);
-	for (i = 0; i < sizeof(keep_cases) / sizeof(*keep_cases); i++) {
-		CHECK_INT(hint_secret_keep(&c, keep_cases[i].line,
-		    strlen(keep_cases[i].line), &keep), keep_cases[i].secret);
-		CHECK_INT(keep, keep_cases[i].keep);
+	for (i = 0; i < sizeof(secret_cases) / sizeof(*secret_cases); i++) {
+		CHECK_INT(command_is_secret(REPLY_POP3, false,
+		    secret_cases[i].line, strlen(secret_cases[i].line), &keep),
+		    secret_cases[i].secret);
+		CHECK_INT(keep, secret_cases[i].keep);
 	}
-	c.auth_exchange = true;
-	CHECK(hint_secret_keep(&c, "dXNlcg==", 8, &keep));
+	CHECK(command_is_secret(REPLY_SMTP, true, "dXNlcg==", 8, &keep));
 	CHECK_INT(keep, 0);
+	CHECK(!command_is_secret(REPLY_SMTP, true, "*", 1, &keep));
+}
+
+/* Syntax of the command being typed, and dot-stuffing in message mode;
+ * not connected, there is nothing to say but how to connect. */
+static void
+test_syntax_and_dots(void)
+{
+	struct sess x;
+	const struct session_facts *f = start(&x, REPLY_POP3, "+OK hi\r\n");
+	struct hint h;
+
+	hint_line(f, "top 3", 5, &h);
+	CHECK_STR(h.syntax, "TOP msg lines");
+	hint_line(f, "XYZZY 1", 7, &h);
+	CHECK(h.syntax == NULL);
+	CHECK(h.warning != NULL);
+	session_free(x.s);
+	CHECK(hint_dot_stuffed(".hidden", 7));
+	CHECK(!hint_dot_stuffed(".", 1));
+	CHECK(!hint_dot_stuffed("a.b", 3));
+	f = start(&x, REPLY_SMTP, "220 x\r\n");
+	step(&x, "EHLO x", "250 x\r\n");
+	step(&x, "MAIL FROM:<a@b>", "250 ok\r\n");
+	step(&x, "RCPT TO:<c@d>", "250 ok\r\n");
+	f = step(&x, "DATA", "354 go\r\n");
+	hint_line(f, ".x", 2, &h);
+	CHECK(h.about != NULL && strstr(h.about, "..") != NULL);
+	session_free(x.s);
+	CHECK_STR(hint_command(REPLY_SMTP, 0), "EHLO");
+	hint_line(NULL, "STAT", 4, &h);
+	CHECK(h.syntax == NULL && h.warning == NULL);
+	CHECK_STR(hint_expects(NULL), "not connected: /connect URL");
 }
 
 /* Mailbox keys send the real POP3 commands; QUIT is recognised in any
@@ -306,7 +314,6 @@ test_mailbox_lines(void)
 
 static const struct test tests[] = {
 	{ "mailbox lines", test_mailbox_lines },
-	{ "secret keep", test_secret_keep },
 	{ "pop3 order", test_pop3_order },
 	{ "pop3 failed pass", test_pop3_failed_pass },
 	{ "pop3 capa", test_pop3_capa },
