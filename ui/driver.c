@@ -21,6 +21,7 @@
 #include "proto/transcript.h"
 #include "proto/util.h"
 #include "ui/driver.h"
+#include "ui/modes.h"
 #include "ui/url.h"
 
 /* The whole transcript kept for /save: big enough for a session that
@@ -971,6 +972,8 @@ help(struct driver *d)
 		"  /save FILE         write the transcript so far to FILE "
 		"(secrets redacted; /save! FILE replaces a file)",
 		"  /cancel            abandon a running /auth or /send",
+		"  /explain CODE...   what a reply code means (550 5.7.1, "
+		"-ERR [IN-USE], 4.2.2)",
 		"  /help              this list",
 		"  /quit              QUIT and leave",
 	};
@@ -1040,6 +1043,61 @@ is_cmd(const char *line, size_t len, const char *cmd, const char **rest_r)
 	return true;
 }
 
+/* Emit each line of text (lines end in "\n") as a line of kind. */
+static void
+emit_lines(struct driver *d, enum driver_line_kind kind, unsigned flags,
+    const struct buf *text)
+{
+	const char *p = text->data, *end = p + text->len, *nl;
+
+	while (p != NULL && p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		if (nl > p)
+			emit(d, kind, flags, 0, p, (size_t)(nl - p));
+		p = nl + 1;
+	}
+}
+
+/* /explain CODE...: what `mailbench explain` prints, as "= " lines (a
+ * meaning, not tied to a reply); a word that is no code is said so in a
+ * "* " line. Works connected or not. 0, or -1 when nothing was a code. */
+static int
+explain(struct driver *d, char *args)
+{
+	const char	*words[64];
+	size_t		 n = 0;
+	char		*p = args;
+	struct buf	 out, err;
+	int		 rc;
+
+	/* Words split on blanks, as the shell gives them to the command. */
+	while (*p != '\0' && n < 64) {
+		while (*p == ' ' || *p == '\t')
+			*p++ = '\0';
+		if (*p == '\0')
+			break;
+		words[n++] = p;
+		while (*p != '\0' && *p != ' ' && *p != '\t')
+			p++;
+	}
+	if (n == 0) {
+		event(d, DRIVER_LF_WARNING, "usage: /explain CODE... (e.g. "
+		    "/explain 550 5.7.1, /explain -ERR [IN-USE])");
+		return -1;
+	}
+	buf_init(&out, 1024 * 1024);
+	buf_init(&err, 64 * 1024);
+	rc = explain_words(n, words, &out, &err);
+	event(d, 0, "/explain: what these codes mean");
+	emit_lines(d, DRIVER_LINE_MEANING, 0, &out);
+	emit_lines(d, DRIVER_LINE_EVENT, DRIVER_LF_WARNING, &err);
+	buf_clear(&out);
+	buf_clear(&err);
+	return rc == 0 || out.len > 0 ? 0 : -1;
+}
+
 int
 driver_submit(struct driver *d, const char *line, size_t len)
 {
@@ -1061,6 +1119,12 @@ driver_submit(struct driver *d, const char *line, size_t len)
 		if (is_cmd(line, len, "/help", &rest)) {
 			help(d);
 			return 0;
+		}
+		if (is_cmd(line, len, "/explain", &rest)) {
+			s = xstrndup(rest, len - (size_t)(rest - line));
+			rc = explain(d, s);
+			free(s);
+			return rc;
 		}
 		if (is_cmd(line, len, "/save", &rest) ||
 		    is_cmd(line, len, "/save!", &rest)) {

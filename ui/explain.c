@@ -87,33 +87,80 @@ starts_code(const char *w, int group_kind, char digit)
 	return false;
 }
 
+/* Explain one group of words ("550 5.7.1") into out, a blank line before
+ * every group but the first; an error line into err. 0, or 2. */
 static int
-explain_one(const char *code, bool first)
+explain_one(const char *code, bool first, struct buf *out, struct buf *err)
 {
-	struct buf	 out;
+	size_t		 before = out->len;
 	const char	*errstr = NULL;
 
-	buf_init(&out, 64 * 1024);
-	if (meaning_explain(code, &out, &errstr) < 0) {
-		explain_complain("", code, ": ", errstr != NULL ? errstr :
+	if (!first)
+		(void)buf_append_byte(out, '\n');
+	if (meaning_explain(code, out, &errstr) < 0) {
+		out->len = before;
+		(void)buf_append_str(err, "\"");
+		(void)transcript_escape(code, strlen(code), err);
+		(void)buf_printf(err, "\": %s\n", errstr != NULL ? errstr :
 		    "not a reply code");
-		buf_clear(&out);
 		return 2;
 	}
-	if (!first)
-		fputc('\n', stdout);
-	if (out.len > 0)
-		fwrite(out.data, 1, out.len, stdout);
-	buf_clear(&out);
 	return 0;
+}
+
+int
+explain_words(size_t nwords, const char *const *words, struct buf *out,
+    struct buf *err)
+{
+	struct buf	 group;
+	size_t		 i;
+	int		 rc = 0, kind = 0, n = 0;
+	char		 digit = 0;
+
+	buf_init(&group, 64 * 1024);
+	for (i = 0; i < nwords; i++) {
+		const char *w = words[i];
+
+		while (*w == ' ' || *w == '\t')
+			w++;
+		if (*w == '\0')
+			continue;
+		if (group.len > 0 && starts_code(w, kind, digit)) {
+			if (explain_one(group.data, n++ == 0, out, err) != 0)
+				rc = 2;
+			buf_reset(&group);
+			kind = 0;
+		}
+		if ((group.len > 0 && buf_append_byte(&group, ' ') < 0) ||
+		    buf_append_str(&group, w) < 0) {
+			buf_clear(&group);
+			(void)buf_append_str(err, "arguments too long\n");
+			return 2;
+		}
+		if (kind == 0) {
+			digit = w[0];
+			kind = is_basic_code(w) && strchr(w, ' ') == NULL ?
+			    'S' : is_pop3_status(w) && strchr(w, ' ') == NULL ?
+			    'P' : 'X';
+		} else
+			kind = 'X';
+	}
+	if (group.len > 0 && explain_one(group.data, n++ == 0, out, err) != 0)
+		rc = 2;
+	buf_clear(&group);
+	if (n == 0) {
+		(void)buf_append_str(err, "no code given\n");
+		return 2;
+	}
+	return rc;
 }
 
 int
 explain_main(int argc, char **argv)
 {
-	struct buf	 group;
-	int		 i, rc = 0, kind = 0, n = 0;
-	char		 digit = 0;
+	struct buf	 out, err;
+	const char	*nl, *p;
+	int		 i, rc;
 	bool		 dashdash = false;
 
 	for (i = 1; i < argc && !dashdash; i++) {
@@ -133,47 +180,25 @@ explain_main(int argc, char **argv)
 			return 2;
 		}
 	}
-	buf_init(&group, 64 * 1024);
-	for (i = 1; i < argc; i++) {
-		const char *w = argv[i];
-
-		if (strcmp(w, "--") == 0)
-			continue;
-		while (*w == ' ' || *w == '\t')
-			w++;
-		if (*w == '\0')
-			continue;
-		if (group.len > 0 && starts_code(w, kind, digit)) {
-			if (explain_one(group.data, n++ == 0) != 0)
-				rc = 2;
-			buf_reset(&group);
-			kind = 0;
-		}
-		if (group.len > 0 && buf_append_byte(&group, ' ') < 0)
-			goto too_long;
-		if (buf_append_str(&group, w) < 0)
-			goto too_long;
-		if (kind == 0) {
-			digit = w[0];
-			kind = is_basic_code(w) && strchr(w, ' ') == NULL ?
-			    'S' : is_pop3_status(w) && strchr(w, ' ') == NULL ?
-			    'P' : 'X';
-		} else
-			kind = 'X';
+	/* "--" itself is no code. */
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--") == 0)
+			argv[i] = (char *)"";
+	buf_init(&out, 1024 * 1024);
+	buf_init(&err, 64 * 1024);
+	rc = explain_words((size_t)(argc - 1), (const char *const *)argv + 1,
+	    &out, &err);
+	if (out.len > 0)
+		fwrite(out.data, 1, out.len, stdout);
+	for (p = err.data; p != NULL && p < err.data + err.len; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(err.data + err.len - p));
+		if (nl == NULL)
+			break;
+		fprintf(stderr, "mailbench explain: %.*s\n", (int)(nl - p), p);
 	}
-	if (group.len > 0) {
-		if (explain_one(group.data, n++ == 0) != 0)
-			rc = 2;
-	}
-	buf_clear(&group);
-	if (n == 0) {
-		fputs("mailbench explain: no code given\n", stderr);
+	if (err.len > 0 && strstr(err.data, "no code given") != NULL)
 		explain_usage(stderr);
-		return 2;
-	}
+	buf_clear(&out);
+	buf_clear(&err);
 	return rc;
-too_long:
-	buf_clear(&group);
-	fputs("mailbench explain: arguments too long\n", stderr);
-	return 2;
 }

@@ -28,6 +28,8 @@ static const struct help_cmd cmds[] = {
 	    "asks before overwriting" },
 	{ "/cancel", "/cancel", "abandon a running /auth or /send (Esc "
 	    "does it too)" },
+	{ "/explain", "/explain CODE...", "what a reply code means: 550 5.7.1, "
+	    "-ERR [IN-USE], 4.2.2 (as mailbench explain)" },
 	{ "/help", "/help", "this screen" },
 	{ "/quit", "/quit", "QUIT and leave (asks when deletions are "
 	    "pending)" },

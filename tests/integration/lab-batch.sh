@@ -49,6 +49,23 @@ expect "$T: the password never shows" "$W/pop3" no_secret "$W/pop3.out" "PASS st
 expect "$T: POP3 transcript is only C:/S:/*/= lines" "$W/pop3" transcript_shape "$W/pop3.out"
 expect "$T: POP3 transcript is clean (escaped)" "$W/pop3" clean_output "$W/pop3.out"
 
+# ---- /explain inside a session: what `mailbench explain` says, as "= "
+# lines, and nothing on the wire ----------------------------------------
+cat >"$W/explain.in" <<'EOF'
+/explain 550 5.7.1
+/explain -ERR [IN-USE]
+/explain nonsense
+QUIT
+EOF
+MB_INPUT=$W/explain.in mb_batch "$W/explain" 30 "pop3://127.0.0.1:$POP3"
+expect_rc "$T: /explain session exits 0" "$W/explain" 0
+"$MAILBENCH" explain 550 5.7.1 >"$W/explain.cli"
+expect "$T: /explain gives the lines of mailbench explain" "$W/explain" eval \
+	"awk '/^\\* \\/explain/ { n++; next } n == 1 && /^= / { print substr(\$0, 3) }' '$W/explain.out' | cmp -s - '$W/explain.cli'"
+expect "$T: /explain reads a POP3 response code" "$W/explain" has_line "$W/explain.out" '^= \[IN-USE\] '
+expect "$T: /explain names what is not a code" "$W/explain" has_line "$W/explain.out" '^\* "nonsense": not a reply code'
+expect "$T: /explain sends nothing" "$W/explain" eval "[ \"\$(grep -c '^C: ' '$W/explain.out')\" = 1 ]"
+
 # ---- /cancel inside a typed AUTH: "*" goes out (RFC 5034 4) -----------
 cat >"$W/cancel.in" <<'EOF'
 AUTH LOGIN

@@ -6,7 +6,7 @@
 # the SMTP composer: out-of-order warnings and unmistakable message mode.
 . "$(dirname "$0")/lib.sh"
 
-TESTS="screen-auth-secret screen-history screen-search screen-tls-details
+TESTS="screen-auth-secret screen-history screen-explain screen-search screen-tls-details
 screen-save-part screen-smtp-order-warnings screen-smtp-message-mode"
 need "command -v tmux >/dev/null" "tmux is not installed" $TESTS
 need "[ -x '$MB' ]" "mailbench is not built" $TESTS
@@ -46,6 +46,17 @@ t_history() {
 	keys Up || return 1
 	wait_for "pop3> /auth PLAIN student" || return 1
 	keys C-u || return 1
+}
+
+# /explain in the composer: its syntax shows while typing, and the meaning
+# arrives as "= " lines in the transcript; nothing goes on the wire.
+t_explain() {
+	tm send-keys -t t -l "/explain 421" || return 1
+	wait_for "/explain CODE...  - what a reply code means" || return 1
+	keys Enter || return 1
+	wait_for "= 421 " || return 1
+	wait_for "* /explain: what these codes mean" || return 1
+	! screen | grep -q "C: /explain"
 }
 
 t_search() {
@@ -198,6 +209,7 @@ t_smtp_message() {
 
 t_auth; r=$?; result screen-auth-secret $r
 if [ $r = 0 ]; then t_history; r=$?; else r=1; fi; result screen-history $r
+if [ $r = 0 ]; then t_explain; r=$?; else r=1; fi; result screen-explain $r
 if [ $r = 0 ]; then t_search; r=$?; else r=1; fi; result screen-search $r
 if [ $r = 0 ]; then t_tls; r=$?; else r=1; fi; result screen-tls-details $r
 if [ $r = 0 ]; then t_save; r=$?; else r=1; fi; result screen-save-part $r
