@@ -16,6 +16,7 @@ usage(FILE *f)
 	    "       mailbench batch [options] URL [FILE]  non-interactive session\n"
 	    "       mailbench mime [--json] FILE...    headers and MIME tree of messages\n"
 	    "       mailbench explain CODE...          meaning of a reply code\n"
+	    "       mailbench replay FILE              step through a saved transcript\n"
 	    "\n"
 	    "URL: pop3://[user@]host[:port]  pop3s://  smtp://  smtps://  submission://\n"
 	    "Run 'mailbench MODE --help' for the options of a mode; see mailbench(1).\n",
@@ -37,6 +38,8 @@ main(int argc, char **argv)
 			return mime_main(argc - 1, argv + 1);
 		if (strcmp(m, "explain") == 0)
 			return explain_main(argc - 1, argv + 1);
+		if (strcmp(m, "replay") == 0)
+			return screen_main(argc - 1, argv + 1);
 		if (strcmp(m, "--help") == 0 || strcmp(m, "-h") == 0) {
 			usage(stdout);
 			return 0;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "proto/transcript.h"
+#include "proto/util.h"
 
 /* Code points that are valid UTF-8 but must not reach a terminal raw:
  * C1 controls (a terminal may act on U+009B CSI), bidi embeddings,
@@ -164,4 +165,81 @@ transcript_format(const struct proto_event *ev, bool reveal, struct buf *out)
 	if (buf_append_str(out, prefix) == -1)
 		return -1;
 	return transcript_text(ev, reveal, out);
+}
+
+/* Append the UTF-8 encoding of cp (at most U+10FFFF, no surrogates). */
+static int
+utf8_put(uint32_t cp, struct buf *out)
+{
+	char	b[4];
+	size_t	n;
+
+	if (cp < 0x80) {
+		b[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		b[0] = (char)(0xc0 | (cp >> 6));
+		b[1] = (char)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else if (cp < 0x10000) {
+		b[0] = (char)(0xe0 | (cp >> 12));
+		b[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		b[2] = (char)(0x80 | (cp & 0x3f));
+		n = 3;
+	} else {
+		b[0] = (char)(0xf0 | (cp >> 18));
+		b[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		b[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		b[3] = (char)(0x80 | (cp & 0x3f));
+		n = 4;
+	}
+	return buf_append(out, b, n);
+}
+
+int
+transcript_unescape(const char *s, size_t len, struct buf *out)
+{
+	size_t		i = 0, j;
+	uint32_t	cp;
+	int		r, h1, h2;
+
+	while (i < len) {
+		if (s[i] != '\\' || i + 1 >= len) {
+			r = buf_append_byte(out, s[i]);
+			i++;
+		} else if (s[i + 1] == '\\') {
+			r = buf_append_byte(out, '\\');
+			i += 2;
+		} else if (s[i + 1] == 'r' || s[i + 1] == 'n' ||
+		    s[i + 1] == 't') {
+			r = buf_append_byte(out, s[i + 1] == 'r' ? '\r' :
+			    s[i + 1] == 'n' ? '\n' : '\t');
+			i += 2;
+		} else if (s[i + 1] == 'x' && i + 3 < len &&
+		    (h1 = util_hexval(s[i + 2])) >= 0 && (h2 = util_hexval(s[i + 3])) >= 0) {
+			r = buf_append_byte(out, (char)(h1 * 16 + h2));
+			i += 4;
+		} else if (s[i + 1] == 'u' && i + 2 < len && s[i + 2] == '{') {
+			/* \u{XXXX}: 1 to 6 hex digits, a valid scalar value. */
+			cp = 0;
+			for (j = i + 3; j < len && j < i + 9 && util_hexval(s[j]) >= 0;
+			    j++)
+				cp = cp * 16 + (uint32_t)util_hexval(s[j]);
+			if (j > i + 3 && j < len && s[j] == '}' &&
+			    cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff)) {
+				r = utf8_put(cp, out);
+				i = j + 1;
+			} else {
+				r = buf_append_byte(out, s[i]);
+				i++;
+			}
+		} else {
+			/* Not an escape we write: keep it as it is. */
+			r = buf_append_byte(out, s[i]);
+			i++;
+		}
+		if (r == -1)
+			return -1;
+	}
+	return 0;
 }

@@ -24,6 +24,13 @@
  * is kept). */
 int	transcript_escape(const char *, size_t, struct buf *out);
 
+/* The inverse of transcript_escape, for a saved transcript read back
+ * (mailbench replay): "\\", "\r", "\n", "\t", "\xNN" and "\u{X..}" become
+ * the bytes they stand for; anything else is kept as it is. The result is
+ * peer bytes again: escape it before it reaches a terminal. Returns 0, or
+ * -1 when out is full. */
+int	transcript_unescape(const char *, size_t, struct buf *out);
+
 /* The prefix for an event kind: "C: ", "S: ", "= ", "* ", or NULL for
  * kinds that are no transcript line (PEV_REPLY, PEV_BODY). */
 const char *transcript_prefix(enum proto_event_kind);

@@ -44,6 +44,7 @@ enum driver_phase {
 	DRIVER_CONNECTING,	/* TCP connect under way */
 	DRIVER_TLS,		/* TLS handshake under way */
 	DRIVER_OPEN,		/* session running */
+	DRIVER_REPLAY,		/* fed from a saved transcript, no peer */
 };
 
 struct driver {
@@ -54,6 +55,8 @@ struct driver {
 
 	struct url		 url;
 	bool			 have_url;
+	char			*replay;	/* replay: the file's name */
+	enum reply_proto	 replay_proto;
 	enum driver_phase	 phase;
 	struct conn		*conn;
 	struct session		*sess;
@@ -173,7 +176,12 @@ update_status(struct driver *d)
 	memset(s, 0, sizeof(*s));
 	s->last_reply_ms = last;
 	s->connected = d->phase != DRIVER_IDLE;
-	if (d->have_url) {
+	if (d->replay != NULL) {
+		snprintf(d->st_host, sizeof(d->st_host), "replay of %s",
+		    d->replay);
+		s->host = s->connected ? d->st_host : NULL;
+		s->proto = d->replay_proto == REPLY_POP3 ? "POP3" : "SMTP";
+	} else if (d->have_url) {
 		url_hostport(&d->url, d->st_host, sizeof(d->st_host));
 		s->host = s->connected ? d->st_host : NULL;
 		s->proto = d->url.proto == REPLY_POP3 ? "POP3" : "SMTP";
@@ -459,7 +467,8 @@ handle_event(struct driver *d, const struct proto_event *ev)
 		break;
 	case PEV_REPLY:
 		sent = queue_pop(d, ev->seq);
-		if (sent >= 0) {
+		/* A replay has no clock of its own to show. */
+		if (sent >= 0 && d->phase != DRIVER_REPLAY) {
 			double ms = loop_now_ms() - sent;
 			char t[64];
 			int n;
@@ -497,6 +506,9 @@ handle_event(struct driver *d, const struct proto_event *ev)
 		emit_event_line(d, ev);
 		if (d->conn != NULL)
 			start_tls(d, true);
+		else if (d->phase == DRIVER_REPLAY)
+			/* The saved handshake lines follow as they were. */
+			session_tls_done(d->sess);
 		break;
 	case PEV_NEED_SECRET:
 		emit_event_line(d, ev);
@@ -571,6 +583,7 @@ pump(struct driver *d)
 		 * the session: nothing typed early may leave in plaintext
 		 * ahead of an implicit or STARTTLS handshake. */
 		if (out->len > 0 && (d->phase == DRIVER_OPEN ||
+		    d->phase == DRIVER_REPLAY ||
 		    d->phase == DRIVER_IDLE || d->finish)) {
 			if (d->phase == DRIVER_OPEN && d->conn != NULL &&
 			    !d->finish &&
@@ -848,6 +861,7 @@ driver_free(struct driver *d)
 	conn_free(d->conn);
 	session_free(d->sess);
 	mailbox_free(d->mb);
+	free(d->replay);
 	if (d->ctx != NULL)
 		SSL_CTX_free(d->ctx);
 	loop_timer_del(d->timer);
@@ -1133,6 +1147,12 @@ driver_submit(struct driver *d, const char *line, size_t len)
 			free(s);
 			return 0;
 		}
+		if (d->phase == DRIVER_REPLAY && !is_cmd(line, len, "/quit",
+		    &rest)) {
+			event(d, DRIVER_LF_WARNING, "replay: there is no server "
+			    "here; /explain, /save, /help and /quit work");
+			return -1;
+		}
 		if (is_cmd(line, len, "/connect", &rest)) {
 			s = xstrndup(rest, len - (size_t)(rest - line));
 			rest = s;
@@ -1174,6 +1194,11 @@ driver_submit(struct driver *d, const char *line, size_t len)
 			return -1;
 		}
 		event(d, DRIVER_LF_WARNING, "not connected: /connect URL first");
+		return -1;
+	}
+	if (d->phase == DRIVER_REPLAY) {
+		event(d, DRIVER_LF_WARNING, "replay: there is no server here; "
+		    "nothing is sent (/explain, /save, /help and /quit work)");
 		return -1;
 	}
 	/* A refusal is reported by the session itself (one line, with its
@@ -1234,4 +1259,68 @@ driver_cancel(struct driver *d)
 		return;
 	session_cancel(d->sess);
 	pump(d);
+}
+
+int
+driver_replay_begin(struct driver *d, enum reply_proto proto,
+    const char *name)
+{
+	if (d->phase != DRIVER_IDLE && d->phase != DRIVER_REPLAY)
+		return -1;
+	session_free(d->sess);
+	queue_clear(d);
+	mailbox_reset(d->mb);
+	if (d->ops->mailbox != NULL)
+		d->ops->mailbox(d->arg);
+	free(d->replay);
+	d->replay = xstrdup(name);
+	d->replay_proto = proto;
+	d->negative = d->failed = d->finish = false;
+	d->finish_why[0] = '\0';
+	d->sess = session_new(proto, NULL);
+	d->phase = DRIVER_REPLAY;
+	update_status(d);
+	return 0;
+}
+
+void
+driver_replay_line(struct driver *d, char kind, const char *text,
+    size_t len)
+{
+	struct buf raw;
+
+	if (d->phase != DRIVER_REPLAY || d->sess == NULL)
+		return;
+	buf_init(&raw, 2 * LIMIT_REPLY_TOTAL + len);
+	(void)transcript_unescape(text, len, &raw);
+	switch (kind) {
+	case 'S':
+		(void)buf_append(&raw, "\r\n", 2);
+		session_input(d->sess, raw.data, raw.len);
+		break;
+	case 'C':
+		/* The wire had the dot-stuffed line; the engine stuffs the
+		 * text it is given (RFC 5321 4.5.2). */
+		if (session_message_mode(d->sess) && raw.len > 1 &&
+		    raw.data[0] == '.')
+			session_submit(d->sess, raw.data + 1, raw.len - 1,
+			    NULL);
+		else
+			session_submit(d->sess, raw.data != NULL ? raw.data :
+			    "", raw.len, NULL);
+		break;
+	default:
+		/* A workbench line of the original session (connect, TLS,
+		 * certificate): shown as it was, already escaped. */
+		emit(d, DRIVER_LINE_EVENT, 0, 0, text, len);
+		break;
+	}
+	buf_wipe(&raw);
+	pump(d);
+	/* A replay ends with its file, not with QUIT: the panes stay. */
+	if (d->phase == DRIVER_IDLE) {
+		d->phase = DRIVER_REPLAY;
+		d->finish = false;
+		update_status(d);
+	}
 }

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "proto/reply.h"
+
 struct loop;		/* net/loop.h */
 struct mailbox;		/* proto/mailbox.h */
 struct session;		/* proto/session.h */
@@ -128,5 +130,17 @@ struct session	*driver_session(const struct driver *);
 /* Abandon a pending secret request, /send prompt or SASL exchange (the
  * engine reports it at once); no-op without a session. */
 void		 driver_cancel(struct driver *);
+
+/* mailbench replay: a session with no connection, fed the lines of a
+ * saved transcript so that the engine re-derives meanings, states and
+ * the mailbox as it would live. Begin (or begin again) for the protocol;
+ * name labels the status bar. 0, or -1 while a connection is open. */
+int		 driver_replay_begin(struct driver *, enum reply_proto,
+		    const char *name);
+/* One saved line without its prefix, as saved (escaped): kind 'C' a line
+ * sent (typed into the engine), 'S' a line received (fed to the engine),
+ * '*' a workbench line of the original session, shown as it was. */
+void		 driver_replay_line(struct driver *, char kind,
+		    const char *text, size_t len);
 
 #endif

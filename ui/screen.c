@@ -33,6 +33,7 @@
 #include "ui/pane-mailbox.h"
 #include "ui/pane-message.h"
 #include "ui/pane-transcript.h"
+#include "ui/replay.h"
 #include "ui/savefile.h"
 #include "ui/store.h"
 #include "ui/url.h"
@@ -98,6 +99,10 @@ struct screen {
 
 	char			 proto_name[8];
 	bool			 was_connected;
+
+	/* mailbench replay FILE: a saved transcript stepped into the driver */
+	struct replay		*replay;
+	const char		*replay_name;
 
 	bool			 mailbox_changed;
 	double			 last_sync_ms;
@@ -404,6 +409,10 @@ leave(struct screen *s, bool send_quit)
 	 * message text or as the secret: close instead. */
 	if (st != NULL && (st->message_mode || st->secret_wanted))
 		send_quit = false;
+	if (s->replay != NULL) {
+		loop_break(s->loop);
+		return;
+	}
 	if (connected(s) && send_quit) {
 		driver_submit(s->drv, "QUIT", 4);
 		loop_timer_reset(s->quit_timer, QUIT_WAIT_MS);
@@ -424,7 +433,8 @@ ask_quit(struct screen *s)
 {
 	size_t n = pending_deletions(s);
 
-	if (n == 0) {
+	/* A replay has no server: nothing to QUIT, nothing to lose. */
+	if (n == 0 || s->replay != NULL) {
 		leave(s, true);
 		return;
 	}
@@ -1477,6 +1487,44 @@ composer_key(struct screen *s, int key, enum action a)
 	mark(s, D_COMPOSER | D_HINT);
 }
 
+/* Step a replay to event target and say where it is. */
+static void
+replay_to(struct screen *s, size_t target)
+{
+	replay_seek(s->replay, s->drv, target, s->replay_name);
+	notice(s, ROLE_HINT, "replay: event %zu of %zu   Space/n next  p back  "
+	    "End all  Home start  (meanings re-derived; nothing is sent)",
+	    replay_pos(s->replay), replay_total(s->replay));
+	mark(s, D_ALL & ~D_LAYOUT);
+}
+
+/* Replay keys, taken when the composer has the focus and is empty (so
+ * /explain and /save can still be typed). True when the key was one. */
+static bool
+replay_key(struct screen *s, int key)
+{
+	size_t len, pos;
+
+	if (s->replay == NULL || s->focus != LAYOUT_COMPOSER ||
+	    s->prompt != PROMPT_NONE)
+		return false;
+	composer_text(s->comp, &len);
+	if (len > 0)
+		return false;
+	pos = replay_pos(s->replay);
+	if (key == ' ' || key == 'n')
+		replay_to(s, pos + 1);
+	else if (key == 'p')
+		replay_to(s, pos > 0 ? pos - 1 : 0);
+	else if (key == (KEYS_FN | KEY_END))
+		replay_to(s, replay_total(s->replay));
+	else if (key == (KEYS_FN | KEY_HOME))
+		replay_to(s, 0);
+	else
+		return false;
+	return true;
+}
+
 static void
 handle_key(struct screen *s, int key)
 {
@@ -1517,7 +1565,7 @@ handle_key(struct screen *s, int key)
 		mark(s, D_HELP);
 		return;
 	}
-	if (handle_prompt_key(s, key))
+	if (handle_prompt_key(s, key) || replay_key(s, key))
 		return;
 	switch (s->focus) {
 	case LAYOUT_TRANSCRIPT:
@@ -1612,9 +1660,12 @@ usage(FILE *f)
 {
 	fprintf(f, "usage: mailbench [options] [URL]\n"
 	    "       mailbench --lab [options]\n"
-	    "Open the workbench; connect at once if URL is given.\n"
+	    "Open the workbench; connect at once if URL is given. replay opens\n"
+	    "a saved transcript (/save, --transcript, batch output) with no\n"
+	    "server: Space/n next event, p back, End all, Home start.\n"
 	    "URL: pop3://[user@]host[:port] pop3s:// smtp:// smtps:// "
 	    "submission://\n\n"
+	    "       mailbench replay FILE\n"
 	    "  --lab                 start the lab server on loopback and "
 	    "connect to its POP3\n"
 	    "  --mouse               click to focus panes, wheel scrolls\n");
@@ -1744,7 +1795,7 @@ screen_main(int argc, char **argv)
 	struct screen *s;
 	char err[256], url[512];
 	const char *target = NULL, *e = NULL;
-	bool lab = false, first_run;
+	bool lab = false, first_run, replay = strcmp(argv[0], "replay") == 0;
 	int i, rc;
 
 	s = xcalloc(1, sizeof(*s));
@@ -1780,6 +1831,22 @@ screen_main(int argc, char **argv)
 			free(s);
 			return 2;
 		}
+	}
+	if (replay && (lab || target == NULL)) {
+		fprintf(stderr, "mailbench: usage: mailbench replay FILE\n");
+		options_clear(&s->opts);
+		free(s);
+		return 2;
+	}
+	if (replay) {
+		if ((s->replay = replay_open(target, &e)) == NULL) {
+			fprintf(stderr, "mailbench replay: %s: %s\n", target, e);
+			options_clear(&s->opts);
+			free(s);
+			return 2;
+		}
+		s->replay_name = target;
+		target = NULL;
 	}
 	if (lab && target != NULL) {
 		fprintf(stderr, "mailbench: --lab and a URL exclude each "
@@ -1869,14 +1936,16 @@ screen_main(int argc, char **argv)
 	    "Ctrl-Q quits", MAILBENCH_VERSION);
 	if (s->lab != NULL)
 		lab_banner(s);
-	if (target != NULL) {
+	if (s->replay != NULL)
+		replay_to(s, 1);
+	else if (target != NULL) {
 		if (driver_connect(s->drv, target, &e) == -1)
 			notice(s, ROLE_WARNING, "cannot connect to %s: %s",
 			    target, e ? e : "bad URL");
 	} else
 		notice(s, ROLE_HINT, "not connected: type /connect "
 		    "pop3://user@host (F1 help, Ctrl-Q quit)");
-	if (first_run)
+	if (first_run && s->replay == NULL)
 		notice(s, ROLE_MESSAGE_MODE, "Welcome! F1 or /help shows every "
 		    "key and command, Tab completes, Ctrl-O moves between "
 		    "panes, Ctrl-Q quits.");
@@ -1898,6 +1967,7 @@ screen_main(int argc, char **argv)
 	free_windows(s);
 	delscreen(s->term);
 	pane_transcript_free(s->pt);
+	replay_free(s->replay);
 	pane_mailbox_free(s->pm);
 	pane_message_free(s->pmsg);
 	composer_free(s->comp);

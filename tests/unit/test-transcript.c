@@ -139,10 +139,58 @@ test_no_line(void)
 	buf_clear(&b);
 }
 
+/* A saved transcript read back (mailbench replay): unescaping what
+ * transcript_escape wrote gives the peer's bytes back exactly, for any
+ * bytes (random, control bytes, invalid UTF-8, bidi controls, "\\x"
+ * typed by a peer); what no escape wrote is kept as it is. */
+static void
+test_unescape(void)
+{
+	static const struct {
+		const char	*in, *out;
+	} cases[] = {
+		{ "plain", "plain" },
+		{ "a\\x1bb", "a\x1b" "b" },
+		{ "\\r\\n\\t", "\r\n\t" },
+		{ "\\\\x41", "\\x41" },		/* a doubled backslash */
+		{ "\\u{202E}", "\xe2\x80\xae" },	/* U+202E */
+		{ "\\u{110000}", "\\u{110000}" },	/* no scalar value */
+		{ "\\q", "\\q" },			/* not ours: kept */
+		{ "end\\", "end\\" },
+	};
+	struct buf	 a, b;
+	unsigned	 seed = 7;
+	size_t		 i, k, n;
+	char		 raw[64];
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		buf_init(&a, 1024);
+		CHECK_INT(transcript_unescape(cases[i].in,
+		    strlen(cases[i].in), &a), 0);
+		CHECK(a.len == strlen(cases[i].out) &&
+		    memcmp(a.data, cases[i].out, a.len) == 0);
+		buf_clear(&a);
+	}
+	for (k = 0; k < 2000; k++) {
+		n = harness_rand(&seed) % sizeof(raw);
+		for (i = 0; i < n; i++)
+			raw[i] = (char)(harness_rand(&seed) & 0xff);
+		buf_init(&a, 4096);
+		buf_init(&b, 4096);
+		CHECK_INT(transcript_escape(raw, n, &a), 0);
+		CHECK_INT(transcript_unescape(a.data != NULL ? a.data : "",
+		    a.len, &b), 0);
+		CHECK(b.len == n && (n == 0 || memcmp(b.data, raw, n) == 0));
+		buf_clear(&a);
+		buf_clear(&b);
+	}
+}
+
 static const struct test tests[] = {
 	{ "transcript escaping", test_escape },
 	{ "transcript format and redaction", test_format },
 	{ "transcript non-lines and full buffer", test_no_line },
+	{ "transcript unescape (replay)", test_unescape },
 };
 
 TEST_MAIN("transcript", tests)

@@ -1,0 +1,125 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# Screen tests of mailbench replay: a transcript saved by the workbench
+# (/save) and one printed by batch, opened with no server; stepping (n, p,
+# Home, End) re-derives the meanings, and the mailbox pane rebuilt from the
+# replayed lines matches the live session's; nothing can be sent; a file
+# that is no transcript is refused before the screen opens.
+. "$(dirname "$0")/lib.sh"
+
+TESTS="screen-replay-live screen-replay-same-mailbox screen-replay-step
+screen-replay-nothing-sent screen-replay-batch screen-replay-bad-file"
+need "command -v tmux >/dev/null" "tmux is not installed" $TESTS
+need "[ -x '$MB' ]" "mailbench is not built" $TESTS
+
+# mailbox_rows: the mailbox pane's rows on screen (header to next pane).
+mailbox_rows() {
+	screen | awk '/^ Mailbox /{on=1} /^ (Message |expects:|replay:)/{on=0} on' |
+	    sed 's/ *$//' | grep -v '^$'
+}
+
+t_live() {
+	start 100 40 "$MB" --lab || return 1
+	wait_for "S: +OK" || return 1
+	type_line "USER student" || return 1
+	wait_for "C: USER student" || return 1
+	type_line "PASS student" || return 1
+	wait_for "TRANSACTION" || return 1
+	type_line "/load" || return 1
+	wait_for "/load: done" || return 1
+	type_line "DELE 3" || return 1
+	wait_for "S: +OK Message 3 marked" || return 1
+	mailbox_rows >"$TMP/live.mb"
+	grep -q "Welcome to the mailbench lab" "$TMP/live.mb" || return 1
+	type_line "/save $TMP/live.txt" || return 1
+	wait_for "transcript saved to" || return 1
+	type_line "RSET" || return 1
+	wait_for "C: RSET" || return 1
+	keys C-q || return 1
+	wait_exit
+}
+
+t_same() {
+	start 100 40 "$MB" replay "$TMP/live.txt" || return 1
+	wait_for "replay: event 1 of " || return 1
+	wait_for "replay of $TMP/live.txt" || return 1
+	keys End || return 1
+	wait_for "S: +OK Message 3 marked" || return 1
+	local n
+	n=$(screen | sed -n 's/.*replay: event \([0-9]*\) of \([0-9]*\) .*/\1 \2/p')
+	[ -n "$n" ] && [ "${n% *}" = "${n#* }" ] || return 1
+	mailbox_rows >"$TMP/replay.mb"
+	diff "$TMP/live.mb" "$TMP/replay.mb" >&2
+}
+
+t_step() {
+	local total
+	total=$(screen | sed -n 's/.*replay: event [0-9]* of \([0-9]*\) .*/\1/p')
+	keys p || return 1
+	wait_for "replay: event $((total - 1)) of $total" || return 1
+	# Back one event: the DELE reply is gone, its mark with it.
+	wait_gone "S: +OK Message 3 marked" || return 1
+	keys Home || return 1
+	wait_for "replay: event 0 of $total" || return 1
+	# connect, greeting, USER, its reply, PASS, its reply
+	keys n n n n n n || return 1
+	wait_for "replay: event 6 of $total" || return 1
+	# Meanings are derived again, not copied: the file's "= " lines
+	# were skipped, yet each reply has one.
+	wait_for "= +OK" || return 1
+	screen | grep -qF "C: PASS ********" || { screen >&2; return 1; }
+	wait_for "TRANSACTION" || return 1
+}
+
+t_nosend() {
+	type_line "STAT" || return 1
+	wait_for "replay: there is no server here" || return 1
+	type_line "/explain 550" || return 1
+	wait_for "= 550 " || return 1
+	keys C-q || return 1
+	wait_exit
+}
+
+t_batch() {
+	"$MB" lab --pop3-port 0 --pop3s-port 0 --smtp-port 0 --smtps-port 0 \
+	    >"$TMP/lab.out" 2>&1 </dev/null &
+	LAB=$!
+	EXTRA_CLEANUP="kill $LAB 2>/dev/null"
+	local i port
+	for i in $(seq 1 100); do
+		grep -q '^ready$' "$TMP/lab.out" && break
+		sleep 0.1
+	done
+	port=$(sed -nE 's/^  SMTP +[^ ]+:([0-9]+) .*/\1/p' "$TMP/lab.out")
+	[ -n "$port" ] || return 1
+	printf 'EHLO client.test\nMAIL FROM:<a@example.org>\nRCPT TO:<student@lab.example>\nDATA\nSubject: hi\n\n.dot line\n.\nQUIT\n' |
+	    timeout 20 "$MB" batch "smtp://127.0.0.1:$port" >"$TMP/batch.txt" 2>/dev/null || return 1
+	start 100 40 "$MB" replay "$TMP/batch.txt" || return 1
+	wait_for "replay: event 1 of " || return 1
+	keys End || return 1
+	wait_for "S: 221 " || return 1
+	# The message line went out stuffed and is shown as it went.
+	screen | grep -q "C: \.\.dot line" || return 1
+	wait_for "= 250 " || return 1
+	screen | grep -q "SMTP replay of" || return 1
+	keys C-q || return 1
+	wait_exit
+}
+
+t_bad() {
+	printf 'hello\nworld\n' >"$TMP/bad.txt"
+	"$MB" replay "$TMP/bad.txt" >/dev/null 2>"$TMP/bad.err"
+	[ $? = 2 ] || return 1
+	grep -q 'line 1 is not a transcript line' "$TMP/bad.err" || return 1
+	"$MB" replay "$TMP/missing.txt" >/dev/null 2>"$TMP/missing.err"
+	[ $? = 2 ] || return 1
+	grep -q 'No such file' "$TMP/missing.err"
+}
+
+t_live; r=$?; result screen-replay-live $r
+if [ $r = 0 ]; then t_same; r=$?; else r=1; fi; result screen-replay-same-mailbox $r
+if [ $r = 0 ]; then t_step; r=$?; else r=1; fi; result screen-replay-step $r
+if [ $r = 0 ]; then t_nosend; r=$?; else r=1; fi; result screen-replay-nothing-sent $r
+t_batch; result screen-replay-batch $?
+t_bad; result screen-replay-bad-file $?
+exit $((failures > 0))
