@@ -155,9 +155,9 @@ lesson_parse(const char *text, size_t len, const char **errstr_r)
 		if (n == 0 || *p == '#')
 			continue;
 		kw = p;
-		kwlen = strcspn(p, " \t");
-		if (kwlen > n)
-			kwlen = n;
+		for (kwlen = 0; kwlen < n && p[kwlen] != ' ' &&
+		    p[kwlen] != '\t'; kwlen++)
+			;
 		arg = kw + kwlen;
 		arglen = n - kwlen;
 		while (arglen > 0 && (*arg == ' ' || *arg == '\t')) {

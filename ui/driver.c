@@ -15,12 +15,14 @@
 #include "net/loop.h"
 #include "net/tls.h"
 #include "proto/hint.h"
+#include "proto/lesson.h"
 #include "proto/limits.h"
 #include "proto/mailbox.h"
 #include "proto/session.h"
 #include "proto/transcript.h"
 #include "proto/util.h"
 #include "ui/driver.h"
+#include "ui/lesson-run.h"
 #include "ui/modes.h"
 #include "ui/url.h"
 
@@ -56,6 +58,9 @@ struct driver {
 	struct url		 url;
 	bool			 have_url;
 	char			*replay;	/* replay: the file's name */
+	struct lesson_run	*lesson;	/* /lesson under way, or NULL */
+	unsigned		 lesson_serial;	/* lessons started */
+	char			*lab_pop3, *lab_smtp;	/* for lessons */
 	enum reply_proto	 replay_proto;
 	enum driver_phase	 phase;
 	struct conn		*conn;
@@ -95,6 +100,7 @@ struct driver {
 };
 
 static void	pump(struct driver *);
+static void	lesson_proto_check(struct driver *);
 static void	finish_now(struct driver *);
 
 static const struct conn_ops driver_conn_ops;
@@ -483,6 +489,9 @@ handle_event(struct driver *d, const struct proto_event *ev)
 			d->negative = true;
 		if (mailbox_apply(d->mb, ev) == 1 && d->ops->mailbox != NULL)
 			d->ops->mailbox(d->arg);
+		if (d->lesson != NULL && ev->reply != NULL)
+			lesson_run_reply(d->lesson, ev->verb != NULL ? ev->verb :
+			    "", ev->arg, ev->arg_len, ev->reply);
 		/* --starttls: upgrade right after a positive greeting. */
 		if (ev->seq == 0 && d->opts.starttls && !d->starttls_sent &&
 		    !d->url.implicit_tls) {
@@ -879,6 +888,9 @@ driver_free(struct driver *d)
 	free((char *)d->opts.cafile);
 	free((char *)d->opts.transcript);
 	free((char *)d->opts.password_file);
+	lesson_run_free(d->lesson);
+	free(d->lab_pop3);
+	free(d->lab_smtp);
 	free(d);
 }
 
@@ -954,6 +966,7 @@ driver_connect(struct driver *d, const char *urlstr, const char **errstr_r)
 	so.user = u.user;
 	d->sess = session_new(u.proto, &so);
 	d->phase = DRIVER_CONNECTING;
+	lesson_proto_check(d);
 	d->connect_ms = loop_now_ms();
 	/* The greeting is the first reply awaited, before anything typed
 	 * early. */
@@ -988,6 +1001,8 @@ help(struct driver *d)
 		"  /cancel            abandon a running /auth or /send",
 		"  /explain CODE...   what a reply code means (550 5.7.1, "
 		"-ERR [IN-USE], 4.2.2)",
+		"  /lesson [NAME]     list the lessons, or start one "
+		"(/lesson FILE: your own; /lesson stop)",
 		"  /help              this list",
 		"  /quit              QUIT and leave",
 	};
@@ -1112,6 +1127,122 @@ explain(struct driver *d, char *args)
 	return rc == 0 || out.len > 0 ? 0 : -1;
 }
 
+static void
+lesson_say(void *arg, bool warning, const char *text)
+{
+	event(arg, warning ? DRIVER_LF_WARNING : 0, "%s", text);
+}
+
+/* A lesson for one protocol on a session of the other: say where to go
+ * (the lab's URL when known). */
+static void
+lesson_proto_check(struct driver *d)
+{
+	const struct lesson	*l;
+	const char		*lab;
+
+	if (d->lesson == NULL || d->sess == NULL || d->phase == DRIVER_IDLE)
+		return;
+	l = lesson_run_lesson(d->lesson);
+	if (!l->proto_set || session_proto(d->sess) == l->proto)
+		return;
+	lab = l->proto == REPLY_POP3 ? d->lab_pop3 : d->lab_smtp;
+	event(d, DRIVER_LF_WARNING, "this lesson is for %s: /connect to a %s "
+	    "server%s%s%s", l->proto == REPLY_POP3 ? "POP3" : "SMTP",
+	    l->proto == REPLY_POP3 ? "POP3" : "SMTP", lab != NULL ?
+	    " (the lab's: /connect " : "", lab != NULL ? lab : "",
+	    lab != NULL ? ")" : "");
+}
+
+/* Read a user's lesson file (at most 1 MiB). NULL with a reason in err. */
+static struct lesson *
+lesson_load(const char *path, char *err, size_t errsz)
+{
+	struct lesson	*l;
+	struct buf	 b;
+	const char	*why = NULL;
+	char		 chunk[8192];
+	ssize_t		 n;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	buf_init(&b, 1024 * 1024);
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		if (buf_append(&b, chunk, (size_t)n) == -1) {
+			why = "larger than 1 MiB: not a lesson";
+			break;
+		}
+	if (n == -1)
+		why = strerror(errno);
+	close(fd);
+	l = why != NULL ? NULL : lesson_parse(b.data != NULL ? b.data : "",
+	    b.len, &why);
+	if (l == NULL)
+		snprintf(err, errsz, "%s: %s", path, why);
+	buf_clear(&b);
+	return l;
+}
+
+/* /lesson lists the built-in lessons; /lesson NAME or FILE starts one;
+ * /lesson stop ends it. Works connected or not. */
+static int
+lesson(struct driver *d, char *arg)
+{
+	const char *const	*names = lesson_builtin_names();
+	const char *const	*titles = lesson_builtin_titles();
+	struct lesson		*l;
+	char			 err[512];
+	size_t			 i;
+
+	while (*arg == ' ')
+		arg++;
+	if (*arg == '\0') {
+		event(d, 0, "lessons (/lesson NAME starts one, /lesson FILE "
+		    "loads your own; mailbench(1) LESSONS has the format):");
+		for (i = 0; names[i] != NULL; i++)
+			event(d, 0, "  %-16s %s", names[i], titles[i]);
+		return 0;
+	}
+	if (strcmp(arg, "stop") == 0) {
+		if (d->lesson == NULL) {
+			event(d, DRIVER_LF_WARNING, "/lesson stop: no lesson "
+			    "is running");
+			return -1;
+		}
+		event(d, 0, "lesson %s stopped at step %zu of %zu",
+		    lesson_run_lesson(d->lesson)->name,
+		    lesson_run_step(d->lesson) + 1,
+		    lesson_run_lesson(d->lesson)->nsteps);
+		lesson_run_free(d->lesson);
+		d->lesson = NULL;
+		update_status(d);
+		return 0;
+	}
+	if ((l = lesson_builtin(arg)) == NULL &&
+	    (strchr(arg, '/') != NULL || strchr(arg, '.') != NULL ||
+	    access(arg, F_OK) == 0)) {
+		if ((l = lesson_load(arg, err, sizeof(err))) == NULL) {
+			event(d, DRIVER_LF_WARNING, "/lesson %s", err);
+			return -1;
+		}
+	} else if (l == NULL) {
+		event(d, DRIVER_LF_WARNING, "/lesson: no lesson named %s "
+		    "(/lesson lists them; a file name needs a / or a .)", arg);
+		return -1;
+	}
+	lesson_run_free(d->lesson);
+	d->lesson = NULL;
+	d->lesson = lesson_run_new(l, d->have_url && d->url.user != NULL ?
+	    d->url.user : "student", d->lab_pop3, d->lab_smtp,
+	    ++d->lesson_serial << 16, lesson_say, d);
+	lesson_proto_check(d);
+	update_status(d);
+	return 0;
+}
+
 int
 driver_submit(struct driver *d, const char *line, size_t len)
 {
@@ -1133,6 +1264,12 @@ driver_submit(struct driver *d, const char *line, size_t len)
 		if (is_cmd(line, len, "/help", &rest)) {
 			help(d);
 			return 0;
+		}
+		if (is_cmd(line, len, "/lesson", &rest)) {
+			s = xstrndup(rest, len - (size_t)(rest - line));
+			rc = lesson(d, s);
+			free(s);
+			return rc;
 		}
 		if (is_cmd(line, len, "/explain", &rest)) {
 			s = xstrndup(rest, len - (size_t)(rest - line));
@@ -1323,4 +1460,19 @@ driver_replay_line(struct driver *d, char kind, const char *text,
 		d->finish = false;
 		update_status(d);
 	}
+}
+
+void
+driver_set_lab_urls(struct driver *d, const char *pop3, const char *smtp)
+{
+	free(d->lab_pop3);
+	free(d->lab_smtp);
+	d->lab_pop3 = pop3 != NULL ? xstrdup(pop3) : NULL;
+	d->lab_smtp = smtp != NULL ? xstrdup(smtp) : NULL;
+}
+
+const struct lesson_run *
+driver_lesson(const struct driver *d)
+{
+	return d->lesson;
 }

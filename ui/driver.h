@@ -131,6 +131,14 @@ struct session	*driver_session(const struct driver *);
  * engine reports it at once); no-op without a session. */
 void		 driver_cancel(struct driver *);
 
+/* The lab's URLs (mailbench --lab), for lessons that switch protocol
+ * ({pop3}, {smtp} in a step's command); NULL when unknown. */
+void		 driver_set_lab_urls(struct driver *, const char *pop3,
+		    const char *smtp);
+/* The lesson being followed (/lesson NAME), or NULL. */
+struct lesson_run;
+const struct lesson_run *driver_lesson(const struct driver *);
+
 /* mailbench replay: a session with no connection, fed the lines of a
  * saved transcript so that the engine re-derives meanings, states and
  * the mailbox as it would live. Begin (or begin again) for the protocol;

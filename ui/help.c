@@ -30,6 +30,8 @@ static const struct help_cmd cmds[] = {
 	    "does it too)" },
 	{ "/explain", "/explain CODE...", "what a reply code means: 550 5.7.1, "
 	    "-ERR [IN-USE], 4.2.2 (as mailbench explain)" },
+	{ "/lesson", "/lesson [NAME|FILE|stop]", "list the lessons, start one "
+	    "(a panel walks you through it), or stop" },
 	{ "/help", "/help", "this screen" },
 	{ "/quit", "/quit", "QUIT and leave (asks when deletions are "
 	    "pending)" },

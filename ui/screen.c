@@ -19,11 +19,13 @@
 #include "net/loop.h"
 #include "proto/command.h"
 #include "proto/hint.h"
+#include "proto/lesson.h"
 #include "proto/mailbox.h"
 #include "proto/session.h"
 #include "proto/util.h"
 #include "ui/driver.h"
 #include "ui/help.h"
+#include "ui/lesson-run.h"
 #include "ui/history.h"
 #include "ui/keys.h"
 #include "ui/layout.h"
@@ -100,6 +102,13 @@ struct screen {
 	char			 proto_name[8];
 	bool			 was_connected;
 
+	/* /lesson: the panel carved out of the transcript, and the step the
+	 * composer was last pre-filled for */
+	struct layout_rect	 lesson_rect;
+	WINDOW			*wlesson;
+	bool			 lesson_shown;
+	unsigned		 lesson_gen;
+
 	/* mailbench replay FILE: a saved transcript stepped into the driver */
 	struct replay		*replay;
 	const char		*replay_name;
@@ -131,6 +140,7 @@ static struct screen *the_screen;	/* for the fatal hook */
 static void	redraw(void *);
 static void	relayout(struct screen *);
 static void	submit_line(struct screen *, const char *, size_t, bool);
+static void	lesson_prefill(struct screen *);
 
 static void
 fatal_hook(void)
@@ -227,6 +237,7 @@ on_line(void *arg, const struct driver_line *l)
 	pane_transcript_append(s->pt, l->kind, l->flags, l->seq, l->text,
 	    l->len);
 	mark(s, D_TRANSCRIPT | D_HINT);
+	lesson_prefill(s);
 }
 
 /* What the session knows now (the engine's facts, proto/facts.h), or NULL
@@ -295,6 +306,7 @@ on_status(void *arg, const struct driver_status *st)
 		composer_set_history(s->comp, s->hist);
 	}
 	s->was_connected = st->connected;
+	lesson_prefill(s);
 	apply_secret_mode(s);
 	if (st->busy && st->progress_total > 0)
 		mark(s, D_MAILBOX);
@@ -456,6 +468,9 @@ free_windows(struct screen *s)
 			delwin(s->win[i]);
 		s->win[i] = NULL;
 	}
+	if (s->wlesson)
+		delwin(s->wlesson);
+	s->wlesson = NULL;
 	if (s->wstatus)
 		delwin(s->wstatus);
 	if (s->whint)
@@ -480,6 +495,127 @@ make_win(const struct layout_rect *r)
 	return w;
 }
 
+/* A lesson's panel sits beside the transcript when it is wide enough,
+ * above it otherwise; the transcript keeps the rest. */
+static void
+lesson_carve(struct screen *s, struct layout_rect *t)
+{
+	int w, h;
+
+	s->lesson_rect = (struct layout_rect){ 0, 0, 0, 0 };
+	s->lesson_shown = s->drv != NULL && driver_lesson(s->drv) != NULL;
+	if (!s->lesson_shown || t->h < 4)
+		return;
+	if (t->w >= 100) {
+		w = t->w * 2 / 5 > 60 ? 60 : t->w * 2 / 5;
+		s->lesson_rect = (struct layout_rect){ t->y, t->x + t->w - w,
+		    t->h, w };
+		t->w -= w;
+	} else {
+		h = t->h / 2 > 9 ? 9 : t->h / 2;
+		s->lesson_rect = (struct layout_rect){ t->y, t->x, h, t->w };
+		t->y += h;
+		t->h -= h;
+	}
+}
+
+/* Draw text wrapped at spaces into w from row *y, at most to row max. */
+static void
+lesson_wrap(WINDOW *w, int *y, int max, const char *text, unsigned long a)
+{
+	const char *p = text, *nl;
+	size_t n, k, cols = (size_t)getmaxx(w) - 2, sp;
+
+	while (text != NULL && *p != '\0' && *y < max) {
+		nl = strchr(p, '\n');
+		n = nl != NULL ? (size_t)(nl - p) : strlen(p);
+		do {
+			k = width_fit(p, n, cols, NULL);
+			if (k < n) {
+				for (sp = k; sp > 0 && p[sp] != ' '; sp--)
+					;
+				if (sp > 0)
+					k = sp;
+			}
+			wmove(w, (*y)++, 1);
+			width_draw(w, p, k, cols, a);
+			while (k < n && p[k] == ' ')
+				k++;
+			p += k;
+			n -= k;
+		} while (n > 0 && *y < max);
+		p = nl != NULL ? nl + 1 : p + n;
+		if (nl == NULL)
+			break;
+	}
+}
+
+static void
+draw_lesson(struct screen *s)
+{
+	const struct lesson_run *r = driver_lesson(s->drv);
+	const struct lesson *l;
+	const struct lesson_step *st;
+	WINDOW *w = s->wlesson;
+	int y = 1, max = getmaxy(w);
+	char b[256];
+	size_t k;
+	const char *fb;
+
+	werase(w);
+	if (r == NULL) {
+		wnoutrefresh(w);
+		return;
+	}
+	l = lesson_run_lesson(r);
+	k = lesson_run_step(r);
+	snprintf(b, sizeof(b), " Lesson %s  step %zu of %zu ", l->name,
+	    k < l->nsteps ? k + 1 : l->nsteps, l->nsteps);
+	wmove(w, 0, 0);
+	width_pad(w, (size_t)getmaxx(w), layout_attr(ROLE_TITLE));
+	wmove(w, 0, 0);
+	width_draw(w, b, strlen(b), (size_t)getmaxx(w),
+	    layout_attr(ROLE_TITLE_FOCUS));
+	if (k < l->nsteps) {
+		st = &l->steps[k];
+		lesson_wrap(w, &y, max, st->title, A_BOLD);
+		lesson_wrap(w, &y, max, st->say, A_NORMAL);
+		if (lesson_run_prefill(r) != NULL) {
+			snprintf(b, sizeof(b), "type: %s", lesson_run_prefill(r));
+			lesson_wrap(w, &y, max, b, layout_attr(ROLE_SENT));
+		}
+	}
+	fb = lesson_run_feedback(r);
+	if (fb != NULL && *fb != '\0' && y < max)
+		lesson_wrap(w, &y, max, fb, strncmp(fb, "not yet", 7) == 0 ?
+		    layout_attr(ROLE_WARNING) : layout_attr(ROLE_POSITIVE));
+	wnoutrefresh(w);
+}
+
+/* A new lesson step: pre-fill the composer with its command once (the
+ * learner may edit it; a wrong command is a lesson too). */
+static void
+lesson_prefill(struct screen *s)
+{
+	const struct lesson_run *r = s->drv != NULL ? driver_lesson(s->drv) :
+	    NULL;
+	const char *t;
+	size_t len;
+
+	if ((r != NULL) != s->lesson_shown)
+		mark(s, D_LAYOUT);
+	if (r == NULL || lesson_run_generation(r) == s->lesson_gen)
+		return;
+	s->lesson_gen = lesson_run_generation(r);
+	composer_text(s->comp, &len);
+	if ((t = lesson_run_prefill(r)) != NULL && len == 0 &&
+	    !composer_secret(s->comp)) {
+		composer_set(s->comp, t, strlen(t));
+		mark(s, D_COMPOSER | D_HINT);
+	}
+	mark(s, D_TRANSCRIPT);
+}
+
 /* The layout the screen has now (zoom, panes shown), computed at once:
  * keys that arrive together are handled before the next redraw. */
 static void
@@ -497,6 +633,7 @@ layout_now(struct screen *s, struct layout *l)
 	    (s->zoom == LAYOUT_MAILBOX && !show_mb))
 		s->zoom = LAYOUT_PANE_COUNT;
 	layout_compute(l, LINES, COLS, show_mb, show_msg, s->zoom);
+	lesson_carve(s, &l->pane[LAYOUT_TRANSCRIPT]);
 }
 
 static void
@@ -512,6 +649,7 @@ relayout(struct screen *s)
 		leaveok(s->win[LAYOUT_COMPOSER], FALSE);
 	s->wstatus = make_win(&s->lay.status);
 	s->whint = make_win(&s->lay.hint);
+	s->wlesson = make_win(&s->lesson_rect);
 	if (LINES > 2)
 		s->whelp = newwin(LINES - 2, COLS, 1, 0);
 	if (s->focus != LAYOUT_COMPOSER && s->win[s->focus] == NULL)
@@ -819,6 +957,8 @@ draw_panes(struct screen *s)
 		    s->focus == LAYOUT_TRANSCRIPT);
 		wnoutrefresh(s->win[LAYOUT_TRANSCRIPT]);
 	}
+	if ((s->dirty & D_TRANSCRIPT) && s->wlesson != NULL)
+		draw_lesson(s);
 	if ((s->dirty & D_MAILBOX) && s->win[LAYOUT_MAILBOX]) {
 		prog[0] = '\0';
 		if (st != NULL && st->busy && st->progress_total > 0)
@@ -1668,7 +1808,8 @@ usage(FILE *f)
 	    "       mailbench replay FILE\n"
 	    "  --lab                 start the lab server on loopback and "
 	    "connect to its POP3\n"
-	    "  --mouse               click to focus panes, wheel scrolls\n");
+	    "  --mouse               click to focus panes, wheel scrolls\n"
+	    "  --lesson NAME|FILE    start a lesson (/lesson lists them)\n");
 	options_usage(f);
 }
 
@@ -1791,10 +1932,11 @@ int
 screen_main(int argc, char **argv)
 {
 	static const char *const extra[] = { "--lab", "--mouse", "--bench",
-	    NULL };
+	    "--lesson", NULL };
 	struct screen *s;
 	char err[256], url[512];
-	const char *target = NULL, *e = NULL;
+	const char *target = NULL, *e = NULL, *lesson_name = NULL;
+	char lab_smtp[300];
 	bool lab = false, first_run, replay = strcmp(argv[0], "replay") == 0;
 	int i, rc;
 
@@ -1823,6 +1965,17 @@ screen_main(int argc, char **argv)
 			s->mouse = true;
 		else if (strcmp(a, "--bench") == 0)
 			s->bench = true;
+		else if (strcmp(a, "--lesson") == 0) {
+			if (i + 1 >= s->opts.nargs) {
+				fprintf(stderr, "mailbench: --lesson needs a "
+				    "NAME or FILE (mailbench --lab --lesson "
+				    "pop3-basics)\n");
+				options_clear(&s->opts);
+				free(s);
+				return 2;
+			}
+			lesson_name = s->opts.args[++i];
+		}
 		else if (target == NULL)
 			target = a;
 		else {
@@ -1936,6 +2089,27 @@ screen_main(int argc, char **argv)
 	    "Ctrl-Q quits", MAILBENCH_VERSION);
 	if (s->lab != NULL)
 		lab_banner(s);
+	if (s->lab != NULL) {
+		const char *a = lab_address(s->lab);
+
+		snprintf(lab_smtp, sizeof(lab_smtp), "smtp://%s%s%s:%d",
+		    strchr(a, ':') != NULL ? "[" : "", a,
+		    strchr(a, ':') != NULL ? "]" : "",
+		    lab_port(s->lab, LAB_SMTP));
+		driver_set_lab_urls(s->drv, url, lab_smtp);
+	}
+	if (lesson_name != NULL) {
+		char cmd[600];
+		const struct lesson_run *lr;
+
+		snprintf(cmd, sizeof(cmd), "/lesson %s", lesson_name);
+		driver_submit(s->drv, cmd, strlen(cmd));
+		/* --lab --lesson smtp-send: straight to the lab's SMTP. */
+		if (s->lab != NULL && (lr = driver_lesson(s->drv)) != NULL &&
+		    lesson_run_lesson(lr)->proto_set &&
+		    lesson_run_lesson(lr)->proto == REPLY_SMTP)
+			snprintf(url, sizeof(url), "%s", lab_smtp);
+	}
 	if (s->replay != NULL)
 		replay_to(s, 1);
 	else if (target != NULL) {
