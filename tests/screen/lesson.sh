@@ -9,7 +9,8 @@
 . "$(dirname "$0")/lib.sh"
 
 TESTS="screen-lesson-pop3-walk screen-lesson-smtp-walk screen-lesson-list
-screen-lesson-own-file"
+screen-lesson-own-file screen-lesson-troubleshooting screen-lesson-starttls-auth
+screen-lesson-envelope screen-lesson-mime"
 need "command -v tmux >/dev/null" "tmux is not installed" $TESTS
 need "[ -x '$MB' ]" "mailbench is not built" $TESTS
 
@@ -113,8 +114,112 @@ L
 	wait_gone "Lesson mine  step 1 of 1"
 }
 
+# walk NAME TOTAL: start the lesson on the lab and wait for its first step.
+walk() {
+	start 120 40 "$MB" --lab --lesson "$1" || return 1
+	wait_for "Lesson $1  step 1 of $2" || return 1
+	wait_for "type: " || return 1
+}
+
+t_trouble() {
+	walk troubleshooting 7 || return 1
+	send "EHLO client.example" || return 1
+	wait_for "step 1 of 7 done" || return 1
+	send "AUTH PLAIN" || return 1
+	wait_for "step 2 of 7 done" || return 1
+	send "MAIL FROM:<student@lab.example>" || return 1
+	wait_for "step 3 of 7 done" || return 1
+	# A wrong turn: a local recipient is accepted (250), which is not
+	# the refusal this step is about: explained, the step waits.
+	send "RCPT TO:<student@lab.example>" || return 1
+	wait_for "not yet: step 4" || return 1
+	send "RSET" || return 1
+	wait_for "C: RSET" || return 1
+	send "MAIL FROM:<student@lab.example>" || return 1
+	wait_for "S: 250 2.1.0" || return 1
+	send "RCPT TO:<someone@example.com>" || return 1
+	wait_for "step 4 of 7 done" || return 1
+	send "RCPT TO:<nobody@lab.example>" || return 1
+	wait_for "step 5 of 7 done" || return 1
+	send "DATA" || return 1
+	wait_for "step 6 of 7 done" || return 1
+	send "QUIT" || return 1
+	wait_for "lesson complete: 7 of 7 steps done"
+}
+
+t_tls() {
+	walk starttls-auth 5 || return 1
+	send "EHLO client.example" || return 1
+	wait_for "step 1 of 5 done" || return 1
+	send "STARTTLS" || return 1
+	wait_for "step 2 of 5 done" || return 1
+	send "EHLO client.example" || return 1
+	wait_for "step 3 of 5 done" || return 1
+	# A wrong password first: 535, explained, the step waits.
+	send "/auth PLAIN student" || return 1
+	wait_for "SECRET" || return 1
+	tm send-keys -t t -l "wrong" && keys Enter || return 1
+	wait_for "not yet: step 4" || return 1
+	send "/auth PLAIN student" || return 1
+	wait_for "SECRET" || return 1
+	tm send-keys -t t -l "student" && keys Enter || return 1
+	wait_for "step 4 of 5 done" || return 1
+	send "QUIT" || return 1
+	wait_for "lesson complete: 5 of 5 steps done"
+}
+
+t_envelope() {
+	walk envelope-header 6 || return 1
+	send "EHLO client.example" || return 1
+	wait_for "step 1 of 6 done" || return 1
+	# A wrong turn: RCPT before MAIL gets 503; not the step's command.
+	send "RCPT TO:<student@lab.example>" || return 1
+	wait_for "S: 503" || return 1
+	wait_for "Lesson envelope-header  step 2 of 6" || return 1
+	send "MAIL FROM:<bounces@lab.example>" || return 1
+	wait_for "step 2 of 6 done" || return 1
+	send "RCPT TO:<student@lab.example>" || return 1
+	wait_for "step 3 of 6 done" || return 1
+	send "DATA" || return 1
+	wait_for "step 4 of 6 done" || return 1
+	send "From: The Director <director@lab.example>" || return 1
+	send "Subject: who sent this?" || return 1
+	send "" || return 1
+	send "hello" || return 1
+	send "." || return 1
+	wait_for "step 5 of 6 done" || return 1
+	# The pre-filled /connect carries the lab's POP3 URL.
+	wait_for "/connect pop3://student@127.0.0.1:" || return 1
+	keys Enter || return 1
+	wait_for "lesson complete: 6 of 6 steps done"
+}
+
+t_mime() {
+	walk mime-anatomy 5 || return 1
+	send "/auth USER student" || return 1
+	wait_for "SECRET" || return 1
+	tm send-keys -t t -l "student" && keys Enter || return 1
+	wait_for "step 1 of 5 done" || return 1
+	send "/load" || return 1
+	wait_for "step 2 of 5 done" || return 1
+	# A wrong message number: -ERR, explained; the step waits.
+	send "RETR 99" || return 1
+	wait_for "S: -ERR" || return 1
+	wait_for "Lesson mime-anatomy  step 3 of 5" || return 1
+	send "RETR 2" || return 1
+	wait_for "step 3 of 5 done" || return 1
+	send "RETR 3" || return 1
+	wait_for "step 4 of 5 done" || return 1
+	send "QUIT" || return 1
+	wait_for "lesson complete: 5 of 5 steps done"
+}
+
 t_pop3; result screen-lesson-pop3-walk $?
 t_smtp; result screen-lesson-smtp-walk $?
 t_list; r=$?; result screen-lesson-list $r
 if [ $r = 0 ]; then t_own; r=$?; else r=1; fi; result screen-lesson-own-file $r
+t_trouble; result screen-lesson-troubleshooting $?
+t_tls; result screen-lesson-starttls-auth $?
+t_envelope; result screen-lesson-envelope $?
+t_mime; result screen-lesson-mime $?
 exit $((failures > 0))
