@@ -145,7 +145,9 @@ static const struct err_row by_text[] = {
 	 * not accepted."; Dovecot and the lab "-ERR [AUTH] Authentication
 	 * failed.". Microsoft 365 also answers so once basic
 	 * authentication is turned off for the tenant (since 2022), where
-	 * only OAuth logins work. */
+	 * only OAuth logins work. Courier's "-ERR Login failed." is in a
+	 * public courier-pop 0.53 telnet transcript ("+OK Hello there." ...
+	 * "+OK Password required."). */
 	{ V_LOGIN, "logon failure|bad password|not accepted|authentication "
 	    "failed|login failed|invalid login|invalid password|incorrect|"
 	    "invalid credentials|wrong password", W_NOCODE,
@@ -153,6 +155,13 @@ static const struct err_row by_text[] = {
 	    "may not log in here)",
 	    "check both (user names are often the whole address); after a "
 	    "few failures servers delay or disconnect" },
+	/* Courier's authdaemon down: "-ERR Temporary problem, please try
+	 * again later" (courier-imap pop3login.c); with [SYS/TEMP] the code
+	 * says the same. */
+	{ V_LOGIN, "temporary|try again later", W_NOCODE,
+	    "a temporary problem on the server (its login service), not the "
+	    "credentials",
+	    "try again in a few minutes" },
 	/* lab: "Not logged in (command only valid in TRANSACTION ...)". */
 	{ NULL, "not logged in|not authenticated|log in first|login first|"
 	    "authenticate first|only valid in transaction", 0,

@@ -75,6 +75,20 @@ static const struct row rows[] = {
 	    "failure: unknown user name or bad password.\n",
 	    { "= -ERR login refused: wrong user name or password",
 	      "next: check both" }, NULL, false },
+	/* Courier (a public courier-pop 0.53 telnet transcript). */
+	{ "Courier \"Login failed.\"",
+	    "S +OK Hello there.\nU USER u\nS +OK Password required.\nU PASS x\n"
+	    "S -ERR Login failed.\n",
+	    { "wrong user name or password" }, NULL, false },
+	{ "Courier authdaemon down: temporary, not the password",
+	    "S +OK Hello there.\nU USER u\nS +OK Password required.\nU PASS x\n"
+	    "S -ERR Temporary problem, please try again later\n",
+	    { "temporary problem on the server", "next: try again" },
+	    "wrong", false },
+	{ "an unregistered code is named so, the command still explained",
+	    LOGIN "U RETR 1\nS -ERR [FROB] x\n",
+	    { "message 1 cannot be used", "[FROB] is not a registered "
+	      "response code" }, NULL, false },
 	/* The brief's Gmail text. */
 	{ "Gmail \"Username and password not accepted\"",
 	    GREET "U USER a@gmail.com\nS +OK send PASS\nU PASS x\nS -ERR "
