@@ -21,6 +21,7 @@
 #define W_TLS		0x10	/* the connection is TLS */
 #define W_NOCODE	0x20	/* no registered response code: the
 				 * code's own words come first */
+#define W_NOSTLS	0x40	/* CAPA was seen and lists no STLS */
 
 /* Verb groups. "(greeting)" is the greeting, "(sasl)" a line answering a
  * SASL challenge. */
@@ -59,6 +60,13 @@ static const struct err_row by_text[] = {
 	 * authentication disabled." to AUTH PLAIN; lab (tls-required):
 	 * "... disallowed on non-secure connections: use STLS first". The
 	 * resp-code [AUTH] alone would say "wrong password": it is not. */
+	{ V_LOGIN, "plaintext|cleartext|plain text|non-secure|insecure|"
+	    "use stls|requires tls|tls required|ssl required",
+	    W_PLAIN | W_NOSTLS,
+	    "TLS required: the server refuses a password on an unencrypted "
+	    "connection; this is not a wrong password",
+	    "connect to pop3s:// (port 995): this server's CAPA offers no "
+	    "STLS" },
 	{ V_LOGIN, "plaintext|cleartext|plain text|non-secure|insecure|"
 	    "use stls|requires tls|tls required|ssl required", W_PLAIN,
 	    "TLS required: the server refuses a password on an unencrypted "
@@ -312,6 +320,8 @@ row_applies(const struct px *x, const char *v, const struct err_row *e)
 	if ((e->when & W_PLAIN) && f->tls)
 		return false;
 	if ((e->when & W_TLS) && !f->tls)
+		return false;
+	if ((e->when & W_NOSTLS) && (!f->caps_known || f->caps->stls))
 		return false;
 	if ((e->when & W_NOCODE) && pop3_code_find(x->r->resp_code,
 	    NULL) != NULL)

@@ -108,6 +108,12 @@ static const struct row rows[] = {
 	    "disallowed on non-secure (SSL/TLS) connections.\n",
 	    { "= -ERR [AUTH] TLS required", "not a wrong password",
 	      "/starttls", "pop3s://" }, "credentials", false },
+	{ "plaintext disallowed where CAPA offers no STLS: pop3s://",
+	    GREET "U CAPA\nS +OK\nS USER\nS .\nU USER mbuser\nS -ERR [AUTH] "
+	    "Plaintext authentication disallowed on non-secure (SSL/TLS) "
+	    "connections.\n",
+	    { "TLS required", "next: connect to pop3s://", "offers no STLS" },
+	    "/starttls", false },
 	{ "Dovecot AUTH PLAIN \"Plaintext authentication disabled.\"",
 	    GREET "U AUTH PLAIN\nS -ERR [AUTH] Plaintext authentication "
 	    "disabled.\n",
