@@ -22,6 +22,7 @@
 #define W_NOCODE	0x20	/* no registered response code: the
 				 * code's own words come first */
 #define W_NOSTLS	0x40	/* CAPA was seen and lists no STLS */
+#define W_NOAPOP	0x80	/* the greeting had no APOP timestamp */
 
 /* Verb groups. "(greeting)" is the greeting, "(sasl)" a line answering a
  * SASL challenge. */
@@ -137,6 +138,12 @@ static const struct err_row by_text[] = {
 	{ V_MSG, "invalid|syntax|noise|number", 0,
 	    "the argument is not a message number this command takes",
 	    "{verb} n, with n a number LIST shows" },
+	/* RFC 1939 7: APOP needs the greeting's <timestamp>; without one
+	 * the server cannot check a digest. */
+	{ "APOP", NULL, W_AUTHZ | W_NOAPOP,
+	    "APOP is not offered: the greeting had no <timestamp> to digest "
+	    "(RFC 1939 7)",
+	    "log in with USER and PASS (over TLS), or AUTH" },
 	/* Dovecot: "Invalid parameters." (APOP alone); lab: "Syntax: APOP
 	 * name digest". */
 	{ "APOP", "invalid|syntax|parameter", 0,
@@ -320,6 +327,8 @@ row_applies(const struct px *x, const char *v, const struct err_row *e)
 	if ((e->when & W_PLAIN) && f->tls)
 		return false;
 	if ((e->when & W_TLS) && !f->tls)
+		return false;
+	if ((e->when & W_NOAPOP) && f->apop_timestamp)
 		return false;
 	if ((e->when & W_NOSTLS) && (!f->caps_known || f->caps->stls))
 		return false;

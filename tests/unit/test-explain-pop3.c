@@ -304,6 +304,11 @@ static const struct row rows[] = {
 	{ "APOP without arguments (Dovecot \"Invalid parameters.\")",
 	    GREET "U APOP\nS -ERR Invalid parameters.\n",
 	    { "APOP takes a user name and a 32-hex-digit" }, NULL, false },
+	{ "APOP where the greeting had no timestamp",
+	    "S +OK POP3 ready\nU APOP u 0123456789abcdef0123456789abcdef\n"
+	    "S -ERR [AUTH] Authentication failed.\n",
+	    { "APOP is not offered: the greeting had no <timestamp>" }, NULL,
+	    false },
 	/* Other failures. */
 	{ "unknown command in TRANSACTION",
 	    LOGIN "U FOO\nS -ERR Unknown command: FOO\n",
