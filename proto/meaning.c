@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "proto/meaning.h"
+#include "proto/pop3-codes.h"
 #include "proto/util.h"
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
@@ -600,66 +601,30 @@ meaning_enhanced(int cls, int subject, int detail, struct buf *out)
 	    subject, detail);
 }
 
-/* RFC 2449 8.1 (LOGIN-DELAY, IN-USE), RFC 3206 (SYS/TEMP, SYS/PERM, AUTH)
- * and RFC 6856 (UTF8): the POP3 response codes registered with IANA. */
-static const struct {
-	const char	*code;
-	const char	*text;
-} pop3_codes[] = {
-	{ "IN-USE", "mailbox locked by another session (RFC 2449)" },
-	{ "LOGIN-DELAY", "logging in again this soon is not allowed; wait "
-	    "(see LOGIN-DELAY in CAPA) (RFC 2449)" },
-	{ "SYS", "a system problem, not the user's credentials "
-	    "(RFC 3206)" },
-	{ "SYS/TEMP", "temporary system problem; trying again later may "
-	    "succeed (RFC 3206)" },
-	{ "SYS/PERM", "permanent system problem; trying again will not "
-	    "help, contact the administrator (RFC 3206)" },
-	{ "AUTH", "authentication failed because of the credentials "
-	    "(wrong user name or password), not a system problem "
-	    "(RFC 3206)" },
-	{ "UTF8", "the message needs UTF-8 mode (UTF-8 headers): send the "
-	    "UTF8 command first (RFC 6856)" },
-};
-
 const char *
 meaning_pop3_resp_code(const char *code)
 {
-	size_t	i;
+	const struct pop3_code *c = pop3_code_lookup(code);
 
-	if (code == NULL)
-		return NULL;
-	/* RFC 2449 8: codes are hierarchical; match whole codes here and
-	 * let callers fall back to the first level. */
-	for (i = 0; i < nitems(pop3_codes); i++)
-		if (slice_eq_ci(code, strlen(code), pop3_codes[i].code))
-			return pop3_codes[i].text;
-	return NULL;
+	return c != NULL ? c->text : NULL;
 }
 
-/* "[SYS/FOO]" -> the meaning of "SYS" plus a note; unknown -> NULL. */
+/* "[SYS/FOO]" -> the meaning of "SYS" plus a note; unknown -> a note. The
+ * texts are proto/pop3-codes.c's, shared with the "= " explainer. */
 static int
 pop3_resp_describe(const char *code, struct buf *out)
 {
-	const char *m = meaning_pop3_resp_code(code), *slash;
-	char	 top[64];
-	size_t	 n;
+	const struct pop3_code	*c;
+	int			 sub;
+	const char		*slash;
 
-	if (m != NULL)
-		return buf_append_str(out, m);
+	if ((c = pop3_code_find(code, &sub)) == NULL)
+		return buf_append_str(out, "unknown response code");
+	if (!sub)
+		return buf_append_str(out, c->text);
 	slash = strchr(code, '/');
-	if (slash != NULL) {
-		n = (size_t)(slash - code);
-		if (n < sizeof(top)) {
-			memcpy(top, code, n);
-			top[n] = '\0';
-			m = meaning_pop3_resp_code(top);
-			if (m != NULL)
-				return buf_printf(out, "%s; the sub-code "
-				    "after %s/ is not registered", m, top);
-		}
-	}
-	return buf_append_str(out, "unknown response code");
+	return buf_printf(out, "%s; the sub-code after %.*s/ is not "
+	    "registered", c->text, (int)(slash - code), code);
 }
 
 int
@@ -797,6 +762,7 @@ scan_enhanced(const char **p, int *c_r, int *s_r, int *d_r)
 static int
 explain_resp_code(const char *code, size_t len, struct buf *out)
 {
+	const struct pop3_code *pc;
 	char	 c[64];
 	size_t	 i;
 	int	 rc = 0;
@@ -817,6 +783,8 @@ explain_resp_code(const char *code, size_t len, struct buf *out)
 	rc |= buf_printf(out, "[%s] ", c);
 	rc |= pop3_resp_describe(c, out);
 	rc |= buf_append_str(out, "\n");
+	if ((pc = pop3_code_find(c, NULL)) != NULL && pc->next != NULL)
+		rc |= buf_printf(out, "  next: %s\n", pc->next);
 	if (meaning_pop3_resp_code(c) == NULL)
 		rc |= buf_append_str(out, "  POP3 response codes (RFC 2449 8) "
 		    "are registered with IANA: IN-USE, LOGIN-DELAY, SYS/TEMP, "

@@ -82,9 +82,10 @@ pop3_after(struct session *s, const struct pending *h,
 	else if (pending_is(h, "STAT") && pos)
 		s->stat_known = session_two_numbers(rl->text, rl->text_len,
 		    &s->stat_count, &s->stat_octets) == 0;
+	/* A bare AUTH (multi-line: the mechanism list) logs nobody in. */
 	if (pos && s->state == POP3_STATE_AUTHORIZATION &&
 	    (pending_is(h, "PASS") || pending_is(h, "APOP") ||
-	    pending_is(h, "AUTH"))) {
+	    (pending_is(h, "AUTH") && h->shape != COMMAND_MULTI_LINE))) {
 		s->ndele = 0;
 		s->authed = true;
 		session_set_state(s, POP3_STATE_TRANSACTION);

@@ -11,7 +11,8 @@
 . "$(dirname "$0")/../lib.sh"
 
 names=(plain-userpass dele-rset stls-plain-passfile stls-typed pop3s url-user apop cram-md5
-	load load-tls retr-big file-arg secret-from-input bad-password in-use wrong-ca wrong-ca-stls insecure transcript-file ipv6 hostname)
+	load load-tls retr-big file-arg secret-from-input bad-password in-use wrong-ca wrong-ca-stls insecure transcript-file ipv6 hostname
+	explain-authz explain-trans explain-sasl plaintext-disallowed)
 skip_all() { for n in "${names[@]}"; do skip "dovecot/$n" "$1"; done; finish; }
 [ -x /usr/sbin/dovecot ] && [ -e /usr/lib/dovecot/pop3-login ] ||
 	skip_all "dovecot is not installed: scripts/install-deps --test"
@@ -62,6 +63,14 @@ common() {
 	expect "dovecot/$n/no-sanitizer-report" "$p" no_sanitizer "$p.err"
 }
 
+# explained FILE SREGEX MREGEX: some "S: " line matching SREGEX is followed
+# at once by a "= " line matching MREGEX (the meaning of that reply, read
+# in the context of its command and of the session).
+explained() {
+	awk -v s="^S: $2" -v m="^= $3" 'hit && $0 ~ m { ok = 1 } { hit = $0 ~ s }
+		END { exit !ok }' "$1"
+}
+
 # --- Plain POP3, /auth USER (USER/PASS), password from MAILBENCH_PASSWORD.
 cat >"$W/plain-userpass.in" <<I
 CAPA
@@ -94,6 +103,20 @@ expect dovecot/plain-userpass/retr "$p" eval "$TR reply '$p.out' 'RETR 22' '^end
 	$TR reply '$p.out' 'RETR 22' '^Line 4 of message 22\\.\$' &&
 	$TR reply '$p.out' 'RETR 7' '^Content-Disposition: attachment; filename=\"data7.bin\"\$'"
 expect dovecot/plain-userpass/meanings "$p" eval "grep -A2 '^C: NOOP\$' '$p.out' | grep -q '^= '"
+# The numbers decoded and the effect stated (SPEC.md, Transcript).
+plain_explained() {
+	local f=$1.out
+	explained "$f" '\+OK mailbench test Dovecot ready\. <' '\+OK greeting: .*APOP is offered' &&
+		explained "$f" '\+OK Logged in\.' '\+OK logged in: the session is in TRANSACTION' &&
+		explained "$f" "\\+OK 600 $total\$" '\+OK 600 messages, [0-9,]+ octets \([0-9.]+ MiB\) in the maildrop' &&
+		explained "$f" "\\+OK 3 $(m 3)\$" "\\+OK message 3 is [0-9,]+ octets" &&
+		explained "$f" '\+OK 3 00000003' '\+OK message 3 has the unique id "00000003' &&
+		explained "$f" '\+OK$' '\+OK the headers of message 22 follow, no body lines' &&
+		explained "$f" '\+OK [0-9]+ octets$' '\+OK message 22 follows, [0-9,]+ octets' &&
+		explained "$f" '\+OK$' '\+OK the server is alive' &&
+		explained "$f" '\+OK Logging out\.$' '\+OK session over: nothing was marked, nothing deleted'
+}
+expect dovecot/plain-userpass/explained "$p" plain_explained "$p"
 
 # --- DELE then RSET: the marks go, nothing is deleted. LIST of a message
 # marked deleted gets -ERR (RFC 1939 5), so the exit code is 1.
@@ -112,6 +135,16 @@ dele_rset_ok() {
 		grep -A1 '^S: -ERR' "$f" | grep -q '^= '
 }
 expect dovecot/dele-rset/replies "$p" dele_rset_ok "$p"
+# DELE only marks (and how many are marked), RSET says what it unmarked.
+dele_rset_explained() {
+	local f=$1.out
+	explained "$f" '\+OK Marked to be deleted\.' '\+OK message 1 is only marked for deletion: .*RSET unmarks .* 1 message marked now' &&
+		explained "$f" '\+OK Marked to be deleted\.' '\+OK message 2 .* 2 messages marked now' &&
+		explained "$f" '-ERR Message is deleted\.' '-ERR message 1 is already marked for deletion .* next: RSET unmarks' &&
+		explained "$f" '\+OK 598 ' '\+OK 598 messages, .* not counting the 2 marked for deletion' &&
+		explained "$f" '\+OK$' '\+OK deletion marks removed: 2 messages unmarked'
+}
+expect dovecot/dele-rset/explained "$p" dele_rset_explained "$p"
 expect dovecot/dele-rset/kept-mail "$p" test "$(n_files)" = "$before"
 
 # --- STLS by --starttls, /auth PLAIN, password from --password-file.
@@ -211,6 +244,63 @@ p=$W/bad-password
 expect_rc dovecot/bad-password/exit "$p" 1
 expect dovecot/bad-password/reply "$p" eval "has_line '$p.out' '^S: -ERR' && grep -A1 '^S: -ERR' '$p.out' | grep -q '^= '"
 expect dovecot/bad-password/no-secret "$p" no_secret "$p.out" "wrong-$PW" "$PW"
+expect dovecot/bad-password/explained "$p" explained "$p.out" '-ERR \[AUTH\] Authentication failed\.' \
+	'-ERR \[AUTH\] login refused because of the credentials .* next: check the user name and password'
+
+# --- Errors before login, as Dovecot words them: a maildrop command
+# before login ("Unknown command."), PASS before USER ("No username
+# given."), APOP without arguments. Each -ERR gets its cause and next step.
+printf 'STAT\nPASS x\nAPOP\nUSER %s\nQUIT\n' "$DOVECOT_USER" >"$W/explain-authz.in"
+run explain-authz "pop3://$P"
+p=$W/explain-authz
+expect_rc dovecot/explain-authz/exit "$p" 1
+authz_explained() {
+	local f=$1.out
+	explained "$f" '-ERR Unknown command\.' '-ERR not logged in: STAT is only valid in TRANSACTION.* next: log in first' &&
+		explained "$f" '-ERR No username given\.' '-ERR PASS before USER: .* next: send USER name first' &&
+		explained "$f" '-ERR Invalid parameters\.' '-ERR APOP takes a user name and a 32-hex-digit MD5 digest' &&
+		explained "$f" '\+OK$' '\+OK user name taken: now send PASS' &&
+		explained "$f" '\+OK Logging out$' '\+OK session closed before logging in'
+}
+expect dovecot/explain-authz/explained "$p" authz_explained "$p"
+
+# --- Errors after login: no such message, TOP without its line count,
+# USER again, an unknown command.
+printf '/auth USER %s\nSTAT\nLIST 999\nRETR 999\nTOP 1\nLIST abc\nUSER x\nFOO\nQUIT\n' "$DOVECOT_USER" >"$W/explain-trans.in"
+MAILBENCH_PASSWORD=$PW run explain-trans "pop3://$P"
+p=$W/explain-trans
+expect_rc dovecot/explain-trans/exit "$p" 1
+trans_explained() {
+	local f=$1.out
+	explained "$f" "-ERR There's no message 999\\." '-ERR there is no message 999 in the maildrop \(the last STAT counted 600 messages\) .* next: use a number LIST shows' &&
+		[ "$(grep -A1 "^S: -ERR There's no message 999" "$f" | grep -c '^= -ERR there is no message 999')" = 2 ] &&
+		explained "$f" '-ERR Noise after message number' '-ERR TOP takes two numbers' &&
+		explained "$f" '-ERR Invalid message number: abc' '-ERR the argument is not a message number' &&
+		explained "$f" '-ERR Unknown command: USER' '-ERR already logged in: USER is only valid in AUTHORIZATION' &&
+		explained "$f" '-ERR Unknown command: FOO' '-ERR the server does not know FOO'
+}
+expect dovecot/explain-trans/explained "$p" trans_explained "$p"
+
+# --- Typed AUTH: the challenges decoded (never the answers), a cancel, a
+# mechanism the server does not offer, an answer that is not base64.
+printf 'AUTH LOGIN\n%s\n%s\nAUTH CRAM-MD5\n*\nAUTH FOO\nAUTH PLAIN\n!!x\nQUIT\n' \
+	"$(printf '%s' "$DOVECOT_USER" | base64 -w0)" "$(printf 'wrong-%s' "$PW" | base64 -w0)" >"$W/explain-sasl.in"
+run explain-sasl "pop3://$P"
+p=$W/explain-sasl
+expect_rc dovecot/explain-sasl/exit "$p" 1
+sasl_explained() {
+	local f=$1.out
+	explained "$f" '\+ VXNlcm5hbWU6$' '\+ the server asks "Username:"' &&
+		explained "$f" '\+ UGFzc3dvcmQ6$' '\+ the server asks "Password:"' &&
+		explained "$f" '-ERR \[AUTH\] Authentication failed\.' '-ERR \[AUTH\] login refused because of the credentials' &&
+		explained "$f" '\+ [A-Za-z0-9+/=]+$' '\+ challenge "<[^"]*>" .*CRAM-MD5' &&
+		explained "$f" '-ERR Authentication aborted by client\.' '-ERR the authentication exchange was cancelled' &&
+		explained "$f" '-ERR .*[Uu]nsupported' '-ERR .*not offered by the server' &&
+		explained "$f" '\+ $' '\+ empty challenge' &&
+		explained "$f" '-ERR \[AUTH\] Invalid base64' '-ERR \[AUTH\] the SASL answer was not valid base64'
+}
+expect dovecot/explain-sasl/explained "$p" sasl_explained "$p"
+expect dovecot/explain-sasl/no-secret "$p" no_secret "$p.out" "$PW" "$(printf 'wrong-%s' "$PW" | base64 -w0)"
 
 # --- The mailbox held by another session: -ERR [IN-USE] (RFC 2449 8.1.2)
 # with its meaning. Dovecot answers after ~10 s of waiting for the lock and
@@ -237,6 +327,8 @@ if wait_for 10 test -e "$W/holder.ready"; then
 	expect dovecot/in-use/exit "$p" eval "[ \$(cat '$p.rc') = 1 ] || [ \$(cat '$p.rc') = 3 ]"
 	expect dovecot/in-use/meaning "$p" eval "has_line '$p.out' '^S: -ERR \\[IN-USE\\]' &&
 		grep -A1 '^S: -ERR \\[IN-USE\\]' '$p.out' | grep -q '^= .*IN-USE'"
+	expect dovecot/in-use/explained "$p" explained "$p.out" '-ERR \[IN-USE\]' \
+		'-ERR \[IN-USE\] mailbox locked: another client .* next: close the other mail client'
 else
 	fail dovecot/in-use "the holding session did not log in: $(cat "$W/holder.err")"
 fi
@@ -296,5 +388,31 @@ p=$W/hostname
 expect_rc dovecot/hostname/exit "$p" 0
 expect dovecot/hostname/verified "$p" eval "has_line '$p.out' '^\\* connected to 127\\.0\\.0\\.1:$DOVECOT_POP3S_PORT' &&
 	has_line '$p.out' '^\\* certificate verified for localhost'"
+
+# --- Plaintext logins disallowed (disable_plaintext_auth = yes): Dovecot
+# answers USER with "-ERR [AUTH] Plaintext authentication disallowed on
+# non-secure (SSL/TLS) connections." -- TLS required, not a wrong password.
+# Dovecot counts a client on its own address as secure, so this instance
+# also listens on 127.0.0.2 (reached from 127.0.0.1). Last, because
+# dovecot_up sets the DOVECOT_* variables anew.
+XP=$("$LIB_ROOT/scripts/free-ports" 1)
+if dovecot_up "$W/dovecot-tls" 3 --set 'disable_plaintext_auth = yes' \
+	--set 'service pop3-login {' --set 'inet_listener pop3x {' \
+	--set 'address = 127.0.0.2' --set "port = $XP" --set '}' --set '}'; then
+	printf 'CAPA\nUSER %s\nAUTH PLAIN\nQUIT\n' "$DOVECOT_USER" >"$W/plaintext-disallowed.in"
+	run plaintext-disallowed "pop3://127.0.0.2:$XP"
+	p=$W/plaintext-disallowed
+	expect_rc dovecot/plaintext-disallowed/exit "$p" 1
+	plaintext_explained() {
+		local f=$1.out
+		explained "$f" '-ERR \[AUTH\] Plaintext authentication disallowed' \
+			'-ERR \[AUTH\] TLS required: .*not a wrong password · next: /starttls \(STLS\) first .*pop3s://' &&
+			explained "$f" '-ERR \[AUTH\] Plaintext authentication disabled\.' '-ERR \[AUTH\] TLS required' &&
+			no_line "$f" '^= .*wrong user name or password'
+	}
+	expect dovecot/plaintext-disallowed/explained "$p" plaintext_explained "$p"
+else
+	fail dovecot/plaintext-disallowed "the second Dovecot did not start"
+fi
 
 finish

@@ -42,7 +42,7 @@ check() {
 
 check "550 5.7.1 (two words)" 0 "5.7.1 delivery not authorized" 550 5.7.1
 check "550 5.7.1 (one word)" 0 "after RCPT: recipient rejected" "550 5.7.1"
-check "-ERR [IN-USE]" 0 "[IN-USE] mailbox locked by another session" \
+check "-ERR [IN-USE]" 0 "[IN-USE] mailbox locked: another client" \
     -- '-ERR [IN-USE]'
 check "4.2.2" 0 "4.2.2 mailbox full" 4.2.2
 check "354" 0 "354 start mail input; end with <CRLF>.<CRLF>" 354

@@ -48,6 +48,23 @@ expect "$T: RETR shows the stuffed dot line" "$W/pop3" has_line "$W/pop3.out" '^
 expect "$T: the password never shows" "$W/pop3" no_secret "$W/pop3.out" "PASS student"
 expect "$T: POP3 transcript is only C:/S:/*/= lines" "$W/pop3" transcript_shape "$W/pop3.out"
 expect "$T: POP3 transcript is clean (escaped)" "$W/pop3" clean_output "$W/pop3.out"
+# explained FILE SREGEX MREGEX: some "S: " line matching SREGEX is followed
+# at once by a "= " line matching MREGEX (the reply's meaning in context).
+explained() {
+	awk -v s="^S: $2" -v m="^= $3" 'hit && $0 ~ m { ok = 1 } { hit = $0 ~ s }
+		END { exit !ok }' "$1"
+}
+pop3_explained() {
+	local f=$1.out
+	explained "$f" '\+OK Logged in as student: 8 messages \(9186 octets\)' \
+		'\+OK logged in: .*TRANSACTION.* 8 messages, 9,186 octets \(9\.0 KiB\)' &&
+		explained "$f" '\+OK 8 9186$' '\+OK 8 messages, 9,186 octets \(9\.0 KiB\) in the maildrop' &&
+		explained "$f" '\+OK [0-9]+ octets$' '\+OK message 8 follows, [0-9,]+ octets' &&
+		explained "$f" '\+OK Message 1 marked for deletion' '\+OK message 1 is only marked for deletion: .*QUIT.*RSET unmarks .* 1 message marked now' &&
+		explained "$f" '\+OK Maildrop has 8 messages' '\+OK deletion marks removed: 1 message unmarked' &&
+		explained "$f" '\+OK Logging out, 0 messages removed' '\+OK session over: nothing was marked, nothing deleted'
+}
+expect "$T: POP3 replies explained with their numbers and effects" "$W/pop3" pop3_explained "$W/pop3"
 
 # ---- /explain inside a session: what `mailbench explain` says, as "= "
 # lines, and nothing on the wire ----------------------------------------
@@ -127,6 +144,8 @@ printf 'USER student\r\nPASS wrong\r\n' | tr -d '\r' >"$W/bad.in"
 MB_INPUT=$W/bad.in mb_batch "$W/bad" 30 "pop3://127.0.0.1:$POP3"
 expect_rc "$T: a wrong password makes batch exit 1" "$W/bad" 1
 expect "$T: -ERR [AUTH] explained" "$W/bad" has_line "$W/bad.out" '^S: -ERR \[AUTH\]'
+expect "$T: -ERR [AUTH] explained as the credentials" "$W/bad" explained "$W/bad.out" '-ERR \[AUTH\] Authentication failed\.' \
+	'-ERR \[AUTH\] login refused because of the credentials .* next: check the user name and password'
 # ---- odd batch files: CRLF line ends, an over-long line, binary junk ------
 printf 'USER student\r\nPASS student\r\nSTAT\r\nQUIT\r\n' >"$W/crlf.in"
 MB_INPUT=$W/crlf.in mb_batch "$W/crlf" 30 "pop3://127.0.0.1:$POP3"
@@ -159,6 +178,69 @@ expect_rc "$T: /auth refused before STARTTLS makes batch exit 1" "$W/clear" 1
 expect "$T: /auth before STARTTLS is not sent, and says why" "$W/clear" \
 	has_line "$W/clear.out" '^\* /auth: not sent: on this unencrypted connection the server.s EHLO lists STARTTLS'
 expect "$T: no AUTH command goes out in the clear" "$W/clear" no_line "$W/clear.out" '^C: AUTH'
+# ---- -ERR by command and state, the lab's words; QUIT makes marks final --
+# Last among the POP3 sessions: it deletes message 2.
+printf 'STAT\nPASS x\nUSER student\nPASS student\nLIST 99\nTOP 1\nDELE 2\nDELE 2\nRETR 2\nUSER x\nFOO\nQUIT\n' >"$W/explain.in"
+MB_INPUT=$W/explain.in mb_batch "$W/explain" 30 "pop3://127.0.0.1:$POP3"
+expect_rc "$T: the -ERR session exits 1" "$W/explain" 1
+lab_err_explained() {
+	local f=$1.out
+	explained "$f" '-ERR Not logged in' '-ERR not logged in: STAT is only valid in TRANSACTION.* next: log in first' &&
+		explained "$f" '-ERR No USER given' '-ERR PASS before USER: .* next: send USER name first' &&
+		explained "$f" "-ERR There's no message 99" '-ERR there is no message 99 in the maildrop' &&
+		explained "$f" '-ERR Syntax: TOP msg lines' '-ERR TOP takes two numbers' &&
+		explained "$f" '\+OK Message 2 marked' '\+OK message 2 is only marked for deletion' &&
+		[ "$(grep -A1 '^S: -ERR Message 2 is deleted' "$f" | grep -c '^= -ERR message 2 is already marked for deletion')" = 2 ] &&
+		explained "$f" '-ERR Already logged in' '-ERR already logged in: USER is only valid in AUTHORIZATION' &&
+		explained "$f" '-ERR Unknown command$' '-ERR the server does not know FOO' &&
+		explained "$f" '\+OK Logging out, 1 message removed' '\+OK session over: .*1 deletion made final'
+}
+expect "$T: each -ERR explained with its cause and next step" "$W/explain" lab_err_explained "$W/explain"
+
+# ---- the mailbox held by another session: -ERR [IN-USE] -----------------
+python3 - "$POP3" "$W/holder" <<'PY' >"$W/holder.err" 2>&1 &
+import poplib, os, sys, time
+p = poplib.POP3("127.0.0.1", int(sys.argv[1]), timeout=10)
+p.user("student")
+p.pass_("student")
+open(sys.argv[2] + ".ready", "w").close()
+end = time.monotonic() + 20
+while time.monotonic() < end and not os.path.exists(sys.argv[2] + ".stop"):
+    time.sleep(0.1)
+p.quit()
+PY
+HOLDER=$!
+if wait_for 10 test -e "$W/holder.ready"; then
+	printf 'USER student\nPASS student\nQUIT\n' >"$W/inuse.in"
+	MB_INPUT=$W/inuse.in mb_batch "$W/inuse" 30 "pop3://127.0.0.1:$POP3"
+	expect "$T: -ERR [IN-USE] explained: locked, close the other client or wait" "$W/inuse" \
+		explained "$W/inuse.out" '-ERR \[IN-USE\]' '-ERR \[IN-USE\] mailbox locked: another client .* next: close the other mail client .*wait'
+else
+	fail "$T: IN-USE holder logs in" "$(cat "$W/holder.err")"
+fi
+touch "$W/holder.stop"
+wait "$HOLDER"
+
+# ---- classroom scenarios: TLS required, login delay ----------------------
+"$MAILBENCH" lab --pop3-port 0 --pop3s-port 0 --smtp-port 0 --smtps-port 0 \
+	--scenario tls-required,login-delay --cert-out "$W/ca2.pem" >"$W/lab2.out" 2>"$W/lab2.err" </dev/null &
+LAB2_PID=$!
+on_exit "kill $LAB2_PID; wait $LAB2_PID"
+if wait_for 20 grep -q '^ready$' "$W/lab2.out"; then
+	P2=$(sed -nE 's/^  POP3 +[^ ]+:([0-9]+) .*/\1/p' "$W/lab2.out")
+	printf 'USER student\nQUIT\n' >"$W/tlsreq.in"
+	MB_INPUT=$W/tlsreq.in mb_batch "$W/tlsreq" 30 "pop3://127.0.0.1:$P2"
+	expect "$T: [AUTH] plaintext disallowed explained as TLS required" "$W/tlsreq" \
+		explained "$W/tlsreq.out" '-ERR \[AUTH\] Plaintext authentication disallowed' \
+		'-ERR \[AUTH\] TLS required: .*not a wrong password · next: /starttls'
+	printf '/auth USER student\nQUIT\n' >"$W/delay.in"
+	MB_INPUT=$W/delay.in mb_batch "$W/delay1" 30 --starttls --cafile "$W/ca2.pem" "pop3://127.0.0.1:$P2"
+	MB_INPUT=$W/delay.in mb_batch "$W/delay2" 30 --starttls --cafile "$W/ca2.pem" "pop3://127.0.0.1:$P2"
+	expect "$T: [LOGIN-DELAY] explained: too soon, not the password, wait" "$W/delay2" \
+		explained "$W/delay2.out" '-ERR \[LOGIN-DELAY\]' '-ERR \[LOGIN-DELAY\] logged in again too soon.*not a wrong password.* next: wait'
+else
+	fail "$T: the scenario lab starts" "$(cat "$W/lab2.out" "$W/lab2.err")"
+fi
 # ---- an unknown --scenario names the known ones -------------------------
 timeout 10 "$MAILBENCH" lab --scenario bogus >"$W/sc.out" 2>"$W/sc.err" </dev/null
 echo $? >"$W/sc.rc"

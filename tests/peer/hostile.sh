@@ -643,6 +643,8 @@ safe pop3-err-greeting
 expect peer/pop3-err-greeting/not-zero "$W/pop3-err-greeting" test "$(cat "$W/pop3-err-greeting.rc")" != 0
 expect peer/pop3-err-greeting/shown "$W/pop3-err-greeting" eval \
 	"has_line '$W/pop3-err-greeting.out' '^S: -ERR \\[SYS/TEMP\\]' && grep -A1 '^S: -ERR' '$W/pop3-err-greeting.out' | grep -q '^= '"
+expect peer/pop3-err-greeting/explained "$W/pop3-err-greeting" eval \
+	"grep -A1 '^S: -ERR' '$W/pop3-err-greeting.out' | grep -q '^= -ERR \\[SYS/TEMP\\] temporary system problem on the server.* next: try again'"
 expect peer/pop3-err-greeting/fast "$W/pop3-err-greeting" faster pop3-err-greeting 5
 
 # --- An SMTP 421 greeting (RFC 5321 3.1), then a close.

@@ -100,18 +100,20 @@ static const struct {
 	{ REPLY_POP3, "-ERR no such message", "RETR", "-ERR negative reply" },
 	/* POP3: the brief's example with RFC 2449 8.1.2. */
 	{ REPLY_POP3, "-ERR [IN-USE] Mailbox is locked", "PASS",
-	    "-ERR negative reply \xc2\xb7 [IN-USE] mailbox locked by another "
-	    "session (RFC 2449)" },
+	    "-ERR negative reply \xc2\xb7 [IN-USE] mailbox locked: another "
+	    "client (or a stale session the server has not timed out yet) "
+	    "holds this maildrop; the credentials were accepted (RFC 2449 "
+	    "8.1.2)" },
 	/* POP3: RFC 3206. */
 	{ REPLY_POP3, "-ERR [AUTH] Authentication failed.", "PASS",
-	    "-ERR negative reply \xc2\xb7 [AUTH] authentication failed "
-	    "because of the credentials (wrong user name or password), not "
-	    "a system problem (RFC 3206)" },
+	    "-ERR negative reply \xc2\xb7 [AUTH] login refused because of "
+	    "the credentials (wrong user name or password, or this account "
+	    "may not log in here), not a system problem (RFC 3206 5)" },
 	/* POP3: unknown sub-level falls back to its parent. */
 	{ REPLY_POP3, "-ERR [SYS/WEIRD] x", "RETR",
-	    "-ERR negative reply \xc2\xb7 [SYS/WEIRD] a system problem, not "
-	    "the user's credentials (RFC 3206); the sub-code after SYS/ is "
-	    "not registered" },
+	    "-ERR negative reply \xc2\xb7 [SYS/WEIRD] a problem on the "
+	    "server's side, not the user's credentials (RFC 3206 4); the "
+	    "sub-code after SYS/ is not registered" },
 	/* POP3: an unknown code is said to be unknown. */
 	{ REPLY_POP3, "-ERR [FROB] x", "RETR",
 	    "-ERR negative reply \xc2\xb7 [FROB] unknown response code" },
@@ -278,7 +280,10 @@ static const struct {
 	    "5.7.1 delivery not authorized" },
 	{ "4.2.2", 0, "4.2.2 mailbox full", "class 4: persistent transient" },
 	{ "-ERR [IN-USE]", 0, "-ERR negative reply",
-	    "[IN-USE] mailbox locked by another session" },
+	    "[IN-USE] mailbox locked: another client" },
+	/* The next step, from the table the "= " lines use too. */
+	{ "-ERR [IN-USE]", 0, "[IN-USE] mailbox locked",
+	    "next: close the other mail client" },
 	{ "354", 0, "354 start mail input; end with <CRLF>.<CRLF>",
 	    "positive intermediate" },
 	/* A bare code lists each context. */
@@ -289,7 +294,8 @@ static const struct {
 	{ "+OK", 0, "+OK positive reply", "RFC 1939" },
 	{ "[SYS/TEMP]", 0, "[SYS/TEMP] temporary system problem",
 	    "RFC 3206" },
-	{ "[login-delay]", 0, "[LOGIN-DELAY] logging in again", "RFC 2449" },
+	{ "[login-delay]", 0, "[LOGIN-DELAY] logged in again too soon",
+	    "RFC 2449" },
 	/* A pasted reply line. */
 	{ "550-5.7.1 Relaying denied", 0, "550 requested action not taken",
 	    "5.7.1 delivery" },
