@@ -1722,6 +1722,7 @@ session_facts(const struct session *s, struct session_facts *r)
 	r->state = s->state;
 	r->state_name = session_state_name(s);
 	r->greeted = s->greeted;
+	r->greeting_masked = s->greeting_masked;
 	r->over = s->over;
 	r->failed = s->failed;
 	r->tls = s->tls;
