@@ -690,7 +690,10 @@ ehlo_summary(const struct session_facts *f, const char *whole, size_t len,
 	}
 	rc |= buf_printf(out, "250 EHLO accepted: %zu extension%s listed",
 	    c.n, c.n == 1 ? "" : "s");
-	if (!f->tls && c.starttls)
+	if (!f->tls && c.starttls && f->tls_required)
+		rc |= buf_append_str(out, "; STARTTLS offered: TLS starts "
+		    "next, as asked");
+	else if (!f->tls && c.starttls)
 		rc |= buf_append_str(out, c.auth != NULL ? "; STARTTLS "
 		    "offered: /starttls before AUTH, so the password is "
 		    "encrypted" : "; STARTTLS offered: /starttls to encrypt "

@@ -13,7 +13,7 @@
 # RCPT before MAIL, DATA without recipients, VRFY 252, HELP refused.
 . "$(dirname "$0")/../lib.sh"
 
-names=(send-dots send-guided rcpt-refused sequence starttls-send starttls-option smtps reply-5xx wrong-ca wrong-ca-smtps
+names=(send-dots send-guided rcpt-refused sequence starttls-send starttls-option starttls-again smtps reply-5xx wrong-ca wrong-ca-smtps
 	auth-plain-tls auth-login-passfile auth-cram-md5 auth-wrong)
 skip_all() { for n in "${names[@]}"; do skip "postfix/$n" "$1"; done; finish; }
 [ -x /usr/sbin/postfix ] && [ -x /usr/lib/postfix/sbin/virtual ] ||
@@ -241,6 +241,17 @@ common starttls-option
 expect postfix/starttls-option/tls-first "$p" eval "has_line '$p.out' '^C: STARTTLS\$' &&
 	has_line '$p.out' '^\\* .*TLSv1\\.[23]' &&
 	[ \$(grep -n '^C: STARTTLS\$' '$p.out' | head -1 | cut -d: -f1) -lt \$(grep -n '^C: NOOP\$' '$p.out' | cut -d: -f1) ]"
+expect postfix/starttls-option/ehlo-meaning "$p" means "$p.out" '250 CHUNKING' 'STARTTLS offered: TLS starts next, as asked'
+
+# --- --starttls, then STARTTLS typed again: refused, TLS stays active and
+# the session goes on (not exit 3: the connection is encrypted).
+printf 'STARTTLS\nNOOP\nQUIT\n' >"$W/starttls-again.in"
+run starttls-again "smtp://$P" --starttls --cafile "$CA"
+p=$W/starttls-again
+expect_rc postfix/starttls-again/exit "$p" 1
+common starttls-again
+expect postfix/starttls-again/tls-stays "$p" eval "means '$p.out' '554 5.5.1 Error: TLS already active' 'TLS already active' 'lack of security' &&
+	has_line '$p.out' '^\\* TLS stays active' && has_line '$p.out' '^C: NOOP\$' && has_line '$p.out' '^S: 221 '"
 
 # --- smtps: implicit TLS.
 printf 'EHLO client.test\nQUIT\n' >"$W/smtps.in"

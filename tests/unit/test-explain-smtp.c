@@ -184,6 +184,16 @@ static const struct row rows[] = {
 	  "MAIL FROM:<a@contoso.com>", "530 5.7.57 Client not authenticated "
 	  "to send mail. [SN4PR0201CA0043.namprd02.prod.outlook.com]\r\n",
 	  "/auth first", "smtp.office365.com", NULL },
+	{ "Exchange's 5.7.1 text decides: send as, not relaying", AUTHED_MAIL,
+	  "RCPT TO:<b@contoso.com>", "550 5.7.1 Client does not have "
+	  "permissions to send as this sender\r\n", "Send As", NULL,
+	  "relaying" },
+	{ "Exchange Online: the client IP on Spamhaus", READY,
+	  "MAIL FROM:<a@example.org>", "550 5.7.1 Service unavailable, Client "
+	  "host [203.0.113.5] blocked using Spamhaus. To request removal "
+	  "from this list see https://www.spamhaus.org/query/ip/203.0.113.5 "
+	  "(AS3130). [BN1NAM02FT031.eop-nam02.prod.protection.outlook.com]"
+	  "\r\n", "DNS block list", "listing is removed", "relaying" },
 	{ "Exchange: no permission to send as this sender", AUTHED_MAIL,
 	  "RCPT TO:<b@contoso.com>", "550 5.7.60 SMTP; Client does not have "
 	  "permissions to send as this sender\r\n", "Send As", "own address",
