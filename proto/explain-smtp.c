@@ -105,7 +105,7 @@ static const struct smtp_rule rules[] = {
 	    "Exchange: relaying denied, that domain is not one this server "
 	    "accepts mail for: authenticate (/auth) or send to one of its "
 	    "own addresses" },
-	{ NULL, 500, 599, ANYENH, "blocked using|listed in spamhaus|"
+	{ NULL, 500, 599, ANYENH, "blocked using|spamhaus|spamcop|dnsbl|"
 	    "blocklist|blacklist", 0, X_NOENH,
 	    "the sending IP (or name) is on a DNS block list the server "
 	    "checks: nothing is accepted from it until the listing is "
@@ -755,9 +755,11 @@ explain_smtp(const struct session_facts *f, const struct explain_cmd *cmd,
 		    "greeting is all asterisks: a firewall (Cisco ASA SMTP "
 		    "inspection) seems to rewrite this session; expect EHLO "
 		    "refused and no STARTTLS") ? -1 : 0;
-	/* A 334 answers AUTH or a line answering an earlier challenge. */
-	if (r->code == 334 && verb != NULL && (*verb == '\0' ||
-	    strcmp(verb, "AUTH") == 0))
+	/* After the greeting, "" tags a line answering a SASL challenge:
+	 * its reply is AUTH's (the next 334, or the final 235/535...). */
+	if (verb != NULL && *verb == '\0' && f->greeted)
+		verb = "AUTH";
+	if (r->code == 334 && verb != NULL && strcmp(verb, "AUTH") == 0)
 		return challenge(r, out) ? -1 : 0;
 	if (r->code == 250 && verb != NULL && (strcmp(verb, "EHLO") == 0 ||
 	    strcmp(verb, "LHLO") == 0))

@@ -62,7 +62,8 @@ enum setup {
 	TLS_NOEHLO,	/* READY + STARTTLS + TLS */
 	AUTHED,		/* TLS + AUTH PLAIN 235 */
 	AUTHED_MAIL,	/* AUTHED + MAIL accepted */
-	LOGIN1,		/* TLS + AUTH LOGIN, 334 Username:, a line answered */
+	LOGIN1,		/* TLS + AUTH LOGIN, 334 Username: */
+	LOGIN2,		/* LOGIN1 + the user name typed, 334 Password: */
 	MASKED,		/* a greeting masked by Cisco ASA */
 	MASKED_READY,	/* MASKED + HELO accepted */
 };
@@ -134,6 +135,12 @@ static const struct row rows[] = {
 	{ "334 CRAM-MD5 challenge decoded (the lab's)", TLS, "AUTH CRAM-MD5",
 	  "334 PDkxNTMuNGRmMzBhODA4MzJkLjE3OTY2MDEyOTFAbGFiLmV4YW1wbGU+\r\n",
 	  "<9153.4df30a80832d.1796601291@lab.example>", "CRAM-MD5", NULL },
+	{ "typed AUTH LOGIN: the final 535 answers the password line", LOGIN2,
+	  "d3Jvbmc=", "535 5.7.8 Authentication credentials invalid\r\n",
+	  "user name or the password is wrong", NULL, NULL },
+	{ "typed AUTH LOGIN: the final 235", LOGIN2, "c3R1ZGVudA==",
+	  "235 2.7.0 Authentication successful\r\n", "235 authenticated",
+	  NULL, NULL },
 	{ "235: authenticated", TLS, "AUTH PLAIN AHN0dWRlbnQAc3R1ZGVudA==",
 	  "235 2.7.0 Authentication successful\r\n", "authenticated",
 	  "relay", NULL },
@@ -188,6 +195,10 @@ static const struct row rows[] = {
 	  "RCPT TO:<b@contoso.com>", "550 5.7.1 Client does not have "
 	  "permissions to send as this sender\r\n", "Send As", NULL,
 	  "relaying" },
+	{ "a DNSBL refusal is not called spam", READY,
+	  "MAIL FROM:<a@example.org>", "554 5.7.1 Service unavailable; Client "
+	  "host [203.0.113.5] blocked using zen.spamhaus.org\r\n",
+	  "DNS block list", NULL, "probable spam" },
 	{ "Exchange Online: the client IP on Spamhaus", READY,
 	  "MAIL FROM:<a@example.org>", "550 5.7.1 Service unavailable, Client "
 	  "host [203.0.113.5] blocked using Spamhaus. To request removal "
@@ -411,6 +422,7 @@ setup_steps(enum setup u, struct step *v)
 	case AUTHED:
 	case AUTHED_MAIL:
 	case LOGIN1:
+	case LOGIN2:
 		ADD('U', "STARTTLS");
 		ADD('S', "220 2.0.0 Ready to start TLS\r\n");
 		ADD('T', NULL);
@@ -426,9 +438,13 @@ setup_steps(enum setup u, struct step *v)
 			ADD('U', "MAIL FROM:<student@lab.example>");
 			ADD('S', "250 2.1.0 Ok\r\n");
 		}
-		if (u == LOGIN1) {
+		if (u == LOGIN1 || u == LOGIN2) {
 			ADD('U', "AUTH LOGIN");
 			ADD('S', "334 VXNlcm5hbWU6\r\n");
+		}
+		if (u == LOGIN2) {
+			ADD('U', "c3R1ZGVudA==");
+			ADD('S', "334 UGFzc3dvcmQ6\r\n");
 		}
 		return n;
 	default:
