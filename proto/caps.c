@@ -423,8 +423,14 @@ static const struct {
 	    "filter may forward the original client's attributes" },
 	{ "XVERP", P_SMTP, KW_PLAIN, "variable envelope return paths, a "
 	    "Postfix/qmail extension" },
+	/* Microsoft Exchange's own verbs: KB 812455 "Definitions of
+	 * XEXCH50, X-LINK2STATE, and X-EXPS", "SMTP Protocol Extensions for
+	 * Exchange Server 2007" (TechNet dd535395), "Understanding Shadow
+	 * Redundancy" (XSHADOW). They serve Exchange servers among
+	 * themselves; a person at a terminal has no use for them. */
 	{ "X-EXPS", P_SMTP, KW_PLAIN, "Microsoft Exchange extension: "
-	    "authentication between Exchange servers" },
+	    "Exchange's own AUTH between Exchange servers, with Windows "
+	    "logons (GSSAPI = Kerberos, NTLM) that cannot be typed" },
 	{ "XEXCH50", P_SMTP, KW_PLAIN, "Microsoft Exchange extension: "
 	    "transfer of Exchange message properties" },
 	{ "X-LINK2STATE", P_SMTP, KW_PLAIN, "Microsoft Exchange extension: "
@@ -432,7 +438,8 @@ static const struct {
 	{ "XRDST", P_SMTP, KW_PLAIN, "Microsoft Exchange extension: "
 	    "redirect destination" },
 	{ "XSHADOW", P_SMTP, KW_PLAIN, "Microsoft Exchange extension: "
-	    "shadow redundancy" },
+	    "shadow redundancy (the sending server keeps a copy until "
+	    "delivery is confirmed)" },
 	{ "X-ANONYMOUSTLS", P_SMTP, KW_PLAIN, "Microsoft Exchange "
 	    "extension: anonymous TLS between Exchange servers" },
 

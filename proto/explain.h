@@ -6,6 +6,7 @@
 #ifndef PROTO_EXPLAIN_H
 #define PROTO_EXPLAIN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "proto/buf.h"
@@ -36,5 +37,9 @@ struct explain_cmd {
 int	explain_reply(const struct session_facts *, const struct explain_cmd *,
 	    const struct reply_line *r, const char *whole, size_t whole_len,
 	    struct buf *out);
+
+/* True when an SMTP greeting's text (after "220 ") is all asterisks, as
+ * Cisco PIX/ASA SMTP inspection masks it: the engine keeps it as a fact. */
+bool	explain_smtp_banner_masked(const char *text, size_t len);
 
 #endif

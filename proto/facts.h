@@ -27,6 +27,8 @@ struct session_facts {
 	int			 state;		/* enum pop3_state or smtp_state */
 	const char		*state_name;	/* "AUTHORIZATION", "READY" ... */
 	bool			 greeted;	/* the greeting arrived */
+	bool			 greeting_masked; /* SMTP greeting all "*": a
+						 * firewall rewrites the session */
 	bool			 over;		/* QUIT answered, refused or failed */
 	bool			 failed;
 

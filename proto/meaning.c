@@ -586,11 +586,40 @@ enh_lookup(int subject, int detail)
 	return NULL;
 }
 
+/*
+ * Codes whose registered text reads as a permanent refusal, as they mean
+ * with class 4 (RFC 3463 3.1: "persistent transient failure": the same
+ * message may go through later). 4.7.1 is what greylisting servers send
+ * (Postfix's postgrey and policyd "Greylisted", the lab's greylist
+ * scenario, Microsoft 365's "451 4.7.500-699" throttling is the same idea:
+ * see https://smtp.codes/exchangeonline): a deferral, never "relaying
+ * denied", which is only ever permanent (550 5.7.1).
+ */
+static const struct {
+	int		 subject, detail;
+	const char	*text;
+} enh_temp[] = {
+	{ 7, 0, "with class 4 a security or policy check that failed for "
+	    "now; try again later" },
+	{ 7, 1, "with class 4 a temporary policy refusal (greylisting, a "
+	    "rate limit): a deferral; try again later, normally after a few "
+	    "minutes" },
+	{ 7, 2, "with class 4 the list refuses this sender for now; try "
+	    "again later" },
+};
+
 int
 meaning_enhanced(int cls, int subject, int detail, struct buf *out)
 {
 	const struct enh_code *e = enh_lookup(subject, detail);
+	size_t	i;
 
+	if (e != NULL && cls == 4)
+		for (i = 0; i < nitems(enh_temp); i++)
+			if (enh_temp[i].subject == subject &&
+			    enh_temp[i].detail == detail)
+				return buf_printf(out, "%s: %s", e->title,
+				    enh_temp[i].text);
 	if (e != NULL)
 		return buf_printf(out, "%s: %s", e->title,
 		    cls == 2 && e->ok != NULL ? e->ok : e->text);

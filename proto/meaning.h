@@ -19,6 +19,8 @@ const char	*meaning_smtp_code(int code, const char *verb);
 /* Append the meaning of enhanced code class.subject.detail to out, e.g.
  * "other address status: sender address valid" for 2.1.0. Unregistered
  * codes are described from class and subject and said to be unregistered.
+ * Class 4 is read as temporary where the registered text sounds permanent
+ * (4.7.1 is greylisting, not "relaying denied").
  * Returns 0, -1 if the buffer is full. */
 int		 meaning_enhanced(int cls, int subject, int detail,
 		    struct buf *out);

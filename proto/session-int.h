@@ -112,6 +112,7 @@ struct session {
 	/* SMTP */
 	uint64_t		 data_seq;	/* seq of the message after 354 */
 	bool			 ehlo_done;	/* EHLO/HELO accepted since TLS */
+	bool			 greeting_masked; /* greeting all "*" (firewall) */
 
 	/* A typed AUTH got 334 / "+ ": the next typed line answers it. */
 	bool			 sasl_open;

@@ -623,6 +623,14 @@ session_starttls_reply(struct session *s, const struct reply_line *rl)
 		session_tls_upgrade(s);
 		return;
 	}
+	if (s->tls) {
+		/* A second STARTTLS/STLS refused ("TLS already active"): the
+		 * connection is still encrypted, nothing changed. */
+		session_info(s, 0, "TLS stays active: the server refused a "
+		    "second %s (%s)", verb, s->proto == REPLY_POP3 ?
+		    "RFC 2595 4" : "RFC 3207 4.2");
+		return;
+	}
 	s->starttls_refused = true;
 	if (s->proto == REPLY_POP3) {
 		refusal = rl->pop3 == REPLY_POP3_ERR;
@@ -1704,6 +1712,7 @@ session_facts(const struct session *s, struct session_facts *r)
 	r->state = s->state;
 	r->state_name = session_state_name(s);
 	r->greeted = s->greeted;
+	r->greeting_masked = s->greeting_masked;
 	r->over = s->over;
 	r->failed = s->failed;
 	r->tls = s->tls;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "proto/explain.h"
 #include "proto/session-int.h"
 #include "proto/smtp.h"
 #include "proto/util.h"
@@ -76,10 +77,13 @@ smtp_after(struct session *s, const struct pending *h,
 		session_set_state(s, SMTP_STATE_READY);
 		transaction_reset(s);
 	} else if (pending_is(h, "MAIL")) {
-		transaction_reset(s);
-		s->mail_accepted = pos;
-		if (pos)
+		/* An accepted MAIL starts a new transaction; a refused one
+		 * (503 nested MAIL) leaves an open one as it was. */
+		if (pos) {
+			transaction_reset(s);
+			s->mail_accepted = true;
 			session_set_state(s, SMTP_STATE_MAIL);
+		}
 	} else if (pending_is(h, "RCPT")) {
 		if (pos)
 			s->rcpt_accepted++;
@@ -118,6 +122,8 @@ smtp_reply(struct session *s, struct pending *head, const struct reply_line *rl)
 
 	if (!s->greeted) {
 		s->greeted = true;
+		s->greeting_masked = explain_smtp_banner_masked(rl->text,
+		    rl->text_len);
 		session_emit_reply(s, NULL, flags);
 		if (rl->code == 220) {
 			session_set_state(s, SMTP_STATE_EHLO);

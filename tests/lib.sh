@@ -148,6 +148,22 @@ rc_of() { cat "$1.rc"; }
 has_line() { grep -Eq -- "$2" "$1"; }
 # no_line FILE REGEX: no line of FILE matches.
 no_line() { ! grep -Eq -- "$2" "$1"; }
+# meaning FILE PREFIX [N]: the "= " line right after the Nth (default 1st)
+# "S: " line that begins with PREFIX (fixed text after "S: ").
+meaning() {
+	P="S: $2" N=${3:-1} awk 'hit && /^= / { print; exit }
+		index($0, ENVIRON["P"]) == 1 && ++k == ENVIRON["N"] { hit = 1 }' "$1"
+}
+# means FILE PREFIX WANT [NEVER]: the "= " line after the first S: line
+# with PREFIX holds WANT (fixed text) and not NEVER; means_nth N FILE ...
+# the same for the Nth such S: line. Says on stderr what it found.
+means() { means_nth 1 "$@"; }
+means_nth() {
+	local m
+	m=$(meaning "$2" "$3" "$1")
+	[ -n "$m" ] && [[ $m == *"$4"* ]] || { echo "meaning of '$3' ($1): '$m', wanted '$4'" >&2; return 1; }
+	[ -z "${5:-}" ] || [[ $m != *"$5"* ]] || { echo "meaning of '$3' ($1): '$m' has '$5'" >&2; return 1; }
+}
 
 # clean_output FILE: only printable bytes, UTF-8 and newlines: no byte
 # 0x00-0x09, 0x0b-0x1f or 0x7f (peer bytes must be escaped, SPEC.md).

@@ -2,7 +2,11 @@
 # SPDX-License-Identifier: MIT
 # mailbench's own batch mode against `mailbench lab`: a POP3 session that
 # logs in and reads the sample mailbox, an SMTP session over STARTTLS with
-# AUTH that sends mail, and the same mail read back over POP3S.
+# AUTH that sends mail, and the same mail read back over POP3S; the "= "
+# lines of SMTP replies read with the session's facts (issue 8): relaying
+# denied, DATA without recipients, STARTTLS twice, AUTH after STARTTLS, the
+# queue id after ".", and the greylist, tls-required and mailbox-full
+# scenarios.
 . "$(dirname "$0")/../lib.sh"
 T=lab-batch
 
@@ -68,20 +72,20 @@ expect "$T: POP3 replies explained with their numbers and effects" "$W/pop3" pop
 
 # ---- /explain inside a session: what `mailbench explain` says, as "= "
 # lines, and nothing on the wire ----------------------------------------
-cat >"$W/explain.in" <<'EOF'
+cat >"$W/slashexplain.in" <<'EOF'
 /explain 550 5.7.1
 /explain -ERR [IN-USE]
 /explain nonsense
 QUIT
 EOF
-MB_INPUT=$W/explain.in mb_batch "$W/explain" 30 "pop3://127.0.0.1:$POP3"
-expect_rc "$T: /explain session exits 0" "$W/explain" 0
-"$MAILBENCH" explain 550 5.7.1 >"$W/explain.cli"
-expect "$T: /explain gives the lines of mailbench explain" "$W/explain" eval \
-	"awk '/^\\* \\/explain/ { n++; next } n == 1 && /^= / { print substr(\$0, 3) }' '$W/explain.out' | cmp -s - '$W/explain.cli'"
-expect "$T: /explain reads a POP3 response code" "$W/explain" has_line "$W/explain.out" '^= \[IN-USE\] '
-expect "$T: /explain names what is not a code" "$W/explain" has_line "$W/explain.out" '^\* "nonsense": not a reply code'
-expect "$T: /explain sends nothing" "$W/explain" eval "[ \"\$(grep -c '^C: ' '$W/explain.out')\" = 1 ]"
+MB_INPUT=$W/slashexplain.in mb_batch "$W/slashexplain" 30 "pop3://127.0.0.1:$POP3"
+expect_rc "$T: /explain session exits 0" "$W/slashexplain" 0
+"$MAILBENCH" explain 550 5.7.1 >"$W/slashexplain.cli"
+expect "$T: /explain gives the lines of mailbench explain" "$W/slashexplain" eval \
+	"awk '/^\\* \\/explain/ { n++; next } n == 1 && /^= / { print substr(\$0, 3) }' '$W/slashexplain.out' | cmp -s - '$W/slashexplain.cli'"
+expect "$T: /explain reads a POP3 response code" "$W/slashexplain" has_line "$W/slashexplain.out" '^= \[IN-USE\] '
+expect "$T: /explain names what is not a code" "$W/slashexplain" has_line "$W/slashexplain.out" '^\* "nonsense": not a reply code'
+expect "$T: /explain sends nothing" "$W/slashexplain" eval "[ \"\$(grep -c '^C: ' '$W/slashexplain.out')\" = 1 ]"
 
 # ---- /cancel inside a typed AUTH: "*" goes out (RFC 5034 4) -----------
 cat >"$W/cancel.in" <<'EOF'
@@ -241,6 +245,69 @@ if wait_for 20 grep -q '^ready$' "$W/lab2.out"; then
 else
 	fail "$T: the scenario lab starts" "$(cat "$W/lab2.out" "$W/lab2.err")"
 fi
+# ---- SMTP "= " lines from the session's facts ----------------------------
+cat >"$W/explain.in" <<'EOF'
+EHLO x
+MAIL FROM:<a@example.org>
+RCPT TO:<x@example.org>
+DATA
+RSET
+STARTTLS
+STARTTLS
+EHLO x
+/auth PLAIN student
+MAIL FROM:<student@lab.example>
+RCPT TO:<student@lab.example>
+DATA
+Subject: explained
+
+hi
+.
+QUIT
+EOF
+MB_INPUT=$W/explain.in mb_batch "$W/explain" 30 --cafile "$CA" "smtp://127.0.0.1:$SMTP"
+f=$W/explain.out
+expect_rc "$T: explained SMTP session has negatives (exit 1)" "$W/explain" 1
+expect "$T: = EHLO in plain: STARTTLS offered" "$W/explain" means "$f" '250 HELP' 'STARTTLS offered: /starttls'
+expect "$T: = relaying denied: /auth or a local address" "$W/explain" \
+	means "$f" '550 5.7.1 Relay access denied' 'relaying denied' 'lack of security'
+expect "$T: = DATA without an accepted recipient" "$W/explain" \
+	means "$f" '554 5.5.1 Error: no valid recipients' 'no recipient was accepted'
+expect "$T: = STARTTLS twice: TLS already active" "$W/explain" \
+	means "$f" '503 5.5.1 Error: TLS already active' 'TLS already active' 'lack of security'
+expect "$T: = AUTH appeared after STARTTLS" "$W/explain" \
+	means_nth 2 "$f" '250 HELP' 'AUTH PLAIN LOGIN CRAM-MD5 appeared after STARTTLS'
+expect "$T: = 235 authenticated" "$W/explain" means "$f" '235 2.7.0' 'authenticated'
+qid=$(sed -n 's/^S: 250 2\.0\.0 Ok: queued as \([^ ]*\)$/\1/p' "$f" | head -1)
+expect "$T: = message accepted, server responsible, queue id" "$W/explain" eval \
+	"[ -n '$qid' ] && means '$f' '250 2.0.0 Ok: queued as' 'the server is now responsible for delivering it' &&
+	 means '$f' '250 2.0.0 Ok: queued as' 'queue id $qid'"
+
+# The classroom scenarios, each on its own lab: the reply and its meaning.
+scenario_lab() {	# scenario_lab NAME: a lab with --scenario NAME; sets SC_SMTP
+	"$MAILBENCH" lab --pop3-port 0 --pop3s-port 0 --smtp-port 0 --smtps-port 0 \
+		--scenario "$1" >"$W/lab-$1.out" 2>"$W/lab-$1.err" </dev/null &
+	on_exit "kill $!; wait $!"
+	wait_for 20 grep -q '^ready$' "$W/lab-$1.out" || return 1
+	SC_SMTP=$(sed -nE "s/^  SMTP +[^ ]+:([0-9]+) .*/\\1/p" "$W/lab-$1.out")
+}
+scenario() {	# scenario NAME PREFIX WANT NEVER: the session of $W/sc.in
+	local n=$1
+	if ! scenario_lab "$n"; then
+		fail "$T: lab --scenario $n starts" "$(cat "$W/lab-$n.out" "$W/lab-$n.err")"
+		return
+	fi
+	MB_INPUT=$W/sc.in mb_batch "$W/sc-$n" 30 "smtp://127.0.0.1:$SC_SMTP"
+	expect "$T: scenario $n: = $3" "$W/sc-$n" means "$W/sc-$n.out" "$2" "$3" "$4"
+}
+printf 'EHLO x\nMAIL FROM:<a@example.org>\nRCPT TO:<student@lab.example>\nQUIT\n' >"$W/sc.in"
+scenario greylist '451 4.7.1 Greylisted' 'greylisted: a deferral' 'relaying denied'
+scenario mailbox-full '452 4.2.2 Mailbox full' 'mailbox full' 'relaying denied'
+scenario relay-denied '550 5.7.1 Relay access denied' 'authenticate (/auth)' 'lack of security'
+scenario tls-required '530 5.7.0 Must issue a STARTTLS' 'TLS required' 'relaying denied'
+expect "$T: scenario tls-required: = says /starttls" "$W/sc-tls-required" \
+	means "$W/sc-tls-required.out" '530 5.7.0' '/starttls, then EHLO again'
+
 # ---- an unknown --scenario names the known ones -------------------------
 timeout 10 "$MAILBENCH" lab --scenario bogus >"$W/sc.out" 2>"$W/sc.err" </dev/null
 echo $? >"$W/sc.rc"

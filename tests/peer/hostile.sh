@@ -17,7 +17,7 @@ names=(esc-banner bidi-banner nul-banner nul-in-body long-line endless-line
 	smtp-421-greeting load-serial load-pipelined tls-silent stls-silent
 	send-serial send-pipelined slash-starttls-inject interrupt-int
 	interrupt-term starttls-250 starttls-354 starttls-421 stls-plus
-	slash-starttls-454 slash-stls-err)
+	slash-starttls-454 slash-stls-err asa-inspection)
 if ! command -v python3 >/dev/null; then
 	for n in "${names[@]}"; do skip "peer/$n" "python3 not installed"; done
 	finish
@@ -659,6 +659,27 @@ expect peer/smtp-421-greeting/not-zero "$W/smtp-421-greeting" test "$(cat "$W/sm
 expect peer/smtp-421-greeting/meaning "$W/smtp-421-greeting" eval \
 	"grep -A1 '^S: 421 ' '$W/smtp-421-greeting.out' | grep -q '^= 421'"
 expect peer/smtp-421-greeting/fast "$W/smtp-421-greeting" faster smtp-421-greeting 5
+
+# --- A Cisco ASA/PIX with SMTP inspection between us and the server
+# (its configuration guide: the banner masked with "*", EHLO and unknown
+# commands turned into X's so the server refuses them, STARTTLS removed):
+# the "= " lines say a firewall seems to rewrite the session.
+scn asa-inspection <<'S'
+send 220 ********************************************************
+expect EHLO client.test
+send 500 5.5.1 Command unrecognized: "XXXX XXXXXXXXXXX"
+expect HELO client.test
+send 250 mail.example.com Hello [203.0.113.5]
+expect QUIT
+send 221 2.0.0 Bye
+S
+printf 'EHLO client.test\nHELO client.test\nQUIT\n' | input asa-inspection
+peer asa-inspection smtp 20 --timeout 5
+safe asa-inspection
+expect peer/asa-inspection/banner "$W/asa-inspection" \
+	means "$W/asa-inspection.out" '220 ***' 'a firewall (Cisco ASA SMTP inspection) seems to rewrite this session'
+expect peer/asa-inspection/ehlo "$W/asa-inspection" \
+	means "$W/asa-inspection.out" '500 5.5.1 Command unrecognized' 'HELO still works'
 
 # --- /load on a server without PIPELINING: one command at a time, and
 # still every reply paired with its message (the fake checks the first).

@@ -47,9 +47,9 @@ static const struct {
 	{ REPLY_SMTP, "451 4.7.1 try later", "RCPT",
 	    "451 recipient deferred: local error, or greylisting (retrying "
 	    "after a few minutes usually succeeds) \xc2\xb7 4.7.1 delivery not "
-	    "authorized, message refused: the sender is not authorized to "
-	    "send to this destination (per-host or per-recipient policy, e.g. "
-	    "relaying denied)" },
+	    "authorized, message refused: with class 4 a temporary policy "
+	    "refusal (greylisting, a rate limit): a deferral; try again later, "
+	    "normally after a few minutes" },
 	/* 354: how to end the message. */
 	{ REPLY_SMTP, "354 End data with <CR><LF>.<CR><LF>", "DATA",
 	    "354 start mail input; end with <CRLF>.<CRLF>" },
@@ -359,6 +359,27 @@ test_explain(void)
 	}
 }
 
+/* Issue 8: "451 4.7.1" (greylisting) is a deferral, read with its class:
+ * no line of the explanation says "relaying denied"; "550 5.7.1" still
+ * may. */
+static void
+test_explain_class4(void)
+{
+	struct buf b;
+
+	buf_init(&b, 64 * 1024);
+	CHECK_INT(meaning_explain("451 4.7.1", &b, NULL), 0);
+	CHECK(b.data != NULL && strstr(b.data, "relaying denied") == NULL);
+	CHECK(b.data != NULL && strstr(b.data, "try again later") != NULL);
+	buf_reset(&b);
+	CHECK_INT(meaning_explain("4.7.1", &b, NULL), 0);
+	CHECK(b.data != NULL && strstr(b.data, "relaying denied") == NULL);
+	buf_reset(&b);
+	CHECK_INT(meaning_explain("550 5.7.1", &b, NULL), 0);
+	CHECK(b.data != NULL && strstr(b.data, "relaying denied") != NULL);
+	buf_clear(&b);
+}
+
 /* Explanations are printable text: ASCII, newlines and the middle dot. */
 static void
 test_explain_printable(void)
@@ -408,6 +429,7 @@ static const struct test tests[] = {
 	{ "meaning_pop3_codes", test_pop3_codes },
 	{ "meaning_explain", test_explain },
 	{ "meaning_explain_printable", test_explain_printable },
+	{ "meaning_explain 451 4.7.1 is a deferral", test_explain_class4 },
 	{ "meaning_explain_every_code", test_explain_every_code },
 };
 
