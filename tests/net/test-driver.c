@@ -19,6 +19,8 @@
 #include "net/tls-server.h"
 #include "tests/unit/harness.h"
 #include "ui/driver.c"
+#include "ui/explain.c"
+#include "ui/lesson-run.c"
 #include "ui/url.c"
 
 /* A scripted server: for each line received, the next step's reply.
