@@ -57,6 +57,13 @@ if lab tls tls-required; then
 		'^\* /send: the server offers AUTH \(.*\) but no user given: sending unauthenticated'
 	outcome "tls-required: accepted, with the lab's queue id" "$W/tls-send.out" \
 		'^\* /send: message accepted for 1 recipient; queued as [A-Za-z0-9.]+$'
+	# A certificate that cannot be verified: the handshake fails and the
+	# session ends (exit 3) before any login or mail goes out.
+	MB_INPUT=$W/tls-send.in mb_batch "$W/tls-bad" 30 "smtp://student@127.0.0.1:$SMTP"
+	expect_rc "$T: tls-required: /send over a failed handshake exits 3" "$W/tls-bad" 3
+	expect "$T: tls-required: the failed handshake says why, nothing more is sent" "$W/tls-bad" eval \
+		"has_line '$W/tls-bad.out' '^\\* certificate verification failed' &&
+		no_line '$W/tls-bad.out' '^C: (AUTH|MAIL)'"
 	# POP3: USER in the clear -> -ERR [AUTH] Plaintext ...: TLS first.
 	printf '/auth USER student\nQUIT\n' >"$W/tls-pop.in"
 	MB_INPUT=$W/tls-pop.in mb_batch "$W/tls-pop" 30 "pop3://127.0.0.1:$POP3"
