@@ -71,8 +71,8 @@ read_pop3(const char *verb, const struct reply_line *r, const char *p,
 		return OUTCOME_PERMANENT;
 	/* RFC 3206 5: [AUTH] is "the credentials", but Dovecot uses it for
 	 * "plaintext authentication disallowed" too: the words decide. */
-	if (says_tls(p, len) && (rc[0] == '\0' ||
-	    strcasecmp(rc, "AUTH") == 0))
+	if (says_tls(p, len) && (login_verb(verb) || verb_is(verb, "USER")) &&
+	    (rc[0] == '\0' || strcasecmp(rc, "AUTH") == 0))
 		return OUTCOME_TLS_REQUIRED;
 	/* RFC 5034 4: an AUTH the server does not support; Dovecot
 	 * "-ERR Unsupported authentication mechanism." */

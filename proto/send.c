@@ -463,9 +463,15 @@ send_auth(struct session *s)
 	enum sasl_mech	 m;
 	struct buf	 b;
 
-	if (s->authed || s->send_auth_tried)
+	if (s->send_auth_tried)
 		return false;
 	s->send_auth_tried = true;
+	if (s->authed) {
+		session_info(s, 0, "/send: already authenticated%s%s",
+		    s->login_user != NULL ? " as " : "",
+		    s->login_user != NULL ? s->login_user : "");
+		return false;
+	}
 	if (!s->caps_known) {
 		session_info(s, 0, "/send: no EHLO capabilities known (HELO "
 		    "was used): sending unauthenticated");
@@ -570,6 +576,10 @@ send_fail(struct session *s, const struct pending *h,
 	free(t);
 }
 
+/* Room for the list of refused recipients in the outcome line; past it
+ * the list ends with "..." (the counts stay exact). */
+#define REFUSED_SHOWN	1024
+
 /* A refused RCPT: kept for the outcome line ("b@x refused: 550 5.1.1"),
  * and the first one's cause and next step. */
 static void
@@ -578,14 +588,21 @@ rcpt_refused(struct session *s, const struct pending *h,
 {
 	struct buf	b;
 
-	buf_init(&b, LIMIT_REPLY_LINE * 4);
-	if (s->send_refused != NULL)
-		(void)buf_printf(&b, "%s, ", s->send_refused);
-	(void)buf_printf(&b, "%s refused: ", i < s->send_nrcpt ?
-	    s->send_rcpt[i] : "?");
-	(void)outcome_code(rl, &b);
-	free(s->send_refused);
-	s->send_refused = buf_steal(&b);
+	if (s->send_refused == NULL || strlen(s->send_refused) <
+	    REFUSED_SHOWN) {
+		buf_init(&b, REFUSED_SHOWN + LIMIT_COMMAND_LINE + 64);
+		if (s->send_refused != NULL)
+			(void)buf_printf(&b, "%s, ", s->send_refused);
+		if (b.len >= REFUSED_SHOWN)
+			(void)buf_append_str(&b, "...");
+		else {
+			(void)buf_printf(&b, "%s refused: ", i < s->send_nrcpt ?
+			    s->send_rcpt[i] : "?");
+			(void)outcome_code(rl, &b);
+		}
+		free(s->send_refused);
+		s->send_refused = buf_steal(&b);
+	}
 	if (s->send_first == NULL) {
 		buf_init(&b, LIMIT_REPLY_LINE * 2);
 		(void)session_outcome(s, h, rl, "/send", &b);
@@ -599,7 +616,7 @@ no_recipient(struct session *s)
 {
 	struct buf	b;
 
-	buf_init(&b, LIMIT_REPLY_LINE * 8);
+	buf_init(&b, REFUSED_SHOWN + LIMIT_REPLY_LINE * 4);
 	if (s->send_nrcpt == 1)
 		(void)buf_printf(&b, "/send: not sent: the recipient %s was "
 		    "refused, %s", s->send_rcpt[0], s->send_first != NULL ?
@@ -629,9 +646,10 @@ send_finish(struct session *s)
 static void
 send_accepted(struct session *s)
 {
-	struct buf	b;
+	struct buf	b, id;
 
-	buf_init(&b, LIMIT_REPLY_LINE * 8);
+	buf_init(&id, 128);
+	buf_init(&b, REFUSED_SHOWN + LIMIT_REPLY_LINE * 2);
 	if (s->send_rcpt_ok < s->send_nrcpt)
 		(void)buf_printf(&b, "/send: message accepted for %zu of %zu "
 		    "recipients (%s)", s->send_rcpt_ok, s->send_nrcpt,
@@ -640,16 +658,15 @@ send_accepted(struct session *s)
 		(void)buf_printf(&b, "/send: message accepted for %zu "
 		    "recipient%s", s->send_rcpt_ok, s->send_rcpt_ok == 1 ? "" :
 		    "s");
-	(void)buf_append_str(&b, "; queued as ");
 	if (outcome_queue_id(s->reply.data != NULL ? s->reply.data : "",
-	    s->reply.len, &b) != 1) {
-		b.len -= strlen("; queued as ");
-		b.data[b.len] = '\0';
+	    s->reply.len, &id) == 1)
+		(void)buf_printf(&b, "; queued as %s", id.data);
+	else
 		/* RFC 5321 6.1: after the 250 the server is responsible. */
 		(void)buf_append_str(&b, "; the server is now responsible "
 		    "for delivering it (no queue id given)");
-	}
 	session_action_end(s, PEV_F_POSITIVE, b.data);
+	buf_clear(&id);
 	buf_clear(&b);
 }
 

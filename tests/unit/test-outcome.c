@@ -320,6 +320,14 @@ static const struct scase scases[] = {
 	    "wrong user name or password (or the account may not log in); "
 	    "check both and /send again", "AUTH PLAIN AHRpbQBwdw==\r\n",
 	    "MAIL" },
+	{ "send: after /auth, no second AUTH", REPLY_SMTP, true, "tim", {
+	    SMTP_GREET, { 'U', "EHLO x" },
+	    { 'S', "250-x\r\n250 AUTH PLAIN\r\n" },
+	    { 'U', "/auth plain" }, { 'P', "pw" },
+	    { 'S', "235 2.7.0 Authentication successful\r\n" },
+	    FORM1("b@lab.example") },
+	    "* /send: already authenticated as tim\n"
+	    "C: MAIL FROM:<a@lab.example>", NULL, NULL },
 	{ "send: all accepted, no queue id", REPLY_SMTP, false, NULL, {
 	    SMTP_GREET, { 'U', "EHLO x" }, { 'S', "250 x\r\n" },
 	    FORM1("b@lab.example"), { 'S', "250 2.1.0 Ok\r\n" },
