@@ -699,6 +699,8 @@ send_reply(struct session *s, const struct pending *h,
 			buf_clear(&b);
 			return;
 		}
+		free(s->login_user);
+		s->login_user = xstrdup(s->auth_user);
 		session_info(s, PEV_F_POSITIVE, "/send: authenticated as %s "
 		    "(%s)", s->auth_user, sasl_mech_name(s->mech));
 		send_mail(s);
