@@ -16,10 +16,10 @@ enum outcome {
 	OUTCOME_CREDENTIALS,	/* wrong user name or password */
 	OUTCOME_IN_USE,		/* POP3 [IN-USE]: the maildrop is locked */
 	OUTCOME_LOGIN_DELAY,	/* POP3 [LOGIN-DELAY] */
-	OUTCOME_TLS_REQUIRED,	/* 530/538 STARTTLS first, [AUTH] plaintext */
-	OUTCOME_AUTH_REQUIRED,	/* 530 5.7.0 Authentication required */
+	OUTCOME_TLS_REQUIRED,	/* 530/538 TLS first, [AUTH] plaintext */
+	OUTCOME_AUTH_REQUIRED,	/* 530 5.7.0 Auth. required */
 	OUTCOME_MECH,		/* 504 5.5.4, 534 5.7.9, -ERR unsupported */
-	OUTCOME_TEMPORARY,	/* [SYS/TEMP], 454 4.7.0, other 4yz */
+	OUTCOME_TEMPORARY,	/* [SYS/TEMP], 454 4.7.0, any 4yz */
 	OUTCOME_GREYLISTED,	/* 451 4.7.1 Greylisted, 450 ... greylisted */
 	OUTCOME_RELAY_DENIED,	/* 550/554 5.7.1 Relay access denied */
 	OUTCOME_NO_MAILBOX,	/* 550 5.1.1 user unknown */

@@ -497,8 +497,8 @@ send_auth(struct session *s)
 	}
 	if (send_mech(s, &m) == -1) {
 		session_info(s, 0, "/send: AUTH offers no mechanism mailbench "
-		    "speaks (%.200s; it speaks PLAIN, LOGIN, CRAM-MD5): sending "
-		    "unauthenticated", s->caps.auth);
+		    "speaks (%.200s; it speaks PLAIN, LOGIN, CRAM-MD5): "
+		    "sending unauthenticated", s->caps.auth);
 		return false;
 	}
 	s->mech = m;
@@ -717,20 +717,19 @@ send_reply(struct session *s, const struct pending *h,
 		/* RFC 3207 4: only 220 starts TLS. The engine has said what
 		 * happened to the connection; the /send stops rather than
 		 * log in or send mail in the clear. */
-		if (rl->code != 220) {
-			buf_init(&b, LIMIT_REPLY_LINE);
-			(void)buf_append_str(&b, "/send: not sent: STARTTLS was "
-			    "refused (");
-			(void)outcome_code(rl, &b);
-			(void)buf_append_str(&b, rl->code >= 400 ? ")" : ", not "
-			    "220, which starts TLS: RFC 3207 4)");
-			(void)buf_append_str(&b, "; no login and no mail go out "
-			    "on this unencrypted connection: try /send again "
-			    "later, or use the implicit-TLS port (smtps://, "
-			    "465)");
-			session_action_end(s, PEV_F_NEGATIVE, b.data);
-			buf_clear(&b);
-		}
+		if (rl->code == 220)
+			break;
+		buf_init(&b, LIMIT_REPLY_LINE);
+		(void)buf_append_str(&b, "/send: not sent: STARTTLS was "
+		    "refused (");
+		(void)outcome_code(rl, &b);
+		(void)buf_append_str(&b, rl->code >= 400 ? ")" : ", not 220, "
+		    "which starts TLS: RFC 3207 4)");
+		(void)buf_append_str(&b, "; no login and no mail go out on "
+		    "this unencrypted connection: try /send again later, or "
+		    "use the implicit-TLS port (smtps://, 465)");
+		session_action_end(s, PEV_F_NEGATIVE, b.data);
+		buf_clear(&b);
 		break;
 	case SEND_MAIL:
 		if (positive) {
@@ -781,13 +780,9 @@ send_reply(struct session *s, const struct pending *h,
 			free(s->send_final);
 			if (s->send_rcpt_ok == 0)
 				s->send_final = no_recipient(s);
-			else {
-				buf_init(&b, LIMIT_REPLY_LINE * 2);
-				(void)buf_append_str(&b, "/send: not sent: DATA "
-				    "was refused, ");
-				(void)session_outcome(s, h, rl, "/send", &b);
-				s->send_final = buf_steal(&b);
-			}
+			else
+				s->send_final = fail_text(s, h, rl,
+				    "DATA was refused");
 		}
 		send_finish(s);
 		break;
