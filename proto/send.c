@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Guided /send: prompts for sender, recipients, subject and body, then
- * issues EHLO if needed, MAIL, RCPT..., DATA and the message as ordinary
- * wire commands (pipelined per RFC 2920 when the server offers it). */
+/* Guided /send: prompts for the AUTH user (when it can be used), sender,
+ * recipients, subject and body, then issues EHLO if needed, STARTTLS and
+ * AUTH when the server offers them, MAIL, RCPT..., DATA and the message as
+ * ordinary wire commands (pipelined per RFC 2920 when the server offers
+ * it), and ends with one "* " line that says what really happened. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,12 +11,14 @@
 #include <unistd.h>
 
 #include "proto/limits.h"
+#include "proto/outcome.h"
 #include "proto/rfc2047.h"
 #include "proto/session-int.h"
 #include "proto/smtp.h"
 #include "proto/util.h"
 
 enum send_field {
+	FIELD_USER,
 	FIELD_FROM,
 	FIELD_TO,
 	FIELD_SUBJECT,
@@ -28,6 +32,7 @@ enum send_tag {
 	SEND_RCPT,
 	SEND_DATA,
 	SEND_RSET,
+	SEND_STARTTLS,
 };
 
 void
@@ -39,10 +44,24 @@ send_clear(struct session *s)
 	s->send_from = NULL;
 	free(s->send_from_name);
 	s->send_from_name = NULL;
-	for (i = 0; i < s->send_nrcpt; i++)
+	for (i = 0; i < s->send_nrcpt; i++) {
 		free(s->send_rcpt[i]);
+		free(s->send_rcpt_name[i]);
+	}
 	free(s->send_rcpt);
 	s->send_rcpt = NULL;
+	free(s->send_rcpt_name);
+	s->send_rcpt_name = NULL;
+	free(s->send_user);
+	s->send_user = NULL;
+	free(s->send_refused);
+	s->send_refused = NULL;
+	free(s->send_first);
+	s->send_first = NULL;
+	free(s->send_final);
+	s->send_final = NULL;
+	s->send_tls_tried = s->send_auth_tried = false;
+	s->send_mail_refused = false;
 	s->send_nrcpt = s->send_rcpt_ok = s->send_rcpt_answered = 0;
 	free(s->send_subject);
 	s->send_subject = NULL;
@@ -78,6 +97,15 @@ send_start(struct session *s, const char **errstr_r)
 		return -1;
 	}
 	send_clear(s);
+	/* The AUTH user, asked only when there is none and EHLO showed AUTH
+	 * (or STARTTLS, after which servers commonly offer it: RFC 3207 4.2,
+	 * Postfix smtpd_tls_auth_only). */
+	if (s->user == NULL && !s->authed && s->caps_known &&
+	    (s->caps.auth != NULL || (!s->tls && s->caps.starttls))) {
+		s->send_field = FIELD_USER;
+		prompt(s, "AUTH user (empty: send without logging in):");
+		return 0;
+	}
 	s->send_field = FIELD_FROM;
 	prompt(s, "From (sender address):");
 	return 0;
@@ -194,14 +222,14 @@ phrase_plain(const char *s)
 	return true;
 }
 
-/* Append "From: " with the name as typed: plain, quoted (RFC 5322 3.2.4),
- * or as encoded words when it is not ASCII (RFC 2047 5 (3)). */
+/* Append "name <addr>" with the name as typed: plain, quoted (RFC 5322
+ * 3.2.4), or as encoded words when it is not ASCII (RFC 2047 5 (3));
+ * just "<addr>" without a name. */
 static void
-from_header(struct session *s, struct buf *b)
+name_addr(struct buf *b, const char *n, const char *addr)
 {
-	const char	*n = s->send_from_name, *c;
+	const char	*c;
 
-	buf_append_str(b, "From: ");
 	if (n != NULL && !ascii(n, strlen(n)))
 		(void)rfc2047_encode(n, strlen(n), b);
 	else if (n != NULL && phrase_plain(n))
@@ -215,7 +243,7 @@ from_header(struct session *s, struct buf *b)
 		}
 		buf_append_byte(b, '"');
 	}
-	buf_printf(b, "%s<%s>", n != NULL ? " " : "", s->send_from);
+	buf_printf(b, "%s<%s>", n != NULL ? " " : "", addr);
 }
 
 static void
@@ -229,16 +257,18 @@ send_recipients(struct session *s, const char *line, size_t len,
     const char **errstr_r)
 {
 	const char	*why;
-	char		*a;
+	char		*a, *name;
 	size_t		 n, off = 0;
 	bool		 bad = false, any = false;
 
 	while (off < len) {
 		n = address_item(line + off, len - off);
 		a = address(line + off, n);
+		name = display_name(line + off, n);
 		off += n + (off + n < len);
 		if (a[0] == '\0') {
 			free(a);
+			free(name);
 			continue;
 		}
 		any = true;
@@ -248,11 +278,15 @@ send_recipients(struct session *s, const char *line, size_t len,
 			session_info(s, PEV_F_WARNING, "not a usable recipient "
 			    "address \"%s\": %s", a, why);
 			free(a);
+			free(name);
 			bad = true;
 			continue;
 		}
 		s->send_rcpt = xrealloc(s->send_rcpt, (s->send_nrcpt + 1) *
 		    sizeof(*s->send_rcpt));
+		s->send_rcpt_name = xrealloc(s->send_rcpt_name,
+		    (s->send_nrcpt + 1) * sizeof(*s->send_rcpt_name));
+		s->send_rcpt_name[s->send_nrcpt] = name;
 		s->send_rcpt[s->send_nrcpt++] = a;
 		session_info(s, 0, "/send: recipient <%s>", a);
 	}
@@ -284,6 +318,22 @@ send_answer(struct session *s, const char *line, size_t len,
 		return -1;
 	}
 	switch ((enum send_field)s->send_field) {
+	case FIELD_USER:
+		while (len > 0 && (*line == ' ' || *line == '\t')) {
+			line++;
+			len--;
+		}
+		while (len > 0 && (line[len - 1] == ' ' ||
+		    line[len - 1] == '\t'))
+			len--;
+		if (len > 0) {
+			s->send_user = xstrndup(line, len);
+			session_info(s, 0, "/send: AUTH user %s",
+			    s->send_user);
+		}
+		s->send_field = FIELD_FROM;
+		prompt(s, "From (sender address):");
+		return 0;
 	case FIELD_FROM:
 		a = address(line, len);
 		if (a[0] == '\0' && !(len >= 2 && memchr(line, '<', len))) {
@@ -380,6 +430,108 @@ send_mail(struct session *s)
 	}
 }
 
+/* The first of the mechanisms mailbench speaks that the server offers,
+ * PLAIN first (over TLS it shows the password to no one on the way,
+ * RFC 4616 1), or -1. */
+static int
+send_mech(const struct session *s, enum sasl_mech *m_r)
+{
+	static const enum sasl_mech	 pref[] = {
+		SASL_PLAIN, SASL_LOGIN, SASL_CRAM_MD5,
+	};
+	const char			*name;
+	size_t				 i;
+
+	for (i = 0; i < sizeof(pref) / sizeof(pref[0]); i++) {
+		name = sasl_mech_name(pref[i]);
+		if (caps_has_mech(&s->caps, name, strlen(name))) {
+			*m_r = pref[i];
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* AUTH before MAIL when the server offers it and a user is known, over
+ * TLS only; otherwise say why the mail goes unauthenticated. True when an
+ * AUTH is under way (its password asked for with PEV_NEED_SECRET, so
+ * --password-file and MAILBENCH_PASSWORD answer it). */
+static bool
+send_auth(struct session *s)
+{
+	const char	*user = s->send_user != NULL ? s->send_user : s->user;
+	enum sasl_mech	 m;
+	struct buf	 b;
+
+	if (s->send_auth_tried)
+		return false;
+	s->send_auth_tried = true;
+	if (s->authed) {
+		session_info(s, 0, "/send: already authenticated%s%s",
+		    s->login_user != NULL ? " as " : "",
+		    s->login_user != NULL ? s->login_user : "");
+		return false;
+	}
+	if (!s->caps_known) {
+		session_info(s, 0, "/send: no EHLO capabilities known (HELO "
+		    "was used): sending unauthenticated");
+		return false;
+	}
+	if (s->caps.auth == NULL) {
+		session_info(s, 0, "/send: no AUTH offered: sending "
+		    "unauthenticated");
+		return false;
+	}
+	if (user == NULL) {
+		session_info(s, 0, "/send: the server offers AUTH (%.200s) but "
+		    "no user given: sending unauthenticated (give one in the "
+		    "URL, smtp://user@host, or answer the AUTH user prompt)",
+		    s->caps.auth);
+		return false;
+	}
+	if (!s->tls) {
+		session_info(s, PEV_F_WARNING, "/send: the server offers AUTH "
+		    "but not STARTTLS: no password goes out in the clear "
+		    "(RFC 4616 1); sending unauthenticated");
+		return false;
+	}
+	if (send_mech(s, &m) == -1) {
+		session_info(s, 0, "/send: AUTH offers no mechanism mailbench "
+		    "speaks (%.200s; it speaks PLAIN, LOGIN, CRAM-MD5): "
+		    "sending unauthenticated", s->caps.auth);
+		return false;
+	}
+	s->mech = m;
+	free(s->auth_user);
+	s->auth_user = xstrdup(user);
+	s->secret_wanted = true;
+	free(s->prompt);
+	buf_init(&b, LIMIT_COMMAND_LINE + 64);
+	(void)buf_printf(&b, "password for %s (AUTH %s, for /send):", user,
+	    sasl_mech_name(m));
+	s->prompt = buf_steal(&b);
+	session_emit(s, PEV_NEED_SECRET, 0, s->prompt, strlen(s->prompt), 0);
+	return true;
+}
+
+/* After EHLO: STARTTLS when the server offers it on a plain connection
+ * (RFC 3207), then AUTH (RFC 4954), then the envelope. */
+static void
+send_secure(struct session *s)
+{
+	if (!s->tls && s->caps_known && s->caps.starttls &&
+	    !s->send_tls_tried) {
+		s->send_tls_tried = true;
+		session_info(s, 0, "/send: the server offers STARTTLS and the "
+		    "connection is plain: starting TLS first (RFC 3207)");
+		session_send_action(s, "STARTTLS", 8, SEND_STARTTLS);
+		return;
+	}
+	if (send_auth(s))
+		return;
+	send_mail(s);
+}
+
 static void
 send_go(struct session *s)
 {
@@ -387,39 +539,228 @@ send_go(struct session *s)
 		session_send_ehlo(s, SEND_EHLO);
 		return;
 	}
-	send_mail(s);
+	send_secure(s);
+}
+
+void
+send_tls_done(struct session *s)
+{
+	/* RFC 3207 4.2: the client must discard what it knew and should
+	 * send EHLO again. */
+	session_info(s, 0, "/send: TLS is on; asking EHLO again");
+	session_send_ehlo(s, SEND_EHLO);
+}
+
+/* The outcome line of a refused step: "/send: not sent: " what, then the
+ * reading of the reply rl to h ("<code>: <cause>; <next step>"). */
+static char *
+fail_text(struct session *s, const struct pending *h,
+    const struct reply_line *rl, const char *what)
+{
+	struct buf	b;
+
+	buf_init(&b, LIMIT_REPLY_LINE * 2);
+	(void)buf_printf(&b, "/send: not sent: %s, ", what);
+	(void)session_outcome(s, h, rl, "/send", &b);
+	return buf_steal(&b);
+}
+
+/* End the /send with that line. */
+static void
+send_fail(struct session *s, const struct pending *h,
+    const struct reply_line *rl, const char *what)
+{
+	char	*t = fail_text(s, h, rl, what);
+
+	session_action_end(s, PEV_F_NEGATIVE, t);
+	free(t);
+}
+
+/* Room for the list of refused recipients in the outcome line; past it
+ * the list ends with "..." (the counts stay exact). */
+#define REFUSED_SHOWN	1024
+
+/* A refused RCPT: kept for the outcome line ("b@x refused: 550 5.1.1"),
+ * and the first one's cause and next step. */
+static void
+rcpt_refused(struct session *s, const struct pending *h,
+    const struct reply_line *rl, size_t i)
+{
+	struct buf	b;
+
+	if (s->send_refused == NULL || strlen(s->send_refused) <
+	    REFUSED_SHOWN) {
+		buf_init(&b, REFUSED_SHOWN + LIMIT_COMMAND_LINE + 64);
+		if (s->send_refused != NULL)
+			(void)buf_printf(&b, "%s, ", s->send_refused);
+		if (b.len >= REFUSED_SHOWN)
+			(void)buf_append_str(&b, "...");
+		else {
+			(void)buf_printf(&b, "%s refused: ", i < s->send_nrcpt ?
+			    s->send_rcpt[i] : "?");
+			(void)outcome_code(rl, &b);
+		}
+		free(s->send_refused);
+		s->send_refused = buf_steal(&b);
+	}
+	if (s->send_first == NULL) {
+		buf_init(&b, LIMIT_REPLY_LINE * 2);
+		(void)session_outcome(s, h, rl, "/send", &b);
+		s->send_first = buf_steal(&b);
+	}
+}
+
+/* The outcome when no recipient was accepted. */
+static char *
+no_recipient(struct session *s)
+{
+	struct buf	b;
+
+	buf_init(&b, REFUSED_SHOWN + LIMIT_REPLY_LINE * 4);
+	if (s->send_nrcpt == 1)
+		(void)buf_printf(&b, "/send: not sent: the recipient %s was "
+		    "refused, %s", s->send_rcpt[0], s->send_first != NULL ?
+		    s->send_first : "");
+	else
+		(void)buf_printf(&b, "/send: not sent: all %zu recipients were "
+		    "refused (%s); the first: %s", s->send_nrcpt,
+		    s->send_refused != NULL ? s->send_refused : "",
+		    s->send_first != NULL ? s->send_first : "");
+	return buf_steal(&b);
+}
+
+/* End with s->send_final, after an RSET when the transaction is open
+ * (RFC 5321 4.1.1.5), so the session is ready for the next mail. */
+static void
+send_finish(struct session *s)
+{
+	if (s->state == SMTP_STATE_MAIL || s->state == SMTP_STATE_RCPT) {
+		session_send_action(s, "RSET", 4, SEND_RSET);
+		return;
+	}
+	session_action_end(s, PEV_F_NEGATIVE, s->send_final);
+}
+
+/* The final 250 to the message: for how many recipients, which were
+ * refused and why, and the queue id from the reply's text. */
+static void
+send_accepted(struct session *s)
+{
+	struct buf	b, id;
+
+	buf_init(&id, 128);
+	buf_init(&b, REFUSED_SHOWN + LIMIT_REPLY_LINE * 2);
+	if (s->send_rcpt_ok < s->send_nrcpt)
+		(void)buf_printf(&b, "/send: message accepted for %zu of %zu "
+		    "recipients (%s)", s->send_rcpt_ok, s->send_nrcpt,
+		    s->send_refused != NULL ? s->send_refused : "");
+	else
+		(void)buf_printf(&b, "/send: message accepted for %zu "
+		    "recipient%s", s->send_rcpt_ok, s->send_rcpt_ok == 1 ? "" :
+		    "s");
+	if (outcome_queue_id(s->reply.data != NULL ? s->reply.data : "",
+	    s->reply.len, &id) == 1)
+		(void)buf_printf(&b, "; queued as %s", id.data);
+	else
+		/* RFC 5321 6.1: after the 250 the server is responsible. */
+		(void)buf_append_str(&b, "; the server is now responsible "
+		    "for delivering it (no queue id given)");
+	session_action_end(s, PEV_F_POSITIVE, b.data);
+	buf_clear(&id);
+	buf_clear(&b);
 }
 
 void
 send_reply(struct session *s, const struct pending *h,
     const struct reply_line *rl, bool positive)
 {
-	(void)rl;
+	struct buf	b;
+
 	if (strcmp(h->verb, ".") == 0) {
-		session_action_end(s, positive ? PEV_F_POSITIVE :
-		    PEV_F_NEGATIVE, positive ? "/send: the message was "
-		    "accepted" : "/send: the message was refused");
+		if (positive)
+			send_accepted(s);
+		else
+			send_fail(s, h, rl, "the server refused the message "
+			    "after its text");
+		return;
+	}
+	if (pending_is(h, "AUTH")) {
+		buf_wipe(&s->secret);
+		if (h->cancelled && !positive) {
+			session_action_end(s, 0, "/send cancelled during AUTH: "
+			    "nothing was sent");
+			return;
+		}
+		if (!positive) {
+			buf_init(&b, LIMIT_COMMAND_LINE);
+			(void)buf_printf(&b, "AUTH %s as %s was refused",
+			    sasl_mech_name(s->mech), s->auth_user);
+			send_fail(s, h, rl, b.data);
+			buf_clear(&b);
+			return;
+		}
+		free(s->login_user);
+		s->login_user = xstrdup(s->auth_user);
+		session_info(s, PEV_F_POSITIVE, "/send: authenticated as %s "
+		    "(%s)", s->auth_user, sasl_mech_name(s->mech));
+		send_mail(s);
 		return;
 	}
 	switch ((enum send_tag)h->tag) {
 	case SEND_EHLO:
 		if (positive)
-			send_mail(s);
+			send_secure(s);
 		else
-			session_action_end(s, PEV_F_NEGATIVE, "/send: EHLO "
-			    "was refused");
+			send_fail(s, h, rl, "EHLO was refused");
+		break;
+	case SEND_STARTTLS:
+		/* RFC 3207 4: only 220 starts TLS. The engine has said what
+		 * happened to the connection; the /send stops rather than
+		 * log in or send mail in the clear. */
+		if (rl->code == 220)
+			break;
+		buf_init(&b, LIMIT_REPLY_LINE);
+		(void)buf_append_str(&b, "/send: not sent: STARTTLS was "
+		    "refused (");
+		(void)outcome_code(rl, &b);
+		(void)buf_append_str(&b, rl->code >= 400 ? ")" : ", not 220, "
+		    "which starts TLS: RFC 3207 4)");
+		(void)buf_append_str(&b, "; no login and no mail go out on "
+		    "this unencrypted connection: try /send again later, or "
+		    "use the implicit-TLS port (smtps://, 465)");
+		session_action_end(s, PEV_F_NEGATIVE, b.data);
+		buf_clear(&b);
 		break;
 	case SEND_MAIL:
-		if (!positive && !s->send_pipelining)
-			session_action_end(s, PEV_F_NEGATIVE, "/send: the "
-			    "sender was refused");
-		else if (!s->send_pipelining)
-			send_rcpt(s, 0);
+		if (positive) {
+			if (!s->send_pipelining)
+				send_rcpt(s, 0);
+			break;
+		}
+		buf_init(&b, LIMIT_COMMAND_LINE);
+		(void)buf_printf(&b, "MAIL FROM:<%s> was refused",
+		    s->send_from);
+		if (!s->send_pipelining)
+			send_fail(s, h, rl, b.data);
+		else {
+			/* RCPT and DATA are on the way; they will be
+			 * refused too (503). Said once DATA is answered. */
+			s->send_mail_refused = true;
+			free(s->send_final);
+			s->send_final = fail_text(s, h, rl, b.data);
+		}
+		buf_clear(&b);
 		break;
 	case SEND_RCPT:
-		s->send_rcpt_answered++;
+		if (s->send_mail_refused) {
+			s->send_rcpt_answered++;
+			break;
+		}
 		if (positive)
 			s->send_rcpt_ok++;
+		else
+			rcpt_refused(s, h, rl, s->send_rcpt_answered);
+		s->send_rcpt_answered++;
 		if (s->send_pipelining)
 			break;
 		if (s->send_rcpt_answered < s->send_nrcpt)
@@ -427,19 +768,26 @@ send_reply(struct session *s, const struct pending *h,
 		else if (s->send_rcpt_ok > 0)
 			session_send_action(s, "DATA", 4, SEND_DATA);
 		else {
-			session_send_action(s, "RSET", 4, SEND_RSET);
-			session_info(s, PEV_F_NEGATIVE, "/send: no recipient "
-			    "was accepted");
+			free(s->send_final);
+			s->send_final = no_recipient(s);
+			send_finish(s);
 		}
 		break;
 	case SEND_DATA:
 		/* 354 is handled by the engine (send_message); this is a
 		 * final refusal. */
-		session_action_end(s, PEV_F_NEGATIVE, "/send: DATA was "
-		    "refused");
+		if (!s->send_mail_refused) {
+			free(s->send_final);
+			if (s->send_rcpt_ok == 0)
+				s->send_final = no_recipient(s);
+			else
+				s->send_final = fail_text(s, h, rl,
+				    "DATA was refused");
+		}
+		send_finish(s);
 		break;
 	case SEND_RSET:
-		session_action_end(s, 0, NULL);
+		session_action_end(s, PEV_F_NEGATIVE, s->send_final);
 		break;
 	case SEND_NONE:
 		break;
@@ -505,11 +853,15 @@ send_message(struct session *s)
 	    days[tm.tm_wday % 7], tm.tm_mday, months[tm.tm_mon % 12],
 	    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
 	header(s, &b);
-	from_header(s, &b);
+	buf_append_str(&b, "From: ");
+	name_addr(&b, s->send_from_name, s->send_from);
 	header(s, &b);
 	buf_append_str(&b, "To: ");
-	for (i = 0; i < s->send_nrcpt; i++)
-		buf_printf(&b, "%s<%s>", i > 0 ? ",\n " : "", s->send_rcpt[i]);
+	for (i = 0; i < s->send_nrcpt; i++) {
+		if (i > 0)
+			buf_append_str(&b, ",\n ");
+		name_addr(&b, s->send_rcpt_name[i], s->send_rcpt[i]);
+	}
 	header(s, &b);
 	buf_append_str(&b, "Subject: ");
 	if (ascii(s->send_subject, strlen(s->send_subject)))

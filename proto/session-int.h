@@ -139,10 +139,19 @@ struct session {
 	char			*send_from;
 	char			*send_from_name; /* "Ann" of "Ann <a@b>", or NULL */
 	char			**send_rcpt;
+	char			**send_rcpt_name; /* display names, or NULL */
 	size_t			 send_nrcpt, send_rcpt_ok, send_rcpt_answered;
 	char			*send_subject;
 	struct buf		 send_body;
 	bool			 send_pipelining;
+	char			*send_user;	/* AUTH user from the form */
+	bool			 send_tls_tried, send_auth_tried;
+	bool			 send_mail_refused; /* pipelined MAIL refused */
+	char			*send_refused;	/* "b@x refused: 550 5.1.1, ..." */
+	char			*send_first;	/* first refusal's code, cause
+						 * and next step */
+	char			*send_final;	/* the outcome line, said when
+						 * the RSET after it is answered */
 };
 
 /* Queue an event with a copy of text; returns it for more fields. */
@@ -217,6 +226,13 @@ void		 session_continuation(struct session *, struct pending *,
  * skip_first for EHLO's domain line. */
 void		 session_caps_from(struct session *, const char *, size_t,
 		    bool skip_first, bool smtp_prefix, uint64_t seq);
+/* Append "<code>: <cause>; <next step>" for the negative final reply rl
+ * (the whole reply in the reply buffer) to the action's command head;
+ * action names the action in the next step ("/send"). 0, or -1 if out is
+ * full. */
+int		 session_outcome(struct session *, const struct pending *head,
+		    const struct reply_line *rl, const char *action,
+		    struct buf *out);
 /* End the action; say why in a * line when why != NULL. */
 void		 session_action_end(struct session *, unsigned flags,
 		    const char *why);
@@ -237,5 +253,7 @@ void		 send_reply(struct session *, const struct pending *,
 		    const struct reply_line *, bool positive);
 void		 send_message(struct session *);
 void		 send_clear(struct session *);
+/* The TLS handshake a /send asked for is done: EHLO again. */
+void		 send_tls_done(struct session *);
 
 #endif

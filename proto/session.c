@@ -9,6 +9,7 @@
 #include "proto/dot.h"
 #include "proto/explain.h"
 #include "proto/limits.h"
+#include "proto/outcome.h"
 #include "proto/pop3.h"
 #include "proto/session-int.h"
 #include "proto/smtp.h"
@@ -1211,7 +1212,8 @@ session_continuation(struct session *s, struct pending *head,
 		session_send_continuation(s, "*", 1, false);
 		return;
 	}
-	if (head->origin != ORIGIN_ACTION || s->action != ACTION_AUTH) {
+	if (head->origin != ORIGIN_ACTION || (s->action != ACTION_AUTH &&
+	    s->action != ACTION_SEND)) {
 		/* A typed AUTH: the user answers the continuation. */
 		s->sasl_open = true;
 		session_info(s, 0, "the server waits for a SASL response: "
@@ -1244,8 +1246,8 @@ session_action_end(struct session *s, unsigned flags, const char *why)
 {
 	if (why != NULL)
 		session_info(s, flags, "%s", why);
-	if (s->action == ACTION_AUTH)
-		buf_wipe(&s->secret);
+	/* /auth and the AUTH of a /send hold a secret. */
+	buf_wipe(&s->secret);
 	if (s->action == ACTION_LOAD)
 		load_clear(s);
 	if (s->action == ACTION_SEND)
@@ -1287,6 +1289,43 @@ session_greeted(struct session *s)
 	}
 }
 
+int
+session_outcome(struct session *s, const struct pending *head,
+    const struct reply_line *rl, const char *action, struct buf *out)
+{
+	struct session_facts	f;
+	enum outcome		k;
+
+	session_facts(s, &f);
+	k = outcome_read(&f, head->verb, rl, s->reply.data, s->reply.len);
+	if (k == OUTCOME_OK)
+		k = OUTCOME_PERMANENT;
+	if (outcome_code(rl, out) == -1 || buf_append_str(out, ": ") == -1 ||
+	    outcome_explain(&f, k, action, out) == -1)
+		return -1;
+	return 0;
+}
+
+/* The one "* " line of a refused /auth: what failed, the code, the cause
+ * read from the reply (wrong credentials, mailbox locked, login delay,
+ * TLS required, mechanism not offered, temporary failure) and the next
+ * step; then the action ends. what names the step when it is not the
+ * login itself ("USER was refused"). */
+static void
+auth_failed(struct session *s, const struct pending *head,
+    const struct reply_line *rl, const char *what)
+{
+	struct buf	b;
+
+	buf_init(&b, LIMIT_REPLY_LINE);
+	(void)buf_printf(&b, "authentication failed as %s (%s)%s%s, ",
+	    s->auth_user, sasl_mech_name(s->mech), what != NULL ? ": " : "",
+	    what != NULL ? what : "");
+	(void)session_outcome(s, head, rl, "/auth", &b);
+	session_action_end(s, PEV_F_NEGATIVE, b.data);
+	buf_clear(&b);
+}
+
 void
 session_action_reply(struct session *s, const struct pending *head,
     const struct reply_line *rl, bool positive)
@@ -1319,8 +1358,7 @@ session_action_reply(struct session *s, const struct pending *head,
 		}
 		if (s->mech == SASL_USER && pending_is(head, "USER")) {
 			if (!positive) {
-				session_action_end(s, PEV_F_NEGATIVE,
-				    "/auth: USER was refused");
+				auth_failed(s, head, rl, "USER was refused");
 				break;
 			}
 			buf_init(&p, LIMIT_COMMAND_LINE);
@@ -1338,14 +1376,14 @@ session_action_reply(struct session *s, const struct pending *head,
 			session_action_end(s, 0, "/auth cancelled");
 			break;
 		}
-		if (positive) {
-			free(s->login_user);
-			s->login_user = xstrdup(s->auth_user);
+		if (!positive) {
+			auth_failed(s, head, rl, NULL);
+			break;
 		}
-		session_info(s, positive ? PEV_F_POSITIVE : PEV_F_NEGATIVE,
-		    "%s as %s (%s)", positive ? "authenticated" :
-		    "authentication failed", s->auth_user,
-		    sasl_mech_name(s->mech));
+		free(s->login_user);
+		s->login_user = xstrdup(s->auth_user);
+		session_info(s, PEV_F_POSITIVE, "authenticated as %s (%s)",
+		    s->auth_user, sasl_mech_name(s->mech));
 		session_action_end(s, 0, NULL);
 		break;
 	case ACTION_LOAD:
@@ -1382,6 +1420,10 @@ session_tls_done(struct session *s)
 	s->rcpt_accepted = s->rcpt_refused = 0;
 	if (s->proto == REPLY_SMTP && s->greeted)
 		session_set_state(s, SMTP_STATE_EHLO);
+	if (s->action == ACTION_SEND) {
+		send_tls_done(s);
+		return;
+	}
 	if (s->action == ACTION_STARTTLS && s->refresh_after_tls) {
 		s->refresh_after_tls = false;
 		s->step = 3;
@@ -1571,7 +1613,8 @@ session_cancel(struct session *s)
 	struct pending	*p;
 
 	if (s->secret_wanted) {
-		session_action_end(s, 0, "/auth cancelled");
+		session_action_end(s, 0, s->action == ACTION_SEND ?
+		    "/send cancelled: nothing was sent" : "/auth cancelled");
 		return;
 	}
 	if (s->prompting) {

@@ -5,16 +5,18 @@
 # recipients whose body has lines beginning with "." read back from the
 # Maildir (dot-stuffing undone, content intact); a 5xx reply (exit 1); a
 # certificate from the wrong CA (exit 3 with the verification reason);
-# recipients refused with 550 5.1.1 and 450 4.7.1 (exit 1); guided /send; SMTP
-# AUTH PLAIN/LOGIN/CRAM-MD5 checked by a private Dovecot's SASL socket, the
-# secrets never shown, a wrong password giving 535 and exit 1. The "= "
-# lines explain what the session knows (issue 8): the queue id after ".",
+# recipients refused with 550 5.1.1 and 450 4.7.1 (exit 1); guided /send
+# (over STARTTLS, one of two recipients refused, a greylisted one: its "* "
+# outcome line); SMTP AUTH PLAIN/LOGIN/CRAM-MD5 checked by a private
+# Dovecot's SASL socket, the secrets never shown, a wrong password giving 535
+# and exit 1; /send with STARTTLS + AUTH as the URL's user. The "= " lines
+# explain what the session knows (issue 8): the queue id after ".",
 # greylisting as a deferral, STARTTLS twice, MAIL inside a transaction,
 # RCPT before MAIL, DATA without recipients, VRFY 252, HELP refused.
 . "$(dirname "$0")/../lib.sh"
 
-names=(send-dots send-guided rcpt-refused sequence starttls-send starttls-option starttls-again smtps reply-5xx wrong-ca wrong-ca-smtps
-	auth-plain-tls auth-login-passfile auth-cram-md5 auth-wrong)
+names=(send-dots send-guided send-partial send-grey rcpt-refused sequence starttls-send starttls-option starttls-again smtps reply-5xx
+	wrong-ca wrong-ca-smtps auth-plain-tls auth-login-passfile auth-cram-md5 auth-wrong send-auth send-auth-wrong)
 skip_all() { for n in "${names[@]}"; do skip "postfix/$n" "$1"; done; finish; }
 [ -x /usr/sbin/postfix ] && [ -x /usr/lib/postfix/sbin/virtual ] ||
 	skip_all "postfix is not installed: scripts/install-deps --test"
@@ -127,18 +129,29 @@ expect postfix/send-dots/recipients "$p" eval "with 'Message-ID: <$mid>' | xargs
 	with 'Message-ID: <$mid>' | xargs grep -l '^Delivered-To: y@example.net' >/dev/null"
 expect postfix/send-dots/body-intact "$p" body_is "$mid" "$W/body-dots"
 
-# --- Guided /send: From, To (two, an empty line ends), Subject, body.
+# --- Guided /send: From, To (two, an empty line ends), Subject, body. The
+# server offers STARTTLS: /send uses it. With SASL, EHLO lists AUTH and the
+# form asks for an AUTH user first: none (an empty line).
+# no_auth_user: that empty line when the form will ask.
+no_auth_user() { [ "${POSTFIX_SASL:-0}" = 1 ] && printf '\n'; return 0; }
 printf '.leading dot\n..two leading dots\nend\n' >"$W/body-guided"
 {
-	printf 'EHLO client.test\n/send\nsender@example.org\nx@example.org\ny@example.net\n\n'
+	printf 'EHLO client.test\n/send\n'
+	no_auth_user
+	printf 'sender@example.org\nx@example.org\ny@example.net\n\n'
 	printf 'guided %s\n' "$tag"
 	cat "$W/body-guided"
 	printf '.\nQUIT\n'
 } >"$W/send-guided.in"
-run send-guided "smtp://$P"
+run send-guided "smtp://$P" --cafile "$CA"
 p=$W/send-guided
 expect_rc postfix/send-guided/exit "$p" 0
 common send-guided
+expect postfix/send-guided/starttls "$p" eval "has_line '$p.out' '^\\* /send: the server offers STARTTLS' &&
+	[ \$(grep -n '^\\* TLS handshake done' '$p.out' | cut -d: -f1) -lt \$(grep -n '^C: MAIL' '$p.out' | cut -d: -f1) ]"
+expect postfix/send-guided/outcome "$p" has_line "$p.out" \
+	'^\* /send: message accepted for 2 recipients; queued as [0-9A-Za-z]+$'
+
 expect postfix/send-guided/commands "$p" eval "has_line '$p.out' '^C: MAIL FROM:<sender@example.org>' &&
 	has_line '$p.out' '^C: RCPT TO:<x@example.org>' && has_line '$p.out' '^C: RCPT TO:<y@example.net>' &&
 	has_line '$p.out' '^C: DATA\$' && has_line '$p.out' '^S: 250 2\.0\.0 Ok: queued'"
@@ -152,6 +165,40 @@ else
 	fail postfix/send-guided/body-intact "no 2 copies with Subject: guided $tag within 15 s"
 	show "$p"
 fi
+
+# --- Guided /send to two recipients, one refused (550 5.1.1): the outcome
+# line counts them and names the refused one; display names kept in To:.
+{
+	printf 'EHLO client.test\n/send\n'
+	no_auth_user
+	printf 'Sender <sender@example.org>\nEx Ample <x@example.org>, reject@example.org\n\n'
+	printf 'partial %s\nbody\n.\nQUIT\n' "$tag"
+} >"$W/send-partial.in"
+run send-partial "smtp://$P" --cafile "$CA"
+p=$W/send-partial
+common send-partial
+expect postfix/send-partial/outcome "$p" has_line "$p.out" \
+	'^\* /send: message accepted for 1 of 2 recipients \(reject@example\.org refused: 550 5\.1\.1\); queued as [0-9A-Za-z]+$'
+if wait_for 15 test -n "$(with "Subject: partial $tag")"; then
+	expect postfix/send-partial/display-names "$p" eval \
+		"grep -q '^To: Ex Ample <x@example.org>,' \$(with 'Subject: partial $tag') &&
+		grep -q '^From: Sender <sender@example.org>' \$(with 'Subject: partial $tag')"
+else
+	fail postfix/send-partial/display-names "no copy with Subject: partial $tag within 15 s"
+	show "$p"
+fi
+
+# --- Guided /send to a greylisted recipient (450 4.7.1): not sent, retry.
+{
+	printf 'EHLO client.test\n/send\n'
+	no_auth_user
+	printf 'sender@example.org\ngreylist@example.org\n\ngrey %s\nbody\n.\nQUIT\n' "$tag"
+} >"$W/send-grey.in"
+run send-grey "smtp://$P" --cafile "$CA"
+p=$W/send-grey
+common send-grey
+expect postfix/send-grey/outcome "$p" has_line "$p.out" \
+	'^\* /send: not sent: the recipient greylist@example\.org was refused, 450 4\.7\.1: greylisted: .*; retry in a few minutes'
 
 # --- Recipients refused with 550 5.1.1 and 450 4.7.1 (postfix-start's
 # access map): their meanings shown, exit 1, the good one still delivered.
@@ -287,7 +334,7 @@ expect postfix/wrong-ca-smtps/no-commands "$p" no_line "$p.out" '^C: '
 
 # --- SMTP AUTH (RFC 4954) through Dovecot's SASL: payloads redacted.
 if [ "${POSTFIX_SASL:-0}" != 1 ]; then
-	for n in auth-plain-tls auth-login-passfile auth-cram-md5 auth-wrong; do
+	for n in auth-plain-tls auth-login-passfile auth-cram-md5 auth-wrong send-auth send-auth-wrong; do
 		skip "postfix/$n" "no SASL server: dovecot is not installed"
 	done
 	finish
@@ -331,5 +378,28 @@ expect postfix/auth-wrong/reply "$p" eval "has_line '$p.out' '^S: 535 5\\.7\\.8 
 	means '$p.out' '535 ' 'authentication failed: the user name or the password is wrong'"
 expect postfix/auth-wrong/no-secret "$p" no_secret "$p.out" "wrong-$PW" \
 	"$(printf '\0%s\0wrong-%s' "$U" "$PW" | base64 -w0)"
+expect postfix/auth-wrong/outcome "$p" has_line "$p.out" \
+	"^\\* authentication failed as $U \\(PLAIN\\), 535 5\\.7\\.8: wrong user name or password.*; check both and /auth again\$"
+
+# --- /send as the URL's user: EHLO, STARTTLS, EHLO, AUTH PLAIN (password
+# from MAILBENCH_PASSWORD), then the mail.
+printf '/send\n%s@example.org\nx@example.org\n\nauth %s\nbody\n.\nQUIT\n' "$U" "$tag" >"$W/send-auth.in"
+MAILBENCH_PASSWORD=$PW run send-auth "smtp://$U@$P" --cafile "$CA"
+p=$W/send-auth
+expect_rc postfix/send-auth/exit "$p" 0
+common send-auth
+expect postfix/send-auth/outcome "$p" eval "has_line '$p.out' '^\\* /send: authenticated as $U \\(PLAIN\\)\$' &&
+	has_line '$p.out' '^\\* /send: message accepted for 1 recipient; queued as [0-9A-Za-z]+\$'"
+expect postfix/send-auth/auth-after-tls "$p" eval \
+	"[ \$(grep -n '^\\* TLS handshake done' '$p.out' | cut -d: -f1) -lt \$(grep -n '^C: AUTH PLAIN' '$p.out' | cut -d: -f1) ]"
+expect postfix/send-auth/no-secret "$p" eval "no_secret '$p.out' \"\${secrets[@]}\" &&
+	no_secret '$p.err' \"\${secrets[@]}\""
+cp "$W/send-auth.in" "$W/send-auth-wrong.in"
+MAILBENCH_PASSWORD=wrong-$PW run send-auth-wrong "smtp://$U@$P" --cafile "$CA"
+p=$W/send-auth-wrong
+expect_rc postfix/send-auth-wrong/exit "$p" 1
+expect postfix/send-auth-wrong/outcome "$p" eval "has_line '$p.out' \
+	'^\\* /send: not sent: AUTH PLAIN as $U was refused, 535 5\\.7\\.8: wrong user name or password' &&
+	no_line '$p.out' '^C: MAIL'"
 
 finish

@@ -103,7 +103,9 @@ test_auth_user(void)
 	    "S: +OK\n"
 	    "C: PASS ********\n"
 	    "S: -ERR [AUTH] invalid password\n"
-	    "* authentication failed as student (USER)\n",
+	    "* authentication failed as student (USER), -ERR [AUTH]: wrong "
+	    "user name or password (or the account may not log in); check "
+	    "both and /auth again\n",
 	    "USER student\r\nPASS pass word\r\n");
 }
 

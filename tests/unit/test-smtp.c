@@ -360,7 +360,9 @@ test_auth_login(void)
 	    "S: 334 UGFzc3dvcmQ6\n"
 	    "C: ********\n"
 	    "S: 535 5.7.8 bad credentials\n"
-	    "* authentication failed as tim (LOGIN)\n",
+	    "* authentication failed as tim (LOGIN), 535 5.7.8: wrong user "
+	    "name or password (or the account may not log in); check both "
+	    "and /auth again\n",
 	    "EHLO x\r\nAUTH LOGIN\r\ndGlt\r\nc2VjcmV0\r\n");
 }
 
@@ -536,9 +538,11 @@ test_typed_auth(void)
 	    "S: 501 cancelled\n", NULL);
 }
 
-/* Guided /send with PIPELINING: prompts, then MAIL, RCPT x2 and DATA in
- * one group; one recipient refused; the message with its headers, a
- * stuffed body line, and ".". */
+/* /send on a plain connection to a server offering STARTTLS and AUTH:
+ * STARTTLS, EHLO again, AUTH PLAIN as the URL's user (the password asked
+ * with PEV_NEED_SECRET), then MAIL, RCPT... and DATA pipelined (RFC 2920);
+ * display names kept in To:; one of two recipients refused; the outcome
+ * line says so, with the queue id from the final 250. */
 static void
 test_send_pipelined(void)
 {
@@ -546,7 +550,7 @@ test_send_pipelined(void)
 		{ 'S', "220 x\r\n" },
 		{ 'U', "/send" },
 		{ 'U', "a@example.org" },
-		{ 'U', "<b@example.org>" },
+		{ 'U', "Bob <b@example.org>" },
 		{ 'U', "c@example.org" },
 		{ 'U', "" },
 		{ 'U', "Hello" },
@@ -554,12 +558,17 @@ test_send_pipelined(void)
 		{ 'U', ".dot" },
 		{ 'U', "." },
 		{ 'S', EHLO_REPLY },
+		{ 'S', "220 2.0.0 Ready to start TLS\r\n" },
+		{ 'T', NULL },
+		{ 'S', EHLO_REPLY },
+		{ 'P', "secret" },
+		{ 'S', "235 2.7.0 Authentication successful\r\n" },
 		{ 'S', "250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n550 5.1.1 unknown\r\n"
 		    "354 go\r\n" },
-		{ 'S', "250 2.0.0 queued\r\n" },
+		{ 'S', "250 2.0.0 Ok: queued as 4Xyz9ABC12\r\n" },
 	};
 	struct session_options	opts = { .ehlo_domain = "x",
-	    .now = 1700000000 };
+	    .now = 1700000000, .user = "tim" };
 
 	script_check(REPLY_SMTP, &opts, steps, NSTEPS(steps),
 	    "S: 220 x\n"
@@ -575,6 +584,25 @@ test_send_pipelined(void)
 	    "* /send: subject \"Hello\"\n"
 	    "* Body (a lone . ends the message):\n"
 	    EHLO_T
+	    "* /send: the server offers STARTTLS and the connection is "
+	    "plain: starting TLS first (RFC 3207)\n"
+	    "C: STARTTLS\n"
+	    "S: 220 2.0.0 Ready to start TLS\n"
+	    "* starting TLS handshake\n"
+	    "* capabilities forgotten after TLS (RFC 3207 4.2); ask again "
+	    "with EHLO\n"
+	    "* READY -> EHLO\n"
+	    "* /send: TLS is on; asking EHLO again\n"
+	    "C: EHLO x\n"
+	    "S: 250-lab.example\n"
+	    "S: 250-PIPELINING\n"
+	    "S: 250-STARTTLS\n"
+	    "S: 250 AUTH PLAIN LOGIN CRAM-MD5\n"
+	    "* EHLO -> READY\n"
+	    "* password for tim (AUTH PLAIN, for /send):\n"
+	    "C: AUTH PLAIN ********\n"
+	    "S: 235 2.7.0 Authentication successful\n"
+	    "* /send: authenticated as tim (PLAIN)\n"
 	    "C: MAIL FROM:<a@example.org>\n"
 	    "C: RCPT TO:<b@example.org>\n"
 	    "C: RCPT TO:<c@example.org>\n"
@@ -588,10 +616,10 @@ test_send_pipelined(void)
 	    "* RCPT -> DATA\n"
 	    "C: Date: Tue, 14 Nov 2023 22:13:20 +0000\n"
 	    "C: From: <a@example.org>\n"
-	    "C: To: <b@example.org>,\n"
+	    "C: To: Bob <b@example.org>,\n"
 	    "C:  <c@example.org>\n"
 	    "C: Subject: Hello\n"
-	    "C: Message-ID: <1700000000.0.6.mailbench@example.org>\n"
+	    "C: Message-ID: <1700000000.0.9.mailbench@example.org>\n"
 	    "C: MIME-Version: 1.0\n"
 	    "C: Content-Type: text/plain; charset=UTF-8\n"
 	    "C: Content-Transfer-Encoding: 7bit\n"
@@ -599,9 +627,10 @@ test_send_pipelined(void)
 	    "C: line one\n"
 	    "C: ..dot\n"
 	    "C: .\n"
-	    "S: 250 2.0.0 queued\n"
+	    "S: 250 2.0.0 Ok: queued as 4Xyz9ABC12\n"
 	    "* DATA -> READY\n"
-	    "* /send: the message was accepted\n", NULL);
+	    "* /send: message accepted for 1 of 2 recipients "
+	    "(c@example.org refused: 550 5.1.1); queued as 4Xyz9ABC12\n", NULL);
 }
 
 /* /send without PIPELINING: one command at a time; all recipients
@@ -638,15 +667,18 @@ test_send_sequential(void)
 	    "* Subject:\n"
 	    "* /send: subject \"s\"\n"
 	    "* Body (a lone . ends the message):\n"
+	    "* /send: no AUTH offered: sending unauthenticated\n"
 	    "C: MAIL FROM:<a@example.org>\n"
 	    "S: 250 Ok\n"
 	    "* READY -> MAIL\n"
 	    "C: RCPT TO:<b@example.org>\n"
 	    "S: 550 no\n"
 	    "C: RSET\n"
-	    "* /send: no recipient was accepted\n"
 	    "S: 250 reset\n"
-	    "* MAIL -> READY\n",
+	    "* MAIL -> READY\n"
+	    "* /send: not sent: the recipient b@example.org was refused, 550: "
+	    "refused for good: read the server's words above; retrying the "
+	    "same /send will not help\n",
 	    "EHLO x\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.org>\r\n"
 	    "RSET\r\n");
 }
@@ -691,6 +723,7 @@ test_send_recipient_list(void)
 	    "* Subject:\n"
 	    "* /send: subject \"s\"\n"
 	    "* Body (a lone . ends the message):\n"
+	    "* /send: no AUTH offered: sending unauthenticated\n"
 	    "C: MAIL FROM:<a@example.org>\n",
 	    "EHLO x\r\nMAIL FROM:<a@example.org>\r\n");
 }
@@ -760,7 +793,7 @@ test_send_from_name(void)
 		const struct step steps[] = {
 			{ 'S', "220 x\r\n" },
 			{ 'U', "EHLO x" },
-			{ 'S', EHLO_REPLY },
+			{ 'S', "250-x\r\n250 PIPELINING\r\n" },
 			{ 'U', "/send" },
 			{ 'U', cases[i].typed },
 			{ 'U', "b@example.org" },
