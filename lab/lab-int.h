@@ -100,6 +100,7 @@ struct lab_sess {
 	bool			 skipping;	/* discarding an over-long line */
 	bool			 delayed;	/* next line already waited */
 	bool			 greet_pending;	/* slow scenario: greet later */
+	bool			 eof;		/* the client ended its input */
 	struct buf		 in;
 	struct loop_timer	*idle;
 	struct loop_timer	*delay;

@@ -151,6 +151,13 @@ after(struct lab_sess *s)
 		conn_close_after_flush(s->conn);
 		return;
 	}
+	if (s->want_tls && s->eof) {
+		/* The 220 is queued; no handshake can follow an ended input. */
+		s->closing = true;
+		loop_timer_stop(s->delay);
+		conn_close_after_flush(s->conn);
+		return;
+	}
 	if (s->want_tls) {
 		s->want_tls = false;
 		if (s->in.len > 0) {
@@ -182,6 +189,8 @@ consume(struct buf *in, size_t n)
 {
 	size_t old = in->len;
 
+	if (old == 0)
+		return;
 	buf_consume(in, n);
 	explicit_bzero(in->data + in->len, old - in->len);
 }
@@ -238,8 +247,26 @@ run(struct lab_sess *s)
 		consume(&s->in, len + 1);
 	}
 	after(s);
-	if (!s->closing)
-		conn_pause_read(s->conn, s->in.len > IN_HIGH_WATER);
+	if (s->closing)
+		return;
+	conn_pause_read(s->conn, s->in.len > IN_HIGH_WATER);
+	/* The client ended its input (`printf ... | nc -q`): like Postfix
+	 * and Dovecot, answer every complete line it sent first; the loop
+	 * above only stops early to wait (a delay, TLS, full output), and
+	 * each of those comes back here. A last line without its LF is not
+	 * a command (Postfix's smtp_get() refuses data cut by EOF). */
+	if (s->eof && !s->want_tls && !s->greet_pending &&
+	    !loop_timer_armed(s->delay) &&
+	    conn_pending(s->conn) < OUT_HIGH_WATER) {
+		lab_log(s->lab, "%s #%llu %s: end of input%s",
+		    service_name[s->svc], (unsigned long long)s->id, s->peer,
+		    s->in.len > 0 || s->skipping ? " (an unfinished line "
+		    "dropped)" : "");
+		consume(&s->in, s->in.len);
+		s->closing = true;
+		loop_timer_stop(s->delay);
+		conn_close_after_flush(s->conn);
+	}
 }
 
 static void
@@ -308,11 +335,23 @@ on_drained(void *arg)
 {
 	struct lab_sess *s = arg;
 
-	if (s->in.len > 0)
+	if (s->in.len > 0 || s->eof)
 		run(s);
 }
 
+static void
+on_eof(void *arg)
+{
+	struct lab_sess *s = arg;
+
+	if (s->closing)
+		return;
+	s->eof = true;
+	run(s);
+}
+
 static const struct conn_ops sess_ops = {
+	.eof = on_eof,
 	.data = on_data,
 	.tls_done = on_tls_done,
 	.closed = on_closed,

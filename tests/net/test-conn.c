@@ -119,7 +119,7 @@ on_closed(void *arg, enum conn_fail f, const char *reason)
 }
 
 static const struct conn_ops ops = {
-	on_connected, on_data, on_tls, on_closed, NULL,
+	on_connected, on_data, on_tls, on_closed, NULL, NULL,
 };
 
 static SSL_CTX	*implicit_ctx;	/* server: TLS right after accept */
