@@ -90,7 +90,8 @@ workdir() {
 	mkdir -p "$d" && printf '%s\n' "$d"
 }
 # reap_stale NAME: stop the servers of, and remove, tests/tmp/NAME.PID
-# directories whose runner (PID) is gone (a run killed with SIGKILL).
+# directories whose runner (PID) is gone (a run killed with SIGKILL),
+# with the servers' private directories under /tmp.
 reap_stale() {
 	local d pid
 	for d in "$LIB_ROOT/tests/tmp/$1".*; do
@@ -98,9 +99,13 @@ reap_stale() {
 		pid=${d##*.}
 		case $pid in '' | *[!0-9]*) continue ;; esac
 		kill -0 "$pid" 2>/dev/null && continue
+		# The stop scripts also remove the servers' private directories
+		# under /tmp (DIR/priv), even of a start that failed half-way.
 		for s in "$d"/*/; do
-			[ -f "$s/dovecot.conf" ] && "$LIB_ROOT/scripts/dovecot-stop" "$s"
-			[ -f "$s/etc/main.cf" ] && "$LIB_ROOT/scripts/postfix-stop" "$s"
+			{ [ -f "$s/dovecot.conf" ] || [ -L "$s/priv" ]; } &&
+				"$LIB_ROOT/scripts/dovecot-stop" "$s"
+			{ [ -f "$s/etc/main.cf" ] || [ -L "$s/priv" ]; } &&
+				"$LIB_ROOT/scripts/postfix-stop" "$s"
 		done >/dev/null 2>&1
 		rm -rf "$d"
 	done
