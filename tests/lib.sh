@@ -109,6 +109,39 @@ reap_stale() {
 		done >/dev/null 2>&1
 		rm -rf "$d"
 	done
+	reap_orphans
+}
+# reap_orphans: the servers' private directories under /tmp (written by
+# scripts/dovecot-start and postfix-start, with an "owner" file naming
+# DIR) whose DIR no longer links to them -- tests/tmp removed while the
+# servers ran: stop the master started from there, remove the directory.
+reap_orphans() {
+	local p owner pid
+	for p in /tmp/mb-dovecot.* /tmp/mb-postfix.*; do
+		[ -d "$p" ] && [ -f "$p/owner" ] || continue
+		owner=$(cat "$p/owner")
+		[ -L "$owner/priv" ] && [ "$(readlink "$owner/priv")" = "$p" ] && continue
+		case $p in
+		/tmp/mb-dovecot.*)
+			pid=$(cat "$p/run/master.pid" 2>/dev/null)
+			case $pid in '' | *[!0-9]*) ;; *)
+				tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" |
+					grep -qF -- "$owner/dovecot.conf" && kill -TERM "$pid"
+				;;
+			esac
+			;;
+		*)
+			pid=$(sed 1q "$p/queue/pid/master.pid" 2>/dev/null | tr -d ' ')
+			case $pid in '' | *[!0-9]*) ;; *)
+				[ "$(readlink "/proc/$pid/cwd" 2>/dev/null)" = "$p/queue" ] &&
+					kill -TERM "$pid"
+				;;
+			esac
+			;;
+		esac
+		sleep 1
+		rm -rf "$p"
+	done 2>/dev/null
 }
 rm_workdir() {
 	if [ "${MB_KEEP:-0}" = 1 ]; then
