@@ -1,5 +1,5 @@
 # mailbench — plain GNU Makefile, no configure step (see STYLE.md §8).
-# make · make run · make check · make bench · make fuzz · make style · make install
+# make · make run · make check · make bench · make fuzz · make fuzz-long · make style · make install
 
 CC	?= cc
 PKG_CONFIG ?= pkg-config
@@ -88,21 +88,39 @@ unit: $(UNIT_BIN)
 # ---- fuzzing (clang libFuzzer) ---------------------------------------------
 FUZZ_CC = clang
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer-no-link,address,undefined
+# Targets run FUZZ_JOBS at a time (the 2 cores of CI).
+FUZZ_JOBS ?= 2
+# make fuzz-long: FUZZ_SECONDS per target as given, else 600.
+FUZZ_LONG_SECONDS = $(if $(filter command line environment,$(origin FUZZ_SECONDS)),$(FUZZ_SECONDS),600)
 build-fuzz/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(BASE) $(FUZZ_FLAGS) -c $< -o $@
+	$(FUZZ_CC) $(BASE) $(FUZZ_FLAGS) $(SSL_CFLAGS) $(CURSES_CFLAGS) -c $< -o $@
 build-fuzz/libproto.a: $(call obj,build-fuzz,$(PROTO_SRC))
+	@rm -f $@; ar rcs $@ $^
+build-fuzz/libnet.a: $(call obj,build-fuzz,$(NET_SRC))
+	@rm -f $@; ar rcs $@ $^
+build-fuzz/liblab.a: $(call obj,build-fuzz,$(LAB_SRC))
 	@rm -f $@; ar rcs $@ $^
 build-fuzz/tests/fuzz/%: build-fuzz/tests/fuzz/%.o build-fuzz/libproto.a
 	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^
+# URL parsing lives in the front-end layer but needs only proto/.
+build-fuzz/tests/fuzz/fuzz-url: build-fuzz/tests/fuzz/fuzz-url.o build-fuzz/ui/url.o build-fuzz/libproto.a
+	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^
+# The lab's sessions, fed without sockets (lab_sess_detached).
+build-fuzz/tests/fuzz/fuzz-lab-%: build-fuzz/tests/fuzz/fuzz-lab-%.o build-fuzz/liblab.a build-fuzz/libnet.a build-fuzz/libproto.a
+	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(SSL_LIBS)
 FUZZ_BIN := $(patsubst %.c,build-fuzz/%,$(FUZZ_SRC))
 
 fuzz: deps
 	@scripts/install-deps --test
 	@$(MAKE) --no-print-directory $(FUZZ_BIN)
-	@tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_BIN)
+	@FUZZ_JOBS=$(FUZZ_JOBS) tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_BIN)
+fuzz-long: deps
+	@scripts/install-deps --test
+	@$(MAKE) --no-print-directory $(FUZZ_BIN)
+	@FUZZ_JOBS=$(FUZZ_JOBS) tests/fuzz/run $(FUZZ_LONG_SECONDS) $(FUZZ_BIN)
 fuzz-check: $(FUZZ_BIN)
-	@tests/fuzz/run $(FUZZ_CHECK_SECONDS) $(FUZZ_BIN)
+	@FUZZ_JOBS=$(FUZZ_JOBS) tests/fuzz/run $(FUZZ_CHECK_SECONDS) $(FUZZ_BIN)
 
 # ---- clang: the same warnings must hold on clang as on gcc ------------------
 ALL_SRC := main.c $(PROTO_SRC) $(NET_SRC) $(LAB_SRC) $(UI_SRC)
@@ -136,7 +154,7 @@ install: all
 clean:
 	rm -rf build build-asan build-fuzz build-clang build-bench mailbench mailbench.tmp tests/tmp
 
-.PHONY: all deps run check unit fuzz fuzz-check clang-check bench style install clean
+.PHONY: all deps run check unit fuzz fuzz-long fuzz-check clang-check bench style install clean
 .SECONDARY:
 
 -include $(shell find build build-asan build-fuzz build-clang -name '*.d' 2>/dev/null)

@@ -100,7 +100,10 @@ struct lab_sess {
 	bool			 skipping;	/* discarding an over-long line */
 	bool			 delayed;	/* next line already waited */
 	bool			 greet_pending;	/* slow scenario: greet later */
+	bool			 eof;		/* the client ended its input */
+	bool			 detached;	/* no socket: lab_sess_detached() */
 	struct buf		 in;
+	struct buf		 out;		/* detached: the replies */
 	struct loop_timer	*idle;
 	struct loop_timer	*delay;
 	struct pop3d		*pop3;

@@ -7,8 +7,10 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+struct buf;		/* proto/buf.h */
 struct loop;		/* net/loop.h */
 struct lab;		/* opaque: listeners, sessions, accounts, TLS */
+struct lab_sess;	/* opaque: one client session */
 
 /* The four services; the index into lab_options.port[] and lab_port(). */
 enum lab_service {
@@ -87,6 +89,21 @@ int		 lab_write_cert(const struct lab *, const char *path);
 
 /* Change where session events are logged (NULL: nowhere). */
 void		 lab_set_log(struct lab *, FILE *);
+
+/* A session without a socket, for fuzzers and tests: the command handling
+ * of an accepted connection to service svc (greeting included), fed bytes
+ * by lab_sess_feed() and writing its replies to lab_sess_output(); a
+ * STARTTLS/STLS (and implicit TLS) counts as an instant, successful
+ * handshake. Free it with lab_sess_free(). */
+struct lab_sess	*lab_sess_detached(struct lab *, enum lab_service);
+/* Bytes from the client as if read from the socket; len 0: the client ended
+ * its input. Returns false once the session is closing (QUIT, error
+ * limit, end of input): later bytes are ignored. */
+bool		 lab_sess_feed(struct lab_sess *, const void *, size_t);
+/* The replies not yet taken: the caller consumes what it reads. */
+struct buf	*lab_sess_output(struct lab_sess *);
+/* Free a detached session (releases its maildrop lock). NULL is fine. */
+void		 lab_sess_free(struct lab_sess *);
 
 /* One line per scenario, "name  description\n", for --help. */
 const char	*lab_scenario_help(void);

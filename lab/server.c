@@ -21,6 +21,7 @@
 #include "net/conn.h"
 #include "net/loop.h"
 #include "net/tls-server.h"
+#include "proto/limits.h"
 #include "proto/util.h"
 
 /* Stop handling lines while this much output waits (a client that
@@ -81,7 +82,14 @@ is_pop3(const struct lab_sess *s)
 void
 lab_write(struct lab_sess *s, const void *p, size_t len)
 {
-	if (s->closing || s->conn == NULL)
+	if (s->closing)
+		return;
+	if (s->detached) {
+		if (buf_append(&s->out, p, len) == -1)
+			s->want_close = true;
+		return;
+	}
+	if (s->conn == NULL)
 		return;
 	if (conn_write(s->conn, p, len) == -1) {
 		/* Over LIMIT_OUTPUT: a client that never reads. */
@@ -108,6 +116,23 @@ lab_reply(struct lab_sess *s, const char *fmt, ...)
 	lab_write(s, line, (size_t)n);
 }
 
+/* Output queued and not yet written. */
+static size_t
+pending(const struct lab_sess *s)
+{
+	return s->detached ? s->out.len : conn_pending(s->conn);
+}
+
+/* Close once the replies queued so far are written. */
+static void
+close_after_flush(struct lab_sess *s)
+{
+	s->closing = true;
+	loop_timer_stop(s->delay);
+	if (!s->detached)
+		conn_close_after_flush(s->conn);
+}
+
 static void
 sess_free(struct lab_sess *s)
 {
@@ -126,6 +151,7 @@ sess_free(struct lab_sess *s)
 	loop_timer_del(s->delay);
 	conn_free(s->conn);
 	buf_wipe(&s->in);
+	buf_wipe(&s->out);
 	free(s);
 }
 
@@ -139,6 +165,31 @@ idle_reset(struct lab_sess *s)
 		loop_timer_reset(s->idle, secs * 1000.0);
 }
 
+/* Drop the first n bytes of in, zeroing the stale copies buf_consume()
+ * leaves past the new end: a line may have been PASS or an AUTH answer. */
+static void
+consume(struct buf *in, size_t n)
+{
+	size_t old = in->len;
+
+	if (old == 0)
+		return;
+	buf_consume(in, n);
+	explicit_bzero(in->data + in->len, old - in->len);
+}
+
+/* The handshake finished: the handler forgets what it knew before TLS. */
+static void
+tls_done(struct lab_sess *s)
+{
+	s->tls = true;
+	idle_reset(s);
+	if (s->pop3 != NULL)
+		pop3d_tls_done(s->pop3);
+	else
+		smtpd_tls_done(s->smtp);
+}
+
 /* Act on what the handler asked for after a line: upgrade or close. */
 static void
 after(struct lab_sess *s)
@@ -146,9 +197,12 @@ after(struct lab_sess *s)
 	if (s->closing)
 		return;
 	if (s->want_close) {
-		s->closing = true;
-		loop_timer_stop(s->delay);
-		conn_close_after_flush(s->conn);
+		close_after_flush(s);
+		return;
+	}
+	if (s->want_tls && s->eof) {
+		/* The 220 is queued; no handshake can follow an ended input. */
+		close_after_flush(s);
 		return;
 	}
 	if (s->want_tls) {
@@ -159,7 +213,11 @@ after(struct lab_sess *s)
 			lab_log(s->lab, "%s #%llu %s: discarded %zu bytes sent "
 			    "after STARTTLS/STLS", service_name[s->svc],
 			    (unsigned long long)s->id, s->peer, s->in.len);
-			buf_reset(&s->in);
+			consume(&s->in, s->in.len);
+		}
+		if (s->detached) {
+			tls_done(s);
+			return;
 		}
 		if (conn_tls_server(s->conn, s->lab->tls,
 		    TLS_HANDSHAKE_MS) == -1) {
@@ -175,17 +233,6 @@ line_max(struct lab_sess *s)
 	return s->smtp != NULL ? smtpd_line_max(s->smtp) : LAB_POP3_LINE;
 }
 
-/* Drop the first n bytes of in, zeroing the stale copies buf_consume()
- * leaves past the new end: a line may have been PASS or an AUTH answer. */
-static void
-consume(struct buf *in, size_t n)
-{
-	size_t old = in->len;
-
-	buf_consume(in, n);
-	explicit_bzero(in->data + in->len, old - in->len);
-}
-
 /* Handle every complete line we may handle now. */
 static void
 run(struct lab_sess *s)
@@ -193,7 +240,7 @@ run(struct lab_sess *s)
 	while (!s->closing && !s->want_close && !s->want_tls &&
 	    !s->greet_pending && s->in.len > 0 &&
 	    !loop_timer_armed(s->delay) &&
-	    conn_pending(s->conn) < OUT_HIGH_WATER) {
+	    pending(s) < OUT_HIGH_WATER) {
 		const char *nl = memchr(s->in.data, '\n', s->in.len);
 		size_t len;
 		unsigned ms;
@@ -238,8 +285,24 @@ run(struct lab_sess *s)
 		consume(&s->in, len + 1);
 	}
 	after(s);
-	if (!s->closing)
+	if (s->closing)
+		return;
+	if (!s->detached)
 		conn_pause_read(s->conn, s->in.len > IN_HIGH_WATER);
+	/* The client ended its input (`printf ... | nc -q`): like Postfix
+	 * and Dovecot, answer every complete line it sent first; the loop
+	 * above only stops early to wait (a delay, TLS, full output), and
+	 * each of those comes back here. A last line without its LF is not
+	 * a command (Postfix's smtp_get() refuses data cut by EOF). */
+	if (s->eof && !s->want_tls && !s->greet_pending &&
+	    !loop_timer_armed(s->delay) && pending(s) < OUT_HIGH_WATER) {
+		lab_log(s->lab, "%s #%llu %s: end of input%s",
+		    service_name[s->svc], (unsigned long long)s->id, s->peer,
+		    s->in.len > 0 || s->skipping ? " (an unfinished line "
+		    "dropped)" : "");
+		consume(&s->in, s->in.len);
+		close_after_flush(s);
+	}
 }
 
 static void
@@ -279,16 +342,11 @@ on_tls_done(void *arg, const struct tls_summary *sum, double ms)
 	struct lab_sess *s = arg;
 
 	(void)ms;
-	s->tls = true;
 	lab_log(s->lab, "%s #%llu %s: TLS %s %s", service_name[s->svc],
 	    (unsigned long long)s->id, s->peer,
 	    sum != NULL && sum->protocol ? sum->protocol : "?",
 	    sum != NULL && sum->cipher ? sum->cipher : "?");
-	idle_reset(s);
-	if (s->pop3 != NULL)
-		pop3d_tls_done(s->pop3);
-	else
-		smtpd_tls_done(s->smtp);
+	tls_done(s);
 	run(s);
 }
 
@@ -308,11 +366,23 @@ on_drained(void *arg)
 {
 	struct lab_sess *s = arg;
 
-	if (s->in.len > 0)
+	if (s->in.len > 0 || s->eof)
 		run(s);
 }
 
+static void
+on_eof(void *arg)
+{
+	struct lab_sess *s = arg;
+
+	if (s->closing)
+		return;
+	s->eof = true;
+	run(s);
+}
+
 static const struct conn_ops sess_ops = {
+	.eof = on_eof,
 	.data = on_data,
 	.tls_done = on_tls_done,
 	.closed = on_closed,
@@ -354,8 +424,9 @@ on_delay(void *arg)
 	run(s);
 }
 
-static void
-sess_new(struct lab *lab, enum lab_service svc, int fd)
+/* A session's state, linked into the lab; no socket yet. */
+static struct lab_sess *
+sess_alloc(struct lab *lab, enum lab_service svc)
 {
 	struct lab_sess *s = xcalloc(1, sizeof(*s));
 
@@ -363,6 +434,7 @@ sess_new(struct lab *lab, enum lab_service svc, int fd)
 	s->svc = svc;
 	s->id = ++lab->next_id;
 	buf_init(&s->in, IN_HIGH_WATER + LAB_DATA_LINE + 65536);
+	buf_init(&s->out, LIMIT_OUTPUT);
 	s->idle = loop_timer_add(lab->loop, 1000, false, on_idle, s);
 	s->delay = loop_timer_add(lab->loop, 1000, false, on_delay, s);
 	loop_timer_stop(s->delay);
@@ -375,6 +447,26 @@ sess_new(struct lab *lab, enum lab_service svc, int fd)
 		s->pop3 = pop3d_new(s);
 	else
 		s->smtp = smtpd_new(s);
+	return s;
+}
+
+/* Greet now, or after the slow scenario's delay. */
+static void
+start(struct lab_sess *s)
+{
+	if (s->lab->scenarios & LAB_SC_SLOW) {
+		s->greet_pending = true;
+		loop_timer_reset(s->delay, LAB_SLOW_MS);
+		return;
+	}
+	greet(s);
+}
+
+static void
+sess_new(struct lab *lab, enum lab_service svc, int fd)
+{
+	struct lab_sess *s = sess_alloc(lab, svc);
+
 	s->conn = conn_from_fd(lab->loop, fd, &sess_ops, s);
 	snprintf(s->peer, sizeof(s->peer), "%s", conn_peer(s->conn));
 	lab_log(lab, "%s #%llu %s: connected", service_name[svc],
@@ -388,12 +480,51 @@ sess_new(struct lab *lab, enum lab_service svc, int fd)
 		}
 		return;
 	}
-	if (lab->scenarios & LAB_SC_SLOW) {
-		s->greet_pending = true;
-		loop_timer_reset(s->delay, LAB_SLOW_MS);
-		return;
+	start(s);
+}
+
+struct lab_sess *
+lab_sess_detached(struct lab *lab, enum lab_service svc)
+{
+	struct lab_sess *s = sess_alloc(lab, svc);
+
+	s->detached = true;
+	snprintf(s->peer, sizeof(s->peer), "detached");
+	if (svc == LAB_POP3S || svc == LAB_SMTPS)
+		tls_done(s);	/* greets */
+	else
+		start(s);
+	after(s);
+	return s;
+}
+
+bool
+lab_sess_feed(struct lab_sess *s, const void *p, size_t len)
+{
+	if (s->closing)
+		return false;
+	if (len == 0)
+		s->eof = true;
+	else if (buf_append(&s->in, p, len) == -1) {
+		s->want_close = true;
+		after(s);
+		return false;
 	}
-	greet(s);
+	run(s);
+	return !s->closing;
+}
+
+struct buf *
+lab_sess_output(struct lab_sess *s)
+{
+	return &s->out;
+}
+
+void
+lab_sess_free(struct lab_sess *s)
+{
+	if (s != NULL)
+		sess_free(s);
 }
 
 static void

@@ -76,6 +76,7 @@ struct conn {
 	struct buf		 out;
 	size_t			 plain_left;	/* head of out to send before TLS */
 	bool			 paused;
+	bool			 read_eof;	/* peer half-closed; owner has eof */
 	bool			 close_after_flush;
 	/* TLS. */
 	SSL_CTX			*ctx;
@@ -617,7 +618,7 @@ update_events(struct conn *c)
 		ev = c->plain_left > 0 ? POLLOUT : c->hs_want;
 		break;
 	case CONN_STATE_OPEN:
-		if (!c->paused)
+		if (!c->paused && !c->read_eof)
 			ev |= POLLIN;
 		if (c->out.len > 0 || c->read_wants_write)
 			ev |= POLLOUT;
@@ -778,7 +779,7 @@ do_read(struct conn *c)
 	bool eof = false;
 
 	for (;;) {
-		if (c->paused)
+		if (c->paused || c->read_eof)
 			return true;
 		/* A peer that floods must not keep us here: after the
 		 * budget, let the loop run timers and other fds, and come
@@ -844,9 +845,17 @@ do_read(struct conn *c)
 		fail(c, CONN_FAIL_IO, "read: %s", strerror(errno));
 		return false;
 	}
-	if (eof) {
+	if (eof && c->ops->eof == NULL) {
 		fail(c, CONN_FAIL_NONE, "connection closed by peer");
 		return false;
+	}
+	if (eof) {
+		c->read_eof = true;
+		update_events(c);
+		c->busy++;
+		c->ops->eof(c->arg);
+		if (leave(c) || c->state != CONN_STATE_OPEN)
+			return false;
 	}
 	return true;
 }
@@ -978,6 +987,12 @@ step(struct conn *c, short revents)
 			return;
 	if (c->close_after_flush && c->out.len == 0) {
 		fail(c, CONN_FAIL_NONE, "closed");
+		return;
+	}
+	/* Half-closed and now hung up too (poll reports POLLHUP whatever we
+	 * ask for): nobody is left to write to. */
+	if (c->read_eof && (revents & (POLLERR | POLLHUP))) {
+		fail(c, CONN_FAIL_NONE, "connection closed by peer");
 		return;
 	}
 	if (c->out.len == 0 && c->ops->drained != NULL &&

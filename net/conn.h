@@ -47,6 +47,13 @@ struct conn_ops {
 	void	(*closed)(void *arg, enum conn_fail fail, const char *reason);
 	/* Everything queued was written (output buffer empty). */
 	void	(*drained)(void *arg);
+	/* The peer ended its sending side (EOF, a TCP half-close, or a TLS
+	 * close_notify) after everything it sent went to data. When set,
+	 * the conn stays open for writing and reads no more: the owner
+	 * answers what it still holds and then calls conn_close_after_flush
+	 * (a server facing `printf ... | nc -q`). When NULL, EOF ends the
+	 * conn with closed(CONN_FAIL_NONE) at once, unsent output dropped. */
+	void	(*eof)(void *arg);
 };
 
 /* Note: creating a conn sets SIGPIPE to SIG_IGN for the process (TLS

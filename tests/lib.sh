@@ -90,7 +90,8 @@ workdir() {
 	mkdir -p "$d" && printf '%s\n' "$d"
 }
 # reap_stale NAME: stop the servers of, and remove, tests/tmp/NAME.PID
-# directories whose runner (PID) is gone (a run killed with SIGKILL).
+# directories whose runner (PID) is gone (a run killed with SIGKILL),
+# with the servers' private directories under /tmp.
 reap_stale() {
 	local d pid
 	for d in "$LIB_ROOT/tests/tmp/$1".*; do
@@ -98,12 +99,49 @@ reap_stale() {
 		pid=${d##*.}
 		case $pid in '' | *[!0-9]*) continue ;; esac
 		kill -0 "$pid" 2>/dev/null && continue
+		# The stop scripts also remove the servers' private directories
+		# under /tmp (DIR/priv), even of a start that failed half-way.
 		for s in "$d"/*/; do
-			[ -f "$s/dovecot.conf" ] && "$LIB_ROOT/scripts/dovecot-stop" "$s"
-			[ -f "$s/etc/main.cf" ] && "$LIB_ROOT/scripts/postfix-stop" "$s"
+			{ [ -f "$s/dovecot.conf" ] || [ -L "$s/priv" ]; } &&
+				"$LIB_ROOT/scripts/dovecot-stop" "$s"
+			{ [ -f "$s/etc/main.cf" ] || [ -L "$s/priv" ]; } &&
+				"$LIB_ROOT/scripts/postfix-stop" "$s"
 		done >/dev/null 2>&1
 		rm -rf "$d"
 	done
+	reap_orphans
+}
+# reap_orphans: the servers' private directories under /tmp (written by
+# scripts/dovecot-start and postfix-start, with an "owner" file naming
+# DIR) whose DIR no longer links to them -- tests/tmp removed while the
+# servers ran: stop the master started from there, remove the directory.
+reap_orphans() {
+	local p owner pid
+	for p in /tmp/mb-dovecot.* /tmp/mb-postfix.*; do
+		[ -d "$p" ] && [ -f "$p/owner" ] || continue
+		owner=$(cat "$p/owner")
+		[ -L "$owner/priv" ] && [ "$(readlink "$owner/priv")" = "$p" ] && continue
+		case $p in
+		/tmp/mb-dovecot.*)
+			pid=$(cat "$p/run/master.pid" 2>/dev/null)
+			case $pid in '' | *[!0-9]*) ;; *)
+				tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" |
+					grep -qF -- "$owner/dovecot.conf" && kill -TERM "$pid"
+				;;
+			esac
+			;;
+		*)
+			pid=$(sed 1q "$p/queue/pid/master.pid" 2>/dev/null | tr -d ' ')
+			case $pid in '' | *[!0-9]*) ;; *)
+				[ "$(readlink "/proc/$pid/cwd" 2>/dev/null)" = "$p/queue" ] &&
+					kill -TERM "$pid"
+				;;
+			esac
+			;;
+		esac
+		sleep 1
+		rm -rf "$p"
+	done 2>/dev/null
 }
 rm_workdir() {
 	if [ "${MB_KEEP:-0}" = 1 ]; then

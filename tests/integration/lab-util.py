@@ -72,10 +72,12 @@ class Lab:
         while True:
             line = self._readline(deadline)
             if line is None:
-                self.stop()
+                self.errlog.flush()
                 self.errlog.seek(0)
+                err = self.errlog.read()
+                self.stop()
                 raise RuntimeError("lab did not start: %s %s" %
-                                   (" | ".join(self.banner), self.errlog.read()))
+                                   (" | ".join(self.banner), err))
             self.banner.append(line)
             m = re.match(r"^\s+(POP3S?|SMTPS?)\s+(\S+):(\d+)\s", line)
             if m:

@@ -37,6 +37,7 @@ struct side {
 	int		 echo;		/* server: echo back what arrives */
 	int		 starttls;	/* server: "STARTTLS" -> 220 + TLS */
 	bool		 consume;	/* consume input (default) */
+	bool		 eof;		/* the peer ended its sending side */
 };
 
 static struct loop	*L;
@@ -119,8 +120,24 @@ on_closed(void *arg, enum conn_fail f, const char *reason)
 }
 
 static const struct conn_ops ops = {
-	on_connected, on_data, on_tls, on_closed, NULL,
+	on_connected, on_data, on_tls, on_closed, NULL, NULL,
 };
+
+/* Server with an eof callback: answer "bye" to the client's EOF, close. */
+static void
+on_eof(void *arg)
+{
+	struct side *s = arg;
+
+	s->eof = true;
+	conn_write(s->c, "bye\r\n", 5);
+	conn_close_after_flush(s->c);
+}
+
+static const struct conn_ops half_ops = {
+	on_connected, on_data, on_tls, on_closed, NULL, on_eof,
+};
+static bool	srv_half;	/* the server uses half_ops */
 
 static SSL_CTX	*implicit_ctx;	/* server: TLS right after accept */
 
@@ -138,7 +155,7 @@ on_accept(int fd, short rev, void *arg)
 		silent_fd = s;
 		return;
 	}
-	srv.c = conn_from_fd(L, s, &ops, &srv);
+	srv.c = conn_from_fd(L, s, srv_half ? &half_ops : &ops, &srv);
 	if (implicit_ctx != NULL)
 		conn_tls_server(srv.c, implicit_ctx, 5000);
 }
@@ -198,6 +215,7 @@ setup(int family)
 	side_reset(&cli);
 	side_reset(&srv);
 	accept_silent = false;
+	srv_half = false;
 	implicit_ctx = NULL;
 	port = listen_on(family);
 	loop_timer_add(L, 10000, false, bound, NULL);
@@ -547,6 +565,42 @@ test_flush_close(void)
 	teardown();
 }
 
+/* A client that ends its sending side (shutdown(SHUT_WR), as `printf |
+ * nc -q` does) talking to a conn with an eof callback: what it sent
+ * arrives first, then the eof, and the conn still writes: the reply
+ * reaches the client before the close. */
+static void
+test_half_close(void)
+{
+	int port = setup(4), fd;
+	struct sockaddr_in sin;
+	char buf[64];
+	size_t n = 0;
+	ssize_t r;
+
+	srv_half = true;
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	CHECK_INT(connect(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	CHECK_INT(write(fd, "a\r\nb\r\n", 6), 6);
+	shutdown(fd, SHUT_WR);
+	while (!srv.closed && !cli.closed)	/* cli.closed: the 10 s bound */
+		loop_run_once(L, 100);
+	CHECK(srv.eof);
+	CHECK_STR(srv.got, "a\r\nb\r\n");
+	CHECK_INT(srv.fail, CONN_FAIL_NONE);
+	while (n < sizeof(buf) - 1 &&
+	    (r = read(fd, buf + n, sizeof(buf) - 1 - n)) > 0)
+		n += (size_t)r;
+	buf[n] = '\0';
+	CHECK_STR(buf, "bye\r\n");
+	close(fd);
+	teardown();
+}
+
 static void
 blast_tls(void *arg)
 {
@@ -739,6 +793,7 @@ static const struct test tests[] = {
 	{ "conn_tls_bulk", test_tls_bulk },
 	{ "conn_input_limit", test_input_limit },
 	{ "conn_flush_close", test_flush_close },
+	{ "conn_half_close", test_half_close },
 };
 
 int
