@@ -7,6 +7,7 @@
 #include <wchar.h>
 #include <wctype.h>
 
+#include "proto/transcript.h"
 #include "ui/width.h"
 
 size_t
@@ -58,17 +59,18 @@ bad:
 bool
 width_unsafe(uint32_t cp)
 {
-	if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
-		return true;
-	/* Unicode bidi controls (UAX #9): they reorder what follows, so a
-	 * name could look like something else (CVE-2021-42574 style). */
-	if (cp == 0x061c || cp == 0x200e || cp == 0x200f ||
-	    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
-		return true;
-	/* Line and paragraph separators move the cursor on some terminals. */
-	if (cp == 0x2028 || cp == 0x2029)
-		return true;
-	return false;
+	/* One table for the transcript and the screen (proto/transcript.c). */
+	return transcript_cp_unsafe(cp);
+}
+
+/* Columns of the visible form escape_form() gives: "\xNN" for C0 and
+ * DEL, else "\u{XXXX}" with four to six hex digits (C1 "\u{0085}"). */
+static int
+escape_cols(uint32_t cp)
+{
+	if (cp < 0x80)
+		return 4;
+	return cp > 0xfffff ? 10 : cp > 0xffff ? 9 : 8;
 }
 
 int
@@ -79,10 +81,10 @@ width_cp(uint32_t cp, bool bad)
 	if (bad)
 		return 4;
 	if (width_unsafe(cp))
-		return cp < 0x100 ? 4 : (cp > 0xffff ? 9 : 8);
+		return escape_cols(cp);
 	w = wcwidth((wchar_t)cp);
 	if (w < 0)
-		return cp > 0xffff ? 9 : 8;
+		return escape_cols(cp);
 	return w;
 }
 
@@ -281,19 +283,19 @@ width_has_folded(const char *s, size_t n, const uint32_t *nd, size_t nn)
 #ifndef WIDTH_NO_CURSES
 #define DRAW_CHUNK 256
 
-/* The visible form of an unsafe code point or invalid byte. */
+/* The visible form of an unsafe code point or invalid byte: the same
+ * "\xNN" / "\u{XXXX}" forms transcript_escape() writes. */
 static size_t
 escape_form(uint32_t cp, bool bad, unsigned char byte, char *out, size_t outsz)
 {
 	int n;
 
-	if (bad || cp < 0x100)
+	if (bad || cp < 0x80)
 		n = snprintf(out, outsz, "\\x%02x", bad ? byte : (unsigned)cp);
 	else
-		n = snprintf(out, outsz, "<U+%04X>", (unsigned)cp);
+		n = snprintf(out, outsz, "\\u{%04X}", (unsigned)cp);
 	return n < 0 ? 0 : (size_t)n;
 }
-
 
 size_t
 width_draw(WINDOW *w, const char *s, size_t n, size_t cols,

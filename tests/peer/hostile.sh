@@ -8,7 +8,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 FAKE=$LIB_ROOT/tests/peer/fakeserver.py
-names=(esc-banner bidi-banner nul-banner nul-in-body long-line endless-line
+names=(esc-banner bidi-banner cf-banner nul-banner nul-in-body long-line endless-line
 	split-reply split-multiline cut-reply close-mid-retr stls-inject
 	starttls-inject smtp-bad-code trickle-ok trickle-timeout silent refused
 	pass-redacted tls-to-plain stls-refused starttls-stripped ehlo-flood
@@ -119,6 +119,28 @@ expect peer/bidi-banner/escaped "$W/bidi-banner" eval \
 	"! LC_ALL=C grep -q \$'\\xe2\\x80\\xae\\|\\xc2\\x85\\|\\xff' '$W/bidi-banner.out' &&
 	 grep -qF 'evil' '$W/bidi-banner.out'"
 expect_rc peer/bidi-banner/exit "$W/bidi-banner" 0
+
+# --- The rest of the Unicode Cf class (issue 12): zero width space, BOM,
+# soft hyphen, word joiner, ZWJ, a tag sequence; raw in a reply and in a
+# RETR body, escaped as \u{...} in both, never written raw.
+scn cf-banner <<'S'
+send +OK pay\xe2\x80\x8bpal \xef\xbb\xbfready in\xc2\xadvoice a\xe2\x81\xa0b\xe2\x80\x8dc
+expect RETR 1
+raw +OK\r\nSubject: \xe2\x80\x8bhidden\xf3\xa0\x81\x81\xf3\xa0\x81\xbf\r\n\r\nbody\xef\xbf\xb9x\r\n.\r\n
+expect QUIT
+send +OK bye
+S
+printf 'RETR 1\nQUIT\n' | input cf-banner
+peer cf-banner pop3 20 --timeout 10
+safe cf-banner
+expect peer/cf-banner/escaped "$W/cf-banner" eval \
+	"has_line '$W/cf-banner.out' '^S: \\+OK pay\\\\u\\{200B\\}pal \\\\u\\{FEFF\\}ready in\\\\u\\{00AD\\}voice a\\\\u\\{2060\\}b\\\\u\\{200D\\}c$' &&
+	 has_line '$W/cf-banner.out' '^S: Subject: \\\\u\\{200B\\}hidden\\\\u\\{E0041\\}\\\\u\\{E007F\\}$' &&
+	 has_line '$W/cf-banner.out' '^S: body\\\\u\\{FFF9\\}x$'"
+expect peer/cf-banner/no-raw "$W/cf-banner" eval \
+	"! LC_ALL=C grep -q \$'\\xe2\\x80\\x8b\\|\\xef\\xbb\\xbf\\|\\xc2\\xad\\|\\xe2\\x81\\xa0\\|\\xe2\\x80\\x8d\\|\\xf3\\xa0\\|\\xef\\xbf\\xb9' '$W/cf-banner.out'"
+expect_rc peer/cf-banner/exit "$W/cf-banner" 0
+srv_ok cf-banner
 
 # --- A NUL byte in a reply line: a protocol violation, never raw output.
 scn nul-banner <<'S'

@@ -65,8 +65,12 @@ static const struct {
 	{ "\xe6\x97\xa5\xe6\x9c\xac", 4 },		/* 日本: wide */
 	{ "e\xcc\x81", 1 },				/* e + combining acute */
 	{ "\x1b", 4 },					/* ESC shown as \x1b */
-	{ "\xe2\x80\xae", 8 },				/* RLO shown as <U+202E> */
-	{ "\xc2\x85", 4 },				/* C1 NEL shown as \x85 */
+	{ "\xe2\x80\xae", 8 },				/* RLO shown as \u{202E} */
+	{ "\xc2\x85", 8 },				/* C1 NEL shown as \u{0085} */
+	{ "\xe2\x80\x8b", 8 },				/* ZWSP as \u{200B} */
+	{ "\xef\xbb\xbf", 8 },				/* BOM as \u{FEFF} */
+	{ "\xc2\xad", 8 },				/* soft hyphen \u{00AD} */
+	{ "\xf3\xa0\x81\x81", 9 },			/* tag as \u{E0041} */
 	{ "\xff", 4 },					/* bad byte as \xff */
 	{ "", 0 },					/* nothing */
 };
@@ -85,6 +89,11 @@ test_width(void)
 	CHECK(width_unsafe(0x1b));
 	CHECK(width_unsafe(0x2066));
 	CHECK(!width_unsafe(0xe9));
+	/* The whole Cf class, through the transcript's one table. */
+	CHECK(width_unsafe(0x200b) && width_unsafe(0xfeff));
+	CHECK(width_unsafe(0xad) && width_unsafe(0x2064));
+	CHECK(width_unsafe(0xe0001) && width_unsafe(0xe007f));
+	CHECK(!width_unsafe(0x2065) && !width_unsafe(0xe0080));
 }
 
 /* Fitting never splits a sequence or a wide character. */
