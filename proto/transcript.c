@@ -104,6 +104,24 @@ utf8_seq(const unsigned char *p, size_t len, uint32_t *cp_r)
 	return n;
 }
 
+size_t
+transcript_cut(const char *s, size_t len, size_t max)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 cut = max < len ? max : len, q = cut, need;
+
+	/* Back to the lead byte of the sequence the cut falls in or ends. */
+	while (q > 0 && cut - q < 3 && (p[q - 1] & 0xc0) == 0x80)
+		q--;
+	if (q == 0 || p[q - 1] < 0xc2 || p[q - 1] > 0xf4)
+		return cut;	/* ASCII, or no lead byte: bytes stand alone */
+	q--;
+	need = p[q] >= 0xf0 ? 4 : p[q] >= 0xe0 ? 3 : 2;
+	/* A sequence that needs bytes past the cut is dropped whole, so no
+	 * stray lead byte (a lone "\xcc") is left at the end. */
+	return cut - q < need ? q : cut;
+}
+
 int
 transcript_escape(const char *s, size_t len, struct buf *out)
 {

@@ -30,6 +30,13 @@ int	transcript_escape(const char *, size_t, struct buf *out);
  * Unicode 15.1). The screen's drawing (ui/width.c) uses the same test. */
 bool	transcript_cp_unsafe(uint32_t cp);
 
+/* The longest prefix of s (len bytes) of at most max bytes that does not
+ * end inside a UTF-8 sequence: a multi-byte character the cut (or the
+ * end of s) falls inside is dropped whole. Invalid bytes count as one
+ * character each. max >= len trims only an incomplete sequence at the end
+ * (left by a truncating snprintf). Returns the prefix length. */
+size_t	transcript_cut(const char *s, size_t len, size_t max);
+
 /* The prefix for an event kind: "C: ", "S: ", "= ", "* ", or NULL for
  * kinds that are no transcript line (PEV_REPLY, PEV_BODY). */
 const char *transcript_prefix(enum proto_event_kind);

@@ -256,7 +256,7 @@ queue_push(struct driver *d, uint64_t seq, const char *what, size_t len)
 	p = &d->q[d->qhead + d->qlen++];
 	p->seq = seq;
 	p->sent_ms = loop_now_ms();
-	p->what = xstrndup(what, len > 200 ? 200 : len);
+	p->what = xstrndup(what, transcript_cut(what, len, 200));
 	if (d->qlen == 1)
 		arm_timer(d);
 }

@@ -159,6 +159,7 @@ notice(struct screen *s, enum layout_role role, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(s->notice, sizeof(s->notice), fmt, ap);
 	va_end(ap);
+	width_trim(s->notice);		/* a long file name may be cut */
 	s->notice_role = role;
 	mark(s, D_HINT);
 }
@@ -180,6 +181,7 @@ ui_event(struct screen *s, unsigned flags, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		return;
+	width_trim(b);
 	pane_transcript_append(s->pt, DRIVER_LINE_EVENT, flags, 0, b,
 	    strlen(b));
 	mark(s, D_TRANSCRIPT);
@@ -543,6 +545,7 @@ seg_add(struct seg *sg, size_t *n, int prio, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(sg[*n].text, sizeof(sg[*n].text), fmt, ap);
 	va_end(ap);
+	width_trim(sg[*n].text);
 	sg[*n].prio = prio;
 	(*n)++;
 }
@@ -715,6 +718,7 @@ draw_hint(struct screen *s)
 		snprintf(b, sizeof(b), " expects: %s   |  F1 or /help: help  "
 		    "Tab: complete  Ctrl-O: next pane  Ctrl-Q: quit", exp);
 	}
+	width_trim(b);
 	used = width_draw(w, b, strlen(b), (size_t)cols, a);
 	width_pad(w, (size_t)cols - used, a);
 	wnoutrefresh(w);

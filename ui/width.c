@@ -4,6 +4,7 @@
 #include <curses.h>
 #endif
 #include <stdio.h>
+#include <string.h>
 #include <wchar.h>
 #include <wctype.h>
 
@@ -121,6 +122,40 @@ width_fit(const char *s, size_t n, size_t cols, size_t *cols_r)
 	if (cols_r != NULL)
 		*cols_r = used;
 	return off;
+}
+
+/* A combining mark: drawn on the character before it (wcwidth 0). */
+static bool
+is_mark(uint32_t cp, bool bad)
+{
+	return !bad && cp >= 0x300 && !width_unsafe(cp) &&
+	    wcwidth((wchar_t)cp) == 0;
+}
+
+size_t
+width_cut(const char *s, size_t n, size_t max)
+{
+	size_t cut = transcript_cut(s, n, max);
+	uint32_t cp;
+	bool bad;
+
+	/* A cut before a combining mark would part it from its base: cut
+	 * before the base instead, so the pair goes (or stays) together. */
+	while (cut > 0 && cut < n) {
+		width_decode(s + cut, n - cut, &cp, &bad);
+		if (!is_mark(cp, bad))
+			break;
+		cut = width_prev(s, cut);
+	}
+	return cut;
+}
+
+void
+width_trim(char *s)
+{
+	size_t n = strlen(s);
+
+	s[width_cut(s, n, n)] = '\0';
 }
 
 size_t

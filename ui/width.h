@@ -25,6 +25,14 @@ size_t	width_str(const char *s, size_t n);
 /* How many bytes of s fit in cols columns; *cols_r gets the columns
  * those bytes take (may be NULL). Never splits a sequence. */
 size_t	width_fit(const char *s, size_t n, size_t cols, size_t *cols_r);
+/* The longest prefix of s of at most max bytes cut on a whole character
+ * and grapheme: never inside a UTF-8 sequence (see transcript_cut), and
+ * never between a base character and its combining marks (the base goes
+ * with them). Use it wherever text is cut to a byte budget. */
+size_t	width_cut(const char *s, size_t n, size_t max);
+/* Drop an incomplete character left at the end of the NUL-terminated s
+ * by a truncating snprintf (titles, notices), as width_cut(s, n, n). */
+void	width_trim(char *s);
 /* Bytes to skip to pass the first cols columns of s (horizontal scroll). */
 size_t	width_skip(const char *s, size_t n, size_t cols);
 /* Byte offset of the start of the code point before off (off > 0). */

@@ -8,7 +8,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 FAKE=$LIB_ROOT/tests/peer/fakeserver.py
-names=(esc-banner bidi-banner cf-banner nul-banner nul-in-body long-line endless-line
+names=(esc-banner bidi-banner cf-banner nul-banner nul-in-body long-line long-line-utf8 endless-line
 	split-reply split-multiline cut-reply close-mid-retr stls-inject
 	starttls-inject smtp-bad-code trickle-ok trickle-timeout silent refused
 	pass-redacted tls-to-plain stls-refused starttls-stripped ehlo-flood
@@ -193,6 +193,19 @@ expect peer/long-line/fast "$W/long-line" faster long-line 10
 expect peer/long-line/reported "$W/long-line" has_line "$W/long-line.out" '^\* '
 expect peer/long-line/cut-shown "$W/long-line" \
 	has_line "$W/long-line.out" '^S: \+OK x{196}… \[cut: reply line longer than 4096 bytes; first 200 bytes shown\]$'
+
+# --- The same with a two-byte character across the 200-byte mark: the
+# cut falls on a whole character, no stray "\xc3" before the "…".
+scn long-line-utf8 <<'S'
+raw +OK {195*x}{3000*\xc3\xa9}\r\n
+hang 20
+S
+input long-line-utf8 <<<'QUIT'
+peer long-line-utf8 pop3 30 --timeout 20
+safe long-line-utf8
+expect_rc peer/long-line-utf8/exit "$W/long-line-utf8" 3
+expect peer/long-line-utf8/whole-char "$W/long-line-utf8" \
+	has_line "$W/long-line-utf8.out" '^S: \+OK x{195}… \[cut: reply line longer than 4096 bytes; first 199 bytes shown\]$'
 
 # --- 2 MiB without a line end: never buffered without bound.
 scn endless-line <<'S'

@@ -118,6 +118,58 @@ test_fit(void)
 }
 
 /* Encode and decode agree on every scalar value class. */
+static const struct {
+	const char	*in;
+	size_t		 max;
+	size_t		 utf8;	/* transcript_cut: whole UTF-8 sequences */
+	size_t		 cut;	/* width_cut: whole graphemes too */
+} cut_cases[] = {
+	{ "abc", 2, 2, 2 },				/* ASCII: any byte */
+	{ "abc", 9, 3, 3 },				/* max past the end */
+	{ "\xe6\x97\xa5\xe6\x9c\xac", 4, 3, 3 },	/* inside 本 */
+	{ "\xe6\x97\xa5\xe6\x9c\xac", 5, 3, 3 },
+	{ "\xe6\x97\xa5\xe6\x9c\xac", 6, 6, 6 },
+	{ "\xf0\x9f\x98\x80", 3, 0, 0 },		/* inside an emoji */
+	{ "\xf0\x9f\x98\x80", 4, 4, 4 },
+	/* e + U+0301: cut inside the mark: no stray \xcc, and the e
+	 * goes with its accent. */
+	{ "abcde\xcc\x81" "f", 6, 5, 4 },
+	/* Cut just before the mark: the base goes too. */
+	{ "abcde\xcc\x81" "f", 5, 5, 4 },
+	{ "abcde\xcc\x81" "f", 7, 7, 7 },		/* after the pair */
+	/* Two marks on one base (e + U+0323 + U+0302). */
+	{ "xe\xcc\xa3\xcc\x82y", 4, 4, 1 },
+	/* Invalid bytes stand alone: a cut between them is whole. */
+	{ "a\x80\x80\x80\x80", 3, 3, 3 },
+	{ "a\xff\xfe", 2, 2, 2 },
+	/* A lead byte with its continuation missing at the very end (what
+	 * a truncating snprintf leaves): dropped. */
+	{ "ab\xe6\x97", 99, 2, 2 },
+	{ "ab\xcc", 99, 2, 2 },
+};
+
+/* Cutting to a byte budget keeps whole characters and graphemes. */
+static void
+test_cut(void)
+{
+	size_t i, n;
+	char t[16];
+
+	utf8_locale();
+	for (i = 0; i < sizeof(cut_cases) / sizeof(*cut_cases); i++) {
+		n = strlen(cut_cases[i].in);
+		CHECK_INT(transcript_cut(cut_cases[i].in, n, cut_cases[i].max),
+		    cut_cases[i].utf8);
+		CHECK_INT(width_cut(cut_cases[i].in, n, cut_cases[i].max),
+		    cut_cases[i].cut);
+	}
+	/* What snprintf leaves in a short buffer is trimmed to whole
+	 * characters: "Résumé" decomposed, cut inside the last accent. */
+	memcpy(t, "Re\xcc\x81sume\xcc", 10);
+	width_trim(t);
+	CHECK_STR(t, "Re\xcc\x81sume");
+}
+
 static void
 test_encode_roundtrip(void)
 {
@@ -404,6 +456,7 @@ static const struct test tests[] = {
 	{ "store edges", test_store_edges },
 	{ "sanitize names", test_sanitize },
 	{ "safe save", test_savefile },
+	{ "cut on whole characters", test_cut },
 	{ "save path split", test_split },
 	{ "history", test_history },
 	{ "case fold search", test_fold },
