@@ -20,6 +20,7 @@
 #include "proto/transcript.h"
 #include "proto/util.h"
 #include "ui/driver.h"
+#include "ui/savefile.h"
 #include "ui/url.h"
 
 /* The whole transcript kept for /save: big enough for a session that
@@ -978,9 +979,9 @@ help(struct driver *d)
 static void
 save(struct driver *d, const char *path, bool replace)
 {
-	int fd;
-	size_t off = 0;
-	ssize_t n;
+	char dir[1024], name[256];
+	const char *err = NULL;
+	int r;
 
 	while (*path == ' ')
 		path++;
@@ -988,37 +989,25 @@ save(struct driver *d, const char *path, bool replace)
 		event(d, DRIVER_LF_WARNING, "/save needs a file name");
 		return;
 	}
-	/* Never over an existing file unless asked with /save!: the user
-	 * may have meant another. */
-	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
-	    (replace ? O_TRUNC : O_EXCL), 0600);
-	if (fd == -1) {
-		if (errno == EEXIST)
-			event(d, DRIVER_LF_WARNING, "/save %s: the file exists "
-			    "(/save! %s replaces it)", path, path);
-		else
-			event(d, DRIVER_LF_WARNING, "/save %s: %s", path,
-			    strerror(errno));
+	if (savefile_split(path, dir, sizeof(dir), name, sizeof(name)) == -1) {
+		event(d, DRIVER_LF_WARNING, "/save %s: not a file name", path);
 		return;
 	}
-	while (off < d->saved.len) {
-		n = write(fd, d->saved.data + off, d->saved.len - off);
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			event(d, DRIVER_LF_WARNING, "/save %s: %s", path,
-			    strerror(errno));
-			close(fd);
-			return;
-		}
-		off += (size_t)n;
-	}
-	if (close(fd) == -1) {
-		event(d, DRIVER_LF_WARNING, "/save %s: %s", path,
-		    strerror(errno));
-		return;
-	}
-	event(d, 0, "transcript saved to %s (%zu bytes)", path, off);
+	/* The part/message save's code: a temporary file in the same
+	 * directory, fsync, then a link (never over an existing file: the
+	 * user may have meant another) or, for /save!, a rename over it, so
+	 * a failure half-way leaves the old file whole. 0600 as before. */
+	r = savefile_write(dir, name, d->saved.data != NULL ? d->saved.data :
+	    "", d->saved.len, replace, 0600, &err);
+	if (r == 1)
+		event(d, DRIVER_LF_WARNING, "/save %s: the file exists "
+		    "(/save! %s replaces it)", path, path);
+	else if (r == -1)
+		event(d, DRIVER_LF_WARNING, "/save %s: %s (nothing written)",
+		    path, err);
+	else
+		event(d, 0, "transcript saved to %s (%zu bytes)", path,
+		    d->saved.len);
 }
 
 /* Does line start with the word cmd (then end or space)? */

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* Command-line options shared by the modes that connect. */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "proto/util.h"
 #include "ui/options.h"
@@ -22,11 +24,38 @@ options_usage(FILE *f)
 	    "  --transcript FILE     save the transcript as it goes "
 	    "(secrets redacted)\n"
 	    "  --password-file FILE  answer password requests from FILE "
-	    "(first line)\n"
+	    "(first line;\n"
+	    "                        refused unless only you can read it: "
+	    "chmod 600)\n"
 	    "                        (or the MAILBENCH_PASSWORD environment "
 	    "variable)\n"
 	    "  --no-color            no colours (also when NO_COLOR is set)\n"
 	    "  --help, --version\n", f);
+}
+
+/* A password file others can read is refused, as ssh refuses a private
+ * key file with group or other permissions ("UNPROTECTED PRIVATE KEY
+ * FILE!"): the password may already be known, and using it quietly would
+ * teach that this is fine. 0, or -1 with a message in err. */
+static int
+check_password_file(const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (stat(path, &st) == -1) {
+		snprintf(err, errlen, "--password-file %s: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	/* A pipe (--password-file <(pass show x)) is 0600 and passes. */
+	if ((st.st_mode & 077) != 0) {
+		snprintf(err, errlen, "--password-file %s: permissions %04o "
+		    "are too open (group or others may read it); it is not "
+		    "used. Run: chmod 600 %s", path,
+		    (unsigned)(st.st_mode & 07777), path);
+		return -1;
+	}
+	return 0;
 }
 
 /* Split "--name=value"; true if name matches. */
@@ -157,6 +186,8 @@ options_parse(int argc, char **argv, const char *const *extra,
 			o->drv.transcript = val;
 			break;
 		case 3:
+			if (check_password_file(val, err, errlen) == -1)
+				goto fail;
 			o->drv.password_file = val;
 			break;
 		}

@@ -1018,7 +1018,8 @@ do_save(struct screen *s, bool overwrite)
 	int r;
 
 	r = savefile_write(s->save_dir, s->save_name, s->save_data.data ?
-	    s->save_data.data : "", s->save_data.len, overwrite, &err);
+	    s->save_data.data : "", s->save_data.len, overwrite, SAVEFILE_MODE,
+	    &err);
 	if (r == 1) {
 		s->prompt = PROMPT_OVERWRITE;
 		notice(s, ROLE_WARNING, "%s/%s exists: y replaces it, n lets "

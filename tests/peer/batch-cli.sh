@@ -104,6 +104,7 @@ expect QUIT
 send +OK bye
 S
 printf 'pw-file-secret-9\nsecond line ignored\n' >"$W/pwfile"
+chmod 600 "$W/pwfile"	# a readable password file is refused
 printf '/auth USER bob\nQUIT\n' >"$W/pw.in"
 serve pw
 MB_INPUT=$W/pw.in mb_batch "$W/pw" 20 --password-file "$W/pwfile" "pop3://127.0.0.1:$PORT"
