@@ -59,6 +59,8 @@ struct driver {
 	struct mailbox		*mb;
 	SSL_CTX			*ctx;
 	struct loop_timer	*timer;		/* reply timeout */
+	struct loop_timer	*deadline;	/* --reply-deadline */
+	uint64_t		 deadline_seq;	/* the reply it runs for */
 	double			 connect_ms;	/* when connecting started */
 	bool			 starttls_sent;	/* --starttls done */
 	bool			 upgrading;	/* STARTTLS handshake */
@@ -233,10 +235,24 @@ queue_first(struct driver *d)
 static void
 arm_timer(struct driver *d)
 {
-	if (d->qlen > 0 && d->phase == DRIVER_OPEN)
+	struct pending *p = queue_first(d);
+
+	if (p != NULL && d->phase == DRIVER_OPEN) {
 		loop_timer_reset(d->timer, timeout_ms(d));
-	else if (d->phase == DRIVER_OPEN)
+		/* The deadline runs from when this reply became the one
+		 * awaited; lines arriving do not extend it, so a server
+		 * dripping a line at a time cannot hold us for ever. */
+		if (d->opts.reply_deadline > 0 &&
+		    (!loop_timer_armed(d->deadline) ||
+		    d->deadline_seq != p->seq)) {
+			d->deadline_seq = p->seq;
+			loop_timer_reset(d->deadline,
+			    d->opts.reply_deadline * 1000.0);
+		}
+	} else if (d->phase == DRIVER_OPEN) {
 		loop_timer_stop(d->timer);
+		loop_timer_stop(d->deadline);
+	}
 }
 
 static void
@@ -608,6 +624,7 @@ finish_now(struct driver *d)
 	d->conn = NULL;
 	d->phase = DRIVER_IDLE;
 	loop_timer_stop(d->timer);
+	loop_timer_stop(d->deadline);
 	queue_clear(d);
 	code = d->failed ? 3 : d->negative ? 1 : 0;
 	update_status(d);
@@ -804,6 +821,25 @@ on_timeout(void *arg)
 	fail_session(d, FAIL_TIMEOUT, why);
 }
 
+/* --reply-deadline: a reply still arriving (or not begun) that long
+ * after it became the one awaited ends the session, exit 3. */
+static void
+on_deadline(void *arg)
+{
+	struct driver *d = arg;
+	struct pending *p = queue_first(d);
+	char why[512];
+
+	if (p == NULL || d->phase != DRIVER_OPEN)
+		return;
+	snprintf(why, sizeof(why), "deadline: %s%s was not complete after "
+	    "%g s (--reply-deadline %g bounds a whole reply, --timeout %g "
+	    "each silence)", p->seq == 0 ? "" : "the reply to ", p->what,
+	    d->opts.reply_deadline, d->opts.reply_deadline,
+	    d->opts.timeout > 0 ? d->opts.timeout : 30.0);
+	fail_session(d, FAIL_TIMEOUT, why);
+}
+
 static const struct conn_ops driver_conn_ops = {
 	.connected = on_connected,
 	.data = on_data,
@@ -830,6 +866,8 @@ driver_new(struct loop *loop, const struct driver_options *opts,
 	d->mb = mailbox_new();
 	d->timer = loop_timer_add(loop, 0, false, on_timeout, d);
 	loop_timer_stop(d->timer);
+	d->deadline = loop_timer_add(loop, 0, false, on_deadline, d);
+	loop_timer_stop(d->deadline);
 	buf_init(&d->saved, DRIVER_SAVED_MAX);
 	buf_init(&d->line, LIMIT_BODY_LINE * 8);
 	d->st.last_reply_ms = -1;
@@ -847,6 +885,7 @@ driver_free(struct driver *d)
 	if (d->ctx != NULL)
 		SSL_CTX_free(d->ctx);
 	loop_timer_del(d->timer);
+	loop_timer_del(d->deadline);
 	queue_clear(d);
 	free(d->q);
 	url_clear(&d->url);

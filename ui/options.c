@@ -19,7 +19,12 @@ options_usage(FILE *f)
 	    "  --insecure            go on when the certificate cannot be "
 	    "verified (said loudly)\n"
 	    "  --timeout SECONDS     bound every wait: connect, TLS, each "
-	    "reply (default 30)\n"
+	    "silence in a reply\n"
+	    "                        (default 30)\n"
+	    "  --reply-deadline SECONDS\n"
+	    "                        bound each whole reply, however it "
+	    "trickles in\n"
+	    "                        (default 600; 0: no deadline)\n"
 	    "  -4, -6                IPv4 or IPv6 only\n"
 	    "  --transcript FILE     save the transcript as it goes "
 	    "(secrets redacted)\n"
@@ -84,7 +89,7 @@ options_parse(int argc, char **argv, const char *const *extra,
 	const char *inl, *val;
 	static const char *const with_value[] = {
 		"--cafile", "--timeout", "--transcript", "--password-file",
-		NULL,
+		"--reply-deadline", NULL,
 	};
 	bool dashdash = false;
 	int i, k;
@@ -92,6 +97,7 @@ options_parse(int argc, char **argv, const char *const *extra,
 
 	memset(o, 0, sizeof(*o));
 	o->drv.timeout = OPTIONS_DEFAULT_TIMEOUT;
+	o->drv.reply_deadline = OPTIONS_DEFAULT_REPLY_DEADLINE;
 	o->args = xcalloc((size_t)argc + 1, sizeof(*o->args));
 	ev = getenv("NO_COLOR");
 	if (ev != NULL && *ev != '\0')
@@ -190,6 +196,20 @@ options_parse(int argc, char **argv, const char *const *extra,
 				goto fail;
 			o->drv.password_file = val;
 			break;
+		case 4: {
+			char *end;
+			double t = strtod(val, &end);
+
+			if (*end != '\0' || !isfinite(t) || t < 0 ||
+			    t > 86400) {
+				snprintf(err, errlen, "--reply-deadline needs a "
+				    "number of seconds (0 <= N <= 86400; 0: "
+				    "none), not '%s'", val);
+				goto fail;
+			}
+			o->drv.reply_deadline = t;
+			break;
+		}
 		}
 	}
 	return 0;

@@ -10,7 +10,7 @@
 FAKE=$LIB_ROOT/tests/peer/fakeserver.py
 names=(esc-banner bidi-banner cf-banner nul-banner nul-in-body long-line long-line-utf8 endless-line
 	split-reply split-multiline cut-reply close-mid-retr stls-inject
-	starttls-inject smtp-bad-code trickle-ok trickle-timeout silent refused
+	starttls-inject smtp-bad-code trickle-ok trickle-timeout drip-deadline drip-per-reply drip-deadline-off silent refused
 	pass-redacted tls-to-plain stls-refused starttls-stripped ehlo-flood
 	unsolicited smtp-mixed-codes retr-huge-line retr-big tls-wrong-name
 	tls-expired tls-wrong-name-insecure data-interrupted pop3-err-greeting
@@ -380,6 +380,64 @@ safe trickle-timeout
 expect_rc peer/trickle-timeout/exit "$W/trickle-timeout" 3
 expect peer/trickle-timeout/bounded "$W/trickle-timeout" faster trickle-timeout 12
 expect peer/trickle-timeout/reported "$W/trickle-timeout" has_line "$W/trickle-timeout.out" '^\* .*[Tt]ime'
+
+# --- A RETR reply dripping one line every 0.5 s never trips the idle
+# --timeout; --reply-deadline bounds the whole reply (issue 12): it ends
+# by the deadline with a "* deadline" line, exit 3, the lines that came
+# shown, nothing more sent.
+scn drip-deadline <<'S'
+send +OK ready
+expect RETR 1
+send +OK 3000 octets
+drip 0.5 60 X-Drip: one more line, never the end
+S
+printf 'RETR 1\nQUIT\n' | input drip-deadline
+peer drip-deadline pop3 30 --timeout 2 --reply-deadline 3
+safe drip-deadline
+expect_rc peer/drip-deadline/exit "$W/drip-deadline" 3
+expect peer/drip-deadline/bounded "$W/drip-deadline" faster drip-deadline 6
+expect peer/drip-deadline/reported "$W/drip-deadline" \
+	has_line "$W/drip-deadline.out" '^\* deadline: the reply to RETR 1 was not complete after 3 s \(--reply-deadline 3 '
+expect peer/drip-deadline/lines-shown "$W/drip-deadline" \
+	test "$(grep -c '^S: X-Drip: one more line' "$W/drip-deadline.out")" -ge 3
+expect peer/drip-deadline/no-quit "$W/drip-deadline" no_line "$W/drip-deadline.out" '^C: QUIT'
+
+# --- The deadline runs per reply, from when it is the one awaited: two
+# CAPA replies of 1.5 s each pass --reply-deadline 2 though the session
+# takes longer; --reply-deadline 0 turns it off for a reply of 4 s.
+scn drip-per-reply <<'S'
+send +OK ready
+expect CAPA
+send +OK
+drip 0.5 3 X-CAPA
+send .
+expect CAPA
+send +OK
+drip 0.5 3 X-CAPA
+send .
+expect QUIT
+send +OK bye
+S
+printf 'CAPA\nCAPA\nQUIT\n' | input drip-per-reply
+peer drip-per-reply pop3 30 --timeout 2 --reply-deadline 2
+safe drip-per-reply
+expect_rc peer/drip-per-reply/exit "$W/drip-per-reply" 0
+srv_ok drip-per-reply
+
+scn drip-deadline-off <<'S'
+send +OK ready
+expect CAPA
+send +OK
+drip 0.5 8 X-CAPA
+send .
+expect QUIT
+send +OK bye
+S
+printf 'CAPA\nQUIT\n' | input drip-deadline-off
+peer drip-deadline-off pop3 30 --timeout 2 --reply-deadline 0
+safe drip-deadline-off
+expect_rc peer/drip-deadline-off/exit "$W/drip-deadline-off" 0
+srv_ok drip-deadline-off
 
 # --- A server that accepts and never answers: timeout, exit 3.
 scn silent <<'S'
