@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* mailbench's entry point: picks a mode from the first argument. */
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include "ui/modes.h"
 #include "version.h"
@@ -23,17 +26,40 @@ usage(FILE *f)
 	    f);
 }
 
+/* The modes that may hold a password (typed, from --password-file or
+ * MAILBENCH_PASSWORD, or a lab's users file) never leave it in a core
+ * file: no core dump (RLIMIT_CORE 0) and not dumpable (which also keeps
+ * other processes of the user from reading our memory with ptrace or
+ * /proc/PID/mem). A secret can arrive with any line typed, so this holds
+ * for the whole run. */
+static void
+protect_secrets(void)
+{
+	struct rlimit rl = { 0, 0 };
+
+	(void)setrlimit(RLIMIT_CORE, &rl);
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
 int
 main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
+	/* A file-size limit (ulimit -f) makes write() fail with EFBIG, which
+	 * is reported, instead of killing the program half-way through a
+	 * save. */
+	signal(SIGXFSZ, SIG_IGN);
 	if (argc >= 2) {
 		const char *m = argv[1];
 
-		if (strcmp(m, "batch") == 0)
+		if (strcmp(m, "batch") == 0) {
+			protect_secrets();
 			return batch_main(argc - 1, argv + 1);
-		if (strcmp(m, "lab") == 0)
+		}
+		if (strcmp(m, "lab") == 0) {
+			protect_secrets();
 			return lab_main(argc - 1, argv + 1);
+		}
 		if (strcmp(m, "mime") == 0)
 			return mime_main(argc - 1, argv + 1);
 		if (strcmp(m, "explain") == 0)
@@ -49,5 +75,6 @@ main(int argc, char **argv)
 			return 0;
 		}
 	}
+	protect_secrets();
 	return screen_main(argc, argv);
 }

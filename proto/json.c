@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "proto/json.h"
+#include "proto/transcript.h"
 
 void
 json_init(struct json *j, struct buf *out, bool pretty)
@@ -173,7 +174,26 @@ json_escape(const char *in, size_t len, struct buf *out)
 				return -1;
 			i++;
 		} else if ((n = utf8_len(s + i, len - i)) > 0) {
-			if (buf_append(out, in + i, n) == -1)
+			uint32_t cp = s[i] & (0x7f >> n);
+			size_t k;
+
+			for (k = 1; k < n; k++)
+				cp = (cp << 6) | (s[i + k] & 0x3f);
+			/* C1 and the Unicode Cf class (transcript_cp_unsafe,
+			 * the one table) as \u escapes: the same string to a
+			 * JSON parser, nothing a terminal acts on or hides
+			 * when the JSON is printed (RFC 8259 7: a code point
+			 * past U+FFFF as a surrogate pair). */
+			if (transcript_cp_unsafe(cp) && cp > 0xffff) {
+				cp -= 0x10000;
+				if (buf_printf(out, "\\u%04x\\u%04x",
+				    (unsigned)(0xd800 | (cp >> 10)),
+				    (unsigned)(0xdc00 | (cp & 0x3ff))) == -1)
+					return -1;
+			} else if (transcript_cp_unsafe(cp)) {
+				if (buf_printf(out, "\\u%04x", (unsigned)cp) == -1)
+					return -1;
+			} else if (buf_append(out, in + i, n) == -1)
 				return -1;
 			i += n;
 		} else {

@@ -36,7 +36,10 @@ void	json_str(struct json *, const char *);
 void	json_int(struct json *, int64_t);
 void	json_bool(struct json *, bool);
 void	json_null(struct json *);
-/* Append the escaped form of len bytes (without quotes) to out. 0 or -1. */
+/* Append the escaped form of len bytes (without quotes) to out: '"', '\\'
+ * and C0 controls escaped, C1 controls and Unicode format characters (Cf:
+ * bidi controls, U+200B, U+FEFF, tags...) as \uXXXX (a surrogate pair past
+ * U+FFFF), invalid UTF-8 as U+FFFD. 0 or -1. */
 int	json_escape(const char *, size_t, struct buf *out);
 /* 0, or -1 when something did not fit. */
 int	json_status(const struct json *);

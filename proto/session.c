@@ -13,6 +13,7 @@
 #include "proto/pop3.h"
 #include "proto/session-int.h"
 #include "proto/smtp.h"
+#include "proto/transcript.h"
 #include "proto/util.h"
 
 static void	auth_begin(struct session *);
@@ -767,7 +768,8 @@ show_cut(struct session *s, const char *why)
 	p = reader_partial(s->reader, &len);
 	if (len == 0)
 		return;
-	shown = len > LIMIT_CUT_SHOWN ? LIMIT_CUT_SHOWN : len;
+	/* On a whole character: no stray lead byte before the "…". */
+	shown = transcript_cut(p, len, LIMIT_CUT_SHOWN);
 	buf_init(&b, LIMIT_CUT_SHOWN + 512);
 	(void)buf_append(&b, p, shown);
 	if (shown < len)

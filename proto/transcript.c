@@ -7,18 +7,61 @@
 #include "proto/transcript.h"
 #include "proto/util.h"
 
-/* Code points that are valid UTF-8 but must not reach a terminal raw:
- * C1 controls (a terminal may act on U+009B CSI), bidi embeddings,
- * overrides, isolates and marks (Trojan Source, CVE-2021-42574), and the
- * line/paragraph separators that some terminals break lines on. */
-static bool
-dangerous(uint32_t cp)
+/* Unicode general category Cf (format characters), from
+ * DerivedGeneralCategory.txt of Unicode 15.1: invisible, yet they change
+ * what a terminal shows. Bidi embeddings, overrides, isolates and marks
+ * reorder text (Trojan Source, CVE-2021-42574); U+200B, U+2060 and
+ * U+FEFF hide inside a word or a name; tags (U+E0020..U+E007F) carry
+ * invisible ASCII. ZWJ/ZWNJ (U+200C/D) are Cf too and are escaped with
+ * the rest: a spoofed name matters more than a joined emoji. The one
+ * table: ui/width.c asks transcript_cp_unsafe() as well. Sorted. */
+static const struct {
+	uint32_t	lo, hi;
+} format_chars[] = {
+	{ 0x00ad, 0x00ad },	/* soft hyphen */
+	{ 0x0600, 0x0605 },	/* Arabic number signs */
+	{ 0x061c, 0x061c },	/* Arabic letter mark */
+	{ 0x06dd, 0x06dd },	/* Arabic end of ayah */
+	{ 0x070f, 0x070f },	/* Syriac abbreviation mark */
+	{ 0x0890, 0x0891 },	/* Arabic pound/piastre mark above */
+	{ 0x08e2, 0x08e2 },	/* Arabic disputed end of ayah */
+	{ 0x180e, 0x180e },	/* Mongolian vowel separator */
+	{ 0x200b, 0x200f },	/* ZWSP, ZWNJ, ZWJ, LRM, RLM */
+	{ 0x202a, 0x202e },	/* LRE, RLE, PDF, LRO, RLO */
+	{ 0x2060, 0x2064 },	/* word joiner, invisible operators */
+	{ 0x2066, 0x206f },	/* isolates, deprecated format chars */
+	{ 0xfeff, 0xfeff },	/* ZWNBSP / byte order mark */
+	{ 0xfff9, 0xfffb },	/* interlinear annotation */
+	{ 0x110bd, 0x110bd },	/* Kaithi number sign */
+	{ 0x110cd, 0x110cd },	/* Kaithi number sign above */
+	{ 0x13430, 0x1343f },	/* Egyptian hieroglyph format controls */
+	{ 0x1bca0, 0x1bca3 },	/* shorthand format controls */
+	{ 0x1d173, 0x1d17a },	/* musical beam and phrase controls */
+	{ 0xe0001, 0xe0001 },	/* language tag */
+	{ 0xe0020, 0xe007f },	/* tag characters */
+};
+
+bool
+transcript_cp_unsafe(uint32_t cp)
 {
-	return (cp >= 0x80 && cp <= 0x9f) ||
-	    (cp >= 0x202a && cp <= 0x202e) ||
-	    (cp >= 0x2066 && cp <= 0x2069) ||
-	    cp == 0x200e || cp == 0x200f || cp == 0x061c ||
-	    cp == 0x2028 || cp == 0x2029;
+	size_t lo = 0, hi = sizeof(format_chars) / sizeof(*format_chars), m;
+
+	/* C0, DEL and C1 controls: a terminal may act on U+009B CSI. */
+	if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
+		return true;
+	/* Line and paragraph separators break lines on some terminals. */
+	if (cp == 0x2028 || cp == 0x2029)
+		return true;
+	while (lo < hi) {
+		m = lo + (hi - lo) / 2;
+		if (cp < format_chars[m].lo)
+			hi = m;
+		else if (cp > format_chars[m].hi)
+			lo = m + 1;
+		else
+			return true;
+	}
+	return false;
 }
 
 /* Length of the valid UTF-8 sequence at p (2..4) and its code point, or 0
@@ -62,6 +105,24 @@ utf8_seq(const unsigned char *p, size_t len, uint32_t *cp_r)
 	return n;
 }
 
+size_t
+transcript_cut(const char *s, size_t len, size_t max)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 cut = max < len ? max : len, q = cut, need;
+
+	/* Back to the lead byte of the sequence the cut falls in or ends. */
+	while (q > 0 && cut - q < 3 && (p[q - 1] & 0xc0) == 0x80)
+		q--;
+	if (q == 0 || p[q - 1] < 0xc2 || p[q - 1] > 0xf4)
+		return cut;	/* ASCII, or no lead byte: bytes stand alone */
+	q--;
+	need = p[q] >= 0xf0 ? 4 : p[q] >= 0xe0 ? 3 : 2;
+	/* A sequence that needs bytes past the cut is dropped whole, so no
+	 * stray lead byte (a lone "\xcc") is left at the end. */
+	return cut - q < need ? q : cut;
+}
+
 int
 transcript_escape(const char *s, size_t len, struct buf *out)
 {
@@ -93,7 +154,7 @@ transcript_escape(const char *s, size_t len, struct buf *out)
 		else if (p[i] < 0x80) {
 			r = buf_printf(out, "\\x%02x", p[i]);
 		} else if ((n = utf8_seq(p + i, len - i, &cp)) > 0) {
-			if (dangerous(cp))
+			if (transcript_cp_unsafe(cp))
 				r = buf_printf(out, "\\u{%04X}", (unsigned)cp);
 			else
 				r = buf_append(out, s + i, n);

@@ -24,6 +24,7 @@
 #include "ui/driver.h"
 #include "ui/lesson-run.h"
 #include "ui/modes.h"
+#include "ui/savefile.h"
 #include "ui/url.h"
 
 /* The whole transcript kept for /save: big enough for a session that
@@ -68,6 +69,8 @@ struct driver {
 	struct mailbox		*mb;
 	SSL_CTX			*ctx;
 	struct loop_timer	*timer;		/* reply timeout */
+	struct loop_timer	*deadline;	/* --reply-deadline */
+	uint64_t		 deadline_seq;	/* the reply it runs for */
 	double			 connect_ms;	/* when connecting started */
 	bool			 starttls_sent;	/* --starttls done */
 	bool			 upgrading;	/* STARTTLS handshake */
@@ -251,10 +254,24 @@ queue_first(struct driver *d)
 static void
 arm_timer(struct driver *d)
 {
-	if (d->qlen > 0 && d->phase == DRIVER_OPEN)
+	struct pending *p = queue_first(d);
+
+	if (p != NULL && d->phase == DRIVER_OPEN) {
 		loop_timer_reset(d->timer, timeout_ms(d));
-	else if (d->phase == DRIVER_OPEN)
+		/* The deadline runs from when this reply became the one
+		 * awaited; lines arriving do not extend it, so a server
+		 * dripping a line at a time cannot hold us for ever. */
+		if (d->opts.reply_deadline > 0 &&
+		    (!loop_timer_armed(d->deadline) ||
+		    d->deadline_seq != p->seq)) {
+			d->deadline_seq = p->seq;
+			loop_timer_reset(d->deadline,
+			    d->opts.reply_deadline * 1000.0);
+		}
+	} else if (d->phase == DRIVER_OPEN) {
 		loop_timer_stop(d->timer);
+		loop_timer_stop(d->deadline);
+	}
 }
 
 static void
@@ -275,7 +292,7 @@ queue_push(struct driver *d, uint64_t seq, const char *what, size_t len)
 	p = &d->q[d->qhead + d->qlen++];
 	p->seq = seq;
 	p->sent_ms = loop_now_ms();
-	p->what = xstrndup(what, len > 200 ? 200 : len);
+	p->what = xstrndup(what, transcript_cut(what, len, 200));
 	if (d->qlen == 1)
 		arm_timer(d);
 }
@@ -634,6 +651,7 @@ finish_now(struct driver *d)
 	d->conn = NULL;
 	d->phase = DRIVER_IDLE;
 	loop_timer_stop(d->timer);
+	loop_timer_stop(d->deadline);
 	queue_clear(d);
 	code = d->failed ? 3 : d->negative ? 1 : 0;
 	update_status(d);
@@ -830,6 +848,25 @@ on_timeout(void *arg)
 	fail_session(d, FAIL_TIMEOUT, why);
 }
 
+/* --reply-deadline: a reply still arriving (or not begun) that long
+ * after it became the one awaited ends the session, exit 3. */
+static void
+on_deadline(void *arg)
+{
+	struct driver *d = arg;
+	struct pending *p = queue_first(d);
+	char why[512];
+
+	if (p == NULL || d->phase != DRIVER_OPEN)
+		return;
+	snprintf(why, sizeof(why), "deadline: %s%s was not complete after "
+	    "%g s (--reply-deadline %g bounds a whole reply, --timeout %g "
+	    "each silence)", p->seq == 0 ? "" : "the reply to ", p->what,
+	    d->opts.reply_deadline, d->opts.reply_deadline,
+	    d->opts.timeout > 0 ? d->opts.timeout : 30.0);
+	fail_session(d, FAIL_TIMEOUT, why);
+}
+
 static const struct conn_ops driver_conn_ops = {
 	.connected = on_connected,
 	.data = on_data,
@@ -856,6 +893,8 @@ driver_new(struct loop *loop, const struct driver_options *opts,
 	d->mb = mailbox_new();
 	d->timer = loop_timer_add(loop, 0, false, on_timeout, d);
 	loop_timer_stop(d->timer);
+	d->deadline = loop_timer_add(loop, 0, false, on_deadline, d);
+	loop_timer_stop(d->deadline);
 	buf_init(&d->saved, DRIVER_SAVED_MAX);
 	buf_init(&d->line, LIMIT_BODY_LINE * 8);
 	d->st.last_reply_ms = -1;
@@ -874,6 +913,7 @@ driver_free(struct driver *d)
 	if (d->ctx != NULL)
 		SSL_CTX_free(d->ctx);
 	loop_timer_del(d->timer);
+	loop_timer_del(d->deadline);
 	queue_clear(d);
 	free(d->q);
 	url_clear(&d->url);
@@ -1015,9 +1055,9 @@ help(struct driver *d)
 static void
 save(struct driver *d, const char *path, bool replace)
 {
-	int fd;
-	size_t off = 0;
-	ssize_t n;
+	char dir[1024], name[256];
+	const char *err = NULL;
+	int r;
 
 	while (*path == ' ')
 		path++;
@@ -1025,37 +1065,25 @@ save(struct driver *d, const char *path, bool replace)
 		event(d, DRIVER_LF_WARNING, "/save needs a file name");
 		return;
 	}
-	/* Never over an existing file unless asked with /save!: the user
-	 * may have meant another. */
-	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
-	    (replace ? O_TRUNC : O_EXCL), 0600);
-	if (fd == -1) {
-		if (errno == EEXIST)
-			event(d, DRIVER_LF_WARNING, "/save %s: the file exists "
-			    "(/save! %s replaces it)", path, path);
-		else
-			event(d, DRIVER_LF_WARNING, "/save %s: %s", path,
-			    strerror(errno));
+	if (savefile_split(path, dir, sizeof(dir), name, sizeof(name)) == -1) {
+		event(d, DRIVER_LF_WARNING, "/save %s: not a file name", path);
 		return;
 	}
-	while (off < d->saved.len) {
-		n = write(fd, d->saved.data + off, d->saved.len - off);
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			event(d, DRIVER_LF_WARNING, "/save %s: %s", path,
-			    strerror(errno));
-			close(fd);
-			return;
-		}
-		off += (size_t)n;
-	}
-	if (close(fd) == -1) {
-		event(d, DRIVER_LF_WARNING, "/save %s: %s", path,
-		    strerror(errno));
-		return;
-	}
-	event(d, 0, "transcript saved to %s (%zu bytes)", path, off);
+	/* The part/message save's code: a temporary file in the same
+	 * directory, fsync, then a link (never over an existing file: the
+	 * user may have meant another) or, for /save!, a rename over it, so
+	 * a failure half-way leaves the old file whole. 0600 as before. */
+	r = savefile_write(dir, name, d->saved.data != NULL ? d->saved.data :
+	    "", d->saved.len, replace, 0600, &err);
+	if (r == 1)
+		event(d, DRIVER_LF_WARNING, "/save %s: the file exists "
+		    "(/save! %s replaces it)", path, path);
+	else if (r == -1)
+		event(d, DRIVER_LF_WARNING, "/save %s: %s (nothing written)",
+		    path, err);
+	else
+		event(d, 0, "transcript saved to %s (%zu bytes)", path,
+		    d->saved.len);
 }
 
 /* Does line start with the word cmd (then end or space)? */

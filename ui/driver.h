@@ -87,6 +87,7 @@ struct driver_options {
 	const char	*cafile;	/* --cafile */
 	int		 family;	/* 0, 4 or 6 */
 	double		 timeout;	/* seconds for every wait */
+	double		 reply_deadline; /* seconds for a whole reply, 0 none */
 	const char	*transcript;	/* --transcript FILE */
 	const char	*password_file;	/* --password-file */
 };
@@ -110,7 +111,12 @@ int		 driver_connect(struct driver *, const char *url,
  * server refuses or does not offer it, the session ends (exit 3).
  * Every wait (connect, TLS handshake, each reply) is bounded by
  * --timeout; a silent server ends the session with "* timeout: no reply
- * to RETR 1 after 10 s" (exit 3). Returns 0, or -1 when the line was
+ * to RETR 1 after 10 s" (exit 3). --timeout is the idle limit: each line
+ * that arrives restarts it. --reply-deadline bounds a whole reply (from
+ * when it became the one awaited: the greeting from the connection, a
+ * pipelined command from the previous reply) however it trickles in:
+ * "* deadline: the reply to RETR 1 was not complete after 60 s" (exit 3).
+ * Returns 0, or -1 when the line was
  * refused (a "* " line says why). */
 int		 driver_submit(struct driver *, const char *line, size_t len);
 /* The mailbox table built from what the session has seen. */

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* Command-line options shared by the modes that connect. */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "proto/util.h"
 #include "ui/options.h"
@@ -17,16 +19,48 @@ options_usage(FILE *f)
 	    "  --insecure            go on when the certificate cannot be "
 	    "verified (said loudly)\n"
 	    "  --timeout SECONDS     bound every wait: connect, TLS, each "
-	    "reply (default 30)\n"
+	    "silence in a reply\n"
+	    "                        (default 30)\n"
+	    "  --reply-deadline SECONDS\n"
+	    "                        bound each whole reply, however it "
+	    "trickles in\n"
+	    "                        (default 600; 0: no deadline)\n"
 	    "  -4, -6                IPv4 or IPv6 only\n"
 	    "  --transcript FILE     save the transcript as it goes "
 	    "(secrets redacted)\n"
 	    "  --password-file FILE  answer password requests from FILE "
-	    "(first line)\n"
+	    "(first line;\n"
+	    "                        refused unless only you can read it: "
+	    "chmod 600)\n"
 	    "                        (or the MAILBENCH_PASSWORD environment "
 	    "variable)\n"
 	    "  --no-color            no colours (also when NO_COLOR is set)\n"
 	    "  --help, --version\n", f);
+}
+
+/* A password file others can read is refused, as ssh refuses a private
+ * key file with group or other permissions ("UNPROTECTED PRIVATE KEY
+ * FILE!"): the password may already be known, and using it quietly would
+ * teach that this is fine. 0, or -1 with a message in err. */
+static int
+check_password_file(const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (stat(path, &st) == -1) {
+		snprintf(err, errlen, "--password-file %s: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	/* A pipe (--password-file <(pass show x)) is 0600 and passes. */
+	if ((st.st_mode & 077) != 0) {
+		snprintf(err, errlen, "--password-file %s: permissions %04o "
+		    "are too open (group or others may read it); it is not "
+		    "used. Run: chmod 600 %s", path,
+		    (unsigned)(st.st_mode & 07777), path);
+		return -1;
+	}
+	return 0;
 }
 
 /* Split "--name=value"; true if name matches. */
@@ -55,7 +89,7 @@ options_parse(int argc, char **argv, const char *const *extra,
 	const char *inl, *val;
 	static const char *const with_value[] = {
 		"--cafile", "--timeout", "--transcript", "--password-file",
-		NULL,
+		"--reply-deadline", NULL,
 	};
 	bool dashdash = false;
 	int i, k;
@@ -63,6 +97,7 @@ options_parse(int argc, char **argv, const char *const *extra,
 
 	memset(o, 0, sizeof(*o));
 	o->drv.timeout = OPTIONS_DEFAULT_TIMEOUT;
+	o->drv.reply_deadline = OPTIONS_DEFAULT_REPLY_DEADLINE;
 	o->args = xcalloc((size_t)argc + 1, sizeof(*o->args));
 	ev = getenv("NO_COLOR");
 	if (ev != NULL && *ev != '\0')
@@ -157,8 +192,24 @@ options_parse(int argc, char **argv, const char *const *extra,
 			o->drv.transcript = val;
 			break;
 		case 3:
+			if (check_password_file(val, err, errlen) == -1)
+				goto fail;
 			o->drv.password_file = val;
 			break;
+		case 4: {
+			char *end;
+			double t = strtod(val, &end);
+
+			if (*end != '\0' || !isfinite(t) || t < 0 ||
+			    t > 86400) {
+				snprintf(err, errlen, "--reply-deadline needs a "
+				    "number of seconds (0 <= N <= 86400; 0: "
+				    "none), not '%s'", val);
+				goto fail;
+			}
+			o->drv.reply_deadline = t;
+			break;
+		}
 		}
 	}
 	return 0;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The connect options shared by batch and the screen: --starttls --cafile
- * --insecure --timeout -4 -6 --transcript --password-file --no-color
+ * --insecure --timeout --reply-deadline -4 -6 --transcript --password-file
+ * --no-color
  * --timing --help --version, and the positional arguments left over. */
 #ifndef UI_OPTIONS_H
 #define UI_OPTIONS_H
@@ -12,6 +13,11 @@
 
 /* Default for --timeout, in seconds. */
 #define OPTIONS_DEFAULT_TIMEOUT	30.0
+/* Default for --reply-deadline, in seconds: RFC 5321 4.5.3.2.6 asks a
+ * client to wait up to 10 minutes for the reply to the end of DATA, the
+ * longest of its per-reply timeouts, so no honest reply is cut; a server
+ * dripping a line at a time is still stopped. 0 turns it off. */
+#define OPTIONS_DEFAULT_REPLY_DEADLINE	600.0
 
 struct options {
 	struct driver_options	 drv;

@@ -94,8 +94,8 @@ escaped(const char *s, size_t len)
 	struct buf b;
 
 	buf_init(&b, 4096);
-	if (len > 1000)
-		len = 1000;
+	/* On a whole character: a byte cut would leave a stray "\\xcc". */
+	len = width_cut(s, len, 1000);
 	transcript_escape(s, len, &b);
 	return buf_steal(&b);
 }

@@ -254,11 +254,14 @@ add_wrapped_x(struct doc *d, const char *s, size_t len, int width,
 	buf_init(&t, MSG_LINE_MAX);
 	buf_init(&e, MSG_LINE_MAX);
 	if (escaped) {
-		buf_append(&e, s, len < MSG_LINE_MAX ? len : MSG_LINE_MAX);
+		buf_append(&e, s, width_cut(s, len, MSG_LINE_MAX));
 		len = 0;
 	}
 	/* Tabs to spaces first: transcript_escape would show them as \t. */
-	for (i = 0; i < len && t.len < MSG_LINE_MAX / 4; i++) {
+	/* At most an eighth: a tab grows to 8 bytes, and the cut falls on a
+	 * whole character (a byte cut shows a stray "\\xcc"). */
+	len = width_cut(s, len, MSG_LINE_MAX / 8);
+	for (i = 0; i < len; i++) {
 		if (s[i] == '\t') {
 			do
 				buf_append_byte(&t, ' ');
@@ -684,6 +687,7 @@ pane_message_part_label(struct pane_message *p)
 	snprintf(p->label, sizeof(p->label), "part %s (%zu/%zu) %s",
 	    b.len ? b.data : "body", p->sel + 1, p->nparts,
 	    e.data ? e.data : "?");
+	width_trim(p->label);
 	buf_clear(&b);
 	buf_clear(&e);
 	return p->label;
@@ -707,6 +711,7 @@ pane_message_draw(struct pane_message *p, WINDOW *w, bool focused)
 		    (unsigned long long)p->number, p->complete ? "" :
 		    p->preview != NULL ? "  (TOP preview)" : "  (headers only)", pane_message_part_label(p),
 		    views[p->view]);
+	width_trim(t);
 	wmove(w, 0, 0);
 	used = width_draw(w, t, strlen(t), (size_t)cols, ta);
 	width_pad(w, (size_t)cols - used, ta);

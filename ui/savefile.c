@@ -8,50 +8,116 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "proto/util.h"
 #include "ui/savefile.h"
 #include "ui/width.h"
 
+/* Names stay well under NAME_MAX (255 bytes on Linux file systems). */
 #define NAME_MAX_BYTES	120
+/* The longest extension kept apart when a name is shortened. */
+#define EXT_MAX_BYTES	16
+
+/* Length of the extension at the end of c (".pdf": a dot and 1..16 ASCII
+ * letters or digits), or 0 when there is none. */
+static size_t
+extension_len(const char *c, size_t n)
+{
+	size_t i = n, k = 0;
+
+	while (i > 0 && k <= EXT_MAX_BYTES &&
+	    ((c[i - 1] >= 'a' && c[i - 1] <= 'z') ||
+	    (c[i - 1] >= 'A' && c[i - 1] <= 'Z') ||
+	    (c[i - 1] >= '0' && c[i - 1] <= '9'))) {
+		i--;
+		k++;
+	}
+	if (k == 0 || k > EXT_MAX_BYTES || i == 0 || c[i - 1] != '.')
+		return 0;
+	return k + 1;
+}
+
+/* Drop leading and trailing dots and underscores: no hidden file, no
+ * "..", no "name_." left by a cut. */
+static void
+trim_ends(const char **p, size_t *n)
+{
+	while (*n > 0 && (**p == '.' || **p == '_')) {
+		(*p)++;
+		(*n)--;
+	}
+	while (*n > 0 && ((*p)[*n - 1] == '.' || (*p)[*n - 1] == '_'))
+		(*n)--;
+}
 
 void
 savefile_sanitize(const char *s, size_t len, const char *fallback, char *out,
     size_t outsz)
 {
-	size_t off = 0, o = 0, l, k;
+	size_t off = 0, o = 0, l, k, extn, stemn, room;
+	const char *stem, *ext;
 	uint32_t cp;
 	bool bad, last_us = false;
-	char enc[4];
+	char *c;
 
 	if (outsz == 0)
 		return;
-	while (off < len && o + 4 < outsz && o < NAME_MAX_BYTES) {
+	/* Clean the whole name first, so that shortening it later can keep
+	 * its extension: a cleaned name is never longer than the input. */
+	c = xmalloc(len + 1);
+	while (off < len) {
 		l = width_decode(s + off, len - off, &cp, &bad);
-		off += l;
 		if (!bad && cp < 0x80 && ((cp >= 'a' && cp <= 'z') ||
 		    (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9') ||
 		    cp == '.' || cp == '-' || cp == '+' || cp == '=' ||
 		    cp == '_')) {
-			/* No leading dots: no hidden files, no "..". */
-			if (cp == '.' && o == 0)
-				continue;
-			out[o++] = (char)cp;
+			c[o++] = (char)cp;
 			last_us = cp == '_';
 		} else if (!bad && cp >= 0xa0 && !width_unsafe(cp) &&
-		    cp != 0xfffd && width_cp(cp, false) > 0) {
-			l = width_encode(cp, enc);
+		    cp != 0xfffd && (width_cp(cp, false) > 0 ||
+		    (cp >= 0x300 && o > 0 && !last_us &&
+		    width_cp(cp, false) == 0))) {
+			/* Printable, or a combining mark on a kept base (a
+			 * decomposed "e\u0301" as macOS writes names). */
 			for (k = 0; k < l; k++)
-				out[o++] = enc[k];
+				c[o++] = s[off + k];
 			last_us = false;
 		} else if (o > 0 && !last_us) {
-			out[o++] = '_';
+			c[o++] = '_';
 			last_us = true;
 		}
+		off += l;
 	}
-	while (o > 0 && (out[o - 1] == '_' || out[o - 1] == '.'))
-		o--;
-	out[o] = '\0';
-	if (o == 0)
+	extn = extension_len(c, o);
+	ext = c + o - extn;
+	stem = c;
+	stemn = o - extn;
+	trim_ends(&stem, &stemn);
+	/* Only an extension (".pdf"): the fallback's stem with it. */
+	if (stemn == 0 && extn > 0) {
+		stem = fallback;
+		stemn = strlen(fallback);
+		stemn -= extension_len(fallback, stemn);
+	}
+	room = (outsz - 1 < NAME_MAX_BYTES ? outsz - 1 : NAME_MAX_BYTES);
+	if (stemn == 0 || extn + 1 > room) {
 		snprintf(out, outsz, "%s", fallback);
+		free(c);
+		return;
+	}
+	/* Shorten the stem, never the extension, on a whole character. */
+	if (stemn + extn > room) {
+		stemn = width_cut(stem, stemn, room - extn);
+		trim_ends(&stem, &stemn);
+		if (stemn == 0) {
+			snprintf(out, outsz, "%s", fallback);
+			free(c);
+			return;
+		}
+	}
+	memcpy(out, stem, stemn);
+	memcpy(out + stemn, ext, extn);
+	out[stemn + extn] = '\0';
+	free(c);
 }
 
 int
@@ -78,7 +144,7 @@ savefile_split(const char *path, char *dir, size_t dirsz, char *name,
 
 int
 savefile_write(const char *dir, const char *name, const void *data,
-    size_t len, bool overwrite, const char **errstr_r)
+    size_t len, bool overwrite, mode_t mode, const char **errstr_r)
 {
 	char tmp[64];
 	const char *p = data;
@@ -104,8 +170,10 @@ savefile_write(const char *dir, const char *name, const void *data,
 	for (attempt = 0; attempt < 100 && fd == -1; attempt++) {
 		snprintf(tmp, sizeof(tmp), ".mailbench-save.%ld.%d",
 		    (long)getpid(), attempt);
+		/* The kernel applies the user's umask to mode: under
+		 * umask 077 a saved part is 0600, as the user asked. */
 		fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL |
-		    O_NOFOLLOW | O_CLOEXEC, 0600);
+		    O_NOFOLLOW | O_CLOEXEC, mode);
 		if (fd == -1 && errno != EEXIST)
 			break;
 	}
@@ -124,7 +192,7 @@ savefile_write(const char *dir, const char *name, const void *data,
 		}
 		done += (size_t)w;
 	}
-	if (fchmod(fd, 0644) == -1 || fsync(fd) == -1) {
+	if (fsync(fd) == -1) {
 		*errstr_r = strerror(errno);
 		goto fail;
 	}

@@ -6,19 +6,32 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
+
+/* Mode of a saved part or message before the umask: the user's umask
+ * decides, as for any file a program creates (0644 under umask 022, 0600
+ * under 077). */
+#define SAVEFILE_MODE	0666
 
 /* Turn a suggested name (from a message: may hold "/", "..", controls,
  * bidi overrides) into a plain file name: letters, digits and ". _ - + ="
- * plus printable non-ASCII UTF-8; no leading dot; at most ~120 bytes; the
- * fallback when nothing is left. out gets a NUL-terminated string. */
+ * plus printable non-ASCII UTF-8; no leading dot; at most 120 bytes (and
+ * outsz - 1). A long name is shortened on a whole character and keeps its
+ * extension (".pdf": a dot and 1..16 letters or digits); a name that is
+ * only an extension gets the fallback's stem ("message-3-part-2.pdf");
+ * the fallback when nothing is left. out gets a NUL-terminated string:
+ * the exact name savefile_write creates. */
 void	savefile_sanitize(const char *suggest, size_t len,
 	    const char *fallback, char *out, size_t outsz);
 /* Write len bytes to dir/name (name is a single component, see
- * savefile_sanitize). The data go to a temporary file in dir, are synced,
- * then linked in place. Returns 0 on success, 1 when the name exists and
- * overwrite is false (nothing written), -1 on error with *errstr_r. */
+ * savefile_sanitize). The data go to a temporary file in dir created with
+ * mode less the umask (SAVEFILE_MODE for parts and messages), are synced,
+ * then linked in place, or renamed over the old file when overwrite is
+ * true: a failure half-way leaves the old file whole and no temporary
+ * file. Returns 0 on success, 1 when the name exists and overwrite is
+ * false (nothing written), -1 on error with *errstr_r. */
 int	savefile_write(const char *dir, const char *name, const void *data,
-	    size_t len, bool overwrite, const char **errstr_r);
+	    size_t len, bool overwrite, mode_t mode, const char **errstr_r);
 /* Split a user-typed path into directory and name: "a/b/c.txt" gives
  * "a/b" and "c.txt"; "c.txt" gives "." and "c.txt". Returns -1 when the
  * name part is empty, "." or "..". */

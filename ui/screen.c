@@ -167,6 +167,7 @@ notice(struct screen *s, enum layout_role role, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(s->notice, sizeof(s->notice), fmt, ap);
 	va_end(ap);
+	width_trim(s->notice);		/* a long file name may be cut */
 	s->notice_role = role;
 	mark(s, D_HINT);
 }
@@ -188,6 +189,7 @@ ui_event(struct screen *s, unsigned flags, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		return;
+	width_trim(b);
 	pane_transcript_append(s->pt, DRIVER_LINE_EVENT, flags, 0, b,
 	    strlen(b));
 	mark(s, D_TRANSCRIPT);
@@ -676,6 +678,7 @@ seg_add(struct seg *sg, size_t *n, int prio, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(sg[*n].text, sizeof(sg[*n].text), fmt, ap);
 	va_end(ap);
+	width_trim(sg[*n].text);
 	sg[*n].prio = prio;
 	(*n)++;
 }
@@ -845,6 +848,7 @@ draw_hint(struct screen *s)
 		    "Tab: complete  Ctrl-O: next pane  Ctrl-Q: quit",
 		    hint_expects(facts(s, &f)));
 	}
+	width_trim(b);
 	used = width_draw(w, b, strlen(b), (size_t)cols, a);
 	width_pad(w, (size_t)cols - used, a);
 	wnoutrefresh(w);
@@ -1149,7 +1153,8 @@ do_save(struct screen *s, bool overwrite)
 	int r;
 
 	r = savefile_write(s->save_dir, s->save_name, s->save_data.data ?
-	    s->save_data.data : "", s->save_data.len, overwrite, &err);
+	    s->save_data.data : "", s->save_data.len, overwrite, SAVEFILE_MODE,
+	    &err);
 	if (r == 1) {
 		s->prompt = PROMPT_OVERWRITE;
 		notice(s, ROLE_WARNING, "%s/%s exists: y replaces it, n lets "

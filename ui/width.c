@@ -4,9 +4,11 @@
 #include <curses.h>
 #endif
 #include <stdio.h>
+#include <string.h>
 #include <wchar.h>
 #include <wctype.h>
 
+#include "proto/transcript.h"
 #include "ui/width.h"
 
 size_t
@@ -58,17 +60,18 @@ bad:
 bool
 width_unsafe(uint32_t cp)
 {
-	if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
-		return true;
-	/* Unicode bidi controls (UAX #9): they reorder what follows, so a
-	 * name could look like something else (CVE-2021-42574 style). */
-	if (cp == 0x061c || cp == 0x200e || cp == 0x200f ||
-	    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
-		return true;
-	/* Line and paragraph separators move the cursor on some terminals. */
-	if (cp == 0x2028 || cp == 0x2029)
-		return true;
-	return false;
+	/* One table for the transcript and the screen (proto/transcript.c). */
+	return transcript_cp_unsafe(cp);
+}
+
+/* Columns of the visible form escape_form() gives: "\xNN" for C0 and
+ * DEL, else "\u{XXXX}" with four to six hex digits (C1 "\u{0085}"). */
+static int
+escape_cols(uint32_t cp)
+{
+	if (cp < 0x80)
+		return 4;
+	return cp > 0xfffff ? 10 : cp > 0xffff ? 9 : 8;
 }
 
 int
@@ -79,10 +82,10 @@ width_cp(uint32_t cp, bool bad)
 	if (bad)
 		return 4;
 	if (width_unsafe(cp))
-		return cp < 0x100 ? 4 : (cp > 0xffff ? 9 : 8);
+		return escape_cols(cp);
 	w = wcwidth((wchar_t)cp);
 	if (w < 0)
-		return cp > 0xffff ? 9 : 8;
+		return escape_cols(cp);
 	return w;
 }
 
@@ -119,6 +122,40 @@ width_fit(const char *s, size_t n, size_t cols, size_t *cols_r)
 	if (cols_r != NULL)
 		*cols_r = used;
 	return off;
+}
+
+/* A combining mark: drawn on the character before it (wcwidth 0). */
+static bool
+is_mark(uint32_t cp, bool bad)
+{
+	return !bad && cp >= 0x300 && !width_unsafe(cp) &&
+	    wcwidth((wchar_t)cp) == 0;
+}
+
+size_t
+width_cut(const char *s, size_t n, size_t max)
+{
+	size_t cut = transcript_cut(s, n, max);
+	uint32_t cp;
+	bool bad;
+
+	/* A cut before a combining mark would part it from its base: cut
+	 * before the base instead, so the pair goes (or stays) together. */
+	while (cut > 0 && cut < n) {
+		width_decode(s + cut, n - cut, &cp, &bad);
+		if (!is_mark(cp, bad))
+			break;
+		cut = width_prev(s, cut);
+	}
+	return cut;
+}
+
+void
+width_trim(char *s)
+{
+	size_t n = strlen(s);
+
+	s[width_cut(s, n, n)] = '\0';
 }
 
 size_t
@@ -281,19 +318,19 @@ width_has_folded(const char *s, size_t n, const uint32_t *nd, size_t nn)
 #ifndef WIDTH_NO_CURSES
 #define DRAW_CHUNK 256
 
-/* The visible form of an unsafe code point or invalid byte. */
+/* The visible form of an unsafe code point or invalid byte: the same
+ * "\xNN" / "\u{XXXX}" forms transcript_escape() writes. */
 static size_t
 escape_form(uint32_t cp, bool bad, unsigned char byte, char *out, size_t outsz)
 {
 	int n;
 
-	if (bad || cp < 0x100)
+	if (bad || cp < 0x80)
 		n = snprintf(out, outsz, "\\x%02x", bad ? byte : (unsigned)cp);
 	else
-		n = snprintf(out, outsz, "<U+%04X>", (unsigned)cp);
+		n = snprintf(out, outsz, "\\u{%04X}", (unsigned)cp);
 	return n < 0 ? 0 : (size_t)n;
 }
-
 
 size_t
 width_draw(WINDOW *w, const char *s, size_t n, size_t cols,

@@ -13,17 +13,26 @@
  * (1..4); an invalid or truncated sequence uses one byte and gives
  * U+FFFD with *bad_r set (bad_r may be NULL). */
 size_t	width_decode(const char *s, size_t n, uint32_t *cp_r, bool *bad_r);
-/* True for code points never drawn raw: C0, DEL, C1, and the bidi
- * controls U+061C, U+200E/F, U+202A..202E, U+2066..2069. */
+/* True for code points never drawn raw: C0, DEL, C1, U+2028/U+2029 and
+ * the whole Unicode Cf class (bidi controls, U+200B, U+FEFF, U+00AD, tags
+ * ...); the same table as transcript_escape() (transcript_cp_unsafe). */
 bool	width_unsafe(uint32_t cp);
 /* Columns a code point takes (0 for combining marks); an unsafe or
- * unprintable one counts as its visible escape (e.g. "<U+202E>"). */
+ * unprintable one counts as its visible escape (e.g. "\u{202E}"). */
 int	width_cp(uint32_t cp, bool bad);
 /* Columns of a UTF-8 string. */
 size_t	width_str(const char *s, size_t n);
 /* How many bytes of s fit in cols columns; *cols_r gets the columns
  * those bytes take (may be NULL). Never splits a sequence. */
 size_t	width_fit(const char *s, size_t n, size_t cols, size_t *cols_r);
+/* The longest prefix of s of at most max bytes cut on a whole character
+ * and grapheme: never inside a UTF-8 sequence (see transcript_cut), and
+ * never between a base character and its combining marks (the base goes
+ * with them). Use it wherever text is cut to a byte budget. */
+size_t	width_cut(const char *s, size_t n, size_t max);
+/* Drop an incomplete character left at the end of the NUL-terminated s
+ * by a truncating snprintf (titles, notices), as width_cut(s, n, n). */
+void	width_trim(char *s);
 /* Bytes to skip to pass the first cols columns of s (horizontal scroll). */
 size_t	width_skip(const char *s, size_t n, size_t cols);
 /* Byte offset of the start of the code point before off (off > 0). */
@@ -46,7 +55,7 @@ bool	width_has_folded(const char *s, size_t n, const uint32_t *nd,
 
 struct _win_st;
 /* Draw at most cols columns of s at the window's cursor with attr; unsafe
- * bytes are shown as \xNN or <U+XXXX> in reverse video. Returns the
+ * bytes are shown as \xNN or \u{XXXX} in reverse video. Returns the
  * columns drawn. */
 size_t	width_draw(struct _win_st *, const char *s, size_t n, size_t cols,
 	    unsigned long attr);

@@ -342,6 +342,7 @@ fi
 PW=$DOVECOT_PASSWORD
 U=$DOVECOT_USER
 printf '%s\n' "$PW" >"$W/pwfile"
+chmod 600 "$W/pwfile"	# mailbench refuses a password file others can read
 secrets=("$PW" "$(printf '\0%s\0%s' "$U" "$PW" | base64 -w0)" "$(printf '%s' "$PW" | base64 -w0)")
 # auth_ok NAME: exit 0, 235 with its meaning, no secret in stdout/stderr.
 auth_ok() {

@@ -22,6 +22,9 @@
 #include "ui/explain.c"
 #include "ui/lesson-run.c"
 #include "ui/url.c"
+#define WIDTH_NO_CURSES		/* /save writes through ui/savefile.c */
+#include "ui/savefile.c"
+#include "ui/width.c"
 
 /* A scripted server: for each line received, the next step's reply.
  * "" as expect matches anything; a reply of NULL means stay silent;

@@ -43,7 +43,9 @@ done_srv() {
 ok=1
 for args in "" "--timeout" "--timeout -1 pop3://127.0.0.1:1" "--bogus pop3://x" \
 	"imap://127.0.0.1" "pop3://127.0.0.1:99999" "pop3://127.0.0.1:1 a b" \
-	"pop3://127.0.0.1:1 /nonexistent/file" "pop3://127.0.0.1:1 /"; do
+	"pop3://127.0.0.1:1 /nonexistent/file" "pop3://127.0.0.1:1 /" \
+	"--reply-deadline -1 pop3://127.0.0.1:1" "--reply-deadline 5x pop3://127.0.0.1:1" \
+	"--reply-deadline pop3://127.0.0.1:1" "--password-file /nonexistent pop3://127.0.0.1:1"; do
 	# shellcheck disable=SC2086
 	MB_INPUT=/dev/null mb_batch "$W/usage" 10 $args
 	if [ "$(rc_of "$W/usage")" != 2 ] || [ -s "$W/usage.out" ] || [ ! -s "$W/usage.err" ]; then
@@ -57,7 +59,7 @@ check batch-cli/usage test $ok = 1
 MB_INPUT=/dev/null mb_batch "$W/help" 10 --help
 expect batch-cli/help "$W/help" eval "[ \$(cat '$W/help.rc') = 0 ] &&
 	grep -q 'usage: mailbench batch' '$W/help.out' && grep -q -- '--starttls' '$W/help.out' &&
-	grep -q -- '--password-file' '$W/help.out'"
+	grep -q -- '--password-file' '$W/help.out' && grep -q -- '--reply-deadline' '$W/help.out'"
 MB_INPUT=/dev/null mb_batch "$W/version" 10 --version
 expect batch-cli/version "$W/version" eval "[ \$(cat '$W/version.rc') = 0 ] &&
 	grep -q '^mailbench ' '$W/version.out'"
@@ -104,6 +106,7 @@ expect QUIT
 send +OK bye
 S
 printf 'pw-file-secret-9\nsecond line ignored\n' >"$W/pwfile"
+chmod 600 "$W/pwfile"	# a readable password file is refused
 printf '/auth USER bob\nQUIT\n' >"$W/pw.in"
 serve pw
 MB_INPUT=$W/pw.in mb_batch "$W/pw" 20 --password-file "$W/pwfile" "pop3://127.0.0.1:$PORT"

@@ -19,6 +19,9 @@ N times (for long lines).
   send TEXT           TEXT + CRLF
   raw TEXT            TEXT as is, no CRLF
   trickle SECS TEXT   TEXT + CRLF one byte every SECS seconds
+  drip SECS N TEXT    TEXT + CRLF N times, one line every SECS seconds
+                      (a slow-loris reply: never idle, never done); stops
+                      when the client closes
   expect REGEX        read a client line (no CRLF); it must match REGEX whole
   read                read a client line, whatever it is
   auth-plain USER PW  POP3 AUTH PLAIN, with or without an initial response
@@ -181,6 +184,18 @@ def run(conn, steps, ctx):
                 r, _, _ = select.select([conn.sock], [], [], 0)
                 if r and not conn.fill(0) and conn.eof:
                     log("client closed during trickle")
+                    return
+        elif op == "drip":
+            secs, _, rest = arg.partition(" ")
+            count, _, text = rest.partition(" ")
+            for _ in range(int(count)):
+                conn.send(decode(text) + b"\r\n")
+                time.sleep(float(secs))
+                if conn.eof or time.monotonic() >= DEADLINE:
+                    break
+                r, _, _ = select.select([conn.sock], [], [], 0)
+                if r and not conn.fill(0) and conn.eof:
+                    log("client closed during drip")
                     return
         elif op == "expect":
             line = conn.readline()

@@ -8,9 +8,9 @@
 . "$(dirname "$0")/../lib.sh"
 
 FAKE=$LIB_ROOT/tests/peer/fakeserver.py
-names=(esc-banner bidi-banner nul-banner nul-in-body long-line endless-line
+names=(esc-banner bidi-banner cf-banner nul-banner nul-in-body long-line long-line-utf8 endless-line
 	split-reply split-multiline cut-reply close-mid-retr stls-inject
-	starttls-inject smtp-bad-code trickle-ok trickle-timeout silent refused
+	starttls-inject smtp-bad-code trickle-ok trickle-timeout drip-deadline drip-per-reply drip-deadline-off silent refused
 	pass-redacted tls-to-plain stls-refused starttls-stripped ehlo-flood
 	unsolicited smtp-mixed-codes retr-huge-line retr-big tls-wrong-name
 	tls-expired tls-wrong-name-insecure data-interrupted pop3-err-greeting
@@ -121,6 +121,28 @@ expect peer/bidi-banner/escaped "$W/bidi-banner" eval \
 	 grep -qF 'evil' '$W/bidi-banner.out'"
 expect_rc peer/bidi-banner/exit "$W/bidi-banner" 0
 
+# --- The rest of the Unicode Cf class (issue 12): zero width space, BOM,
+# soft hyphen, word joiner, ZWJ, a tag sequence; raw in a reply and in a
+# RETR body, escaped as \u{...} in both, never written raw.
+scn cf-banner <<'S'
+send +OK pay\xe2\x80\x8bpal \xef\xbb\xbfready in\xc2\xadvoice a\xe2\x81\xa0b\xe2\x80\x8dc
+expect RETR 1
+raw +OK\r\nSubject: \xe2\x80\x8bhidden\xf3\xa0\x81\x81\xf3\xa0\x81\xbf\r\n\r\nbody\xef\xbf\xb9x\r\n.\r\n
+expect QUIT
+send +OK bye
+S
+printf 'RETR 1\nQUIT\n' | input cf-banner
+peer cf-banner pop3 20 --timeout 10
+safe cf-banner
+expect peer/cf-banner/escaped "$W/cf-banner" eval \
+	"has_line '$W/cf-banner.out' '^S: \\+OK pay\\\\u\\{200B\\}pal \\\\u\\{FEFF\\}ready in\\\\u\\{00AD\\}voice a\\\\u\\{2060\\}b\\\\u\\{200D\\}c$' &&
+	 has_line '$W/cf-banner.out' '^S: Subject: \\\\u\\{200B\\}hidden\\\\u\\{E0041\\}\\\\u\\{E007F\\}$' &&
+	 has_line '$W/cf-banner.out' '^S: body\\\\u\\{FFF9\\}x$'"
+expect peer/cf-banner/no-raw "$W/cf-banner" eval \
+	"! LC_ALL=C grep -q \$'\\xe2\\x80\\x8b\\|\\xef\\xbb\\xbf\\|\\xc2\\xad\\|\\xe2\\x81\\xa0\\|\\xe2\\x80\\x8d\\|\\xf3\\xa0\\|\\xef\\xbf\\xb9' '$W/cf-banner.out'"
+expect_rc peer/cf-banner/exit "$W/cf-banner" 0
+srv_ok cf-banner
+
 # --- A NUL byte in a reply line: a protocol violation, never raw output.
 scn nul-banner <<'S'
 send +OK hel\0lo
@@ -172,6 +194,19 @@ expect peer/long-line/fast "$W/long-line" faster long-line 10
 expect peer/long-line/reported "$W/long-line" has_line "$W/long-line.out" '^\* '
 expect peer/long-line/cut-shown "$W/long-line" \
 	has_line "$W/long-line.out" '^S: \+OK x{196}… \[cut: reply line longer than 4096 bytes; first 200 bytes shown\]$'
+
+# --- The same with a two-byte character across the 200-byte mark: the
+# cut falls on a whole character, no stray "\xc3" before the "…".
+scn long-line-utf8 <<'S'
+raw +OK {195*x}{3000*\xc3\xa9}\r\n
+hang 20
+S
+input long-line-utf8 <<<'QUIT'
+peer long-line-utf8 pop3 30 --timeout 20
+safe long-line-utf8
+expect_rc peer/long-line-utf8/exit "$W/long-line-utf8" 3
+expect peer/long-line-utf8/whole-char "$W/long-line-utf8" \
+	has_line "$W/long-line-utf8.out" '^S: \+OK x{195}… \[cut: reply line longer than 4096 bytes; first 199 bytes shown\]$'
 
 # --- 2 MiB without a line end: never buffered without bound.
 scn endless-line <<'S'
@@ -346,6 +381,64 @@ safe trickle-timeout
 expect_rc peer/trickle-timeout/exit "$W/trickle-timeout" 3
 expect peer/trickle-timeout/bounded "$W/trickle-timeout" faster trickle-timeout 12
 expect peer/trickle-timeout/reported "$W/trickle-timeout" has_line "$W/trickle-timeout.out" '^\* .*[Tt]ime'
+
+# --- A RETR reply dripping one line every 0.5 s never trips the idle
+# --timeout; --reply-deadline bounds the whole reply (issue 12): it ends
+# by the deadline with a "* deadline" line, exit 3, the lines that came
+# shown, nothing more sent.
+scn drip-deadline <<'S'
+send +OK ready
+expect RETR 1
+send +OK 3000 octets
+drip 0.5 60 X-Drip: one more line, never the end
+S
+printf 'RETR 1\nQUIT\n' | input drip-deadline
+peer drip-deadline pop3 30 --timeout 2 --reply-deadline 3
+safe drip-deadline
+expect_rc peer/drip-deadline/exit "$W/drip-deadline" 3
+expect peer/drip-deadline/bounded "$W/drip-deadline" faster drip-deadline 6
+expect peer/drip-deadline/reported "$W/drip-deadline" \
+	has_line "$W/drip-deadline.out" '^\* deadline: the reply to RETR 1 was not complete after 3 s \(--reply-deadline 3 '
+expect peer/drip-deadline/lines-shown "$W/drip-deadline" \
+	test "$(grep -c '^S: X-Drip: one more line' "$W/drip-deadline.out")" -ge 3
+expect peer/drip-deadline/no-quit "$W/drip-deadline" no_line "$W/drip-deadline.out" '^C: QUIT'
+
+# --- The deadline runs per reply, from when it is the one awaited: two
+# CAPA replies of 1.5 s each pass --reply-deadline 2 though the session
+# takes longer; --reply-deadline 0 turns it off for a reply of 4 s.
+scn drip-per-reply <<'S'
+send +OK ready
+expect CAPA
+send +OK
+drip 0.5 3 X-CAPA
+send .
+expect CAPA
+send +OK
+drip 0.5 3 X-CAPA
+send .
+expect QUIT
+send +OK bye
+S
+printf 'CAPA\nCAPA\nQUIT\n' | input drip-per-reply
+peer drip-per-reply pop3 30 --timeout 2 --reply-deadline 2
+safe drip-per-reply
+expect_rc peer/drip-per-reply/exit "$W/drip-per-reply" 0
+srv_ok drip-per-reply
+
+scn drip-deadline-off <<'S'
+send +OK ready
+expect CAPA
+send +OK
+drip 0.5 8 X-CAPA
+send .
+expect QUIT
+send +OK bye
+S
+printf 'CAPA\nQUIT\n' | input drip-deadline-off
+peer drip-deadline-off pop3 30 --timeout 2 --reply-deadline 0
+safe drip-deadline-off
+expect_rc peer/drip-deadline-off/exit "$W/drip-deadline-off" 0
+srv_ok drip-deadline-off
 
 # --- A server that accepts and never answers: timeout, exit 3.
 scn silent <<'S'

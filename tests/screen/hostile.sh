@@ -86,7 +86,8 @@ t_message() {
 	type_line "DATA" || return 1
 	wait_for "message>" || return 1
 	type_line "From: =?UTF-8?B?TWFsbG9yeSDigK5ldmls?= <m@evil.example>" || return 1
-	type_line "Subject: =?UTF-8?B?G1szMW1SRUTigK5ldmls?=" || return 1
+	# The subject also hides a zero width space (Unicode Cf, issue 12).
+	type_line "Subject: =?UTF-8?B?G1szMW1SRUTigK5ldmls4oCLenc=?=" || return 1
 	type_line "MIME-Version: 1.0" || return 1
 	type_line 'Content-Type: multipart/mixed; boundary="b"' || return 1
 	type_line "" || return 1
@@ -94,13 +95,19 @@ t_message() {
 	type_line "Content-Type: text/plain; charset=utf-8" || return 1
 	type_line "Content-Transfer-Encoding: quoted-printable" || return 1
 	type_line "" || return 1
-	type_line "body =1B[2Jcleared =E2=80=AEflipped" || return 1
+	type_line "body =1B[2Jcleared =E2=80=AEflipped =E2=80=8Bzw=EF=BB=BFbom" || return 1
 	type_line "--b" || return 1
 	type_line "Content-Type: application/octet-stream" || return 1
 	# A name that climbs out of the directory and hides its extension.
 	type_line "Content-Disposition: attachment; filename*=UTF-8''..%2F..%2Fx%2Fevil%E2%80%AEgpj.exe" || return 1
 	type_line "" || return 1
 	type_line "payload" || return 1
+	type_line "--b" || return 1
+	type_line "Content-Type: application/pdf" || return 1
+	# A 304-byte UTF-8 name: shortened on whole characters, .pdf kept.
+	type_line "Content-Disposition: attachment; filename*=UTF-8''%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96%D0%96.pdf" || return 1
+	type_line "" || return 1
+	type_line "%PDF-1.4" || return 1
 	type_line "--b--" || return 1
 	type_line "." || return 1
 	wait_for "S: 250" || return 1
@@ -114,11 +121,11 @@ t_message() {
 	wait_for "TRANSACTION" || return 1
 	type_line "/load" || return 1
 	wait_for "/load: done" || return 1
-	wait_for '\x1b[31mRED\u{202E}evil' || return 1
+	wait_for '\x1b[31mRED\u{202E}evil\u{200B}zw' || return 1
 	wait_for 'Mallory \u{202E}evil' || return 1
 	type_line "RETR 9" || return 1
 	wait_for "Message 9" || return 1
-	wait_for 'body \x1b[2Jcleared \u{202E}flipped' || return 1
+	wait_for 'body \x1b[2Jcleared \u{202E}flipped \u{200B}zw\u{FEFF}bom' || return 1
 	screen | head -1 | grep -q "POP3 127.0.0.1:" || return 1
 	# The attachment's name is shown escaped, and saving it proposes a
 	# plain name inside the current directory.
@@ -127,6 +134,11 @@ t_message() {
 	wait_for "message: ] [ parts" || return 1
 	keys ']' w || return 1
 	wait_for "Save to: ./x_evil_gpj.exe" || return 1
+	keys Escape || return 1
+	wait_gone "Save to:" || return 1
+	# The long name keeps its extension, cut on whole characters.
+	keys ']' w || return 1
+	wait_for "Save to: ./$(printf 'Ж%.0s' $(seq 58)).pdf" || return 1
 	keys Escape || return 1
 	wait_gone "Save to:" || return 1
 	keys C-q || return 1

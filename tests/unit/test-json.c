@@ -20,6 +20,12 @@ static const struct {
 	/* valid UTF-8 is kept as it is */
 	{ "caf\xc3\xa9 \xe2\x98\xba \xf0\x9f\x91\x89", 14,
 	  "caf\xc3\xa9 \xe2\x98\xba \xf0\x9f\x91\x89" },
+	/* C1 controls and Unicode format characters (Cf) as \u escapes:
+	 * the same string to a parser, nothing raw on a terminal (issue
+	 * 12); a tag past U+FFFF as a surrogate pair */
+	{ "\xc2\x9b\xe2\x80\xae\xe2\x80\x8b\xef\xbb\xbf", 11,
+	  "\\u009b\\u202e\\u200b\\ufeff" },
+	{ "a\xf3\xa0\x81\x81z", 6, "a\\udb40\\udc41z" },
 	/* each invalid byte becomes U+FFFD: lone continuation, truncated
 	 * sequence, overlong, surrogate, past U+10FFFF */
 	{ "\x80", 1, "\xef\xbf\xbd" },

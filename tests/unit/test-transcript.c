@@ -29,6 +29,25 @@ static const struct {
 	{ "\xc2\x9b""2J", 0, "\\u{009B}2J" },
 	/* Bidi override and isolate (Trojan Source). */
 	{ "\xe2\x80\xae""abc\xe2\x81\xa6", 0, "\\u{202E}abc\\u{2066}" },
+	/* The rest of the Unicode Cf class is invisible too (issue 12):
+	 * zero width space, BOM/ZWNBSP, soft hyphen, word joiner, ZWJ,
+	 * interlinear annotation, deprecated format chars, tags, and the
+	 * Arabic, Mongolian, hieroglyph and musical format controls. */
+	{ "pay\xe2\x80\x8bpal", 0, "pay\\u{200B}pal" },
+	{ "\xef\xbb\xbf""From", 0, "\\u{FEFF}From" },
+	{ "in\xc2\xad""voice", 0, "in\\u{00AD}voice" },
+	{ "a\xe2\x81\xa0""b\xe2\x80\x8d""c", 0, "a\\u{2060}b\\u{200D}c" },
+	{ "\xef\xbf\xb9x\xef\xbf\xbb", 0, "\\u{FFF9}x\\u{FFFB}" },
+	{ "\xe2\x81\xaa\xe2\x81\xaf", 0, "\\u{206A}\\u{206F}" },
+	{ "\xf3\xa0\x80\x81\xf3\xa0\x81\x81\xf3\xa0\x81\xbf", 0,
+	  "\\u{E0001}\\u{E0041}\\u{E007F}" },
+	{ "\xd8\x80\xdb\x9d\xe1\xa0\x8e", 0, "\\u{0600}\\u{06DD}\\u{180E}" },
+	{ "\xf0\x93\x90\xb0\xf0\x93\x90\xbf\xf0\x9d\x85\xb3", 0,
+	  "\\u{13430}\\u{1343F}\\u{1D173}" },
+	/* Neighbours of Cf ranges are ordinary text: U+00AC, U+00AE,
+	 * U+FFFC (object replacement), U+E0080 (unassigned). */
+	{ "\xc2\xac\xc2\xae\xef\xbf\xbc\xf3\xa0\x82\x80", 0,
+	  "\xc2\xac\xc2\xae\xef\xbf\xbc\xf3\xa0\x82\x80" },
 	/* Invalid UTF-8: lone continuation, truncated, overlong,
 	 * surrogate, beyond U+10FFFF: every byte shown. */
 	{ "\x80", 0, "\\x80" },

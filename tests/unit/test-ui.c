@@ -65,8 +65,12 @@ static const struct {
 	{ "\xe6\x97\xa5\xe6\x9c\xac", 4 },		/* 日本: wide */
 	{ "e\xcc\x81", 1 },				/* e + combining acute */
 	{ "\x1b", 4 },					/* ESC shown as \x1b */
-	{ "\xe2\x80\xae", 8 },				/* RLO shown as <U+202E> */
-	{ "\xc2\x85", 4 },				/* C1 NEL shown as \x85 */
+	{ "\xe2\x80\xae", 8 },				/* RLO shown as \u{202E} */
+	{ "\xc2\x85", 8 },				/* C1 NEL shown as \u{0085} */
+	{ "\xe2\x80\x8b", 8 },				/* ZWSP as \u{200B} */
+	{ "\xef\xbb\xbf", 8 },				/* BOM as \u{FEFF} */
+	{ "\xc2\xad", 8 },				/* soft hyphen \u{00AD} */
+	{ "\xf3\xa0\x81\x81", 9 },			/* tag as \u{E0041} */
 	{ "\xff", 4 },					/* bad byte as \xff */
 	{ "", 0 },					/* nothing */
 };
@@ -85,6 +89,11 @@ test_width(void)
 	CHECK(width_unsafe(0x1b));
 	CHECK(width_unsafe(0x2066));
 	CHECK(!width_unsafe(0xe9));
+	/* The whole Cf class, through the transcript's one table. */
+	CHECK(width_unsafe(0x200b) && width_unsafe(0xfeff));
+	CHECK(width_unsafe(0xad) && width_unsafe(0x2064));
+	CHECK(width_unsafe(0xe0001) && width_unsafe(0xe007f));
+	CHECK(!width_unsafe(0x2065) && !width_unsafe(0xe0080));
 }
 
 /* Fitting never splits a sequence or a wide character. */
@@ -109,6 +118,58 @@ test_fit(void)
 }
 
 /* Encode and decode agree on every scalar value class. */
+static const struct {
+	const char	*in;
+	size_t		 max;
+	size_t		 utf8;	/* transcript_cut: whole UTF-8 sequences */
+	size_t		 cut;	/* width_cut: whole graphemes too */
+} cut_cases[] = {
+	{ "abc", 2, 2, 2 },				/* ASCII: any byte */
+	{ "abc", 9, 3, 3 },				/* max past the end */
+	{ "\xe6\x97\xa5\xe6\x9c\xac", 4, 3, 3 },	/* inside 本 */
+	{ "\xe6\x97\xa5\xe6\x9c\xac", 5, 3, 3 },
+	{ "\xe6\x97\xa5\xe6\x9c\xac", 6, 6, 6 },
+	{ "\xf0\x9f\x98\x80", 3, 0, 0 },		/* inside an emoji */
+	{ "\xf0\x9f\x98\x80", 4, 4, 4 },
+	/* e + U+0301: cut inside the mark: no stray \xcc, and the e
+	 * goes with its accent. */
+	{ "abcde\xcc\x81" "f", 6, 5, 4 },
+	/* Cut just before the mark: the base goes too. */
+	{ "abcde\xcc\x81" "f", 5, 5, 4 },
+	{ "abcde\xcc\x81" "f", 7, 7, 7 },		/* after the pair */
+	/* Two marks on one base (e + U+0323 + U+0302). */
+	{ "xe\xcc\xa3\xcc\x82y", 4, 4, 1 },
+	/* Invalid bytes stand alone: a cut between them is whole. */
+	{ "a\x80\x80\x80\x80", 3, 3, 3 },
+	{ "a\xff\xfe", 2, 2, 2 },
+	/* A lead byte with its continuation missing at the very end (what
+	 * a truncating snprintf leaves): dropped. */
+	{ "ab\xe6\x97", 99, 2, 2 },
+	{ "ab\xcc", 99, 2, 2 },
+};
+
+/* Cutting to a byte budget keeps whole characters and graphemes. */
+static void
+test_cut(void)
+{
+	size_t i, n;
+	char t[16];
+
+	utf8_locale();
+	for (i = 0; i < sizeof(cut_cases) / sizeof(*cut_cases); i++) {
+		n = strlen(cut_cases[i].in);
+		CHECK_INT(transcript_cut(cut_cases[i].in, n, cut_cases[i].max),
+		    cut_cases[i].utf8);
+		CHECK_INT(width_cut(cut_cases[i].in, n, cut_cases[i].max),
+		    cut_cases[i].cut);
+	}
+	/* What snprintf leaves in a short buffer is trimmed to whole
+	 * characters: "Résumé" decomposed, cut inside the last accent. */
+	memcpy(t, "Re\xcc\x81sume\xcc", 10);
+	width_trim(t);
+	CHECK_STR(t, "Re\xcc\x81sume");
+}
+
 static void
 test_encode_roundtrip(void)
 {
@@ -182,7 +243,14 @@ static const struct {
 	{ "report.pdf", "report.pdf" },				/* kept */
 	{ "../../etc/passwd", "etc_passwd" },			/* no climbing */
 	{ "/abs/path.txt", "abs_path.txt" },			/* no root */
-	{ ".bashrc", "bashrc" },				/* not hidden */
+	{ ".bashrc", "fallback.bashrc" },			/* not hidden */
+	/* Only an extension: the fallback's stem keeps it (issue 12). */
+	{ ".pdf", "fallback.pdf" },
+	{ "..pdf", "fallback.pdf" },
+	{ "_.pdf", "fallback.pdf" },
+	{ "report.tar.gz", "report.tar.gz" },			/* last one */
+	{ "notes.", "notes" },					/* no ext */
+	{ "a.b_c", "a.b_c" },					/* not an ext */
 	{ "a\\b:c", "a_b_c" },					/* separators */
 	{ "evil\xe2\x80\xaegpj.exe", "evil_gpj.exe" },		/* no RLO */
 	{ "r\xc3\xa9sum\xc3\xa9 2026.pdf", "r\xc3\xa9sum\xc3\xa9_2026.pdf" },
@@ -214,6 +282,108 @@ test_sanitize(void)
 		    sizeof(out));
 		CHECK(strlen(out) <= 124);
 	}
+	/* A fallback with an extension lends only its stem. */
+	savefile_sanitize(".pdf", 4, "message-3-part-2.bin", out, sizeof(out));
+	CHECK_STR(out, "message-3-part-2.pdf");
+}
+
+/* Long names are shortened on whole characters and keep their
+ * extension: a 300-byte UTF-8 name, a 10,000-byte name, decomposed
+ * accents at the cut. The result is exactly the name written, and the
+ * prompt's "dir/name" splits back into it (issue 12). */
+static void
+test_sanitize_long(void)
+{
+	static const char *const exts[] = { ".pdf", ".docx", ".tar.gz" };
+	char in[10100], out[256], dir[] = "/tmp/mb-test-ui.XXXXXX";
+	char prompt[1400], sdir[1024], sname[256];
+	const char *unit[] = { "\xd0\x96", "\xe6\x97\xa5", "e\xcc\x81",
+	    "\xf0\x9f\x98\x80", "x" };
+	const char *err = NULL;
+	size_t i, u, n, target[] = { 300, 10000 };
+	DIR *d;
+	struct dirent *e;
+	bool found;
+
+	utf8_locale();
+	CHECK(mkdtemp(dir) != NULL);
+	for (u = 0; u < sizeof(unit) / sizeof(*unit); u++)
+	for (i = 0; i < sizeof(exts) / sizeof(*exts); i++)
+	for (n = 0; n < 2; n++) {
+		size_t len = 0, ul = strlen(unit[u]), el = strlen(exts[i]);
+		const char *tail = strrchr(exts[i], '.');
+
+		while (len + ul + el < target[n]) {
+			memcpy(in + len, unit[u], ul);
+			len += ul;
+		}
+		memcpy(in + len, exts[i], el);
+		len += el;
+		savefile_sanitize(in, len, "fallback", out, sizeof(out));
+		/* Short, whole characters, the extension kept. */
+		CHECK(strlen(out) <= 120 && strlen(out) > strlen(tail));
+		CHECK_STR(out + strlen(out) - strlen(tail), tail);
+		CHECK_INT(transcript_cut(out, strlen(out), strlen(out)),
+		    strlen(out));
+		CHECK_INT(width_cut(out, strlen(out) - strlen(tail),
+		    strlen(out)), strlen(out) - strlen(tail));
+		/* The accent stays on its e: the stem ends with the pair. */
+		if (u == 2)
+			CHECK(strlen(out) - strlen(tail) >= 3 &&
+			    memcmp(out + strlen(out) - strlen(tail) - 3,
+			    "e\xcc\x81", 3) == 0);
+		/* What the prompt shows is what is written. */
+		snprintf(prompt, sizeof(prompt), "%s/%s", dir, out);
+		CHECK_INT(savefile_split(prompt, sdir, sizeof(sdir), sname,
+		    sizeof(sname)), 0);
+		CHECK_STR(sname, out);
+		CHECK_INT(savefile_write(sdir, sname, "x", 1, true, 0666,
+		    &err), 0);
+		found = false;
+		if ((d = opendir(dir)) != NULL) {
+			while ((e = readdir(d)) != NULL)
+				if (strcmp(e->d_name, out) == 0)
+					found = true;
+			closedir(d);
+		}
+		CHECK(found);
+		snprintf(prompt, sizeof(prompt), "%s/%s", dir, out);
+		unlink(prompt);
+	}
+	rmdir(dir);
+}
+
+/* Saved parts honour the umask (issue 12): 0600 under 077, 0640 under
+ * 027, 0644 under 022; the transcript's 0600 stays 0600. */
+static void
+test_savefile_mode(void)
+{
+	static const struct {
+		mode_t	umask, mode, want;
+	} cases[] = {
+		{ 077, 0666, 0600 },
+		{ 027, 0666, 0640 },
+		{ 022, 0666, 0644 },
+		{ 022, 0600, 0600 },
+	};
+	char dir[] = "/tmp/mb-test-ui.XXXXXX", path[128];
+	const char *err = NULL;
+	struct stat st;
+	mode_t old;
+	size_t i;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/m.txt", dir);
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		old = umask(cases[i].umask);
+		CHECK_INT(savefile_write(dir, "m.txt", "x", 1, true,
+		    cases[i].mode, &err), 0);
+		umask(old);
+		CHECK_INT(stat(path, &st), 0);
+		CHECK_INT(st.st_mode & 0777, cases[i].want);
+	}
+	unlink(path);
+	rmdir(dir);
 }
 
 static int
@@ -243,8 +413,8 @@ test_savefile(void)
 	size_t n;
 
 	CHECK(mkdtemp(dir) != NULL);
-	CHECK_INT(savefile_write(dir, "a.txt", "one", 3, false, &err), 0);
-	CHECK_INT(savefile_write(dir, "a.txt", "two", 3, false, &err), 1);
+	CHECK_INT(savefile_write(dir, "a.txt", "one", 3, false, 0666, &err), 0);
+	CHECK_INT(savefile_write(dir, "a.txt", "two", 3, false, 0666, &err), 1);
 	snprintf(path, sizeof(path), "%s/a.txt", dir);
 	f = fopen(path, "r");
 	CHECK(f != NULL);
@@ -252,19 +422,19 @@ test_savefile(void)
 	if (f)
 		fclose(f);
 	CHECK(n == 3 && memcmp(b, "one", 3) == 0);
-	CHECK_INT(savefile_write(dir, "a.txt", "three", 5, true, &err), 0);
+	CHECK_INT(savefile_write(dir, "a.txt", "three", 5, true, 0666, &err), 0);
 	f = fopen(path, "r");
 	n = f ? fread(b, 1, sizeof(b), f) : 0;
 	if (f)
 		fclose(f);
 	CHECK(n == 5 && memcmp(b, "three", 5) == 0);
-	CHECK_INT(savefile_write(dir, "../x", "x", 1, false, &err), -1);
-	CHECK_INT(savefile_write(dir, "..", "x", 1, false, &err), -1);
+	CHECK_INT(savefile_write(dir, "../x", "x", 1, false, 0666, &err), -1);
+	CHECK_INT(savefile_write(dir, "..", "x", 1, false, 0666, &err), -1);
 	/* A dangling symlink counts as existing: nothing is written
 	 * through it. */
 	snprintf(path, sizeof(path), "%s/link", dir);
 	CHECK_INT(symlink("/tmp/mb-test-ui-should-not-exist", path), 0);
-	CHECK_INT(savefile_write(dir, "link", "x", 1, false, &err), 1);
+	CHECK_INT(savefile_write(dir, "link", "x", 1, false, 0666, &err), 1);
 	CHECK(access("/tmp/mb-test-ui-should-not-exist", F_OK) != 0);
 	CHECK_INT(count_entries(dir), 2);		/* a.txt and link */
 	unlink(path);
@@ -394,7 +564,10 @@ static const struct test tests[] = {
 	{ "store million lines", test_store_million },
 	{ "store edges", test_store_edges },
 	{ "sanitize names", test_sanitize },
+	{ "sanitize long names", test_sanitize_long },
+	{ "saved files honour the umask", test_savefile_mode },
 	{ "safe save", test_savefile },
+	{ "cut on whole characters", test_cut },
 	{ "save path split", test_split },
 	{ "history", test_history },
 	{ "case fold search", test_fold },
