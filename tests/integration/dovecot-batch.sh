@@ -106,7 +106,7 @@ expect dovecot/plain-userpass/meanings "$p" eval "grep -A2 '^C: NOOP\$' '$p.out'
 # The numbers decoded and the effect stated (SPEC.md, Transcript).
 plain_explained() {
 	local f=$1.out
-	explained "$f" '\+OK mailbench test Dovecot ready\. <' '\+OK greeting: .*APOP is offered' &&
+	explained "$f" '\+OK mailbench test Dovecot ready\. <' '\+OK ready: log in; the <\.\.\.> in the greeting means APOP is offered' &&
 		explained "$f" '\+OK Logged in\.' '\+OK logged in: the session is in TRANSACTION' &&
 		explained "$f" "\\+OK 600 $total\$" '\+OK 600 messages, [0-9,]+ octets \([0-9.]+ MiB\) in the maildrop' &&
 		explained "$f" "\\+OK 3 $(m 3)\$" "\\+OK message 3 is [0-9,]+ octets" &&

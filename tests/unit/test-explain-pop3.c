@@ -29,11 +29,11 @@ struct row {
 static const struct row rows[] = {
 	/* Greeting: the state and the APOP timestamp. */
 	{ "greeting with <timestamp> offers APOP", GREET,
-	    { "= +OK greeting", "AUTHORIZATION", "the <...> in the greeting",
-	      "APOP is offered" }, NULL, false },
+	    { "= +OK ready: log in", "the <...> in the greeting means APOP is "
+	      "offered" }, NULL, false },
 	{ "greeting without a timestamp says nothing of APOP",
 	    "S +OK POP3 server ready\n",
-	    { "= +OK greeting", "USER then PASS" }, "APOP is offered", false },
+	    { "= +OK ready: log in with USER and PASS" }, "APOP", false },
 	/* hostile.sh's peer and RFC 3206: a refusal in the greeting. */
 	{ "greeting -ERR [SYS/TEMP]: server side, try later",
 	    "S -ERR [SYS/TEMP] Try again later\n",
