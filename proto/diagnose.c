@@ -192,7 +192,8 @@ first_name(const struct diag_facts *f, struct buf *b)
 
 	buf_init(&all, DIAG_LINE_MAX);
 	cert_names(f, &all);
-	if (all.data != NULL && strcmp(all.data, "no usable name at all") != 0 &&
+	if (all.data != NULL &&
+	    strcmp(all.data, "no usable name at all") != 0 &&
 	    strchr(all.data, '*') == NULL) {
 		c = strchr(all.data, ',');
 		buf_append(b, all.data, c != NULL ? (size_t)(c - all.data) :
@@ -368,12 +369,11 @@ static const struct {
 static void
 handshake_failed(const struct diag_facts *f, struct diagnosis *d)
 {
-	struct buf hp, u;
+	struct buf hp;
 	const char *heard = NULL;
 	size_t i, n = sizeof(alert_table) / sizeof(alert_table[0]);
 
 	buf_init(&hp, 512);
-	buf_init(&u, 512);
 	hostport(f, &hp);
 	if (f->first != NULL)
 		heard = plain_greeting(f->first, f->first_len);
@@ -412,7 +412,8 @@ handshake_failed(const struct diag_facts *f, struct diagnosis *d)
 		buf_append_str(&d->what, ": the server's answer is not TLS");
 		raw(f, "OpenSSL: ", &d->what);
 		buf_printf(&d->cause, "port %u does not speak TLS from the "
-		    "first byte: a plain-text port, or another service", f->port);
+		    "first byte: a plain-text port, or another service",
+		    f->port);
 		buf_append_str(&d->next, "for plain text use ");
 		url(f, false, f->port, &d->next);
 		buf_append_str(&d->next, " with --starttls; for implicit TLS "
@@ -432,11 +433,13 @@ handshake_failed(const struct diag_facts *f, struct diagnosis *d)
 		} else {
 			buf_append_str(&d->cause, "the server ended the "
 			    "handshake with an alert");
-			buf_printf(&d->next, "look at the server's log; `openssl "
-			    "s_client -connect %s` shows its side", hp.data);
+			buf_printf(&d->next, "look at the server's log; "
+			    "`openssl s_client -connect %s` shows its side",
+			    hp.data);
 		}
 	} else if (f->handshake == DIAG_HS_NO_COMMON) {
-		buf_append_str(&d->what, ": no TLS version or cipher in common");
+		buf_append_str(&d->what, ": no TLS version or cipher in "
+		    "common");
 		raw(f, "OpenSSL: ", &d->what);
 		buf_append_str(&d->cause, "the server offers only what we do "
 		    "not accept (TLS 1.0/1.1, or old ciphers)");
@@ -458,7 +461,6 @@ handshake_failed(const struct diag_facts *f, struct diagnosis *d)
 		    "server's side", hp.data);
 	}
 	buf_clear(&hp);
-	buf_clear(&u);
 }
 
 static void
@@ -489,8 +491,8 @@ handshake_timeout(const struct diag_facts *f, struct diagnosis *d)
 /* The headline of each verification failure. */
 static const struct {
 	enum diag_verify	 v;
-	const char		*leaf;		/* the server's certificate */
-	const char		*chain;		/* a CA certificate above it */
+	const char		*leaf;	/* the server's certificate */
+	const char		*chain;	/* a CA certificate above it */
 } verify_table[] = {
 	{ DIAG_VERIFY_OTHER, "the server's certificate was not accepted",
 	    "a certificate in the server's chain was not accepted" },
@@ -749,7 +751,8 @@ no_reply(const struct diag_facts *f, struct diagnosis *d)
 		    "was cut silently");
 	else
 		buf_append_str(&d->cause, "the server is busy or stuck, or the "
-		    "connection was cut silently (a NAT or firewall forgot it)");
+		    "connection was cut silently (a NAT or firewall forgot "
+		    "it)");
 	buf_printf(&d->next, "a late reply could be taken for the next "
 	    "command's, so the session ends: reconnect; --timeout SECONDS "
 	    "(now %g) waits longer", f->timeout_s);
@@ -780,10 +783,10 @@ diagnose(const struct diag_facts *f, struct diagnosis *d)
 		buf_append_str(&d->what, "timeout: no answer from ");
 		hostport(f, &d->what);
 		buf_printf(&d->what, " within %g s", f->timeout_s);
-		buf_append_str(&d->cause, "the connection attempt got no answer "
-		    "at all: a firewall dropping the packets (a closed port "
-		    "would refuse at once), a wrong address, or a host that is "
-		    "down");
+		buf_append_str(&d->cause, "the connection attempt got no "
+		    "answer at all: a firewall dropping the packets (a closed "
+		    "port would refuse at once), a wrong address, or a host "
+		    "that is down");
 		buf_printf(&d->next, "check the address and port %u, and "
 		    "whether a firewall lets it through; --timeout SECONDS "
 		    "waits longer", f->port);
