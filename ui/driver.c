@@ -944,7 +944,10 @@ on_closed(void *arg, enum conn_fail cfail, const char *reason)
 		cf = d->conn != NULL ? conn_failure(d->conn) : NULL;
 		if (s != NULL && !s->verified)
 			report_tls(d, s, 0, false);
-		if (cf == NULL) {
+		/* A bad record later in the session is no handshake
+		 * failure: OpenSSL's words are all there is. */
+		if (cf == NULL || (cf->phase != CONN_PHASE_HANDSHAKE &&
+		    cf->tls != CONN_TLS_VERIFY)) {
 			fail_session(d, FAIL_TLS, reason);
 			return;
 		}

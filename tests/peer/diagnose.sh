@@ -143,13 +143,13 @@ lines tls-to-pop3 "TLS handshake failed: the server spoke plain POP3 \\(\"\\+OK 
 	"port $(port tls-to-pop3) speaks plain POP3" \
 	"this port speaks plain POP3: use pop3://127\\.0\\.0\\.1:$(port tls-to-pop3), with --starttls to upgrade$"
 
-# --- ... and to a plain SMTP port.
+# --- ... and to a plain SMTP port; the greeting quoted is escaped.
 scn tls-to-smtp <<'S'
-send 220 plain.test ESMTP
+send 220 plain.test \e[2J ESMTP
 hang 5
 S
 serve tls-to-smtp smtps 20 --timeout 5 --cafile "$CA"
-lines tls-to-smtp "TLS handshake failed: the server spoke plain SMTP \\(\"220 plain\\.test ESMTP\"\\)" \
+lines tls-to-smtp "TLS handshake failed: the server spoke plain SMTP \\(\"220 plain\\.test \\\\x1b\\[2J ESMTP\"\\)" \
 	"port $(port tls-to-smtp) speaks plain SMTP" \
 	"this port speaks plain SMTP: use smtp://127\\.0\\.0\\.1:$(port tls-to-smtp), with --starttls to upgrade$"
 
