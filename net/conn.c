@@ -992,6 +992,9 @@ do_handshake(struct conn *c)
 			/* "wrong version number", not the packed code. */
 			detail(c, rs != NULL ? rs : full);
 			c->failure.tls = handshake_class(code);
+			if (c->failure.tls == CONN_TLS_ALERT)
+				c->failure.alert = ERR_GET_REASON(code) -
+				    SSL_AD_REASON_OFFSET;
 		}
 		if (c->failure.first_len >= 1 &&
 		    !looks_tls(c->failure.first, c->failure.first_len))

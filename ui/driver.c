@@ -854,24 +854,6 @@ handshake_kind(enum conn_tls_fail t)
 	}
 }
 
-/* The alert number in OpenSSL's words ("... alert number 70"), or 0. */
-static int
-alert_of(const char *detail)
-{
-	const char *p = strstr(detail, "alert number ");
-	uint64_t v = 0;
-	size_t n = 0;
-
-	if (p == NULL)
-		return 0;
-	p += 13;
-	while (p[n] >= '0' && p[n] <= '9' && n < 3)
-		n++;
-	if (n == 0 || parse_uint(p, n, 255, &v) == -1)
-		return 0;
-	return (int)v;
-}
-
 /* The facts of a certificate that did not verify. *names_r (the CA
  * file's subjects) is the caller's to free. */
 static void
@@ -962,8 +944,7 @@ on_closed(void *arg, enum conn_fail cfail, const char *reason)
 		f.first = cf->first;
 		f.first_len = cf->first_len;
 		f.handshake = handshake_kind(cf->tls);
-		if (cf->tls == CONN_TLS_ALERT)
-			f.alert = alert_of(cf->detail);
+		f.alert = cf->alert;
 		fail_diagnosed(d, FAIL_TLS, &f);
 		return;
 	case CONN_FAIL_TIMEOUT:

@@ -11,8 +11,8 @@
 FAKE=$LIB_ROOT/tests/peer/fakeserver.py
 names=(expired not-yet-valid wrong-name wrong-name-insecure self-signed
 	unknown-issuer wrong-cafile tls-to-pop3 tls-to-smtp plain-to-tls
-	alert-on-plain refused unresolvable connect-timeout tls-timeout
-	no-reply)
+	alert-on-plain tls-alert refused unresolvable connect-timeout
+	tls-timeout no-reply)
 if ! command -v python3 >/dev/null; then
 	for n in "${names[@]}"; do skip "diag/$n" "python3 not installed"; done
 	finish
@@ -174,6 +174,38 @@ lines alert-on-plain "the server answered with TLS, not a plain-text greeting \\
 	"port $(port alert-on-plain) expects TLS from the first byte" \
 	"use pop3s://127\\.0\\.0\\.1:$(port alert-on-plain)$"
 expect diag/alert-on-plain/fast "$W/alert-on-plain" awk -v t="$(cat "$W/alert-on-plain.time")" 'BEGIN { exit !(t < 5) }'
+
+# --- The server refuses the handshake with an alert (unrecognized_name
+# for our SNI): the alert translated. "localhost" comes from /etc/hosts.
+python3 - "$W/sni.port" "$W/certs/server.pem" "$W/certs/server.key" <<'PY' &
+import socket, ssl, sys
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(sys.argv[2], sys.argv[3])
+ctx.sni_callback = lambda sock, name, c: ssl.ALERT_DESCRIPTION_UNRECOGNIZED_NAME
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(1)
+open(sys.argv[1], "w").write(str(s.getsockname()[1]))
+s.settimeout(15)
+c, _ = s.accept()
+try:
+    ctx.wrap_socket(c, server_side=True)
+except (ssl.SSLError, OSError):
+    pass
+PY
+sni=$!
+on_exit "kill $sni"
+if wait_for 10 test -s "$W/sni.port"; then
+	echo QUIT >"$W/tls-alert.in"
+	MB_INPUT=$W/tls-alert.in mb_batch "$W/tls-alert" 20 \
+		"pop3s://localhost:$(cat "$W/sni.port")" -4 --cafile "$CA" --timeout 5
+	lines tls-alert "TLS handshake failed: the server refused it \\(TLS alert 112\\) \\(OpenSSL: " \
+		"the server does not know the name we asked for \\(unrecognized_name, from SNI\\)" \
+		"connect with the server's own name"
+else
+	fail diag/tls-alert "the SNI server did not start"
+fi
+wait_for 10 eval "! kill -0 $sni 2>/dev/null" || kill "$sni" 2>/dev/null
 
 # --- Nothing listens: refused, what to check, the lab's ports.
 port=$("$LIB_ROOT/scripts/free-ports" 1 2>/dev/null | head -1)
