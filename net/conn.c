@@ -94,6 +94,7 @@ struct conn {
 	bool			 delivering;
 	enum conn_fail		 fail;
 	char			 reason[512];
+	struct conn_failure	 failure;
 	/* Reentrancy: callbacks may free us. */
 	int			 busy;
 	bool			 dying;
@@ -221,6 +222,18 @@ conn_free(struct conn *c)
 		really_free(c);
 }
 
+static void
+detail(struct conn *c, const char *text)
+{
+	snprintf(c->failure.detail, sizeof(c->failure.detail), "%s", text);
+}
+
+const struct conn_failure *
+conn_failure(const struct conn *c)
+{
+	return &c->failure;
+}
+
 /* Close and tell the owner why. Callers must check leave() afterwards. */
 static void
 fail(struct conn *c, enum conn_fail f, const char *fmt, ...)
@@ -233,6 +246,11 @@ fail(struct conn *c, enum conn_fail f, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(c->reason, sizeof(c->reason), fmt, ap);
 	va_end(ap);
+	if (c->state != CONN_STATE_CLOSED)
+		c->failure.phase = c->state == CONN_STATE_RESOLVE ?
+		    CONN_PHASE_RESOLVE : c->state == CONN_STATE_CONNECTING ?
+		    CONN_PHASE_CONNECT : c->state == CONN_STATE_HANDSHAKE ?
+		    CONN_PHASE_HANDSHAKE : CONN_PHASE_OPEN;
 	conn_close(c);
 	if (c->ops->closed != NULL)
 		c->ops->closed(c->arg, f, c->reason);
@@ -321,9 +339,10 @@ try_next(struct conn *c)
 		}
 		return true;
 	}
+	c->failure.sys_errno = c->last_errno ? c->last_errno : ECONNREFUSED;
+	detail(c, strerror(c->failure.sys_errno));
 	fail(c, CONN_FAIL_CONNECT, "cannot connect to %s port %s: %s",
-	    c->host, c->port, strerror(c->last_errno ? c->last_errno :
-	    ECONNREFUSED));
+	    c->host, c->port, c->failure.detail);
 	return false;
 }
 
@@ -387,6 +406,27 @@ resolve_drop(struct conn *c)
 	}
 }
 
+static enum conn_resolve
+resolve_class(int rc)
+{
+	switch (rc) {
+	case EAI_NONAME:
+		return CONN_RESOLVE_NONAME;
+	case EAI_AGAIN:
+		return CONN_RESOLVE_AGAIN;
+#ifdef EAI_NODATA
+	case EAI_NODATA:
+		return CONN_RESOLVE_NOADDR;
+#endif
+#ifdef EAI_ADDRFAMILY
+	case EAI_ADDRFAMILY:
+		return CONN_RESOLVE_NOADDR;
+#endif
+	default:
+		return CONN_RESOLVE_FAIL;
+	}
+}
+
 /* Addresses in hand (c->ai): start connecting to the first. */
 static void
 resolved(struct conn *c, int rc, int err)
@@ -395,8 +435,10 @@ resolved(struct conn *c, int rc, int err)
 
 	if (rc != 0) {
 		c->ai = NULL;
+		c->failure.resolve = resolve_class(rc);
+		detail(c, rc == EAI_SYSTEM ? strerror(err) : gai_strerror(rc));
 		fail(c, CONN_FAIL_RESOLVE, "cannot resolve %s: %s", c->host,
-		    rc == EAI_SYSTEM ? strerror(err) : gai_strerror(rc));
+		    c->failure.detail);
 		return;
 	}
 	c->ai_next = c->ai;
@@ -515,6 +557,7 @@ conn_connect(struct loop *l, const char *host, const char *port, int family,
 	c->host = xstrdup(host);
 	c->port = xstrdup(port);
 	c->family = family;
+	memset(&c->failure, 0, sizeof(c->failure));
 	c->state = CONN_STATE_RESOLVE;
 	c->start_ms = loop_now_ms();
 	c->timeout_ms = timeout_ms;
@@ -650,6 +693,7 @@ tls_start(struct conn *c, SSL_CTX *ctx, const char *host, bool server,
 	}
 	c->tls_server = server;
 	c->tls_insecure = insecure;
+	memset(&c->failure, 0, sizeof(c->failure));
 	if (server)
 		SSL_set_accept_state(c->ssl);
 	else {
@@ -860,6 +904,46 @@ do_read(struct conn *c)
 	return true;
 }
 
+/* A TLS record header (RFC 8446 5.1: type 20-24, version 3.x)? */
+static bool
+looks_tls(const char *p, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)p;
+
+	return u[0] >= 20 && u[0] <= 24 && (len < 2 || u[1] == 3);
+}
+
+/* Sort OpenSSL's handshake error into what the diagnosis needs. */
+static enum conn_tls_fail
+handshake_class(unsigned long code)
+{
+	int r = ERR_GET_REASON(code);
+
+	if (code == 0 || ERR_GET_LIB(code) != ERR_LIB_SSL)
+		return CONN_TLS_OTHER;
+	/* An alert from the peer: reason = SSL_AD_REASON_OFFSET + alert. */
+	if (r >= SSL_AD_REASON_OFFSET && r < SSL_AD_REASON_OFFSET + 256)
+		return CONN_TLS_ALERT;
+	switch (r) {
+	case SSL_R_WRONG_VERSION_NUMBER:
+	case SSL_R_PACKET_LENGTH_TOO_LONG:
+	case SSL_R_HTTP_REQUEST:
+	case SSL_R_HTTPS_PROXY_REQUEST:
+	case SSL_R_UNKNOWN_PROTOCOL:
+		return CONN_TLS_NOT_TLS;
+	case SSL_R_UNSUPPORTED_PROTOCOL:
+	case SSL_R_NO_PROTOCOLS_AVAILABLE:
+	case SSL_R_NO_SHARED_CIPHER:
+	case SSL_R_NO_CIPHERS_AVAILABLE:
+	case SSL_R_VERSION_TOO_LOW:
+		return CONN_TLS_NO_COMMON;
+	case SSL_R_UNEXPECTED_EOF_WHILE_READING:
+		return CONN_TLS_CLOSED;
+	default:
+		return CONN_TLS_OTHER;
+	}
+}
+
 /* Step the handshake; false if it failed or finished with a state change
  * that the caller must not act on. */
 static bool
@@ -876,6 +960,17 @@ do_handshake(struct conn *c)
 			return true;
 		}
 	}
+	/* The peer's first bytes, looked at before OpenSSL reads any: a
+	 * plain-text greeting here means a plain port (only for the
+	 * diagnosis; OpenSSL still reads them itself). */
+	if (!c->tls_server && c->failure.first_len == 0 &&
+	    BIO_number_read(SSL_get_rbio(c->ssl)) == 0) {
+		ssize_t n = recv(c->fd, c->failure.first,
+		    sizeof(c->failure.first), MSG_PEEK | MSG_DONTWAIT);
+
+		if (n > 0)
+			c->failure.first_len = (size_t)n;
+	}
 	ERR_clear_error();
 	errno = 0;
 	r = SSL_do_handshake(c->ssl);
@@ -891,13 +986,29 @@ do_handshake(struct conn *c)
 			update_events(c);
 			return true;
 		}
-		if (err == SSL_ERROR_SYSCALL && ERR_peek_error() == 0)
-			fail(c, CONN_FAIL_TLS, "TLS handshake: %s",
-			    errno != 0 ? strerror(errno) :
+		if ((err == SSL_ERROR_SYSCALL || err == SSL_ERROR_ZERO_RETURN) &&
+		    ERR_peek_error() == 0) {
+			c->failure.sys_errno = errno;
+			c->failure.tls = CONN_TLS_CLOSED;
+			detail(c, errno != 0 ? strerror(errno) :
 			    "connection closed by peer");
-		else
-			fail(c, CONN_FAIL_TLS, "TLS handshake: %s",
-			    tls_last_error());
+		} else {
+			unsigned long code;
+			const char *full = tls_last_error_code(&code);
+			const char *rs = code != 0 ?
+			    ERR_reason_error_string(code) : NULL;
+
+			/* "wrong version number", not the packed code. */
+			detail(c, rs != NULL ? rs : full);
+			c->failure.tls = handshake_class(code);
+			if (c->failure.tls == CONN_TLS_ALERT)
+				c->failure.alert = ERR_GET_REASON(code) -
+				    SSL_AD_REASON_OFFSET;
+		}
+		if (c->failure.first_len >= 1 &&
+		    !looks_tls(c->failure.first, c->failure.first_len))
+			c->failure.tls = CONN_TLS_NOT_TLS;
+		fail(c, CONN_FAIL_TLS, "TLS handshake: %s", c->failure.detail);
 		return false;
 	}
 	ms = loop_now_ms() - c->hs_start_ms;
@@ -907,6 +1018,8 @@ do_handshake(struct conn *c)
 	    &c->summary);
 	if (!c->tls_server && !c->summary.verified) {
 		if (!c->tls_insecure) {
+			c->failure.tls = CONN_TLS_VERIFY;
+			detail(c, c->summary.verify_result);
 			fail(c, CONN_FAIL_TLS,
 			    "certificate verification failed: %s",
 			    c->summary.verify_result);
@@ -1053,8 +1166,10 @@ conn_timeout(void *arg)
 		c->fd = -1;
 		try_next(c);
 	} else if (c->state == CONN_STATE_CONNECTING ||
-	    c->state == CONN_STATE_RESOLVE)
+	    c->state == CONN_STATE_RESOLVE) {
+		c->failure.sys_errno = ETIMEDOUT;
 		fail(c, CONN_FAIL_TIMEOUT, "connecting to %s port %s timed out",
 		    c->host, c->port);
+	}
 	leave(c);
 }

@@ -28,6 +28,49 @@ enum conn_fail {
 	CONN_FAIL_LIMIT,	/* input or output buffer cap reached */
 };
 
+/* Where the connection was when it failed. */
+enum conn_phase {
+	CONN_PHASE_RESOLVE,	/* looking the name up */
+	CONN_PHASE_CONNECT,	/* TCP connect */
+	CONN_PHASE_HANDSHAKE,	/* TLS handshake (implicit or upgrade) */
+	CONN_PHASE_OPEN,	/* exchanging data */
+};
+
+/* Why a name did not resolve (getaddrinfo's classes). */
+enum conn_resolve {
+	CONN_RESOLVE_NONE,
+	CONN_RESOLVE_NONAME,	/* EAI_NONAME: no such name */
+	CONN_RESOLVE_AGAIN,	/* EAI_AGAIN: the DNS server did not answer */
+	CONN_RESOLVE_NOADDR,	/* EAI_NODATA/ADDRFAMILY: none of that family */
+	CONN_RESOLVE_FAIL,	/* anything else */
+};
+
+/* How a TLS handshake broke off. */
+enum conn_tls_fail {
+	CONN_TLS_NONE,
+	CONN_TLS_OTHER,
+	CONN_TLS_NOT_TLS,	/* the peer's bytes are not TLS records */
+	CONN_TLS_CLOSED,	/* the peer closed or reset the connection */
+	CONN_TLS_ALERT,		/* the peer sent an alert (alert) */
+	CONN_TLS_NO_COMMON,	/* no version or cipher in common */
+	CONN_TLS_VERIFY,	/* done, but the certificate did not verify
+				 * (the summary says why) */
+};
+
+/* The facts of the last failure, for a diagnosis: net's own words, no
+ * advice. first holds the peer's raw bytes: escape before showing. */
+struct conn_failure {
+	enum conn_phase		 phase;
+	int			 sys_errno;	/* connect/IO errno, or 0 */
+	enum conn_resolve	 resolve;
+	enum conn_tls_fail	 tls;
+	int			 alert;		/* CONN_TLS_ALERT: its number */
+	char			 detail[256];	/* the library's words */
+	char			 first[64];	/* first bytes the peer sent in a
+						 * client handshake */
+	size_t			 first_len;
+};
+
 /* Callbacks; any may be NULL. They may call conn_write, conn_tls_*,
  * conn_close (also conn_free) freely. */
 struct conn_ops {
@@ -117,6 +160,9 @@ const struct tls_summary *conn_tls_summary(const struct conn *);
 const char	*conn_peer(const struct conn *);
 /* True between connection (or adoption) and close. */
 bool		 conn_is_open(const struct conn *);
+/* The facts of the failure reported to ops->closed; valid until
+ * conn_free (or the next connect or handshake on this conn). */
+const struct conn_failure *conn_failure(const struct conn *);
 /* Readable name of a failure class ("timeout", "TLS failure"...). */
 const char	*conn_fail_name(enum conn_fail);
 

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* OpenSSL client contexts, verification and handshake summaries. */
 #include <arpa/inet.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -14,17 +16,96 @@
 #include "proto/util.h"
 
 const char *
-tls_last_error(void)
+tls_last_error_code(unsigned long *code_r)
 {
 	static char msg[256];
 	unsigned long e, last = 0;
 
 	while ((e = ERR_get_error()) != 0)
 		last = e;
+	*code_r = last;
 	if (last == 0)
 		return "unknown error";
 	ERR_error_string_n(last, msg, sizeof(msg));
 	return msg;
+}
+
+const char *
+tls_last_error(void)
+{
+	unsigned long code;
+
+	return tls_last_error_code(&code);
+}
+
+/* The SSL ex_data slot holding the depth (+1) of the first certificate
+ * that failed verification; made once. */
+static int depth_idx = -1;
+
+/* Verification goes on as OpenSSL decides (ok is returned unchanged, so
+ * the first error still ends it); this only notes where it failed, which
+ * SSL_get_verify_result does not tell. */
+static int
+verify_note(int ok, X509_STORE_CTX *x)
+{
+	SSL *ssl;
+
+	if (ok || depth_idx < 0)
+		return ok;
+	ssl = X509_STORE_CTX_get_ex_data(x,
+	    SSL_get_ex_data_X509_STORE_CTX_idx());
+	if (ssl != NULL && SSL_get_ex_data(ssl, depth_idx) == NULL)
+		SSL_set_ex_data(ssl, depth_idx,
+		    (void *)(intptr_t)(X509_STORE_CTX_get_error_depth(x) + 1));
+	return ok;
+}
+
+enum tls_verify
+tls_verify_class(long code)
+{
+	/* x509_vfy.c and X509_verify_cert_error_string(3) name them. */
+	switch (code) {
+	case X509_V_OK:
+		return TLS_VERIFY_OK;
+	case X509_V_ERR_CERT_HAS_EXPIRED:
+	case X509_V_ERR_CRL_HAS_EXPIRED:
+		return TLS_VERIFY_EXPIRED;
+	case X509_V_ERR_CERT_NOT_YET_VALID:
+	case X509_V_ERR_CRL_NOT_YET_VALID:
+		return TLS_VERIFY_NOT_YET_VALID;
+	case X509_V_ERR_HOSTNAME_MISMATCH:
+	case X509_V_ERR_IP_ADDRESS_MISMATCH:
+	case X509_V_ERR_EMAIL_MISMATCH:
+		return TLS_VERIFY_NAME_MISMATCH;
+	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+		return TLS_VERIFY_SELF_SIGNED;
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+	case X509_V_ERR_CERT_UNTRUSTED:
+		return TLS_VERIFY_UNKNOWN_ISSUER;
+	case X509_V_ERR_CERT_REVOKED:
+		return TLS_VERIFY_REVOKED;
+	case X509_V_ERR_INVALID_CA:
+	case X509_V_ERR_INVALID_PURPOSE:
+	case X509_V_ERR_PATH_LENGTH_EXCEEDED:
+	case X509_V_ERR_KEYUSAGE_NO_CERTSIGN:
+	case X509_V_ERR_INVALID_NON_CA:
+		return TLS_VERIFY_BAD_CA;
+	case X509_V_ERR_CERT_SIGNATURE_FAILURE:
+	case X509_V_ERR_UNABLE_TO_DECRYPT_CERT_SIGNATURE:
+	case X509_V_ERR_UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY:
+	case X509_V_ERR_ERROR_IN_CERT_NOT_BEFORE_FIELD:
+	case X509_V_ERR_ERROR_IN_CERT_NOT_AFTER_FIELD:
+		return TLS_VERIFY_BAD_SIGNATURE;
+	case X509_V_ERR_EE_KEY_TOO_SMALL:
+	case X509_V_ERR_CA_KEY_TOO_SMALL:
+	case X509_V_ERR_CA_MD_TOO_WEAK:
+		return TLS_VERIFY_WEAK;
+	default:
+		return TLS_VERIFY_OTHER;
+	}
 }
 
 SSL_CTX *
@@ -72,6 +153,10 @@ tls_client_setup(SSL *ssl, const char *host)
 {
 	X509_VERIFY_PARAM *vp;
 
+	if (depth_idx < 0)
+		depth_idx = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+	/* Still SSL_VERIFY_NONE: the result is read after the handshake. */
+	SSL_set_verify(ssl, SSL_VERIFY_NONE, verify_note);
 	if (host == NULL || *host == '\0')
 		return 0;
 	if (is_ip_literal(host)) {
@@ -121,6 +206,36 @@ name_text(const X509_NAME *name)
 	n = BIO_get_mem_data(b, &p);
 	s = xstrndup(p, n > 0 ? (size_t)n : 0);
 	BIO_free(b);
+	return s;
+}
+
+static long long
+time_epoch(const ASN1_TIME *t)
+{
+	struct tm tm;
+
+	if (t == NULL || ASN1_TIME_to_tm(t, &tm) != 1)
+		return 0;
+	return (long long)timegm(&tm);
+}
+
+static char *
+cn_text(X509 *x)
+{
+	const X509_NAME *name = X509_get_subject_name(x);
+	X509_NAME_ENTRY *e;
+	unsigned char *u = NULL;
+	char *s;
+	int i, n;
+
+	i = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
+	if (i < 0 || (e = X509_NAME_get_entry(name, i)) == NULL)
+		return xstrdup("");
+	n = ASN1_STRING_to_UTF8(&u, X509_NAME_ENTRY_get_data(e));
+	if (n < 0)
+		return xstrdup("");
+	s = xstrndup((const char *)u, (size_t)n);
+	OPENSSL_free(u);
 	return s;
 }
 
@@ -203,10 +318,41 @@ cert_fill(X509 *x, struct tls_cert_info *c)
 {
 	c->subject = name_text(X509_get_subject_name(x));
 	c->issuer = name_text(X509_get_issuer_name(x));
+	c->cn = cn_text(x);
 	c->not_before = time_text(X509_get0_notBefore(x));
 	c->not_after = time_text(X509_get0_notAfter(x));
+	c->not_before_t = time_epoch(X509_get0_notBefore(x));
+	c->not_after_t = time_epoch(X509_get0_notAfter(x));
+	c->self_signed = X509_check_issued(x, x) == X509_V_OK;
 	c->sans = sans_text(x);
 	c->sha256 = fingerprint_text(x);
+}
+
+/* Which certificate failed, and its details: from the chain that
+ * verification built (which holds CA certificates from the CA file too),
+ * else from what the peer sent. */
+static void
+failed_fill(SSL *ssl, struct tls_summary *s)
+{
+	STACK_OF(X509) *vc;
+	intptr_t d;
+
+	s->verify_depth = 0;
+	if (s->verified)
+		return;
+	d = depth_idx >= 0 ? (intptr_t)SSL_get_ex_data(ssl, depth_idx) : 0;
+	if (d > 0)
+		s->verify_depth = (int)(d - 1);
+	vc = SSL_get0_verified_chain(ssl);
+	if (vc != NULL && s->verify_depth < sk_X509_num(vc))
+		cert_fill(sk_X509_value(vc, s->verify_depth), &s->failed);
+	else if ((size_t)s->verify_depth < s->ncerts) {
+		X509 *x = sk_X509_value(SSL_get_peer_cert_chain(ssl),
+		    s->verify_depth);
+
+		if (x != NULL)
+			cert_fill(x, &s->failed);
+	}
 }
 
 void
@@ -245,8 +391,48 @@ tls_summary_fill(SSL *ssl, bool server, const char *hostname,
 	if (!server) {
 		s->verified = tls_verify_ok(ssl, &s->verify_code, &reason);
 		s->verify_result = xstrdup(reason);
+		s->verify_class = tls_verify_class(s->verify_code);
+		if (s->ncerts == 0 && !s->verified)
+			s->verify_class = TLS_VERIFY_NO_CERT;
+		failed_fill(ssl, s);
 	} else
 		s->verify_result = xstrdup("not checked (server side)");
+}
+
+static void
+cert_clear(struct tls_cert_info *c)
+{
+	free(c->subject);
+	free(c->issuer);
+	free(c->cn);
+	free(c->not_before);
+	free(c->not_after);
+	free(c->sans);
+	free(c->sha256);
+	memset(c, 0, sizeof(*c));
+}
+
+char *
+tls_ctx_ca_names(SSL_CTX *ctx)
+{
+	STACK_OF(X509_OBJECT) *objs;
+	struct buf b;
+	int i;
+
+	buf_init(&b, 4096);
+	objs = X509_STORE_get0_objects(SSL_CTX_get_cert_store(ctx));
+	for (i = 0; objs != NULL && i < sk_X509_OBJECT_num(objs); i++) {
+		X509 *x = X509_OBJECT_get0_X509(sk_X509_OBJECT_value(objs, i));
+		char *n;
+
+		if (x == NULL)
+			continue;
+		n = name_text(X509_get_subject_name(x));
+		/* Past the cap the list just ends: it is a hint. */
+		(void)buf_printf(&b, "%s%s", b.len > 0 ? "; " : "", n);
+		free(n);
+	}
+	return buf_steal(&b);
 }
 
 void
@@ -254,14 +440,9 @@ tls_summary_clear(struct tls_summary *s)
 {
 	size_t i;
 
-	for (i = 0; i < s->ncerts; i++) {
-		free(s->certs[i].subject);
-		free(s->certs[i].issuer);
-		free(s->certs[i].not_before);
-		free(s->certs[i].not_after);
-		free(s->certs[i].sans);
-		free(s->certs[i].sha256);
-	}
+	for (i = 0; i < s->ncerts; i++)
+		cert_clear(&s->certs[i]);
+	cert_clear(&s->failed);
 	free(s->certs);
 	free(s->protocol);
 	free(s->cipher);

@@ -9,11 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "net/conn.h"
 #include "net/loop.h"
 #include "net/tls.h"
+#include "proto/diagnose.h"
 #include "proto/hint.h"
 #include "proto/lesson.h"
 #include "proto/limits.h"
@@ -71,6 +73,10 @@ struct driver {
 	struct loop_timer	*timer;		/* reply timeout */
 	struct loop_timer	*deadline;	/* --reply-deadline */
 	uint64_t		 deadline_seq;	/* the reply it runs for */
+	struct loop_timer	*hint_timer;	/* "no greeting yet" */
+	bool			 data_seen;	/* a byte came since connect */
+	struct buf		 diag;		/* cause/next lines that follow
+						 * the failure line */
 	double			 connect_ms;	/* when connecting started */
 	bool			 starttls_sent;	/* --starttls done */
 	bool			 upgrading;	/* STARTTLS handshake */
@@ -105,6 +111,8 @@ struct driver {
 static void	pump(struct driver *);
 static void	lesson_proto_check(struct driver *);
 static void	finish_now(struct driver *);
+static void	verify_facts(struct driver *, const struct tls_summary *,
+		    struct diag_facts *, char **);
 
 static const struct conn_ops driver_conn_ops;
 
@@ -172,6 +180,23 @@ event(struct driver *d, unsigned flags, const char *fmt, ...)
 	emit(d, DRIVER_LINE_EVENT, flags, 0, d->line.data ? d->line.data : "",
 	    d->line.len);
 	buf_clear(&b);
+}
+
+/* The diagnosis lines waiting for their failure line, one "* " each. */
+static void
+diag_flush(struct driver *d)
+{
+	char *p, *nl;
+
+	if (d->diag.len == 0)
+		return;
+	p = d->diag.data;
+	while ((nl = strchr(p, '\n')) != NULL) {
+		*nl = '\0';
+		event(d, DRIVER_LF_WARNING, "%s", p);
+		p = nl + 1;
+	}
+	buf_reset(&d->diag);
 }
 
 static void
@@ -346,10 +371,51 @@ fail_session(struct driver *d, enum proto_fail f, const char *why)
 	}
 	if (!d->finish) {
 		event(d, DRIVER_LF_WARNING, "%s", why);
+		diag_flush(d);
 		end_session(d, true, why);
 	}
+	buf_reset(&d->diag);
 	if (!d->pumping)
 		finish_now(d);
+}
+
+/* The facts every diagnosis shares: where we connect and how. */
+static void
+diag_facts_init(struct driver *d, struct diag_facts *f, enum diag_kind k)
+{
+	uint64_t port = 0;
+
+	memset(f, 0, sizeof(*f));
+	f->kind = k;
+	f->smtp = d->url.proto == REPLY_SMTP;
+	f->host = d->url.host;
+	(void)parse_uint(d->url.port, strlen(d->url.port), 65535, &port);
+	f->port = (unsigned)port;
+	f->implicit_tls = d->url.implicit_tls;
+	f->upgrade = d->upgrading;
+	f->cafile = d->opts.cafile;
+	f->timeout_s = d->opts.timeout > 0 ? d->opts.timeout : 30.0;
+	f->now = (long long)time(NULL);
+}
+
+/* Fail the session with a diagnosis: its first line is the failure line,
+ * the cause and the next step follow it as "* " lines. */
+static void
+fail_diagnosed(struct driver *d, enum proto_fail pf,
+    const struct diag_facts *f)
+{
+	struct diagnosis dg;
+
+	diagnosis_init(&dg);
+	if (diagnose(f, &dg) == -1)
+		buf_append_str(&dg.what, "session failed");
+	buf_reset(&d->diag);
+	if (dg.cause.len > 0)
+		buf_printf(&d->diag, "cause: %s\n", dg.cause.data);
+	if (dg.next.len > 0)
+		buf_printf(&d->diag, "next: %s\n", dg.next.data);
+	fail_session(d, pf, dg.what.data != NULL ? dg.what.data : "");
+	diagnosis_clear(&dg);
 }
 
 static unsigned
@@ -547,6 +613,7 @@ handle_event(struct driver *d, const struct proto_event *ev)
 		break;
 	case PEV_FAIL:
 		emit_event_line(d, ev);
+		diag_flush(d);
 		buf_reset(&d->line);
 		transcript_escape(ev->text, ev->len, &d->line);
 		end_session(d, true, d->line.data != NULL ? d->line.data :
@@ -652,6 +719,7 @@ finish_now(struct driver *d)
 	d->phase = DRIVER_IDLE;
 	loop_timer_stop(d->timer);
 	loop_timer_stop(d->deadline);
+	loop_timer_stop(d->hint_timer);
 	queue_clear(d);
 	code = d->failed ? 3 : d->negative ? 1 : 0;
 	update_status(d);
@@ -665,8 +733,14 @@ greeting_wait(struct driver *d)
 {
 	struct pending *p = queue_first(d);
 
-	if (p != NULL && p->seq == 0)
+	if (p != NULL && p->seq == 0) {
+		double t = timeout_ms(d);
+
 		p->sent_ms = loop_now_ms();
+		/* A greeting comes at once (RFC 1939 4, RFC 5321 3.1); a
+		 * few seconds of silence already says something. */
+		loop_timer_reset(d->hint_timer, t / 2 < 3000 ? t / 2 : 3000);
+	}
 	arm_timer(d);
 }
 
@@ -696,6 +770,28 @@ on_data(void *arg, struct buf *in)
 		buf_consume(in, in->len);
 		return;
 	}
+	/* A TLS record where a text greeting was due: the port expects
+	 * TLS first. Said now; the engine would only see a bad line. */
+	if (!d->data_seen && in->len > 0 && !conn_tls_active(d->conn)) {
+		struct pending *p = queue_first(d);
+
+		d->data_seen = true;
+		if (p != NULL && p->seq == 0 &&
+		    diag_is_tls_record(in->data, in->len)) {
+			struct diag_facts f;
+			char first[8];
+
+			diag_facts_init(d, &f, DIAG_TLS_ON_PLAIN);
+			f.first_len = in->len < sizeof(first) ? in->len :
+			    sizeof(first);
+			memcpy(first, in->data, f.first_len);
+			f.first = first;
+			buf_consume(in, in->len);
+			fail_diagnosed(d, FAIL_PROTOCOL, &f);
+			return;
+		}
+	}
+	d->data_seen = true;
 	session_input(d->sess, in->data, in->len);
 	buf_consume(in, in->len);
 	pump(d);
@@ -746,11 +842,23 @@ report_tls(struct driver *d, const struct tls_summary *s, double ms,
 	if (s->verified)
 		event(d, DRIVER_LF_TLS, "certificate verified for %s",
 		    s->hostname != NULL ? s->hostname : "?");
-	else if (s->insecure)
+	else if (s->insecure) {
+		struct diag_facts f;
+		struct diagnosis dg;
+		char *names = NULL;
+
 		event(d, DRIVER_LF_TLS | DRIVER_LF_WARNING,
 		    "INSECURE: certificate NOT verified (%s); continuing only "
 		    "because of --insecure: this connection may be "
 		    "intercepted", s->verify_result);
+		verify_facts(d, s, &f, &names);
+		diagnosis_init(&dg);
+		if (diagnose(&f, &dg) == 0 && dg.cause.len > 0)
+			event(d, DRIVER_LF_TLS | DRIVER_LF_WARNING,
+			    "cause: %s", dg.cause.data);
+		diagnosis_clear(&dg);
+		free(names);
+	}
 	else
 		event(d, DRIVER_LF_TLS | DRIVER_LF_WARNING,
 		    "certificate verification failed: %s", s->verify_result);
@@ -774,16 +882,79 @@ on_tls_done(void *arg, const struct tls_summary *s, double ms)
 	update_status(d);
 }
 
+static enum diag_handshake
+handshake_kind(enum conn_tls_fail t)
+{
+	switch (t) {
+	case CONN_TLS_NOT_TLS:
+		return DIAG_HS_NOT_TLS;
+	case CONN_TLS_CLOSED:
+		return DIAG_HS_CLOSED;
+	case CONN_TLS_ALERT:
+		return DIAG_HS_ALERT;
+	case CONN_TLS_NO_COMMON:
+		return DIAG_HS_NO_COMMON;
+	default:
+		return DIAG_HS_OTHER;
+	}
+}
+
+/* The facts of a certificate that did not verify. *names_r (the CA
+ * file's subjects) is the caller's to free. */
 static void
-on_closed(void *arg, enum conn_fail f, const char *reason)
+verify_facts(struct driver *d, const struct tls_summary *s,
+    struct diag_facts *f, char **names_r)
+{
+	static const enum diag_verify map[] = {
+		[TLS_VERIFY_OK] = DIAG_VERIFY_OTHER,
+		[TLS_VERIFY_OTHER] = DIAG_VERIFY_OTHER,
+		[TLS_VERIFY_EXPIRED] = DIAG_VERIFY_EXPIRED,
+		[TLS_VERIFY_NOT_YET_VALID] = DIAG_VERIFY_NOT_YET_VALID,
+		[TLS_VERIFY_NAME_MISMATCH] = DIAG_VERIFY_NAME_MISMATCH,
+		[TLS_VERIFY_SELF_SIGNED] = DIAG_VERIFY_SELF_SIGNED,
+		[TLS_VERIFY_UNKNOWN_ISSUER] = DIAG_VERIFY_UNKNOWN_ISSUER,
+		[TLS_VERIFY_REVOKED] = DIAG_VERIFY_REVOKED,
+		[TLS_VERIFY_BAD_CA] = DIAG_VERIFY_BAD_CA,
+		[TLS_VERIFY_BAD_SIGNATURE] = DIAG_VERIFY_BAD_SIGNATURE,
+		[TLS_VERIFY_WEAK] = DIAG_VERIFY_WEAK,
+		[TLS_VERIFY_NO_CERT] = DIAG_VERIFY_NO_CERT,
+	};
+	const struct tls_cert_info *c = s->failed.subject != NULL ?
+	    &s->failed : s->ncerts > 0 ? &s->certs[0] : NULL;
+
+	diag_facts_init(d, f, DIAG_TLS_VERIFY);
+	f->raw = s->verify_result;
+	f->verify = (size_t)s->verify_class < sizeof(map) / sizeof(map[0]) ?
+	    map[s->verify_class] : DIAG_VERIFY_OTHER;
+	f->depth = s->verify_depth;
+	if (c != NULL) {
+		f->subject = c->subject;
+		f->issuer = c->issuer;
+		f->not_before = c->not_before_t;
+		f->not_after = c->not_after_t;
+	}
+	if (s->ncerts > 0) {
+		f->names = s->certs[0].sans;
+		f->cn = s->certs[0].cn;
+		f->sha256 = s->certs[0].sha256;
+	}
+	*names_r = NULL;
+	if (d->opts.cafile != NULL && d->ctx != NULL)
+		f->cafile_names = *names_r = tls_ctx_ca_names(d->ctx);
+}
+
+static void
+on_closed(void *arg, enum conn_fail cfail, const char *reason)
 {
 	struct driver *d = arg;
 	const struct tls_summary *s;
-	char why[700];
+	const struct conn_failure *cf;
+	struct diag_facts f;
+	char why[700], *names = NULL;
 
 	if (d->phase == DRIVER_IDLE)
 		return;
-	switch (f) {
+	switch (cfail) {
 	case CONN_FAIL_NONE:
 		if (d->sess != NULL && !session_over(d->sess)) {
 			session_eof(d->sess);
@@ -797,34 +968,61 @@ on_closed(void *arg, enum conn_fail f, const char *reason)
 		return;
 	case CONN_FAIL_TLS:
 		s = d->conn != NULL ? conn_tls_summary(d->conn) : NULL;
+		cf = d->conn != NULL ? conn_failure(d->conn) : NULL;
 		if (s != NULL && !s->verified)
 			report_tls(d, s, 0, false);
-		/* Say how to get past it: the usual cause is a private or
-		 * self-signed certificate (a lab, a test server). */
-		if (s != NULL && !s->verified && s->ncerts > 0 &&
-		    strstr(reason, "certificate verification failed") != NULL)
-			snprintf(why, sizeof(why), "%s (to trust this "
-			    "certificate, start mailbench with --cafile FILE "
-			    "holding it, e.g. from `mailbench lab --cert-out "
-			    "FILE`; --insecure goes on without verifying)",
-			    reason);
-		else
-			snprintf(why, sizeof(why), "%s", reason);
-		fail_session(d, FAIL_TLS, why);
+		/* A bad record later in the session is no handshake
+		 * failure: OpenSSL's words are all there is. */
+		if (cf == NULL || (cf->phase != CONN_PHASE_HANDSHAKE &&
+		    cf->tls != CONN_TLS_VERIFY)) {
+			fail_session(d, FAIL_TLS, reason);
+			return;
+		}
+		if (cf->tls == CONN_TLS_VERIFY && s != NULL) {
+			verify_facts(d, s, &f, &names);
+			fail_diagnosed(d, FAIL_TLS, &f);
+			free(names);
+			return;
+		}
+		diag_facts_init(d, &f, DIAG_TLS_HANDSHAKE);
+		f.raw = cf->detail;
+		f.first = cf->first;
+		f.first_len = cf->first_len;
+		f.handshake = handshake_kind(cf->tls);
+		f.alert = cf->alert;
+		fail_diagnosed(d, FAIL_TLS, &f);
 		return;
 	case CONN_FAIL_TIMEOUT:
-		snprintf(why, sizeof(why), "timeout: %s after %g s", reason,
-		    d->opts.timeout > 0 ? d->opts.timeout : 30.0);
-		fail_session(d, FAIL_TIMEOUT, why);
+		cf = d->conn != NULL ? conn_failure(d->conn) : NULL;
+		diag_facts_init(d, &f, cf == NULL ? DIAG_CONNECT_TIMEOUT :
+		    cf->phase == CONN_PHASE_RESOLVE ? DIAG_RESOLVE_TIMEOUT :
+		    cf->phase == CONN_PHASE_HANDSHAKE ? DIAG_TLS_TIMEOUT :
+		    DIAG_CONNECT_TIMEOUT);
+		f.raw = reason;
+		fail_diagnosed(d, FAIL_TIMEOUT, &f);
 		return;
 	case CONN_FAIL_RESOLVE:
+		cf = d->conn != NULL ? conn_failure(d->conn) : NULL;
+		diag_facts_init(d, &f, DIAG_RESOLVE);
+		f.raw = cf != NULL ? cf->detail : reason;
+		f.resolve = cf == NULL ? DIAG_RESOLVE_FAIL :
+		    cf->resolve == CONN_RESOLVE_NONAME ? DIAG_RESOLVE_NONAME :
+		    cf->resolve == CONN_RESOLVE_AGAIN ? DIAG_RESOLVE_AGAIN :
+		    cf->resolve == CONN_RESOLVE_NOADDR ? DIAG_RESOLVE_NOADDR :
+		    DIAG_RESOLVE_FAIL;
+		fail_diagnosed(d, FAIL_CONNECT, &f);
+		return;
 	case CONN_FAIL_CONNECT:
-		fail_session(d, FAIL_CONNECT, reason);
+		cf = d->conn != NULL ? conn_failure(d->conn) : NULL;
+		diag_facts_init(d, &f, DIAG_CONNECT);
+		f.raw = cf != NULL ? cf->detail : reason;
+		f.sys_errno = cf != NULL ? cf->sys_errno : 0;
+		fail_diagnosed(d, FAIL_CONNECT, &f);
 		return;
 	case CONN_FAIL_IO:
 	case CONN_FAIL_LIMIT:
 		snprintf(why, sizeof(why), "connection lost: %s", reason);
-		fail_session(d, f == CONN_FAIL_LIMIT ? FAIL_PROTOCOL :
+		fail_session(d, cfail == CONN_FAIL_LIMIT ? FAIL_PROTOCOL :
 		    FAIL_CONNECT, why);
 		return;
 	}
@@ -835,17 +1033,38 @@ on_timeout(void *arg)
 {
 	struct driver *d = arg;
 	struct pending *p = queue_first(d);
-	char why[512];
-	double t = d->opts.timeout > 0 ? d->opts.timeout : 30.0;
+	struct diag_facts f;
 
 	if (p == NULL || d->phase != DRIVER_OPEN)
 		return;
-	if (p->seq == 0)
-		snprintf(why, sizeof(why), "timeout: no greeting after %g s", t);
-	else
-		snprintf(why, sizeof(why), "timeout: no reply to %s after %g s",
-		    p->what, t);
-	fail_session(d, FAIL_TIMEOUT, why);
+	diag_facts_init(d, &f, p->seq == 0 ? DIAG_NO_GREETING : DIAG_NO_REPLY);
+	f.command = p->what;
+	f.waited_s = (loop_now_ms() - p->sent_ms) / 1000.0;
+	loop_timer_stop(d->hint_timer);
+	fail_diagnosed(d, FAIL_TIMEOUT, &f);
+}
+
+/* Still no greeting a few seconds after connecting: say what that may
+ * mean now rather than only at the timeout (a plain connection to an
+ * implicit-TLS port waits for ever: both sides wait for the other). */
+static void
+on_hint(void *arg)
+{
+	struct driver *d = arg;
+	struct pending *p = queue_first(d);
+	struct diag_facts f;
+	struct diagnosis dg;
+
+	if (p == NULL || p->seq != 0 || d->phase != DRIVER_OPEN || d->finish ||
+	    d->data_seen)
+		return;
+	diag_facts_init(d, &f, DIAG_GREETING_SLOW);
+	f.waited_s = (loop_now_ms() - p->sent_ms) / 1000.0;
+	f.waited_s = (double)(long)(f.waited_s * 10 + 0.5) / 10;
+	diagnosis_init(&dg);
+	if (diagnose(&f, &dg) == 0 && dg.what.len > 0)
+		event(d, DRIVER_LF_WARNING, "%s", dg.what.data);
+	diagnosis_clear(&dg);
 }
 
 /* --reply-deadline: a reply still arriving (or not begun) that long
@@ -895,6 +1114,9 @@ driver_new(struct loop *loop, const struct driver_options *opts,
 	loop_timer_stop(d->timer);
 	d->deadline = loop_timer_add(loop, 0, false, on_deadline, d);
 	loop_timer_stop(d->deadline);
+	d->hint_timer = loop_timer_add(loop, 0, false, on_hint, d);
+	loop_timer_stop(d->hint_timer);
+	buf_init(&d->diag, 8192);
 	buf_init(&d->saved, DRIVER_SAVED_MAX);
 	buf_init(&d->line, LIMIT_BODY_LINE * 8);
 	d->st.last_reply_ms = -1;
@@ -914,6 +1136,8 @@ driver_free(struct driver *d)
 		SSL_CTX_free(d->ctx);
 	loop_timer_del(d->timer);
 	loop_timer_del(d->deadline);
+	loop_timer_del(d->hint_timer);
+	buf_clear(&d->diag);
 	queue_clear(d);
 	free(d->q);
 	url_clear(&d->url);
@@ -999,6 +1223,7 @@ driver_connect(struct driver *d, const char *urlstr, const char **errstr_r)
 	d->have_url = true;
 	d->negative = d->failed = d->finish = false;
 	d->starttls_sent = d->upgrading = false;
+	d->data_seen = false;
 	d->finish_why[0] = '\0';
 	memset(&so, 0, sizeof(so));
 	so.tls = u.implicit_tls;

@@ -11,7 +11,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 names=(plain-userpass dele-rset stls-plain-passfile stls-typed pop3s url-user apop cram-md5
-	load load-tls retr-big file-arg secret-from-input bad-password in-use wrong-ca wrong-ca-stls insecure transcript-file ipv6 hostname
+	load load-tls retr-big file-arg secret-from-input bad-password in-use wrong-ca wrong-ca-stls tls-to-plain plain-to-tls insecure transcript-file ipv6 hostname
 	explain-authz explain-trans explain-sasl plaintext-disallowed)
 skip_all() { for n in "${names[@]}"; do skip "dovecot/$n" "$1"; done; finish; }
 [ -x /usr/sbin/dovecot ] && [ -e /usr/lib/dovecot/pop3-login ] ||
@@ -341,6 +341,8 @@ run wrong-ca "pop3s://$PS" --cafile "$DOVECOT_OTHER_CAFILE" --timeout 10
 p=$W/wrong-ca
 expect_rc dovecot/wrong-ca/exit "$p" 3
 expect dovecot/wrong-ca/reason "$p" has_line "$p.out" '^\* .*unable to get local issuer certificate'
+expect dovecot/wrong-ca/diagnosis "$p" eval "has_line '$p.out' '^\\* wrong --cafile: .* does not contain the issuer CN=mailbench test CA' &&
+	has_line '$p.out' '^\\* next: pass the certificate of CN=mailbench test CA.* with --cafile FILE'"
 expect dovecot/wrong-ca/no-commands "$p" no_line "$p.out" '^C: CAPA'
 cp "$W/wrong-ca.in" "$W/wrong-ca-stls.in"
 run wrong-ca-stls "pop3://$P" --starttls --cafile "$DOVECOT_OTHER_CAFILE" --timeout 10
@@ -348,6 +350,23 @@ p=$W/wrong-ca-stls
 expect_rc dovecot/wrong-ca-stls/exit "$p" 3
 expect dovecot/wrong-ca-stls/reason "$p" has_line "$p.out" '^\* .*unable to get local issuer certificate'
 expect dovecot/wrong-ca-stls/no-commands "$p" no_line "$p.out" '^C: CAPA'
+
+# --- pop3s:// to Dovecot's plain port: its greeting is named, pop3:// is
+# the fix; pop3:// to its implicit-TLS port: the early hint, then the
+# timeout's diagnosis, both naming pop3s://.
+echo QUIT >"$W/tls-to-plain.in"
+run tls-to-plain "pop3s://$P" --cafile "$CA" --timeout 10
+p=$W/tls-to-plain
+expect_rc dovecot/tls-to-plain/exit "$p" 3
+expect dovecot/tls-to-plain/diagnosis "$p" eval "has_line '$p.out' '^\\* TLS handshake failed: the server spoke plain POP3 \\(\"\\+OK mailbench test Dovecot ready\\.[^\"]*\"\\)' &&
+	has_line '$p.out' '^\\* next: this port speaks plain POP3: use pop3://127\\.0\\.0\\.1:$DOVECOT_POP3_PORT, with --starttls to upgrade'"
+echo QUIT >"$W/plain-to-tls.in"
+run plain-to-tls "pop3://$PS" --timeout 4
+p=$W/plain-to-tls
+expect_rc dovecot/plain-to-tls/exit "$p" 3
+expect dovecot/plain-to-tls/diagnosis "$p" eval "has_line '$p.out' '^\\* no greeting yet after 2 s .*try pop3s://127\\.0\\.0\\.1:$DOVECOT_POP3S_PORT' &&
+	has_line '$p.out' '^\\* timeout: no greeting after 4 s' &&
+	has_line '$p.out' '^\\* next: if it is an implicit-TLS port, try pop3s://127\\.0\\.0\\.1:$DOVECOT_POP3S_PORT'"
 
 # --- --insecure accepts it, and says so loudly.
 printf 'CAPA\nQUIT\n' >"$W/insecure.in"

@@ -16,7 +16,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 names=(send-dots send-guided send-partial send-grey rcpt-refused sequence starttls-send starttls-option starttls-again smtps reply-5xx
-	wrong-ca wrong-ca-smtps auth-plain-tls auth-login-passfile auth-cram-md5 auth-wrong send-auth send-auth-wrong)
+	wrong-ca wrong-ca-smtps tls-to-plain auth-plain-tls auth-login-passfile auth-cram-md5 auth-wrong send-auth send-auth-wrong)
 skip_all() { for n in "${names[@]}"; do skip "postfix/$n" "$1"; done; finish; }
 [ -x /usr/sbin/postfix ] && [ -x /usr/lib/postfix/sbin/virtual ] ||
 	skip_all "postfix is not installed: scripts/install-deps --test"
@@ -331,6 +331,13 @@ p=$W/wrong-ca-smtps
 expect_rc postfix/wrong-ca-smtps/exit "$p" 3
 expect postfix/wrong-ca-smtps/reason "$p" has_line "$p.out" '^\* .*unable to get local issuer certificate'
 expect postfix/wrong-ca-smtps/no-commands "$p" no_line "$p.out" '^C: '
+# smtps:// to Postfix's plain port: its 220 greeting named, smtp:// the fix.
+echo QUIT >"$W/tls-to-plain.in"
+run tls-to-plain "smtps://$P" --cafile "$CA" --timeout 10
+p=$W/tls-to-plain
+expect_rc postfix/tls-to-plain/exit "$p" 3
+expect postfix/tls-to-plain/diagnosis "$p" eval "has_line '$p.out' '^\\* TLS handshake failed: the server spoke plain SMTP \\(\"220 ' &&
+	has_line '$p.out' '^\\* next: this port speaks plain SMTP: use smtp://127\\.0\\.0\\.1:$POSTFIX_SMTP_PORT, with --starttls to upgrade'"
 
 # --- SMTP AUTH (RFC 4954) through Dovecot's SASL: payloads redacted.
 if [ "${POSTFIX_SASL:-0}" != 1 ]; then

@@ -345,6 +345,10 @@ test_refused(void)
 	CHECK(!cli.connected);
 	CHECK_INT(cli.fail, CONN_FAIL_CONNECT);
 	CHECK(strstr(cli.reason, "refused") != NULL);
+	/* The facts a diagnosis reads: where and which errno. */
+	CHECK_INT(conn_failure(cli.c)->phase, CONN_PHASE_CONNECT);
+	CHECK_INT(conn_failure(cli.c)->sys_errno, ECONNREFUSED);
+	CHECK_STR(conn_failure(cli.c)->detail, strerror(ECONNREFUSED));
 	teardown();
 }
 
@@ -377,6 +381,8 @@ test_connect_timeout(void)
 	} else {
 		CHECK_INT(cli.fail, CONN_FAIL_TIMEOUT);
 		CHECK(strstr(cli.reason, "timed out") != NULL);
+		CHECK_INT(conn_failure(cli.c)->phase, CONN_PHASE_CONNECT);
+		CHECK_INT(conn_failure(cli.c)->sys_errno, ETIMEDOUT);
 	}
 	for (i = 0; i < n; i++)
 		close(extra[i]);
@@ -400,6 +406,7 @@ test_tls_timeout(void)
 	loop_run(L);
 	CHECK_INT(cli.fail, CONN_FAIL_TIMEOUT);
 	CHECK(strstr(cli.reason, "timed out") != NULL);
+	CHECK_INT(conn_failure(cli.c)->phase, CONN_PHASE_HANDSHAKE);
 	SSL_CTX_free(ctx);
 	teardown();
 }
@@ -458,6 +465,24 @@ test_tls_wrong_ca(void)
 	CHECK_INT(cli.fail, CONN_FAIL_TLS);
 	CHECK(strstr(cli.reason, "certificate verification failed") != NULL);
 	fprintf(stderr, "wrong CA: %s\n", cli.reason);
+	/* The test servers' certificates sign themselves: sorted as such,
+	 * with the failing certificate's details kept. */
+	CHECK_INT(conn_failure(cli.c)->tls, CONN_TLS_VERIFY);
+	CHECK_INT(conn_failure(cli.c)->phase, CONN_PHASE_HANDSHAKE);
+	{
+		const struct tls_summary *t = conn_tls_summary(cli.c);
+
+		CHECK(t != NULL);
+		if (t != NULL) {
+			CHECK_INT(t->verify_class, TLS_VERIFY_SELF_SIGNED);
+			CHECK_INT(t->verify_depth, 0);
+			CHECK(t->failed.subject != NULL);
+			CHECK(t->failed.self_signed);
+			CHECK(t->ncerts > 0 && t->certs[0].self_signed);
+			CHECK(t->failed.not_after_t > t->failed.not_before_t);
+			CHECK(t->failed.not_before_t > 1700000000LL);
+		}
+	}
 	teardown();
 }
 
@@ -469,6 +494,17 @@ test_tls_wrong_name(void)
 	CHECK_INT(cli.fail, CONN_FAIL_TLS);
 	CHECK(strstr(cli.reason, "mismatch") != NULL);
 	fprintf(stderr, "wrong name: %s\n", cli.reason);
+	{
+		const struct tls_summary *t = conn_tls_summary(cli.c);
+
+		CHECK(t != NULL);
+		if (t != NULL) {
+			CHECK_INT(t->verify_class, TLS_VERIFY_NAME_MISMATCH);
+			CHECK_INT(t->verify_depth, 0);
+			CHECK(t->ncerts > 0 &&
+			    strstr(t->certs[0].sans, "IP:127.0.0.1") != NULL);
+		}
+	}
 	teardown();
 	/* An IP literal is checked as an address, not a name. */
 	tls_case(cafile, "127.0.0.2", false);
@@ -771,6 +807,8 @@ test_resolve_literal_family(void)
 	CHECK(cli.closed);
 	CHECK_INT(cli.fail, CONN_FAIL_RESOLVE);
 	CHECK(strstr(cli.reason, "cannot resolve 127.0.0.1") != NULL);
+	CHECK_INT(conn_failure(cli.c)->phase, CONN_PHASE_RESOLVE);
+	CHECK(conn_failure(cli.c)->resolve != CONN_RESOLVE_NONE);
 	teardown();
 }
 

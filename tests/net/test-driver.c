@@ -336,6 +336,8 @@ test_timeout(void)
 	struct driver *d = run("pop3", "+OK hi", st, 2, lines, &o);
 
 	CHECK(has("* timeout: no reply to RETR 1 after 0.3 s"));
+	CHECK(has("* next: a late reply could be taken for the next "
+	    "command's, so the session ends: reconnect"));
 	CHECK(!has("C: QUIT"));
 	CHECK_INT(exit_code, 3);
 	CHECK(loop_now_ms() - t0 < 3000);
@@ -350,6 +352,12 @@ test_no_greeting(void)
 	struct driver *d = run("smtp", NULL, NULL, 0, NULL, &o);
 
 	CHECK(has("* timeout: no greeting after 0.2 s"));
+	/* Said early (half the timeout), then diagnosed at the timeout. */
+	CHECK(has("* no greeting yet after 0.1 s (waiting up to 0.2 s): if "
+	    "it is an implicit-TLS port, try smtps://"));
+	CHECK(has("* cause: the server accepted the connection but says "
+	    "nothing"));
+	CHECK(has("* next: if it is an implicit-TLS port, try smtps://"));
 	CHECK_INT(exit_code, 3);
 	finish(d);
 }
