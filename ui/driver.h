@@ -10,8 +10,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sys/types.h>
+
 struct loop;		/* net/loop.h */
 struct mailbox;		/* proto/mailbox.h */
+struct mailbox_entry;	/* proto/mailbox.h */
 struct session;		/* proto/session.h */
 
 /* One transcript line, already escaped (transcript_escape) and redacted:
@@ -87,6 +90,10 @@ struct driver_options {
 	double		 timeout;	/* seconds for every wait */
 	const char	*transcript;	/* --transcript FILE */
 	const char	*password_file;	/* --password-file */
+	uint64_t	 max_response;	/* --max-message, 0: the default */
+	/* Store each retrieved message in a private temporary file as it
+	 * arrives (the workbench views them; batch only prints lines). */
+	bool		 spool_messages;
 };
 
 struct driver	*driver_new(struct loop *, const struct driver_options *,
@@ -122,6 +129,12 @@ bool		 driver_busy(const struct driver *);
 /* Close the connection now without sending anything more (batch at end
  * of input): a "* " line with why, then ops->closed. No-op when closed. */
 void		 driver_close(struct driver *, const char *why);
+/* Read up to len bytes at off of a retrieved message the driver stored
+ * (e->stored, spool_messages): bytes read, 0 at its end or when it is not
+ * stored, -1 on a read error. */
+ssize_t		 driver_message_read(struct driver *,
+		    const struct mailbox_entry *e, uint64_t off, void *,
+		    size_t len);
 /* The engine of the current connection, or NULL (read-only queries such
  * as session_caps() for the screen). */
 struct session	*driver_session(const struct driver *);

@@ -173,15 +173,24 @@ void
 pane_message_open(struct pane_message *p, uint64_t number, const char *raw,
     size_t len, bool complete)
 {
+	char *copy = xmalloc(len + 1);
+
+	memcpy(copy, raw, len);
+	copy[len] = '\0';
+	pane_message_open_owned(p, number, copy, len, complete);
+}
+
+void
+pane_message_open_owned(struct pane_message *p, uint64_t number, char *raw,
+    size_t len, bool complete)
+{
 	struct mime_part *m;
 	size_t i, best = (size_t)-1;
 	struct buf b;
 
 	pane_message_close(p);
 	p->number = number;
-	p->raw = xmalloc(len + 1);
-	memcpy(p->raw, raw, len);
-	p->raw[len] = '\0';
+	p->raw = raw;
 	p->rawlen = len;
 	p->complete = complete;
 	p->root = mime_parse(p->raw, p->rawlen, NULL);

@@ -22,6 +22,9 @@ void		 pane_message_free(struct pane_message *);
  * only the header (TOP n 0) is known. */
 void		 pane_message_open(struct pane_message *, uint64_t number,
 		    const char *raw, size_t len, bool complete);
+/* The same taking raw (malloc'd, NUL-terminated at len): no copy. */
+void		 pane_message_open_owned(struct pane_message *, uint64_t number,
+		    char *raw, size_t len, bool complete);
 /* Give a header-only message the body lines of its TOP preview (raw
  * message bytes, CRLF or LF lines; escaped when drawn), shown under a label
  * saying that only the first lines (TOP n lines) are here. */

@@ -310,6 +310,27 @@ on_status(void *arg, const struct driver_status *st)
 	mark(s, D_STATUS | D_HINT | D_COMPOSER);
 }
 
+/* Open a retrieved message: read back from the driver's spool, where it
+ * went line by line as it arrived (the mailbox table holds no body). */
+static bool
+open_stored(struct screen *s, uint64_t n, const struct mailbox_entry *e)
+{
+	char *raw;
+	uint64_t off = 0;
+	ssize_t got;
+
+	if (e == NULL || e->stored == 0 || s->drv == NULL ||
+	    e->message_len > SIZE_MAX - 1)
+		return false;
+	raw = xmalloc((size_t)e->message_len + 1);
+	while (off < e->message_len && (got = driver_message_read(s->drv, e,
+	    off, raw + off, (size_t)(e->message_len - off))) > 0)
+		off += (uint64_t)got;
+	raw[off] = '\0';
+	pane_message_open_owned(s->pmsg, n, raw, (size_t)off, true);
+	return true;
+}
+
 static void
 sync_mailbox(struct screen *s)
 {
@@ -332,11 +353,12 @@ sync_mailbox(struct screen *s)
 	r = pane_mailbox_take_retrieved(s->pm);
 	if (s->want_open != 0 && mb != NULL &&
 	    (e = mailbox_find(mb, s->want_open)) != NULL &&
-	    (e->message != NULL || (s->want_header && e->header != NULL))) {
-		bool full = e->message != NULL;
+	    (e->stored != 0 || (s->want_header && e->header != NULL))) {
+		bool full = open_stored(s, s->want_open, e);
 
-		pane_message_open(s->pmsg, s->want_open, full ? e->message :
-		    e->header, full ? e->message_len : e->header_len, full);
+		if (!full)
+			pane_message_open(s->pmsg, s->want_open, e->header,
+			    e->header_len, false);
 		if (!full && e->preview != NULL)
 			pane_message_preview(s->pmsg, e->preview,
 			    e->preview_len, e->preview_lines);
@@ -344,9 +366,9 @@ sync_mailbox(struct screen *s)
 		s->want_open = 0;
 		mark(s, D_LAYOUT);
 	} else if (r != 0 && mb != NULL && (e = mailbox_find(mb, r)) != NULL &&
-	    e->message != NULL) {
+	    e->stored != 0) {
 		/* A RETR typed by hand opens what it fetched. */
-		pane_message_open(s->pmsg, r, e->message, e->message_len, true);
+		open_stored(s, r, e);
 		pane_mailbox_select(s->pm, r);
 		mark(s, D_LAYOUT);
 	}
@@ -977,8 +999,7 @@ open_selected(struct screen *s)
 	if (n == 0)
 		return;
 	e = mb != NULL ? mailbox_find(mb, n) : NULL;
-	if (e != NULL && e->message != NULL) {
-		pane_message_open(s->pmsg, n, e->message, e->message_len, true);
+	if (e != NULL && open_stored(s, n, e)) {
 		s->focus = LAYOUT_MESSAGE;
 		mark(s, D_LAYOUT);
 		return;
@@ -1841,6 +1862,8 @@ screen_main(int argc, char **argv)
 	s->quit_timer = loop_timer_add(s->loop, QUIT_WAIT_MS, false,
 	    on_quit_timer, s);
 	loop_timer_stop(s->quit_timer);
+	/* Retrieved messages are viewed: the driver spools them. */
+	s->opts.drv.spool_messages = true;
 	s->drv = driver_new(s->loop, &s->opts.drv, &screen_ops, s);
 	if (s->bench)
 		bench_fill(s);

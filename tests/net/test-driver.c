@@ -19,6 +19,7 @@
 #include "net/tls-server.h"
 #include "tests/unit/harness.h"
 #include "ui/driver.c"
+#include "ui/spool.c"
 #include "ui/url.c"
 
 /* A scripted server: for each line received, the next step's reply.
