@@ -142,12 +142,16 @@ emit(struct driver *d, enum driver_line_kind kind, unsigned flags,
     uint64_t seq, const char *text, size_t len)
 {
 	static const char *const prefix[] = { "C: ", "S: ", "* ", "= " };
-	struct driver_line l = { kind, flags, text, len, seq };
+	struct driver_line l = { kind, flags, text, len, seq, DRIVER_NOT_KEPT };
 
 	if (!(flags & DRIVER_LF_TIMING)) {
 		/* Keep room for the note that says the rest is missing. */
-		if (d->saved != NULL && !d->saved_full)
+		if (d->saved != NULL && !d->saved_full) {
+			l.kept_off = d->saved_len;
 			keep_line(d, prefix[kind], text, len);
+			if (d->saved_full)
+				l.kept_off = DRIVER_NOT_KEPT;
+		}
 		if (d->tfd != -1) {
 			char nl = '\n';
 
@@ -1263,6 +1267,14 @@ driver_busy(const struct driver *d)
 	    d->qlen > 0 || d->upgrading || (d->opts.starttls &&
 	    !d->url.implicit_tls && d->phase == DRIVER_OPEN &&
 	    !d->starttls_sent);
+}
+
+ssize_t
+driver_transcript_read(struct driver *d, uint64_t off, void *p, size_t len)
+{
+	if (d->saved == NULL)
+		return -1;
+	return spool_read(d->saved, off, p, len);
 }
 
 ssize_t

@@ -49,7 +49,14 @@ struct driver_line {
 	/* Pairing: the sequence number of the command this line belongs to
 	 * (C: lines and the S:/= lines of its reply share it), 0 if none. */
 	uint64_t		 seq;
+	/* Where the line ("S: text\n", prefix included) starts in the
+	 * transcript the driver keeps on disk for /save (read it back with
+	 * driver_transcript_read), DRIVER_NOT_KEPT when it is not there. A
+	 * front-end may drop the text of a long body and read it back. */
+	uint64_t		 kept_off;
 };
+
+#define DRIVER_NOT_KEPT		UINT64_MAX
 
 /* What the status bar shows. Strings are owned by the driver. */
 struct driver_status {
@@ -129,6 +136,10 @@ bool		 driver_busy(const struct driver *);
 /* Close the connection now without sending anything more (batch at end
  * of input): a "* " line with why, then ops->closed. No-op when closed. */
 void		 driver_close(struct driver *, const char *why);
+/* Read up to len bytes at off of the kept transcript (see kept_off): bytes
+ * read, 0 at its end, -1 on a read error or when none is kept. */
+ssize_t		 driver_transcript_read(struct driver *, uint64_t off, void *,
+		    size_t len);
 /* Read up to len bytes at off of a retrieved message the driver stored
  * (e->stored, spool_messages): bytes read, 0 at its end or when it is not
  * stored, -1 on a read error. */

@@ -15,6 +15,34 @@
 #include "ui/width.h"
 
 #define SENT_SLOTS	4096	/* pending commands remembered for timing */
+/* Body lines of one response stored as lines; the rest of a long body (a
+ * 256 MiB RETR is millions of lines) becomes one fold line whose lines are
+ * read back from the transcript the driver keeps on disk when shown or
+ * searched, so memory does not grow with the message. */
+#define FOLD_HEAD	200
+#define FOLD_STEP	1024	/* lines between offsets remembered in an
+				 * open fold */
+#define FOLD_CHUNK	(256 * 1024)
+/* A kept line: 1 MiB body line escaped (4 bytes a byte) and a prefix. */
+#define FOLD_LINE_MAX	(4u * 1024 * 1024 + 64)
+#define FOLD_TEXT	"\xe2\x80\xa6 more lines of this response, kept on disk " \
+			"(Enter shows them; / searches them too)"
+
+/* A run of body lines not stored: [start, end) of the kept transcript. */
+struct fold {
+	size_t		 idx;		/* its store line */
+	uint64_t	 start, end;
+	uint64_t	 lines;
+};
+
+/* Reads a folded run back, line by line. */
+struct fold_iter {
+	struct pane_transcript	*p;
+	uint64_t		 off, end;
+	char			*chunk;
+	size_t			 have, pos;
+	struct buf		 line;
+};
 
 struct sent_slot {
 	uint64_t	seq;
@@ -41,6 +69,20 @@ struct pane_transcript {
 	int		 cols;		/* last drawn width */
 	bool		 last_tls;	/* previous line was a TLS line */
 	struct sent_slot sent[SENT_SLOTS];
+
+	pane_transcript_read_fn read;	/* the kept transcript, or NULL */
+	void		*read_arg;
+	uint64_t	 body_seq;	/* the response whose body comes */
+	uint64_t	 body_lines;
+	bool		 fold_cur;	/* the last fold is still growing */
+	struct fold	*folds;
+	size_t		 nfolds, capfolds;
+	/* The fold viewer: one fold's lines, paged from disk. */
+	bool		 fv;
+	size_t		 fv_fold;
+	uint64_t	*fv_marks;	/* offset of every FOLD_STEP-th line */
+	size_t		 fv_nmarks;
+	uint64_t	 fv_top, fv_cur;
 };
 
 static uint64_t
@@ -72,7 +114,188 @@ pane_transcript_free(struct pane_transcript *p)
 	if (p == NULL)
 		return;
 	free(p->vis);
+	free(p->folds);
+	free(p->fv_marks);
 	free(p);
+}
+
+void
+pane_transcript_set_reader(struct pane_transcript *p,
+    pane_transcript_read_fn fn, void *arg)
+{
+	p->read = fn;
+	p->read_arg = arg;
+}
+
+/* The fold whose store line is idx, or NULL. */
+static struct fold *
+fold_at(const struct pane_transcript *p, size_t idx)
+{
+	size_t lo = 0, hi = p->nfolds, mid;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (p->folds[mid].idx < idx)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < p->nfolds && p->folds[lo].idx == idx ? &p->folds[lo] :
+	    NULL;
+}
+
+static void
+iter_init(struct fold_iter *it, struct pane_transcript *p, uint64_t off,
+    uint64_t end)
+{
+	memset(it, 0, sizeof(*it));
+	it->p = p;
+	it->off = off;
+	it->end = end;
+	it->chunk = xmalloc(FOLD_CHUNK);
+	buf_init(&it->line, FOLD_LINE_MAX);
+}
+
+static void
+iter_clear(struct fold_iter *it)
+{
+	free(it->chunk);
+	buf_clear(&it->line);
+}
+
+/* The next kept line, without its "\n"; false at the end or on a read
+ * error. The text is the transcript line as shown ("S: ..."). */
+static bool
+iter_next(struct fold_iter *it, const char **s_r, size_t *n_r)
+{
+	const char *nl;
+	ssize_t got;
+	size_t want;
+
+	buf_reset(&it->line);
+	for (;;) {
+		if (it->pos == it->have) {
+			if (it->off >= it->end)
+				break;
+			want = it->end - it->off < FOLD_CHUNK ?
+			    (size_t)(it->end - it->off) : FOLD_CHUNK;
+			got = it->p->read(it->p->read_arg, it->off, it->chunk,
+			    want);
+			if (got <= 0)
+				return false;
+			it->off += (uint64_t)got;
+			it->have = (size_t)got;
+			it->pos = 0;
+		}
+		nl = memchr(it->chunk + it->pos, '\n', it->have - it->pos);
+		if (nl != NULL) {
+			size_t n = (size_t)(nl - (it->chunk + it->pos));
+
+			(void)buf_append(&it->line, it->chunk + it->pos, n);
+			it->pos += n + 1;
+			*s_r = it->line.data != NULL ? it->line.data : "";
+			*n_r = it->line.len;
+			return true;
+		}
+		(void)buf_append(&it->line, it->chunk + it->pos,
+		    it->have - it->pos);
+		it->pos = it->have;
+	}
+	if (it->line.len == 0)
+		return false;
+	*s_r = it->line.data;
+	*n_r = it->line.len;
+	return true;
+}
+
+/* An iterator at line n of the open fold. */
+static void
+fv_seek(struct pane_transcript *p, uint64_t n, struct fold_iter *it)
+{
+	const struct fold *f = &p->folds[p->fv_fold];
+	size_t m = (size_t)(n / FOLD_STEP);
+	const char *s;
+	size_t len;
+	uint64_t k;
+
+	if (m >= p->fv_nmarks)
+		m = p->fv_nmarks - 1;
+	iter_init(it, p, p->fv_marks[m], f->end);
+	for (k = (uint64_t)m * FOLD_STEP; k < n; k++)
+		if (!iter_next(it, &s, &len))
+			break;
+}
+
+/* Open the viewer on fold fi at line at: one pass over its lines
+ * remembers where every FOLD_STEP-th starts. */
+static void
+fv_open(struct pane_transcript *p, size_t fi, uint64_t at)
+{
+	const struct fold *f = &p->folds[fi];
+	struct fold_iter it;
+	const char *s;
+	size_t len, cap;
+	uint64_t n = 0;
+
+	free(p->fv_marks);
+	cap = (size_t)(f->lines / FOLD_STEP) + 2;
+	p->fv_marks = xcalloc(cap, sizeof(*p->fv_marks));
+	p->fv_marks[0] = f->start;
+	p->fv_nmarks = 1;
+	iter_init(&it, p, f->start, f->end);
+	while (iter_next(&it, &s, &len)) {
+		n++;
+		if (n % FOLD_STEP == 0 && p->fv_nmarks < cap)
+			p->fv_marks[p->fv_nmarks++] = it.off - it.have +
+			    it.pos;
+	}
+	iter_clear(&it);
+	p->fv = true;
+	p->fv_fold = fi;
+	p->fv_cur = at < f->lines ? at : f->lines ? f->lines - 1 : 0;
+	p->fv_top = p->fv_cur;
+	p->follow = false;
+}
+
+static void
+fv_close(struct pane_transcript *p)
+{
+	p->fv = false;
+	free(p->fv_marks);
+	p->fv_marks = NULL;
+	p->fv_nmarks = 0;
+}
+
+/* Search fold fi for the needle: the first match after line from (dir >
+ * 0; from -1 starts at the top) or the last before it (dir < 0). */
+static bool
+fold_find(struct pane_transcript *p, size_t fi, const uint32_t *nd,
+    size_t nn, int64_t from, int dir, uint64_t *at_r)
+{
+	const struct fold *f = &p->folds[fi];
+	struct fold_iter it;
+	const char *s;
+	size_t len;
+	int64_t n = 0;
+	bool found = false;
+
+	if (p->read == NULL)
+		return false;
+	iter_init(&it, p, f->start, f->end);
+	for (; iter_next(&it, &s, &len); n++) {
+		if (dir < 0 && n >= from)
+			break;
+		if (dir > 0 && n <= from)
+			continue;
+		if (width_has_folded(s, len, nd, nn)) {
+			*at_r = (uint64_t)n;
+			found = true;
+			if (dir > 0)
+				break;
+		}
+	}
+	iter_clear(&it);
+	return found;
 }
 
 static void
@@ -122,11 +345,62 @@ size_t
 pane_transcript_append(struct pane_transcript *p, unsigned kind,
     unsigned flags, uint64_t seq, const char *text, size_t len)
 {
+	return pane_transcript_append_kept(p, kind, flags, seq, text, len,
+	    DRIVER_NOT_KEPT);
+}
+
+size_t
+pane_transcript_append_kept(struct pane_transcript *p, unsigned kind,
+    unsigned flags, uint64_t seq, const char *text, size_t len,
+    uint64_t kept_off)
+{
 	bool tls = (flags & DRIVER_LF_TLS) != 0;
 	struct sent_slot *slot = &p->sent[seq % SENT_SLOTS];
 	struct store_line *l;
 	size_t i;
 
+	if (kind == DRIVER_LINE_RECEIVED && (flags & DRIVER_LF_BODY) &&
+	    p->read != NULL) {
+		/* The lone "." ending the body (RFC 1939 3) is never folded:
+		 * a body line "." arrives stuffed as "..". */
+		bool end = len == 1 && text[0] == '.';
+
+		if (seq != p->body_seq) {
+			p->body_seq = seq;
+			p->body_lines = 0;
+			p->fold_cur = false;
+		}
+		if (!end && p->body_lines++ >= FOLD_HEAD &&
+		    kept_off != DRIVER_NOT_KEPT) {
+			struct fold *f;
+
+			if (!p->fold_cur) {
+				if (p->nfolds == p->capfolds) {
+					p->capfolds = p->capfolds ?
+					    p->capfolds * 2 : 16;
+					p->folds = xrealloc(p->folds,
+					    p->capfolds * sizeof(*p->folds));
+				}
+				f = &p->folds[p->nfolds++];
+				f->idx = store_append(p->store,
+				    DRIVER_LINE_EVENT, STORE_LF_FOLD, seq,
+				    FOLD_TEXT, strlen(FOLD_TEXT));
+				f->start = f->end = kept_off;
+				f->lines = 0;
+				p->fold_cur = true;
+				vis_push(p, f->idx);
+				if (p->follow)
+					p->cursor = p->nvis - 1;
+			}
+			f = &p->folds[p->nfolds - 1];
+			f->end = kept_off + 3 + len + 1;
+			f->lines++;
+			p->last_tls = false;
+			return f->idx;
+		}
+		if (end)
+			p->fold_cur = false;
+	}
 	/* A run of TLS lines folds under its first one. */
 	if (tls && p->last_tls && kind == DRIVER_LINE_EVENT)
 		flags |= STORE_LF_TLSDETAIL;
@@ -185,11 +459,62 @@ move_cursor(struct pane_transcript *p, long delta)
 	p->follow = p->cursor == p->nvis - 1 && delta > 0;
 }
 
+/* Keys while a fold's lines are shown: they page through them. */
+static bool
+fv_action(struct pane_transcript *p, enum action a, int rows)
+{
+	uint64_t n = p->folds[p->fv_fold].lines, page = rows > 1 ?
+	    (uint64_t)rows : 1, c = p->fv_cur;
+
+	switch (a) {
+	case ACT_UP:
+		c = c > 0 ? c - 1 : 0;
+		break;
+	case ACT_DOWN:
+		c++;
+		break;
+	case ACT_PAGE_UP:
+		c = c > page ? c - page : 0;
+		break;
+	case ACT_PAGE_DOWN:
+		c += page;
+		break;
+	case ACT_TOP:
+		c = 0;
+		break;
+	case ACT_BOTTOM:
+	case ACT_FOLLOW:
+		c = n;
+		break;
+	case ACT_EXPAND:
+		fv_close(p);
+		return true;
+	case ACT_LEFT:
+		p->hscroll = p->hscroll > 20 ? p->hscroll - 20 : 0;
+		return true;
+	case ACT_RIGHT:
+		p->hscroll += 20;
+		return true;
+	default:
+		return false;
+	}
+	if (n == 0)
+		c = 0;
+	else if (c >= n)
+		c = n - 1;
+	p->fv_cur = c;
+	return true;
+}
+
 bool
 pane_transcript_action(struct pane_transcript *p, enum action a, int rows)
 {
 	size_t page = rows > 1 ? (size_t)rows : 1, mt, ms, lr;
 	struct store_line *l;
+	const struct fold *f;
+
+	if (p->fv)
+		return fv_action(p, a, rows);
 
 	if (p->nvis > 0 && p->top >= p->nvis) {
 		p->top = p->nvis - 1;
@@ -289,6 +614,11 @@ pane_transcript_action(struct pane_transcript *p, enum action a, int rows)
 		if (p->nvis == 0)
 			return false;
 		l = store_at(p->store, p->vis[p->cursor]);
+		if ((l->flags & STORE_LF_FOLD) && p->read != NULL &&
+		    (f = fold_at(p, p->vis[p->cursor])) != NULL) {
+			fv_open(p, (size_t)(f - p->folds), 0);
+			break;
+		}
 		if (!(l->flags & DRIVER_LF_TLS))
 			return false;
 		p->tls_expanded = !p->tls_expanded;
@@ -309,9 +639,20 @@ pane_transcript_search(struct pane_transcript *p, const char *needle,
 	uint32_t nd[NEEDLE_MAX];
 	size_t nn, i, n = p->nvis, idx;
 
+	uint64_t at;
+	const struct fold *f;
+
 	nn = width_fold_str(needle, strlen(needle), nd, NEEDLE_MAX);
 	if (nn == 0 || n == 0)
 		return -1;
+	/* Inside an open fold: its lines, from the cursor on. */
+	if (p->fv) {
+		if (!fold_find(p, p->fv_fold, nd, nn, (int64_t)p->fv_cur, dir,
+		    &at))
+			return -1;
+		p->fv_cur = at;
+		return 0;
+	}
 	for (i = 1; i <= n; i++) {
 		const struct store_line *l;
 
@@ -320,6 +661,18 @@ pane_transcript_search(struct pane_transcript *p, const char *needle,
 		else
 			idx = (p->cursor + i) % n;
 		l = store_at(p->store, p->vis[idx]);
+		/* A fold's lines are searched on disk and shown open. */
+		if ((l->flags & STORE_LF_FOLD) &&
+		    (f = fold_at(p, p->vis[idx])) != NULL) {
+			if (fold_find(p, (size_t)(f - p->folds), nd, nn,
+			    dir > 0 ? -1 : (int64_t)f->lines, dir, &at)) {
+				p->cursor = idx;
+				p->follow = false;
+				fv_open(p, (size_t)(f - p->folds), at);
+				return 0;
+			}
+			continue;
+		}
 		if (width_has_folded(l->text, l->len, nd, nn)) {
 			p->cursor = idx;
 			p->follow = false;
@@ -340,6 +693,24 @@ pane_transcript_matches(const struct pane_transcript *p, const char *needle,
 	nn = width_fold_str(needle, strlen(needle), nd, NEEDLE_MAX);
 	if (nn == 0)
 		return 0;
+	if (p->fv) {
+		/* Matches among the open fold's lines. */
+		struct fold_iter it;
+		const char *s;
+		size_t len;
+		uint64_t k = 0;
+
+		iter_init(&it, (struct pane_transcript *)p,
+		    p->folds[p->fv_fold].start, p->folds[p->fv_fold].end);
+		for (; iter_next(&it, &s, &len); k++)
+			if (width_has_folded(s, len, nd, nn)) {
+				count++;
+				if (k == p->fv_cur)
+					*nth_r = count;
+			}
+		iter_clear(&it);
+		return count;
+	}
 	for (i = 0; i < p->nvis; i++) {
 		const struct store_line *l = store_at(p->store, p->vis[i]);
 
@@ -403,13 +774,28 @@ tls_details(struct pane_transcript *p, size_t i)
 	return k;
 }
 
+/* " [+N lines]" after a fold line into t; its length (0: no fold). */
+static size_t
+fold_note(const struct pane_transcript *p, size_t idx, char *t, size_t tsz)
+{
+	const struct fold *f = fold_at(p, idx);
+
+	if (f == NULL) {
+		t[0] = '\0';
+		return 0;
+	}
+	return (size_t)snprintf(t, tsz, " [+%llu lines, %.1f MiB]",
+	    (unsigned long long)f->lines, (double)(f->end - f->start) /
+	    (1024.0 * 1024.0));
+}
+
 /* Columns the notes of visible line vi take on its first row. */
 static size_t
 notes_cols(struct pane_transcript *p, size_t vi)
 {
 	const struct store_line *l = store_at(p->store, p->vis[vi]);
 	size_t n = 0, d;
-	char t[32];
+	char t[64];
 
 	if (l->dt_us != 0)
 		n += (size_t)snprintf(t, sizeof(t), " %.1f ms",
@@ -418,6 +804,7 @@ notes_cols(struct pane_transcript *p, size_t vi)
 	    !(l->flags & STORE_LF_TLSDETAIL) && (d = tls_details(p,
 	    p->vis[vi])) > 0)
 		n += (size_t)snprintf(t, sizeof(t), " [+%zu, Enter shows]", d);
+	n += fold_note(p, p->vis[vi], t, sizeof(t));
 	return n;
 }
 
@@ -586,17 +973,70 @@ draw_notes(WINDOW *w, int cols, size_t used, size_t tl, size_t ml,
 		    (sel ? A_REVERSE : 0));
 }
 
+/* An open fold: its lines read back from disk, one a row, cut to the
+ * width (Left/Right scroll), the cursor line highlighted. */
+static void
+fv_draw(struct pane_transcript *p, WINDOW *w, bool focused, int rows,
+    int cols)
+{
+	const struct fold *f = &p->folds[p->fv_fold];
+	struct fold_iter it;
+	unsigned long attr;
+	const char *s;
+	size_t len, used, off;
+	char t[200];
+	int r;
+
+	if (p->fv_cur < p->fv_top)
+		p->fv_top = p->fv_cur;
+	if (p->fv_cur >= p->fv_top + (uint64_t)rows)
+		p->fv_top = p->fv_cur - (uint64_t)rows + 1;
+	snprintf(t, sizeof(t), " Transcript  folded body: line %llu of %llu"
+	    "  [Enter closes · / searches · kept on disk]",
+	    (unsigned long long)(f->lines ? p->fv_cur + 1 : 0),
+	    (unsigned long long)f->lines);
+	wmove(w, 0, 0);
+	used = width_draw(w, t, strlen(t), (size_t)cols, layout_attr(focused ?
+	    ROLE_TITLE_FOCUS : ROLE_TITLE));
+	width_pad(w, (size_t)cols - used, layout_attr(focused ?
+	    ROLE_TITLE_FOCUS : ROLE_TITLE));
+	fv_seek(p, p->fv_top, &it);
+	for (r = 0; r < rows; r++) {
+		wmove(w, r + 1, 0);
+		if (!iter_next(&it, &s, &len)) {
+			wattrset(w, A_NORMAL);
+			wclrtoeol(w);
+			continue;
+		}
+		attr = layout_attr(ROLE_RECEIVED);
+		if (focused && p->fv_top + (uint64_t)r == p->fv_cur)
+			attr |= A_REVERSE;
+		/* The kept line is the escaped transcript line, prefix and
+		 * all: safe to draw as it is. */
+		off = width_skip(s, len, p->hscroll);
+		used = width_draw(w, s + off, len - off, (size_t)cols, attr);
+		if ((size_t)cols > used)
+			width_pad(w, (size_t)cols - used, attr);
+	}
+	iter_clear(&it);
+}
+
 void
 pane_transcript_draw(struct pane_transcript *p, WINDOW *w, bool focused)
 {
 	int rows = getmaxy(w) - 1, cols = getmaxx(w), r;
 	uint64_t cur_seq = 0;
-	char gut[16], tm[24], more[32];
+	char gut[16], tm[24], more[64];
 	size_t rowi;
 
 	if (rows < 1)
 		rows = 1;
 	p->rows = rows;
+	if (p->fv) {
+		p->cols = cols;
+		fv_draw(p, w, focused, rows, cols);
+		return;
+	}
 	draw_title(p, w, focused);
 	p->cols = cols;
 	if (p->follow && p->nvis > 0) {
@@ -696,6 +1136,8 @@ pane_transcript_draw(struct pane_transcript *p, WINDOW *w, bool focused)
 				    " [-%zu, Enter folds]" :
 				    " [+%zu, Enter shows]", d);
 		}
+		if (l->flags & STORE_LF_FOLD)
+			fold_note(p, p->vis[row], more, sizeof(more));
 		ml = strlen(more);
 		tl = strlen(tm);
 		avail = (size_t)cols > used ? (size_t)cols - used : 0;

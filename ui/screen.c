@@ -111,6 +111,8 @@ struct screen {
 	struct loop_timer	*sync_timer;
 	uint64_t		 want_open;	/* open when it arrives */
 	bool			 want_header;	/* a TOP preview is enough */
+	uint64_t		 shown_number;	/* the stored message shown, and */
+	uint64_t		 shown_ref;	/* its mailbox_entry.stored */
 
 	bool			 quitting;
 	struct loop_timer	*quit_timer;
@@ -232,14 +234,25 @@ verb_of(const char *text, size_t len, char *out, size_t outsz)
 	out[i] = '\0';
 }
 
+/* A long body's lines are read back from the transcript the driver keeps
+ * on disk (the pane folds them). */
+static ssize_t
+kept_read(void *arg, uint64_t off, void *p, size_t len)
+{
+	struct screen *s = arg;
+
+	return s->drv != NULL ? driver_transcript_read(s->drv, off, p, len) :
+	    -1;
+}
+
 static void
 on_line(void *arg, const struct driver_line *l)
 {
 	struct screen *s = arg;
 	struct verb_slot *v = &s->verbs[l->seq % VERB_SLOTS];
 
-	pane_transcript_append(s->pt, l->kind, l->flags, l->seq, l->text,
-	    l->len);
+	pane_transcript_append_kept(s->pt, l->kind, l->flags, l->seq, l->text,
+	    l->len, l->kept_off);
 	/* TLS starts before the engine greets again (EHLO after STARTTLS):
 	 * forget the capabilities now, not when the status catches up. */
 	if (l->kind == DRIVER_LINE_EVENT && (l->flags & DRIVER_LF_TLS) &&
@@ -310,24 +323,40 @@ on_status(void *arg, const struct driver_status *st)
 	mark(s, D_STATUS | D_HINT | D_COMPOSER);
 }
 
+/* The stored message the pane shows is read through the driver. */
+static ssize_t
+stored_read(void *arg, uint64_t off, void *p, size_t len)
+{
+	struct screen *s = arg;
+	const struct mailbox *mb = s->drv ? driver_mailbox(s->drv) : NULL;
+	const struct mailbox_entry *e;
+
+	if (mb == NULL || (e = mailbox_find(mb, s->shown_number)) == NULL ||
+	    e->stored != s->shown_ref)
+		return -1;
+	return driver_message_read(s->drv, e, off, p, len);
+}
+
 /* Open a retrieved message: read back from the driver's spool, where it
- * went line by line as it arrived (the mailbox table holds no body). */
+ * went line by line as it arrived (the mailbox table holds no body; a
+ * large message is never read whole). */
 static bool
 open_stored(struct screen *s, uint64_t n, const struct mailbox_entry *e)
 {
-	char *raw;
-	uint64_t off = 0;
-	ssize_t got;
+	struct partio_src src;
 
-	if (e == NULL || e->stored == 0 || s->drv == NULL ||
-	    e->message_len > SIZE_MAX - 1)
+	if (e == NULL || e->stored == 0 || s->drv == NULL)
 		return false;
-	raw = xmalloc((size_t)e->message_len + 1);
-	while (off < e->message_len && (got = driver_message_read(s->drv, e,
-	    off, raw + off, (size_t)(e->message_len - off))) > 0)
-		off += (uint64_t)got;
-	raw[off] = '\0';
-	pane_message_open_owned(s->pmsg, n, raw, (size_t)off, true);
+	s->shown_number = n;
+	s->shown_ref = e->stored;
+	src.read = stored_read;
+	src.arg = s;
+	src.len = e->message_len;
+	if (pane_message_open_source(s->pmsg, n, &src) == -1) {
+		notice(s, ROLE_WARNING, "message %llu could not be read back "
+		    "from its temporary file", (unsigned long long)n);
+		return false;
+	}
 	return true;
 }
 
@@ -1012,14 +1041,11 @@ start_save(struct screen *s, bool whole)
 {
 	char path[1400];
 
-	buf_clear(&s->save_data);
-	buf_init(&s->save_data, 256u * 1024 * 1024);
-	if (pane_message_save_data(s->pmsg, whole, &s->save_data,
-	    s->save_name, sizeof(s->save_name)) == -1) {
+	if (pane_message_save_prepare(s->pmsg, whole, s->save_name,
+	    sizeof(s->save_name)) == -1) {
 		notice(s, ROLE_WARNING, "nothing to save%s",
-		    pane_message_number(s->pmsg, NULL) ? " (decoding failed)" :
-		    ": open a message first");
-		buf_clear(&s->save_data);
+		    pane_message_number(s->pmsg, NULL) ? " (only the header "
+		    "is here: retrieve the message)" : ": open a message first");
 		return;
 	}
 	snprintf(path, sizeof(path), "%s/%s", s->save_dir, s->save_name);
@@ -1028,14 +1054,25 @@ start_save(struct screen *s, bool whole)
 	mark(s, D_COMPOSER | D_HINT);
 }
 
+/* The message pane hands what is saved a chunk at a time: a part of a
+ * large message is decoded from its store straight into the file. */
+static int
+save_produce(void *arg, savefile_put put, void *put_arg)
+{
+	struct screen *s = arg;
+
+	return pane_message_save_write(s->pmsg, put, put_arg);
+}
+
 static void
 do_save(struct screen *s, bool overwrite)
 {
 	const char *err = NULL;
+	uint64_t bytes = 0;
 	int r;
 
-	r = savefile_write(s->save_dir, s->save_name, s->save_data.data ?
-	    s->save_data.data : "", s->save_data.len, overwrite, &err);
+	r = savefile_write_fn(s->save_dir, s->save_name, save_produce, s,
+	    overwrite, &bytes, &err);
 	if (r == 1) {
 		s->prompt = PROMPT_OVERWRITE;
 		notice(s, ROLE_WARNING, "%s/%s exists: y replaces it, n lets "
@@ -1044,12 +1081,11 @@ do_save(struct screen *s, bool overwrite)
 	}
 	s->prompt = PROMPT_NONE;
 	if (r == 0)
-		notice(s, ROLE_HINT, "saved %zu bytes to %s/%s",
-		    s->save_data.len, s->save_dir, s->save_name);
+		notice(s, ROLE_HINT, "saved %llu bytes to %s/%s",
+		    (unsigned long long)bytes, s->save_dir, s->save_name);
 	else
 		notice(s, ROLE_WARNING, "could not save %s/%s: %s",
 		    s->save_dir, s->save_name, err);
-	buf_clear(&s->save_data);
 }
 
 static void
@@ -1865,6 +1901,7 @@ screen_main(int argc, char **argv)
 	/* Retrieved messages are viewed: the driver spools them. */
 	s->opts.drv.spool_messages = true;
 	s->drv = driver_new(s->loop, &s->opts.drv, &screen_ops, s);
+	pane_transcript_set_reader(s->pt, kept_read, s);
 	if (s->bench)
 		bench_fill(s);
 

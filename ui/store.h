@@ -20,6 +20,8 @@ struct store_line {
 
 /* Store-private flags above the driver's. */
 #define STORE_LF_TLSDETAIL	0x100	/* folded into the TLS line above */
+#define STORE_LF_FOLD		0x200	/* stands for body lines kept on disk
+					 * (pane-transcript.c) */
 
 struct store;
 
