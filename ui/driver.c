@@ -475,7 +475,10 @@ spool_body_line(struct driver *d, const struct proto_event *ev)
 		return;
 	if (ev->flags & PEV_F_TERMINATOR)
 		return;
+	if (d->body_seq == ev->seq && !d->body_on)
+		return;		/* storing this one failed already */
 	if (!d->body_on || d->body_seq != ev->seq) {
+		d->body_seq = ev->seq;
 		if (d->msgs == NULL &&
 		    (d->msgs = spool_new(0, &err)) == NULL) {
 			if (!d->body_warned)
@@ -500,19 +503,26 @@ spool_body_line(struct driver *d, const struct proto_event *ev)
 	}
 }
 
-/* The RETR's body ended: tell the mailbox where its message is, and free
- * the space of the copy it replaces (one copy of a message at most). */
+/* The RETR's body ended: tell the mailbox where its message is (or that
+ * it is stored nowhere, when the spool failed), and free the space of the
+ * copy it replaces (one copy of a message at most). */
 static void
 spool_body_end(struct driver *d, const struct proto_event *ev)
 {
-	uint64_t old, old_len = 0;
+	uint64_t old, old_len = 0, ref = 0;
+	const char *err = NULL;
 
-	d->body_on = false;
-	if (spool_size(d->msgs) - d->body_off != ev->total)
+	if (ev->verb == NULL || strcmp(ev->verb, "RETR") != 0)
 		return;
-	/* The handle is offset + 1, so that 0 means "not stored". */
-	old = mailbox_stored(d->mb, ev, d->body_off + 1, &old_len);
-	if (old != 0)
+	if (d->body_on && d->body_seq == ev->seq &&
+	    spool_size(d->msgs) - d->body_off == ev->total)
+		ref = d->body_off + 1;	/* 0 means "not stored" */
+	else if (!d->body_on && ev->total == 0 && (d->msgs != NULL ||
+	    (d->msgs = spool_new(0, &err)) != NULL))
+		ref = spool_size(d->msgs) + 1;	/* an empty message */
+	d->body_on = false;
+	old = mailbox_stored(d->mb, ev, ref, &old_len);
+	if (old != 0 && d->msgs != NULL)
 		spool_release(d->msgs, old - 1, old_len);
 }
 
@@ -554,7 +564,9 @@ handle_event(struct driver *d, const struct proto_event *ev)
 		if ((ev->flags & (PEV_F_NEGATIVE | PEV_F_TRANSIENT)) &&
 		    !(ev->flags & PEV_F_CONTINUE))
 			d->negative = true;
-		if (mailbox_apply(d->mb, ev) == 1 && d->ops->mailbox != NULL)
+		/* A front-end without a mailbox view (batch) keeps no table:
+		 * a long session's memory stays flat. */
+		if (d->ops->mailbox != NULL && mailbox_apply(d->mb, ev) == 1)
 			d->ops->mailbox(d->arg);
 		/* --starttls: upgrade right after a positive greeting. */
 		if (ev->seq == 0 && d->opts.starttls && !d->starttls_sent &&
@@ -572,9 +584,9 @@ handle_event(struct driver *d, const struct proto_event *ev)
 		}
 		break;
 	case PEV_BODY:
-		if (d->body_on && d->body_seq == ev->seq)
+		if (d->opts.spool_messages)
 			spool_body_end(d, ev);
-		if (mailbox_apply(d->mb, ev) == 1 && d->ops->mailbox != NULL)
+		if (d->ops->mailbox != NULL && mailbox_apply(d->mb, ev) == 1)
 			d->ops->mailbox(d->arg);
 		break;
 	case PEV_TLS_UPGRADE:
@@ -1030,6 +1042,7 @@ driver_connect(struct driver *d, const char *urlstr, const char **errstr_r)
 	if (d->msgs != NULL)
 		spool_truncate(d->msgs);
 	d->body_on = false;
+	d->body_seq = 0;	/* the new session numbers from 1 again */
 	d->phase = DRIVER_CONNECTING;
 	d->connect_ms = loop_now_ms();
 	/* The greeting is the first reply awaited, before anything typed

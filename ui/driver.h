@@ -83,7 +83,8 @@ struct driver_ops {
 	void	(*line)(void *arg, const struct driver_line *);
 	/* Status changed (state, TLS, deletions, progress...). */
 	void	(*status)(void *arg, const struct driver_status *);
-	/* The mailbox table changed (see driver_mailbox()). */
+	/* The mailbox table changed (see driver_mailbox()). NULL: the
+	 * front-end shows no mailbox, and the driver keeps no table. */
 	void	(*mailbox)(void *arg);
 	/* The session ended; exit_code as SPEC.md: 0, 1, 3. */
 	void	(*closed)(void *arg, int exit_code, const char *why);
@@ -125,7 +126,8 @@ int		 driver_connect(struct driver *, const char *url,
  * to RETR 1 after 10 s" (exit 3). Returns 0, or -1 when the line was
  * refused (a "* " line says why). */
 int		 driver_submit(struct driver *, const char *line, size_t len);
-/* The mailbox table built from what the session has seen. */
+/* The mailbox table built from what the session has seen (empty when
+ * ops->mailbox is NULL). */
 const struct mailbox *driver_mailbox(const struct driver *);
 /* Current status, as last reported. */
 const struct driver_status *driver_status(const struct driver *);

@@ -83,6 +83,14 @@ struct pane_transcript {
 	uint64_t	*fv_marks;	/* offset of every FOLD_STEP-th line */
 	size_t		 fv_nmarks;
 	uint64_t	 fv_top, fv_cur;
+	/* Texts of STORE_LF_KEPT lines read back from disk: a few at once
+	 * (a redraw uses one line, with a second for the row count). */
+	struct {
+		uint64_t	 kept;
+		bool		 valid;
+		struct buf	 b;
+	}		 lt[4];
+	unsigned	 lt_next;
 };
 
 static uint64_t
@@ -116,7 +124,48 @@ pane_transcript_free(struct pane_transcript *p)
 	free(p->vis);
 	free(p->folds);
 	free(p->fv_marks);
+	for (size_t i = 0; i < sizeof(p->lt) / sizeof(p->lt[0]); i++)
+		buf_clear(&p->lt[i].b);
 	free(p);
+}
+
+/* A line's text: in memory, or read back from the kept transcript (past
+ * its "S: " prefix). Valid until four other kept lines were read. */
+static const char *
+ltext(struct pane_transcript *p, const struct store_line *l, size_t *len_r)
+{
+	size_t i, n = sizeof(p->lt) / sizeof(p->lt[0]), len = l->len, got = 0;
+	ssize_t r;
+
+	if (!(l->flags & STORE_LF_KEPT)) {
+		*len_r = l->len;
+		return l->text;
+	}
+	for (i = 0; i < n; i++)
+		if (p->lt[i].valid && p->lt[i].kept == l->kept) {
+			*len_r = p->lt[i].b.len;
+			return p->lt[i].b.data != NULL ? p->lt[i].b.data : "";
+		}
+	i = p->lt_next++ % n;
+	if (len > FOLD_LINE_MAX)
+		len = FOLD_LINE_MAX;
+	if (p->lt[i].b.max == 0)
+		buf_init(&p->lt[i].b, FOLD_LINE_MAX);
+	buf_reset(&p->lt[i].b);
+	while (got < len && p->read != NULL) {
+		char tmp[8192];
+		size_t want = len - got < sizeof(tmp) ? len - got :
+		    sizeof(tmp);
+
+		r = p->read(p->read_arg, l->kept + 3 + got, tmp, want);
+		if (r <= 0 || buf_append(&p->lt[i].b, tmp, (size_t)r) == -1)
+			break;
+		got += (size_t)r;
+	}
+	p->lt[i].kept = l->kept;
+	p->lt[i].valid = true;
+	*len_r = got;
+	return p->lt[i].b.data != NULL ? p->lt[i].b.data : "";
 }
 
 void
@@ -400,6 +449,15 @@ pane_transcript_append_kept(struct pane_transcript *p, unsigned kind,
 		}
 		if (end)
 			p->fold_cur = false;
+		/* The first lines are shown as lines, their text left on
+		 * disk too: a long session holds 32 bytes a body line. */
+		if (kept_off != DRIVER_NOT_KEPT) {
+			p->last_tls = false;
+			i = store_append_kept(p->store, kind, flags, seq,
+			    kept_off, len);
+			l = store_at(p->store, i);
+			goto stored;
+		}
 	}
 	/* A run of TLS lines folds under its first one. */
 	if (tls && p->last_tls && kind == DRIVER_LINE_EVENT)
@@ -407,6 +465,7 @@ pane_transcript_append_kept(struct pane_transcript *p, unsigned kind,
 	p->last_tls = tls && kind == DRIVER_LINE_EVENT;
 	i = store_append(p->store, kind, flags, seq, text, len);
 	l = store_at(p->store, i);
+stored:
 	if (seq != 0 && kind == DRIVER_LINE_SENT && slot->seq != seq) {
 		slot->seq = seq;
 		slot->t_us = now_us();
@@ -641,6 +700,8 @@ pane_transcript_search(struct pane_transcript *p, const char *needle,
 
 	uint64_t at;
 	const struct fold *f;
+	const char *t;
+	size_t tlen;
 
 	nn = width_fold_str(needle, strlen(needle), nd, NEEDLE_MAX);
 	if (nn == 0 || n == 0)
@@ -673,7 +734,8 @@ pane_transcript_search(struct pane_transcript *p, const char *needle,
 			}
 			continue;
 		}
-		if (width_has_folded(l->text, l->len, nd, nn)) {
+		t = ltext(p, l, &tlen);
+		if (width_has_folded(t, tlen, nd, nn)) {
 			p->cursor = idx;
 			p->follow = false;
 			return 0;
@@ -713,8 +775,10 @@ pane_transcript_matches(const struct pane_transcript *p, const char *needle,
 	}
 	for (i = 0; i < p->nvis; i++) {
 		const struct store_line *l = store_at(p->store, p->vis[i]);
+		size_t tlen;
+		const char *t = ltext((struct pane_transcript *)p, l, &tlen);
 
-		if (width_has_folded(l->text, l->len, nd, nn)) {
+		if (width_has_folded(t, tlen, nd, nn)) {
 			count++;
 			if (i == p->cursor)
 				*nth_r = count;
@@ -869,17 +933,18 @@ first_cols(const struct pane_transcript *p, int cols, size_t reserve)
 
 /* Rows a line takes: 1, or more in wrap mode. */
 static size_t
-line_rows(const struct pane_transcript *p, const struct store_line *l,
+line_rows(struct pane_transcript *p, const struct store_line *l,
     int cols, size_t reserve)
 {
-	size_t tc = text_col(p, cols), off, n = 1;
+	size_t tc = text_col(p, cols), off, n = 1, len;
+	const char *t;
 
 	if (!p->wrap || (size_t)cols <= tc + 8)
 		return 1;
-	off = wrap_fit(l->text, l->len, first_cols(p, cols, reserve));
-	while (off < l->len) {
-		off += wrap_fit(l->text + off, l->len - off,
-		    (size_t)cols - tc);
+	t = ltext(p, l, &len);
+	off = wrap_fit(t, len, first_cols(p, cols, reserve));
+	while (off < len) {
+		off += wrap_fit(t + off, len - off, (size_t)cols - tc);
 		n++;
 	}
 	return n;
@@ -1078,8 +1143,9 @@ pane_transcript_draw(struct pane_transcript *p, WINDOW *w, bool focused)
 		cur_seq = store_at(p->store, p->vis[p->cursor])->seq;
 	for (r = 0, rowi = p->top; r < rows; rowi++) {
 		size_t row = rowi, used = 0, avail, off, tl, ml, seg;
-		size_t skip = rowi == p->top ? p->sub : 0;
+		size_t skip = rowi == p->top ? p->sub : 0, ltl;
 		struct store_line *l;
+		const char *lt;
 		unsigned long attr;
 		bool sel, paired;
 
@@ -1145,7 +1211,8 @@ pane_transcript_draw(struct pane_transcript *p, WINDOW *w, bool focused)
 			avail -= tl + ml;
 		else
 			tl = ml = 0;
-		off = width_skip(l->text, l->len, p->wrap ? 0 : p->hscroll);
+		lt = ltext(p, l, &ltl);
+		off = width_skip(lt, ltl, p->wrap ? 0 : p->hscroll);
 		if (p->wrap && line_rows(p, l, cols, tl + ml) > 1) {
 			/* The first row leaves room for the notes; the rest
 			 * of the text follows on rows of its own, indented
@@ -1154,22 +1221,22 @@ pane_transcript_draw(struct pane_transcript *p, WINDOW *w, bool focused)
 
 			if (avail > first_cols(p, cols, tl + ml))
 				avail = first_cols(p, cols, tl + ml);
-			fit = wrap_fit(l->text, l->len, avail);
+			fit = wrap_fit(lt, ltl, avail);
 			if (skip == 0) {
-				used += width_draw(w, l->text, fit, avail,
+				used += width_draw(w, lt, fit, avail,
 				    attr);
 				draw_notes(w, cols, used, tl, ml, tm, more,
 				    sel, attr);
 				r++;
 			}
 			off = fit;
-			for (seg = 1; off < l->len && r < rows; seg++) {
-				fit = wrap_fit(l->text + off, l->len - off,
+			for (seg = 1; off < ltl && r < rows; seg++) {
+				fit = wrap_fit(lt + off, ltl - off,
 				    (size_t)cols - tc);
 				if (seg >= skip) {
 					wmove(w, r + 1, 0);
 					width_pad(w, tc, A_NORMAL);
-					k = width_draw(w, l->text + off, fit,
+					k = width_draw(w, lt + off, fit,
 					    (size_t)cols - tc, attr);
 					if ((size_t)cols > tc + k)
 						width_pad(w, (size_t)cols -
@@ -1181,7 +1248,7 @@ pane_transcript_draw(struct pane_transcript *p, WINDOW *w, bool focused)
 			}
 			continue;
 		}
-		used += width_draw(w, l->text + off, l->len - off, avail, attr);
+		used += width_draw(w, lt + off, ltl - off, avail, attr);
 		draw_notes(w, cols, used, tl, ml, tm, more, sel, attr);
 		r++;
 	}
@@ -1190,13 +1257,14 @@ pane_transcript_draw(struct pane_transcript *p, WINDOW *w, bool focused)
 int
 pane_transcript_text(const struct pane_transcript *p, struct buf *out)
 {
-	size_t i, n = store_count(p->store);
+	size_t i, n = store_count(p->store), len;
 
 	for (i = 0; i < n; i++) {
 		const struct store_line *l = store_at(p->store, i);
+		const char *t = ltext((struct pane_transcript *)p, l, &len);
 
 		if (buf_append_str(out, prefix(l->kind)) == -1 ||
-		    buf_append(out, l->text, l->len) == -1 ||
+		    buf_append(out, t, len) == -1 ||
 		    buf_append_byte(out, '\n') == -1)
 			return -1;
 	}

@@ -14,7 +14,7 @@
 #include "ui/spool.h"
 
 /* Bytes gathered before one write(2): a RETR arrives a line at a time. */
-#define SPOOL_WBUF	(256 * 1024)
+#define SPOOL_WBUF	(64 * 1024)
 
 struct spool {
 	int		 fd;
