@@ -747,7 +747,7 @@ draw_hint(struct screen *s)
 			    hint_expects(&s->hint));
 	} else if (s->focus == LAYOUT_TRANSCRIPT) {
 		snprintf(b, sizeof(b), " transcript: Up/Down PgUp/PgDn move  "
-		    "End follows  Ctrl-F n N search  Enter TLS details  "
+		    "End follows  Ctrl-F n N search  Enter TLS details, folds  "
 		    "w wrap  T timings  # pairs  z zoom  Esc composer");
 	} else if (s->focus == LAYOUT_MAILBOX) {
 		snprintf(b, sizeof(b), " mailbox: Enter open  t TOP  r RETR  "

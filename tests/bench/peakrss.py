@@ -4,10 +4,10 @@
 
 Usage: peakrss.py OUTFILE COMMAND [ARGS...]
 stdin/stdout/stderr pass through. OUTFILE gets one line
-"peak_kib wall_s": the last VmHWM (the kernel's high-water mark of resident
+"peak_kib wall_s cpu_s": the last VmHWM (the kernel's high-water mark of resident
 memory since exec) read from /proc/PID/status, polled every 10 ms until the
 command exits. (wait4's ru_maxrss is not used: it counts the forked Python
-before exec.) Exits with the command's exit code
+before exec.) cpu_s is the command's user + system time. Exits with the command's exit code
 (128 + N when a signal N ended it)."""
 import os
 import subprocess
@@ -43,14 +43,14 @@ def main():
 
     th = threading.Thread(target=poll, daemon=True)
     th.start()
-    _, status, _ = os.wait4(p.pid, 0)
+    _, status, ru = os.wait4(p.pid, 0)
     wall = time.monotonic() - t0
     done.set()
     th.join()
     p.returncode = 0  # reaped by wait4 above
     peak_kib = peak[0]
     with open(out, "w") as f:
-        f.write("%d %.2f\n" % (peak_kib, wall))
+        f.write("%d %.2f %.3f\n" % (peak_kib, wall, ru.ru_utime + ru.ru_stime))
     if os.WIFSIGNALED(status):
         sys.exit(128 + os.WTERMSIG(status))
     sys.exit(os.WEXITSTATUS(status))
