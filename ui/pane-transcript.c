@@ -26,7 +26,7 @@
 /* A kept line: 1 MiB body line escaped (4 bytes a byte) and a prefix. */
 #define FOLD_LINE_MAX	(4u * 1024 * 1024 + 64)
 #define FOLD_TEXT	"\xe2\x80\xa6 more lines of this response, kept on disk " \
-			"(Enter shows them; / searches them too)"
+			"(Enter shows them; Ctrl-F searches them too)"
 
 /* A run of body lines not stored: [start, end) of the kept transcript. */
 struct fold {
@@ -1057,7 +1057,7 @@ fv_draw(struct pane_transcript *p, WINDOW *w, bool focused, int rows,
 	if (p->fv_cur >= p->fv_top + (uint64_t)rows)
 		p->fv_top = p->fv_cur - (uint64_t)rows + 1;
 	snprintf(t, sizeof(t), " Transcript  folded body: line %llu of %llu"
-	    "  [Enter closes · / searches · kept on disk]",
+	    "  [Enter closes · Ctrl-F searches · kept on disk]",
 	    (unsigned long long)(f->lines ? p->fv_cur + 1 : 0),
 	    (unsigned long long)f->lines);
 	wmove(w, 0, 0);
