@@ -28,8 +28,10 @@ enum proto_event_kind {
 				 * line) when the handshake ends either way */
 	PEV_REPLY,		/* a complete reply paired with its command (no
 				 * transcript line of its own) */
-	PEV_BODY,		/* the dot-unstuffed payload of a finished POP3
-				 * multi-line reply (no transcript line) */
+	PEV_BODY,		/* a POP3 multi-line reply ended: what the engine
+				 * kept of its dot-unstuffed payload (no
+				 * transcript line); the payload itself comes
+				 * line by line as PEV_RECEIVED PEV_F_BODY */
 	PEV_NEED_SECRET,	/* "* " ask the user for a secret; text is the
 				 * prompt; answer with session_secret() */
 	PEV_PROMPT,		/* "* " guided /send asks for the next field; text
@@ -74,6 +76,11 @@ enum proto_fail {
 				 * reply to the same seq answers it) */
 #define PEV_F_CAPS	0x0100	/* "= " line explaining one capability */
 #define PEV_F_TERMINATOR 0x0200	/* the lone "." ending a body or message */
+#define PEV_F_PARTIAL	0x0400	/* PEV_BODY: text is only the beginning of
+				 * the payload (a RETR's header block, a TOP's
+				 * header and first LIMIT_PREVIEW bytes, the
+				 * first LIMIT_LISTING of a listing); total
+				 * says how long the whole was */
 
 struct proto_event {
 	enum proto_event_kind	 kind;
@@ -82,7 +89,9 @@ struct proto_event {
 	 * any byte (peer data): pass it through transcript_escape().
 	 * PEV_REPLY: the whole reply as received, lines joined by "\n"
 	 * without CR (POP3: the status line only). PEV_BODY: the unstuffed
-	 * payload without the terminating ".", every line ending in CRLF.
+	 * payload kept (see PEV_F_PARTIAL), every line ending in CRLF.
+	 * PEV_RECEIVED with PEV_F_BODY: one body line as on the wire; the
+	 * payload line is text + 1 when PEV_F_STUFFED, else text.
 	 * Valid until the next session_event() call on the same session. */
 	const char		*text;
 	size_t			 len;
@@ -94,7 +103,12 @@ struct proto_event {
 	 * (1, 2, ...). 0: not tied to a command (greeting, * lines). */
 	uint64_t		 seq;
 
-	/* PEV_REPLY, PEV_BODY (and PEV_SENT): the command answered. verb is
+	/* PEV_BODY: octets of the whole unstuffed payload (CRLF lines),
+	 * kept or not. */
+	uint64_t		 total;
+
+	/* PEV_REPLY, PEV_BODY (and PEV_SENT, and PEV_RECEIVED body lines,
+	 * which carry the verb only): the command answered. verb is
 	 * upper-case, NUL-terminated ("RETR", "" for the greeting or a
 	 * SASL continuation answer); arg is what followed the verb and one
 	 * space, unescaped user bytes (NULL/0 if none). */

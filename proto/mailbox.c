@@ -32,7 +32,6 @@ entry_clear(struct mailbox_entry *e)
 {
 	free(e->uid);
 	free(e->header);
-	free(e->message);
 	free(e->preview);
 }
 
@@ -224,6 +223,8 @@ apply_body(struct mailbox *mb, const struct proto_event *ev)
 	num = arg_number(ev, &ok);
 	if (!ok || (e = entry(mb, num)) == NULL)
 		return -1;
+	/* The text is the whole body, or (PEV_F_PARTIAL) its beginning
+	 * through the header's blank line at least. */
 	hl = header_len(ev->text, ev->len);
 	free(e->header);
 	e->header = xmalloc(hl + 1);
@@ -239,13 +240,12 @@ apply_body(struct mailbox *mb, const struct proto_event *ev)
 		e->preview_lines = m;
 	}
 	if (strcmp(ev->verb, "RETR") == 0) {
-		free(e->message);
-		e->message = xmalloc(ev->len + 1);
-		memcpy(e->message, ev->text, ev->len);
-		e->message[ev->len] = '\0';
-		e->message_len = ev->len;
+		/* The engine kept only the header; the front-end has the
+		 * rest (mailbox_stored). */
+		e->retrieved = true;
+		e->message_len = ev->total;
 		if (!e->size_known) {
-			e->size = ev->len;
+			e->size = ev->total;
 			e->size_known = true;
 		}
 	}
@@ -326,6 +326,28 @@ mailbox_apply(struct mailbox *mb, const struct proto_event *ev)
 	if (r == 1)
 		mb->gen++;
 	return r;
+}
+
+uint64_t
+mailbox_stored(struct mailbox *mb, const struct proto_event *ev, uint64_t ref,
+    uint64_t *old_len_r)
+{
+	struct mailbox_entry	*e;
+	uint64_t		 num, old;
+	bool			 ok;
+
+	if (ev->kind != PEV_BODY || ev->verb == NULL ||
+	    strcmp(ev->verb, "RETR") != 0)
+		return 0;
+	num = arg_number(ev, &ok);
+	if (!ok || (e = entry(mb, num)) == NULL)
+		return 0;
+	old = e->stored;
+	*old_len_r = e->message_len;
+	e->stored = ref;
+	e->message_len = ev->total;
+	mb->gen++;
+	return old;
 }
 
 size_t

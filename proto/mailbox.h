@@ -20,9 +20,13 @@ struct mailbox_entry {
 	char		*header;	/* raw header bytes from TOP n 0 or the
 					 * header part of RETR; NULL if unknown */
 	size_t		 header_len;
-	char		*message;	/* raw whole message from RETR, NULL if
-					 * not retrieved */
-	size_t		 message_len;
+	bool		 retrieved;	/* a RETR of it ended (+OK, body) */
+	uint64_t	 message_len;	/* octets of the last RETR's message
+					 * (unstuffed, CRLF lines) */
+	uint64_t	 stored;	/* where the front-end stored that
+					 * message (its own handle, set by
+					 * mailbox_stored), 0 if nowhere: the
+					 * table never holds a body */
 	char		*preview;	/* body lines of the newest TOP n m with
 					 * m > 0 (after the header, unstuffed,
 					 * CRLF); NULL if none */
@@ -44,6 +48,13 @@ void		 mailbox_reset(struct mailbox *);
  * session; everything else is ignored). Returns 1 when the table changed,
  * 0 when not, -1 on a reply it could not make sense of (ignored). */
 int		 mailbox_apply(struct mailbox *, const struct proto_event *);
+
+/* The front-end stored the message of a RETR PEV_BODY ev under handle
+ * ref (nonzero; 0 forgets). Returns the handle it replaces (0 if none) and
+ * that message's length in *old_len_r, so the front-end can free that
+ * storage; 0 when ev names no message. */
+uint64_t	 mailbox_stored(struct mailbox *, const struct proto_event *ev,
+		    uint64_t ref, uint64_t *old_len_r);
 
 /* Number of entries (messages known, numbered 1..n, some maybe unknown
  * beyond their number). */

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* POP3 engine: RFC 1939 states, one handler per complete reply. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "proto/limits.h"
 #include "proto/pop3.h"
+#include "proto/reader.h"
 #include "proto/sasl.h"
 #include "proto/session-int.h"
 #include "proto/util.h"
@@ -130,6 +133,68 @@ final(struct session *s, const struct reply_line *rl, bool pos,
 	free(h.arg);
 }
 
+/* A multi-line body for h starts: decide what of it the engine keeps.
+ * Nothing of a message beyond its header: the front-end gets every line
+ * as it arrives and stores (spools) what it wants, so a RETR of any size
+ * costs a line of memory here. */
+static void
+body_begin(struct session *s, const struct pending *h)
+{
+	buf_clear(&s->body);
+	s->body_total = 0;
+	s->body_partial = false;
+	s->body_header_done = false;
+	s->body_header_only = pending_is(h, "RETR");
+	if (pending_is(h, "RETR"))
+		s->body_keep = LIMIT_HEADER_BLOCK;
+	else if (pending_is(h, "TOP"))
+		s->body_keep = LIMIT_HEADER_BLOCK + LIMIT_PREVIEW;
+	else
+		s->body_keep = LIMIT_LISTING;
+	buf_init(&s->body, s->body_keep);
+}
+
+void
+pop3_body_line(struct session *s, const struct reader_item *it)
+{
+	struct pending	*head = session_head(s);
+	struct qevent	*q;
+	size_t		 n = it->data_len + 2;
+	char		 why[256];
+
+	q = session_emit(s, PEV_RECEIVED, PEV_F_BODY | (it->stuffed ?
+	    PEV_F_STUFFED : 0), it->line, it->len, head != NULL ? head->seq :
+	    0);
+	if (head != NULL)
+		memcpy(q->verb, head->verb, sizeof(q->verb));
+	s->body_total += n;
+	if (s->body_total > s->max_response) {
+		/* Not the size of real mail (that is what the bound is set
+		 * for) but a response that does not end: stop reading. */
+		snprintf(why, sizeof(why), "%s response longer than "
+		    "--max-message (%llu MiB): stopped reading it (raise "
+		    "--max-message to retrieve it)", head != NULL ?
+		    head->verb : "multi-line", (unsigned long long)
+		    (s->max_response >> 20));
+		session_fail(s, FAIL_PROTOCOL, why);
+		return;
+	}
+	if (s->body_header_only && s->body_header_done) {
+		s->body_partial = true;
+		return;
+	}
+	if (s->body.len + n > s->body_keep) {
+		s->body_partial = true;
+		s->body_header_done = true;
+		return;
+	}
+	(void)buf_append(&s->body, it->data, it->data_len);
+	(void)buf_append(&s->body, "\r\n", 2);
+	/* RFC 5322 2.1: the header ends at the first empty line. */
+	if (it->data_len == 0)
+		s->body_header_done = true;
+}
+
 void
 pop3_reply(struct session *s, struct pending *head, const struct reply_line *rl)
 {
@@ -180,27 +245,30 @@ pop3_reply(struct session *s, struct pending *head, const struct reply_line *rl)
 		reader_expect_body(s->reader);
 		s->in_body = true;
 		s->body_flags = (int)flags;
+		body_begin(s, head);
 		return;
 	}
 	final(s, rl, pos, flags);
 }
 
 void
-pop3_body_end(struct session *s, char *body, size_t len)
+pop3_body_end(struct session *s)
 {
 	struct pending		*head = session_head(s);
 	struct reply_line	 rl;
 	struct qevent		*q;
 	const char		*err, *nl;
-	size_t			 first;
+	char			*body;
+	size_t			 first, len = s->body.len;
 
 	if (head == NULL) {
-		free(body);
+		buf_clear(&s->body);
 		return;
 	}
-	/* A RETR body may be 64 MiB: the event keeps it, no copy. */
-	q = session_emit_owned(s, PEV_BODY, (unsigned)s->body_flags, body,
-	    len, head->seq);
+	body = buf_steal(&s->body);
+	q = session_emit_owned(s, PEV_BODY, (unsigned)s->body_flags |
+	    (s->body_partial ? PEV_F_PARTIAL : 0), body, len, head->seq);
+	q->ev.total = s->body_total;
 	memcpy(q->verb, head->verb, sizeof(q->verb));
 	if (head->arg != NULL) {
 		q->arg = xstrndup(head->arg, head->arg_len);

@@ -20,6 +20,7 @@ enum pop3_state {
 
 struct session;
 struct pending;
+struct reader_item;
 
 /* Name of a state ("TRANSACTION"). */
 const char	*pop3_state_name(enum pop3_state);
@@ -27,8 +28,12 @@ const char	*pop3_state_name(enum pop3_state);
  * (NULL: greeting or unsolicited). Called by session.c. */
 void		 pop3_reply(struct session *, struct pending *head,
 		    const struct reply_line *rl);
-/* A multi-line body for head ended: capabilities, then the final reply.
- * Takes body (malloc'd, NUL-terminated): it becomes the PEV_BODY text. */
-void		 pop3_body_end(struct session *, char *body, size_t len);
+/* One line of the multi-line body under way: a PEV_RECEIVED PEV_F_BODY
+ * event, the part kept for the engine (LIST, CAPA, a RETR's header), and
+ * the --max-message bound (past it the session fails). */
+void		 pop3_body_line(struct session *, const struct reader_item *);
+/* A multi-line body for head ended: PEV_BODY with what was kept,
+ * capabilities, then the final reply. */
+void		 pop3_body_end(struct session *);
 
 #endif

@@ -13,7 +13,6 @@ struct reader {
 	struct buf	 in;		/* received, not yet returned from off */
 	size_t		 off;
 	bool		 in_body;	/* inside a POP3 multi-line body */
-	struct buf	 body;		/* unstuffed body so far */
 	bool		 in_reply;	/* SMTP reply started, last line not seen */
 	int		 reply_code;
 	size_t		 reply_total;
@@ -31,8 +30,6 @@ reader_new(enum reply_proto proto)
 	r->proto = proto;
 	/* One read chunk on top of the longest line we accept. */
 	buf_init(&r->in, LIMIT_BODY_LINE + LIMIT_OUTPUT);
-	/* Line ends become CRLF, so allow for bare-LF bodies doubling. */
-	buf_init(&r->body, LIMIT_MESSAGE + LIMIT_MESSAGE / 2);
 	return r;
 }
 
@@ -42,7 +39,6 @@ reader_free(struct reader *r)
 	if (r == NULL)
 		return;
 	buf_clear(&r->in);
-	buf_clear(&r->body);
 	free(r);
 }
 
@@ -144,20 +140,17 @@ reader_next(struct reader *r, struct reader_item *it, const char **errstr_r)
 	if (r->in_body) {
 		if (dot_is_terminator(start, len)) {
 			it->kind = READER_BODY_END;
-			it->body = r->body.data != NULL ? r->body.data : "";
-			it->body_len = r->body.len;
 			r->in_body = false;
 			return 1;
 		}
+		/* The body is not kept here: each line is handed out as it
+		 * comes, so a message of any size costs one line of memory.
+		 * The consumer decides what to keep (or spool). */
 		it->kind = READER_BODY_LINE;
 		skip = dot_unstuff_skip(start, len);
 		it->stuffed = skip > 0;
-		if (r->body.len + len + 2 > LIMIT_MESSAGE ||
-		    buf_append(&r->body, start + skip, len - skip) == -1 ||
-		    buf_append(&r->body, "\r\n", 2) == -1) {
-			fail(r, "multi-line response larger than 64 MiB");
-			goto err;
-		}
+		it->data = start + skip;
+		it->data_len = len - skip;
 		return 1;
 	}
 
@@ -189,17 +182,6 @@ void
 reader_expect_body(struct reader *r)
 {
 	r->in_body = true;
-	buf_reset(&r->body);
-	/* A 64 MiB RETR must not keep its storage once done. */
-	if (r->body.cap > 1024 * 1024)
-		buf_clear(&r->body);
-}
-
-char *
-reader_take_body(struct reader *r, size_t *len_r)
-{
-	*len_r = r->body.len;
-	return buf_steal(&r->body);
 }
 
 size_t

@@ -16,8 +16,7 @@ enum reader_kind {
 	READER_LINE,		/* a reply line (SMTP line or POP3 status) */
 	READER_BODY_LINE,	/* one line of a POP3 multi-line body, as on
 				 * the wire (still stuffed) */
-	READER_BODY_END,	/* the lone "." ending the body; body/body_len
-				 * hold the whole unstuffed payload */
+	READER_BODY_END,	/* the lone "." ending the body */
 };
 
 struct reader_item {
@@ -32,11 +31,13 @@ struct reader_item {
 	int		 code;
 	bool		 last;
 	/* READER_BODY_LINE: the line carried a stuffing "." (removed in
-	 * body). */
+	 * data). */
 	bool		 stuffed;
-	/* READER_BODY_END: the unstuffed body, every line ending in CRLF. */
-	const char	*body;
-	size_t		 body_len;
+	/* READER_BODY_LINE: the line dot-unstuffed (RFC 1939 3), without its
+	 * line end; points into line. The reader keeps no body: a consumer
+	 * that wants the payload joins these lines with CRLF itself. */
+	const char	*data;
+	size_t		 data_len;
 };
 
 struct reader;
@@ -50,17 +51,12 @@ int		 reader_feed(struct reader *, const char *, size_t);
 /* Next complete item: 1 and *item_r filled (pointers valid until the next
  * reader call), 0 when more bytes are needed, -1 with *errstr_r (constant)
  * on a protocol violation: line longer than LIMIT_REPLY_LINE (body lines:
- * LIMIT_BODY_LINE), reply over LIMIT_REPLY_TOTAL, body over LIMIT_MESSAGE,
- * NUL byte in a reply line, SMTP line without a 3-digit code or with a
+ * LIMIT_BODY_LINE), reply over LIMIT_REPLY_TOTAL, NUL byte in a reply line, SMTP line without a 3-digit code or with a
  * code different from the reply's first line. After -1 the reader stays
  * failed. NUL bytes inside a body line are kept (messages may carry them;
  * the transcript escapes them as \x00); in a reply line they are an error. */
 int		 reader_next(struct reader *, struct reader_item *item_r,
 		    const char **errstr_r);
-/* Right after READER_BODY_END: take the body's storage (item.body, len
- * in *len_r, NUL-terminated) instead of copying it; the caller frees it.
- * Never NULL; the next body starts with empty storage. */
-char		*reader_take_body(struct reader *, size_t *len_r);
 /* Told by the engine right after a READER_LINE "+OK": a dot-terminated
  * body follows (RETR, TOP, LIST, UIDL, CAPA...). */
 void		 reader_expect_body(struct reader *);

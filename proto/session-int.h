@@ -103,6 +103,16 @@ struct session {
 	struct buf		 reply;
 	bool			 in_body;	/* POP3 body after +OK */
 	int			 body_flags;	/* flags of the status line */
+	/* What is kept of the body being read (never all of a RETR: the
+	 * front-end gets it line by line), how much may be, and the
+	 * whole payload's length so far. */
+	struct buf		 body;
+	size_t			 body_keep;	/* bytes to keep at most */
+	bool			 body_header_only; /* RETR: keep the header */
+	bool			 body_header_done; /* its blank line seen */
+	bool			 body_partial;	/* something was not kept */
+	uint64_t		 body_total;
+	uint64_t		 max_response;	/* --max-message */
 
 	/* POP3 */
 	char			*apop_ts;	/* greeting <timestamp> */

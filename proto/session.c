@@ -33,7 +33,10 @@ session_new(enum reply_proto proto, const struct session_options *opts)
 		if (opts->ehlo_domain != NULL)
 			s->ehlo_domain = xstrdup(opts->ehlo_domain);
 		s->now = opts->now;
+		s->max_response = opts->max_response;
 	}
+	if (s->max_response == 0)
+		s->max_response = LIMIT_RESPONSE_DEFAULT;
 	if (s->ehlo_domain == NULL)
 		s->ehlo_domain = xstrdup("localhost");
 	s->reader = reader_new(proto);
@@ -85,6 +88,7 @@ session_free(struct session *s)
 		explicit_bzero(s->out.data, s->out.cap);
 	buf_clear(&s->out);
 	buf_clear(&s->reply);
+	buf_clear(&s->body);
 	buf_wipe(&s->secret);
 	buf_wipe(&s->send_body);
 	caps_clear(&s->caps);
@@ -788,8 +792,6 @@ session_input(struct session *s, const char *p, size_t len)
 {
 	struct reader_item	 it;
 	const char		*err;
-	char			*body;
-	size_t			 body_len;
 	int			 r;
 
 	if (s->failed)
@@ -824,17 +826,15 @@ session_input(struct session *s, const char *p, size_t len)
 			}
 			break;
 		case READER_BODY_LINE:
-			session_emit(s, PEV_RECEIVED, PEV_F_BODY |
-			    (it.stuffed ? PEV_F_STUFFED : 0), it.line, it.len,
-			    session_head(s) != NULL ? session_head(s)->seq : 0);
+			/* Streamed: pop3.c keeps only what it reads. */
+			pop3_body_line(s, &it);
 			break;
 		case READER_BODY_END:
 			session_emit(s, PEV_RECEIVED, PEV_F_BODY |
 			    PEV_F_TERMINATOR, it.line, it.len,
 			    session_head(s) != NULL ? session_head(s)->seq : 0);
 			s->in_body = false;
-			body = reader_take_body(s->reader, &body_len);
-			pop3_body_end(s, body, body_len);
+			pop3_body_end(s);
 			buf_reset(&s->reply);
 			break;
 		}

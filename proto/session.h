@@ -34,6 +34,10 @@ struct session_options {
 	/* Fixed clock for the Date: and Message-ID: of /send (tests);
 	 * 0 means time(NULL). */
 	time_t		 now;
+	/* Largest multi-line response read (unstuffed octets); past it the
+	 * session fails with a message naming --max-message. 0 means
+	 * LIMIT_RESPONSE_DEFAULT. */
+	uint64_t	 max_response;
 };
 
 /* A new session of the given protocol; opts may be NULL. The session

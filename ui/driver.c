@@ -27,13 +27,17 @@
 #include "ui/lesson-run.h"
 #include "ui/modes.h"
 #include "ui/savefile.h"
+#include "ui/spool.h"
 #include "ui/url.h"
 
-/* The whole transcript kept for /save: big enough for a session that
- * retrieved a few large messages, small enough to stay in memory. */
-#define DRIVER_SAVED_MAX	(256u * 1024 * 1024)
+/* The whole transcript kept for /save, in a spool file (on disk, not in
+ * memory): room for a session that retrieved a few messages as large as
+ * --max-message allows, a bound on the disk a session can fill. */
+#define DRIVER_SAVED_MAX	(4ull * 1024 * 1024 * 1024)
 /* Bytes queued for the peer above which driver_busy() says wait. */
 #define DRIVER_OUTPUT_HIGH	(1024 * 1024)
+/* Bytes read from a spool at a time (/save). */
+#define DRIVER_COPY_CHUNK	(1024 * 1024)
 /* A password read from --password-file or MAILBENCH_PASSWORD. */
 #define DRIVER_PASSWORD_MAX	4096
 
@@ -96,8 +100,20 @@ struct driver {
 	bool			 password_loaded;
 
 	int			 tfd;		/* --transcript, -1 if none */
-	struct buf		 saved;		/* every line, for /save */
+	struct spool		*saved;		/* every line, for /save; NULL
+						 * when no temporary file */
+	uint64_t		 saved_len;
+	const char		*saved_err;	/* why there is none */
 	struct buf		 line;		/* scratch */
+
+	/* Retrieved messages (spool_messages): each RETR's payload goes to
+	 * the spool line by line as it arrives; body_off is where the one
+	 * under way started, body_seq its command. */
+	struct spool		*msgs;
+	uint64_t		 body_seq;
+	uint64_t		 body_off;
+	bool			 body_on;
+	bool			 body_warned;
 
 	struct driver_status	 st;
 	char			 st_host[300];
@@ -122,6 +138,25 @@ timeout_ms(const struct driver *d)
 	return (d->opts.timeout > 0 ? d->opts.timeout : 30.0) * 1000.0;
 }
 
+/* Append a line to the /save spool; past the bound (or a write error,
+ * a full disk) say once that the rest is not kept. */
+static void
+keep_line(struct driver *d, const char *prefix, const char *text, size_t len)
+{
+	static const char full[] = "* (transcript too long: the rest was "
+	    "not kept for /save)\n";
+	const char *err = NULL;
+
+	if (d->saved_len + len + 4 + sizeof(full) > DRIVER_SAVED_MAX ||
+	    spool_write(d->saved, prefix, strlen(prefix), &err) == -1 ||
+	    spool_write(d->saved, text, len, &err) == -1 ||
+	    spool_write(d->saved, "\n", 1, &err) == -1) {
+		d->saved_full = true;
+		(void)spool_write(d->saved, full, sizeof(full) - 1, &err);
+	}
+	d->saved_len = spool_size(d->saved);
+}
+
 /* Report one line to the front-end, the transcript file and the /save
  * buffer. text is already safe (escaped, redacted). */
 static void
@@ -129,19 +164,15 @@ emit(struct driver *d, enum driver_line_kind kind, unsigned flags,
     uint64_t seq, const char *text, size_t len)
 {
 	static const char *const prefix[] = { "C: ", "S: ", "* ", "= " };
-	struct driver_line l = { kind, flags, text, len, seq };
+	struct driver_line l = { kind, flags, text, len, seq, DRIVER_NOT_KEPT };
 
 	if (!(flags & DRIVER_LF_TIMING)) {
 		/* Keep room for the note that says the rest is missing. */
-		if (!d->saved_full && d->saved.len + len + 4 + 128 >
-		    d->saved.max) {
-			d->saved_full = true;
-			buf_append_str(&d->saved, "* (transcript too long: "
-			    "the rest was not kept for /save)\n");
-		} else if (!d->saved_full) {
-			buf_append_str(&d->saved, prefix[kind]);
-			buf_append(&d->saved, text, len);
-			buf_append_byte(&d->saved, '\n');
+		if (d->saved != NULL && !d->saved_full) {
+			l.kept_off = d->saved_len;
+			keep_line(d, prefix[kind], text, len);
+			if (d->saved_full)
+				l.kept_off = DRIVER_NOT_KEPT;
 		}
 		if (d->tfd != -1) {
 			char nl = '\n';
@@ -533,6 +564,70 @@ start_tls(struct driver *d, bool upgrade)
 	}
 }
 
+/* One line of a RETR under way goes to the message spool, unstuffed and
+ * ending in CRLF: the stored message is the message's own bytes, read back
+ * by range (driver_message_read), never held in memory. */
+static void
+spool_body_line(struct driver *d, const struct proto_event *ev)
+{
+	const char *err = NULL, *p;
+	size_t n;
+
+	if (ev->verb == NULL || strcmp(ev->verb, "RETR") != 0)
+		return;
+	if (ev->flags & PEV_F_TERMINATOR)
+		return;
+	if (d->body_seq == ev->seq && !d->body_on)
+		return;		/* storing this one failed already */
+	if (!d->body_on || d->body_seq != ev->seq) {
+		d->body_seq = ev->seq;
+		if (d->msgs == NULL &&
+		    (d->msgs = spool_new(0, &err)) == NULL) {
+			if (!d->body_warned)
+				event(d, DRIVER_LF_WARNING, "messages cannot be "
+				    "stored for viewing (temporary file: %s)",
+				    err);
+			d->body_warned = true;
+			return;
+		}
+		d->body_on = true;
+		d->body_seq = ev->seq;
+		d->body_off = spool_size(d->msgs);
+	}
+	/* RFC 1939 3: a line starting with "." had one added. */
+	p = ev->text + ((ev->flags & PEV_F_STUFFED) ? 1 : 0);
+	n = ev->len - ((ev->flags & PEV_F_STUFFED) ? 1 : 0);
+	if (spool_write(d->msgs, p, n, &err) == -1 ||
+	    spool_write(d->msgs, "\r\n", 2, &err) == -1) {
+		event(d, DRIVER_LF_WARNING, "message not stored for viewing: "
+		    "%s", err);
+		d->body_on = false;
+	}
+}
+
+/* The RETR's body ended: tell the mailbox where its message is (or that
+ * it is stored nowhere, when the spool failed), and free the space of the
+ * copy it replaces (one copy of a message at most). */
+static void
+spool_body_end(struct driver *d, const struct proto_event *ev)
+{
+	uint64_t old, old_len = 0, ref = 0;
+	const char *err = NULL;
+
+	if (ev->verb == NULL || strcmp(ev->verb, "RETR") != 0)
+		return;
+	if (d->body_on && d->body_seq == ev->seq &&
+	    spool_size(d->msgs) - d->body_off == ev->total)
+		ref = d->body_off + 1;	/* 0 means "not stored" */
+	else if (!d->body_on && ev->total == 0 && (d->msgs != NULL ||
+	    (d->msgs = spool_new(0, &err)) != NULL))
+		ref = spool_size(d->msgs) + 1;	/* an empty message */
+	d->body_on = false;
+	old = mailbox_stored(d->mb, ev, ref, &old_len);
+	if (old != 0 && d->msgs != NULL)
+		spool_release(d->msgs, old - 1, old_len);
+}
+
 static void
 handle_event(struct driver *d, const struct proto_event *ev)
 {
@@ -550,6 +645,8 @@ handle_event(struct driver *d, const struct proto_event *ev)
 		break;
 	case PEV_RECEIVED:
 		emit_event_line(d, ev);
+		if ((ev->flags & PEV_F_BODY) && d->opts.spool_messages)
+			spool_body_line(d, ev);
 		/* A long body is progress: keep the reply timeout from
 		 * firing in the middle of a big RETR. */
 		arm_timer(d);
@@ -570,7 +667,9 @@ handle_event(struct driver *d, const struct proto_event *ev)
 		if ((ev->flags & (PEV_F_NEGATIVE | PEV_F_TRANSIENT)) &&
 		    !(ev->flags & PEV_F_CONTINUE))
 			d->negative = true;
-		if (mailbox_apply(d->mb, ev) == 1 && d->ops->mailbox != NULL)
+		/* A front-end without a mailbox view (batch) keeps no table:
+		 * a long session's memory stays flat. */
+		if (d->ops->mailbox != NULL && mailbox_apply(d->mb, ev) == 1)
 			d->ops->mailbox(d->arg);
 		if (d->lesson != NULL && ev->reply != NULL)
 			lesson_run_reply(d->lesson, ev->verb != NULL ? ev->verb :
@@ -591,7 +690,9 @@ handle_event(struct driver *d, const struct proto_event *ev)
 		}
 		break;
 	case PEV_BODY:
-		if (mailbox_apply(d->mb, ev) == 1 && d->ops->mailbox != NULL)
+		if (d->opts.spool_messages)
+			spool_body_end(d, ev);
+		if (d->ops->mailbox != NULL && mailbox_apply(d->mb, ev) == 1)
 			d->ops->mailbox(d->arg);
 		break;
 	case PEV_TLS_UPGRADE:
@@ -1117,7 +1218,9 @@ driver_new(struct loop *loop, const struct driver_options *opts,
 	d->hint_timer = loop_timer_add(loop, 0, false, on_hint, d);
 	loop_timer_stop(d->hint_timer);
 	buf_init(&d->diag, 8192);
-	buf_init(&d->saved, DRIVER_SAVED_MAX);
+	/* The transcript for /save goes to disk: a 256 MiB RETR must not
+	 * stay in memory as escaped lines. */
+	d->saved = spool_new(0, &d->saved_err);
 	buf_init(&d->line, LIMIT_BODY_LINE * 8);
 	d->st.last_reply_ms = -1;
 	return d;
@@ -1147,7 +1250,8 @@ driver_free(struct driver *d)
 	}
 	if (d->tfd != -1)
 		close(d->tfd);
-	buf_wipe(&d->saved);
+	spool_free(d->saved);
+	spool_free(d->msgs);
 	buf_wipe(&d->line);
 	free((char *)d->opts.cafile);
 	free((char *)d->opts.transcript);
@@ -1229,7 +1333,13 @@ driver_connect(struct driver *d, const char *urlstr, const char **errstr_r)
 	so.tls = u.implicit_tls;
 	so.starttls = d->opts.starttls && !u.implicit_tls;
 	so.user = u.user;
+	so.max_response = d->opts.max_response;
 	d->sess = session_new(u.proto, &so);
+	/* The messages of the last connection are gone with its table. */
+	if (d->msgs != NULL)
+		spool_truncate(d->msgs);
+	d->body_on = false;
+	d->body_seq = 0;	/* the new session numbers from 1 again */
 	d->phase = DRIVER_CONNECTING;
 	lesson_proto_check(d);
 	d->connect_ms = loop_now_ms();
@@ -1277,17 +1387,44 @@ help(struct driver *d)
 		event(d, 0, "%s", lines[i]);
 }
 
+/* The spooled transcript, handed to savefile_write_fn a chunk at a time. */
+static int
+spool_produce(void *arg, savefile_put put, void *put_arg)
+{
+	char		*chunk = xmalloc(DRIVER_COPY_CHUNK);
+	uint64_t	 off = 0;
+	ssize_t		 got;
+	int		 r = 0;
+
+	while ((got = spool_read(arg, off, chunk, DRIVER_COPY_CHUNK)) > 0) {
+		if (put(put_arg, chunk, (size_t)got) == -1) {
+			r = -1;
+			break;
+		}
+		off += (uint64_t)got;
+	}
+	free(chunk);
+	return got == -1 ? -1 : r;
+}
+
 static void
 save(struct driver *d, const char *path, bool replace)
 {
 	char dir[1024], name[256];
 	const char *err = NULL;
+	uint64_t bytes = 0;
 	int r;
 
 	while (*path == ' ')
 		path++;
 	if (*path == '\0') {
 		event(d, DRIVER_LF_WARNING, "/save needs a file name");
+		return;
+	}
+	if (d->saved == NULL) {
+		event(d, DRIVER_LF_WARNING, "/save: no transcript was kept "
+		    "(temporary file: %s)", d->saved_err != NULL ?
+		    d->saved_err : "none");
 		return;
 	}
 	if (savefile_split(path, dir, sizeof(dir), name, sizeof(name)) == -1) {
@@ -1297,9 +1434,10 @@ save(struct driver *d, const char *path, bool replace)
 	/* The part/message save's code: a temporary file in the same
 	 * directory, fsync, then a link (never over an existing file: the
 	 * user may have meant another) or, for /save!, a rename over it, so
-	 * a failure half-way leaves the old file whole. 0600 as before. */
-	r = savefile_write(dir, name, d->saved.data != NULL ? d->saved.data :
-	    "", d->saved.len, replace, 0600, &err);
+	 * a failure half-way leaves the old file whole. 0600 as before. The
+	 * transcript comes from its spool a chunk at a time. */
+	r = savefile_write_fn(dir, name, spool_produce, d->saved, replace,
+	    0600, &bytes, &err);
 	if (r == 1)
 		event(d, DRIVER_LF_WARNING, "/save %s: the file exists "
 		    "(/save! %s replaces it)", path, path);
@@ -1307,8 +1445,8 @@ save(struct driver *d, const char *path, bool replace)
 		event(d, DRIVER_LF_WARNING, "/save %s: %s (nothing written)",
 		    path, err);
 	else
-		event(d, 0, "transcript saved to %s (%zu bytes)", path,
-		    d->saved.len);
+		event(d, 0, "transcript saved to %s (%llu bytes)", path,
+		    (unsigned long long)bytes);
 }
 
 /* Does line start with the word cmd (then end or space)? */
@@ -1634,6 +1772,26 @@ driver_busy(const struct driver *d)
 	    d->qlen > 0 || d->upgrading || (d->opts.starttls &&
 	    !d->url.implicit_tls && d->phase == DRIVER_OPEN &&
 	    !d->starttls_sent);
+}
+
+ssize_t
+driver_transcript_read(struct driver *d, uint64_t off, void *p, size_t len)
+{
+	if (d->saved == NULL)
+		return -1;
+	return spool_read(d->saved, off, p, len);
+}
+
+ssize_t
+driver_message_read(struct driver *d, const struct mailbox_entry *e,
+    uint64_t off, void *p, size_t len)
+{
+	if (d->msgs == NULL || e == NULL || e->stored == 0 ||
+	    off >= e->message_len)
+		return 0;
+	if (len > e->message_len - off)
+		len = (size_t)(e->message_len - off);
+	return spool_read(d->msgs, e->stored - 1 + off, p, len);
 }
 
 struct session *

@@ -10,10 +10,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sys/types.h>
+
 #include "proto/reply.h"
 
 struct loop;		/* net/loop.h */
 struct mailbox;		/* proto/mailbox.h */
+struct mailbox_entry;	/* proto/mailbox.h */
 struct session;		/* proto/session.h */
 
 /* One transcript line, already escaped (transcript_escape) and redacted:
@@ -48,7 +51,14 @@ struct driver_line {
 	/* Pairing: the sequence number of the command this line belongs to
 	 * (C: lines and the S:/= lines of its reply share it), 0 if none. */
 	uint64_t		 seq;
+	/* Where the line ("S: text\n", prefix included) starts in the
+	 * transcript the driver keeps on disk for /save (read it back with
+	 * driver_transcript_read), DRIVER_NOT_KEPT when it is not there. A
+	 * front-end may drop the text of a long body and read it back. */
+	uint64_t		 kept_off;
 };
+
+#define DRIVER_NOT_KEPT		UINT64_MAX
 
 /* What the status bar shows. Strings are owned by the driver. */
 struct driver_status {
@@ -75,7 +85,8 @@ struct driver_ops {
 	void	(*line)(void *arg, const struct driver_line *);
 	/* Status changed (state, TLS, deletions, progress...). */
 	void	(*status)(void *arg, const struct driver_status *);
-	/* The mailbox table changed (see driver_mailbox()). */
+	/* The mailbox table changed (see driver_mailbox()). NULL: the
+	 * front-end shows no mailbox, and the driver keeps no table. */
 	void	(*mailbox)(void *arg);
 	/* The session ended; exit_code as SPEC.md: 0, 1, 3. */
 	void	(*closed)(void *arg, int exit_code, const char *why);
@@ -90,6 +101,10 @@ struct driver_options {
 	double		 reply_deadline; /* seconds for a whole reply, 0 none */
 	const char	*transcript;	/* --transcript FILE */
 	const char	*password_file;	/* --password-file */
+	uint64_t	 max_response;	/* --max-message, 0: the default */
+	/* Store each retrieved message in a private temporary file as it
+	 * arrives (the workbench views them; batch only prints lines). */
+	bool		 spool_messages;
 };
 
 struct driver	*driver_new(struct loop *, const struct driver_options *,
@@ -119,7 +134,8 @@ int		 driver_connect(struct driver *, const char *url,
  * Returns 0, or -1 when the line was
  * refused (a "* " line says why). */
 int		 driver_submit(struct driver *, const char *line, size_t len);
-/* The mailbox table built from what the session has seen. */
+/* The mailbox table built from what the session has seen (empty when
+ * ops->mailbox is NULL). */
 const struct mailbox *driver_mailbox(const struct driver *);
 /* Current status, as last reported. */
 const struct driver_status *driver_status(const struct driver *);
@@ -130,6 +146,16 @@ bool		 driver_busy(const struct driver *);
 /* Close the connection now without sending anything more (batch at end
  * of input): a "* " line with why, then ops->closed. No-op when closed. */
 void		 driver_close(struct driver *, const char *why);
+/* Read up to len bytes at off of the kept transcript (see kept_off): bytes
+ * read, 0 at its end, -1 on a read error or when none is kept. */
+ssize_t		 driver_transcript_read(struct driver *, uint64_t off, void *,
+		    size_t len);
+/* Read up to len bytes at off of a retrieved message the driver stored
+ * (e->stored, spool_messages): bytes read, 0 at its end or when it is not
+ * stored, -1 on a read error. */
+ssize_t		 driver_message_read(struct driver *,
+		    const struct mailbox_entry *e, uint64_t off, void *,
+		    size_t len);
 /* The engine of the current connection, or NULL (read-only queries such
  * as session_caps() for the screen). */
 struct session	*driver_session(const struct driver *);

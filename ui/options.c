@@ -34,6 +34,10 @@ options_usage(FILE *f)
 	    "chmod 600)\n"
 	    "                        (or the MAILBENCH_PASSWORD environment "
 	    "variable)\n"
+	    "  --max-message SIZE    largest RETR/TOP/LIST response read, in "
+	    "bytes or with K, M,\n"
+	    "                        G (default 1G); a longer one ends the "
+	    "session (disk bound)\n"
 	    "  --no-color            no colours (also when NO_COLOR is set)\n"
 	    "  --help, --version\n", f);
 }
@@ -82,6 +86,27 @@ opt_is(const char *arg, const char *name, const char **inline_r)
 	return false;
 }
 
+/* "1048576", "64M", "2G": a byte count with an optional binary suffix,
+ * from 1 KiB to 1 TiB. */
+static int
+parse_size(const char *v, uint64_t *size_r)
+{
+	size_t len = strlen(v);
+	uint64_t n, unit = 1;
+
+	if (len > 0 && strchr("kKmMgG", v[len - 1]) != NULL) {
+		unit = v[len - 1] == 'k' || v[len - 1] == 'K' ? 1ull << 10 :
+		    v[len - 1] == 'm' || v[len - 1] == 'M' ? 1ull << 20 :
+		    1ull << 30;
+		len--;
+	}
+	if (parse_uint(v, len, (1ull << 40) / unit, &n) == -1 ||
+	    n * unit < 1024)
+		return -1;
+	*size_r = n * unit;
+	return 0;
+}
+
 int
 options_parse(int argc, char **argv, const char *const *extra,
     struct options *o, char *err, size_t errlen)
@@ -89,7 +114,7 @@ options_parse(int argc, char **argv, const char *const *extra,
 	const char *inl, *val;
 	static const char *const with_value[] = {
 		"--cafile", "--timeout", "--transcript", "--password-file",
-		"--reply-deadline", NULL,
+		"--reply-deadline", "--max-message", NULL,
 	};
 	bool dashdash = false;
 	int i, k;
@@ -210,6 +235,14 @@ options_parse(int argc, char **argv, const char *const *extra,
 			o->drv.reply_deadline = t;
 			break;
 		}
+		case 5:
+			if (parse_size(val, &o->drv.max_response) == -1) {
+				snprintf(err, errlen, "--max-message needs a "
+				    "size in bytes, optionally with K, M or G "
+				    "(1K to 1024G), not '%s'", val);
+				goto fail;
+			}
+			break;
 		}
 	}
 	return 0;

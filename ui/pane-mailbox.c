@@ -197,14 +197,14 @@ pane_mailbox_sync(struct pane_mailbox *p, const struct mailbox *mb)
 			continue;
 		if (r->size_known != e->size_known || r->size != e->size ||
 		    r->deleted != e->deleted || r->expunged != e->expunged ||
-		    r->retrieved != (e->message != NULL)) {
+		    r->retrieved != e->retrieved) {
 			r->size_known = e->size_known;
 			r->size = e->size;
 			r->deleted = e->deleted;
 			r->expunged = e->expunged;
-			if (!r->retrieved && e->message != NULL)
+			if (!r->retrieved && e->retrieved)
 				p->retrieved_last = r->number;
-			r->retrieved = e->message != NULL;
+			r->retrieved = e->retrieved;
 			changed = p->need_sort = true;
 		}
 		r->has_header = e->header != NULL;

@@ -7,16 +7,25 @@
 #include <string.h>
 
 #include "proto/header.h"
+#include "proto/limits.h"
 #include "proto/meaning.h"
 #include "proto/mime.h"
 #include "proto/transcript.h"
 #include "proto/util.h"
 #include "ui/layout.h"
 #include "ui/pane-message.h"
+#include "ui/partio.h"
 #include "ui/savefile.h"
 #include "ui/width.h"
 
 #define DECODE_MAX	(64u * 1024 * 1024)
+/* A message up to this size is read into memory to be shown; a larger one
+ * stays where the driver stored it and is read by range (partio). */
+#define MSG_IN_MEMORY	(16u * 1024 * 1024)
+/* Of a large message: the bytes of a text part decoded for reading, and
+ * of the raw source shown (saving always takes the whole). */
+#define BIG_TEXT_MAX	(4u * 1024 * 1024)
+#define BIG_RAW_MAX	(4u * 1024 * 1024)
 /* One displayed (escaped) line: \\xNN makes bytes four times wider. */
 #define MSG_LINE_MAX	(8u * 1024 * 1024)
 
@@ -35,8 +44,12 @@ enum msg_view { VIEW_DECODED, VIEW_RAW, VIEW_SPLIT, VIEW_COUNT };
 
 struct pane_message {
 	uint64_t	   number;
-	char		  *raw;
+	char		  *raw;		/* NULL for a large message (big) */
 	size_t		   rawlen;
+	bool		   big;		/* read by range from src */
+	struct partio_src  src;
+	bool		   save_whole;	/* what pane_message_save_prepare chose */
+	size_t		   save_sel;
 	bool		   complete;
 	char		  *preview;	/* TOP body lines, "\n"-separated */
 	size_t		   preview_len;
@@ -92,6 +105,7 @@ pane_message_close(struct pane_message *p)
 	free(p->raw);
 	p->raw = NULL;
 	p->rawlen = 0;
+	p->big = false;
 	free(p->preview);
 	p->preview = NULL;
 	p->preview_len = 0;
@@ -173,18 +187,76 @@ void
 pane_message_open(struct pane_message *p, uint64_t number, const char *raw,
     size_t len, bool complete)
 {
+	char *copy = xmalloc(len + 1);
+
+	memcpy(copy, raw, len);
+	copy[len] = '\0';
+	pane_message_open_owned(p, number, copy, len, complete);
+}
+
+static void	index_parts(struct pane_message *, bool complete);
+
+void
+pane_message_open_owned(struct pane_message *p, uint64_t number, char *raw,
+    size_t len, bool complete)
+{
+	pane_message_close(p);
+	p->number = number;
+	p->raw = raw;
+	p->rawlen = len;
+	p->complete = complete;
+	p->root = mime_parse(p->raw, p->rawlen, NULL);
+	index_parts(p, complete);
+}
+
+/* Counts decoded bytes without keeping them. */
+static int
+count_put(void *arg, const char *s, size_t n)
+{
+	(void)s;
+	*(size_t *)arg += n;
+	return 0;
+}
+
+int
+pane_message_open_source(struct pane_message *p, uint64_t number,
+    const struct partio_src *src)
+{
+	struct buf b;
+
+	if (src->len <= MSG_IN_MEMORY) {
+		buf_init(&b, MSG_IN_MEMORY + 1);
+		if (partio_copy(src, 0, src->len, &b) == -1 ||
+		    b.len != src->len) {
+			buf_clear(&b);
+			return -1;
+		}
+		pane_message_open_owned(p, number, buf_steal(&b),
+		    (size_t)src->len, true);
+		return 0;
+	}
+	pane_message_close(p);
+	/* Too large to hold: the tree comes from the incremental parser
+	 * fed a chunk at a time, each part is read by its byte range. */
+	p->root = partio_parse(src);
+	if (p->root == NULL)
+		return -1;
+	p->number = number;
+	p->big = true;
+	p->src = *src;
+	p->rawlen = (size_t)src->len;
+	p->complete = true;
+	index_parts(p, true);
+	return 0;
+}
+
+static void
+index_parts(struct pane_message *p, bool complete)
+{
 	struct mime_part *m;
 	size_t i, best = (size_t)-1;
 	struct buf b;
 
-	pane_message_close(p);
-	p->number = number;
-	p->raw = xmalloc(len + 1);
-	memcpy(p->raw, raw, len);
-	p->raw[len] = '\0';
-	p->rawlen = len;
-	p->complete = complete;
-	p->root = mime_parse(p->raw, p->rawlen, NULL);
 	for (m = p->root; m != NULL; m = mime_part_walk(p->root, m))
 		p->nparts++;
 	p->parts = xcalloc(p->nparts + 1, sizeof(*p->parts));
@@ -200,7 +272,12 @@ pane_message_open(struct pane_message *p, uint64_t number, const char *raw,
 		if (m->is_multipart || m->is_message || !complete)
 			continue;
 		buf_reset(&b);
-		if (mime_part_decode(m, p->raw, p->rawlen, &b) == 0)
+		if (p->big) {
+			size_t n = 0;
+
+			if (partio_decode(&p->src, m, count_put, &n) == 0)
+				p->dsize[i] = n;
+		} else if (mime_part_decode(m, p->raw, p->rawlen, &b) == 0)
 			p->dsize[i] = b.len;
 		/* The first text/plain leaf is what a reader wants first;
 		 * else the first text leaf, else the first leaf. */
@@ -551,7 +628,39 @@ render_decoded(struct pane_message *p, struct doc *d, int width)
 		    ROLE_DIM);
 	else if (is_dsn_group(m))
 		render_fields(d, m, width);
-	else if (is_text_leaf(m)) {
+	else if (is_text_leaf(m) && p->big) {
+		/* Its first BIG_TEXT_MAX encoded bytes, cut at a line end,
+		 * decoded from a copy whose offsets start at the body. */
+		struct mime_part tmp = *m;
+		struct buf win;
+		size_t n = m->body_end - m->body_start;
+		bool cut = n > BIG_TEXT_MAX;
+		char note[160];
+
+		buf_init(&win, BIG_TEXT_MAX);
+		if (partio_copy(&p->src, m->body_start, cut ? BIG_TEXT_MAX : n,
+		    &win) == 0) {
+			while (cut && win.len > 0 &&
+			    win.data[win.len - 1] != '\n')
+				win.len--;
+			tmp.start = tmp.body_start = 0;
+			tmp.body_end = tmp.end = win.len;
+			if (mime_part_decode_text(&tmp, win.data ? win.data :
+			    "", win.len, &b) == 0)
+				add_text(d, "(unknown charset: shown as UTF-8, "
+				    "bad bytes as U+FFFD)", width,
+				    ROLE_WARNING);
+			add_lines(d, b.data ? b.data : "", b.len, width,
+			    ROLE_NORMAL, 200000);
+		}
+		if (cut) {
+			snprintf(note, sizeof(note), "(the first %u MiB of "
+			    "%zu bytes are shown: w saves the whole part)",
+			    BIG_TEXT_MAX >> 20, n);
+			add_text(d, note, width, ROLE_DIM);
+		}
+		buf_clear(&win);
+	} else if (is_text_leaf(m)) {
 		int r = mime_part_decode_text(m, p->raw, p->rawlen, &b);
 
 		if (r == 0)
@@ -571,6 +680,34 @@ render_decoded(struct pane_message *p, struct doc *d, int width)
 	buf_clear(&b);
 }
 
+/* The raw source of a large message: a window of BIG_RAW_MAX bytes from
+ * the selected part's start (the right half of the split view, or the
+ * whole pane), read from the store. */
+static void
+render_big_raw(struct pane_message *p, struct doc *d, int w)
+{
+	size_t at = p->nparts > 0 ? p->parts[p->sel]->start : 0;
+	struct buf win;
+	char note[200];
+
+	buf_init(&win, BIG_RAW_MAX);
+	if (at > 0) {
+		snprintf(note, sizeof(note), "(raw source from byte %zu, the "
+		    "selected part; ] [ move between parts)", at);
+		add_text(d, note, w, ROLE_DIM);
+	}
+	p->raw_part_line = d->n;
+	if (partio_copy(&p->src, at, BIG_RAW_MAX, &win) == 0 || win.len > 0)
+		add_lines(d, win.data ? win.data : "", win.len, w, ROLE_NORMAL,
+		    1000000);
+	if (at + win.len < p->rawlen) {
+		snprintf(note, sizeof(note), "(raw view shows %zu of %zu "
+		    "bytes: W saves the whole message)", win.len, p->rawlen);
+		add_text(d, note, w, ROLE_DIM);
+	}
+	buf_clear(&win);
+}
+
 static void
 render(struct pane_message *p, int width)
 {
@@ -580,7 +717,14 @@ render(struct pane_message *p, int width)
 	doc_clear(&p->right);
 	if (p->view == VIEW_SPLIT)
 		lw = (width - 1) / 2;
-	if (p->view == VIEW_RAW) {
+	if (p->big && p->view != VIEW_DECODED) {
+		if (p->view == VIEW_SPLIT)
+			render_big_raw(p, &p->right, width - lw - 1);
+		else
+			render_big_raw(p, &p->left, lw);
+		if (p->view == VIEW_SPLIT)
+			render_decoded(p, &p->left, lw);
+	} else if (p->view == VIEW_RAW) {
 		/* Split at the selected part's first header line (a line
 		 * start), so v and ] can show where that part's bytes are. */
 		size_t at = p->nparts > 0 ? p->parts[p->sel]->start : 0;
@@ -593,7 +737,7 @@ render(struct pane_message *p, int width)
 		    ROLE_NORMAL, 1000000);
 	} else
 		render_decoded(p, &p->left, lw);
-	if (p->view == VIEW_SPLIT)
+	if (p->view == VIEW_SPLIT && !p->big)
 		add_lines(&p->right, p->raw, p->rawlen, width - lw - 1,
 		    ROLE_DIM, 1000000);
 	p->doc_width = width;
@@ -751,37 +895,63 @@ pane_message_draw(struct pane_message *p, WINDOW *w, bool focused)
 	}
 }
 
+/* The message's bytes for partio when they are in memory. */
+static ssize_t
+mem_read(void *arg, uint64_t off, void *buf, size_t len)
+{
+	struct pane_message *p = arg;
+
+	if (off >= p->rawlen)
+		return 0;
+	if (len > p->rawlen - off)
+		len = p->rawlen - (size_t)off;
+	memcpy(buf, p->raw + off, len);
+	return (ssize_t)len;
+}
+
 int
-pane_message_save_data(struct pane_message *p, bool whole, struct buf *data,
-    char *name, size_t namesz)
+pane_message_save_prepare(struct pane_message *p, bool whole, char *name,
+    size_t namesz)
 {
 	const struct mime_part *m;
 	const char *suggest = NULL;
 	char fb[64];
 
-	if (p->number == 0)
+	if (p->number == 0 || !p->complete)
 		return -1;
-	if (whole || p->nparts == 0) {
+	p->save_whole = whole || p->nparts == 0;
+	p->save_sel = p->sel;
+	if (p->save_whole) {
 		struct header_summary hs;
+		struct buf h;
 		char base[160];
 
+		/* The subject names the file: from the header block only. */
+		buf_init(&h, LIMIT_HEADER_BLOCK);
+		if (p->big)
+			(void)partio_copy(&p->src, 0, p->root != NULL ?
+			    p->root->body_start : 0, &h);
+		else
+			(void)buf_append(&h, p->raw, p->root != NULL &&
+			    p->root->body_start <= p->rawlen ?
+			    p->root->body_start : p->rawlen);
 		memset(&hs, 0, sizeof(hs));
-		header_summary(p->raw, p->rawlen, &hs);
+		header_summary(h.data ? h.data : "", h.len, &hs);
+		buf_clear(&h);
 		snprintf(fb, sizeof(fb), "message-%llu",
 		    (unsigned long long)p->number);
 		savefile_sanitize(hs.subject, strlen(hs.subject), fb, base,
 		    sizeof(base) - 4);
 		header_summary_clear(&hs);
 		snprintf(name, namesz, "%s.eml", base);
-		return buf_append(data, p->raw, p->rawlen);
+		return 0;
 	}
 	m = p->parts[p->sel];
 	if (m->is_multipart || m->is_message) {
-		/* A container is saved as its bytes, headers included. */
 		snprintf(fb, sizeof(fb), "message-%llu-part.eml",
 		    (unsigned long long)p->number);
 		savefile_sanitize(NULL, 0, fb, name, namesz);
-		return buf_append(data, p->raw + m->start, m->end - m->start);
+		return 0;
 	}
 	suggest = m->filename;
 	snprintf(fb, sizeof(fb), "message-%llu-part-%zu%s",
@@ -789,5 +959,32 @@ pane_message_save_data(struct pane_message *p, bool whole, struct buf *data,
 	    is_text_leaf(m) ? ".txt" : ".bin");
 	savefile_sanitize(suggest, suggest ? strlen(suggest) : 0, fb, name,
 	    namesz);
-	return mime_part_decode(m, p->raw, p->rawlen, data);
+	return 0;
+}
+
+int
+pane_message_save_write(struct pane_message *p, partio_put put, void *arg)
+{
+	const struct mime_part *m;
+	struct partio_src mem = { mem_read, p, p->rawlen };
+	const struct partio_src *src = p->big ? &p->src : &mem;
+	struct buf b;
+	int r;
+
+	if (p->number == 0 || (!p->save_whole && p->save_sel >= p->nparts))
+		return -1;
+	if (p->save_whole)
+		return partio_range(src, 0, p->rawlen, put, arg);
+	m = p->parts[p->save_sel];
+	/* A container is saved as its bytes, headers included. */
+	if (m->is_multipart || m->is_message)
+		return partio_range(src, m->start, m->end - m->start, put, arg);
+	if (p->big)
+		return partio_decode(src, m, put, arg);
+	buf_init(&b, DECODE_MAX);
+	r = mime_part_decode(m, p->raw, p->rawlen, &b);
+	if (r == 0 && b.len > 0)
+		r = put(arg, b.data, b.len);
+	buf_clear(&b);
+	return r;
 }

@@ -12,6 +12,7 @@
 
 #include "proto/buf.h"
 #include "ui/action.h"
+#include "ui/partio.h"
 
 struct _win_st;
 struct pane_message;
@@ -22,6 +23,16 @@ void		 pane_message_free(struct pane_message *);
  * only the header (TOP n 0) is known. */
 void		 pane_message_open(struct pane_message *, uint64_t number,
 		    const char *raw, size_t len, bool complete);
+/* Show a retrieved message read from where it is stored: one up to 16 MiB
+ * is read into memory, a larger one stays there and is read by byte range
+ * (its tree parsed a chunk at a time, the raw view and a text part shown
+ * from their first 4 MiB, saving streamed). The source must stay readable
+ * while shown. 0, or -1 when it cannot be read. */
+int		 pane_message_open_source(struct pane_message *, uint64_t number,
+		    const struct partio_src *);
+/* The same taking raw (malloc'd, NUL-terminated at len): no copy. */
+void		 pane_message_open_owned(struct pane_message *, uint64_t number,
+		    char *raw, size_t len, bool complete);
 /* Give a header-only message the body lines of its TOP preview (raw
  * message bytes, CRLF or LF lines; escaped when drawn), shown under a label
  * saying that only the first lines (TOP n lines) are here. */
@@ -38,11 +49,16 @@ bool		 pane_message_action(struct pane_message *, enum action,
 /* Draw with a title row. */
 void		 pane_message_draw(struct pane_message *, struct _win_st *,
 		    bool focused);
-/* The bytes to save for the selected part (transfer-decoded) or the whole
- * message, and a suggested safe file name. -1 when there is nothing. The
- * data buffer is the caller's (buf_clear it). */
-int		 pane_message_save_data(struct pane_message *, bool whole,
-		    struct buf *data, char *name, size_t namesz);
+/* Choose what to save: the selected part (transfer-decoded) or the whole
+ * message; name gets a suggested safe file name. -1 when there is nothing
+ * (no message, or only its header). */
+int		 pane_message_save_prepare(struct pane_message *, bool whole,
+		    char *name, size_t namesz);
+/* Hand the bytes chosen by pane_message_save_prepare to put, a chunk at a
+ * time (a large message is read from its store, never whole). 0, or -1
+ * when reading, decoding or put failed. */
+int		 pane_message_save_write(struct pane_message *, partio_put,
+		    void *arg);
 /* A one-line summary of the selected part for the status line. */
 const char	*pane_message_part_label(struct pane_message *);
 

@@ -15,6 +15,34 @@
 #include "ui/width.h"
 
 #define SENT_SLOTS	4096	/* pending commands remembered for timing */
+/* Body lines of one response stored as lines; the rest of a long body (a
+ * 256 MiB RETR is millions of lines) becomes one fold line whose lines are
+ * read back from the transcript the driver keeps on disk when shown or
+ * searched, so memory does not grow with the message. */
+#define FOLD_HEAD	200
+#define FOLD_STEP	1024	/* lines between offsets remembered in an
+				 * open fold */
+#define FOLD_CHUNK	(256 * 1024)
+/* A kept line: 1 MiB body line escaped (4 bytes a byte) and a prefix. */
+#define FOLD_LINE_MAX	(4u * 1024 * 1024 + 64)
+#define FOLD_TEXT	"\xe2\x80\xa6 more lines of this response, kept on disk " \
+			"(Enter shows them; Ctrl-F searches them too)"
+
+/* A run of body lines not stored: [start, end) of the kept transcript. */
+struct fold {
+	size_t		 idx;		/* its store line */
+	uint64_t	 start, end;
+	uint64_t	 lines;
+};
+
+/* Reads a folded run back, line by line. */
+struct fold_iter {
+	struct pane_transcript	*p;
+	uint64_t		 off, end;
+	char			*chunk;
+	size_t			 have, pos;
+	struct buf		 line;
+};
 
 struct sent_slot {
 	uint64_t	seq;
@@ -41,6 +69,28 @@ struct pane_transcript {
 	int		 cols;		/* last drawn width */
 	bool		 last_tls;	/* previous line was a TLS line */
 	struct sent_slot sent[SENT_SLOTS];
+
+	pane_transcript_read_fn read;	/* the kept transcript, or NULL */
+	void		*read_arg;
+	uint64_t	 body_seq;	/* the response whose body comes */
+	uint64_t	 body_lines;
+	bool		 fold_cur;	/* the last fold is still growing */
+	struct fold	*folds;
+	size_t		 nfolds, capfolds;
+	/* The fold viewer: one fold's lines, paged from disk. */
+	bool		 fv;
+	size_t		 fv_fold;
+	uint64_t	*fv_marks;	/* offset of every FOLD_STEP-th line */
+	size_t		 fv_nmarks;
+	uint64_t	 fv_top, fv_cur;
+	/* Texts of STORE_LF_KEPT lines read back from disk: a few at once
+	 * (a redraw uses one line, with a second for the row count). */
+	struct {
+		uint64_t	 kept;
+		bool		 valid;
+		struct buf	 b;
+	}		 lt[4];
+	unsigned	 lt_next;
 };
 
 static uint64_t
@@ -72,7 +122,229 @@ pane_transcript_free(struct pane_transcript *p)
 	if (p == NULL)
 		return;
 	free(p->vis);
+	free(p->folds);
+	free(p->fv_marks);
+	for (size_t i = 0; i < sizeof(p->lt) / sizeof(p->lt[0]); i++)
+		buf_clear(&p->lt[i].b);
 	free(p);
+}
+
+/* A line's text: in memory, or read back from the kept transcript (past
+ * its "S: " prefix). Valid until four other kept lines were read. */
+static const char *
+ltext(struct pane_transcript *p, const struct store_line *l, size_t *len_r)
+{
+	size_t i, n = sizeof(p->lt) / sizeof(p->lt[0]), len = l->len, got = 0;
+	ssize_t r;
+
+	if (!(l->flags & STORE_LF_KEPT)) {
+		*len_r = l->len;
+		return l->text;
+	}
+	for (i = 0; i < n; i++)
+		if (p->lt[i].valid && p->lt[i].kept == l->kept) {
+			*len_r = p->lt[i].b.len;
+			return p->lt[i].b.data != NULL ? p->lt[i].b.data : "";
+		}
+	i = p->lt_next++ % n;
+	if (len > FOLD_LINE_MAX)
+		len = FOLD_LINE_MAX;
+	if (p->lt[i].b.max == 0)
+		buf_init(&p->lt[i].b, FOLD_LINE_MAX);
+	buf_reset(&p->lt[i].b);
+	while (got < len && p->read != NULL) {
+		char tmp[8192];
+		size_t want = len - got < sizeof(tmp) ? len - got :
+		    sizeof(tmp);
+
+		r = p->read(p->read_arg, l->kept + 3 + got, tmp, want);
+		if (r <= 0 || buf_append(&p->lt[i].b, tmp, (size_t)r) == -1)
+			break;
+		got += (size_t)r;
+	}
+	p->lt[i].kept = l->kept;
+	p->lt[i].valid = true;
+	*len_r = got;
+	return p->lt[i].b.data != NULL ? p->lt[i].b.data : "";
+}
+
+void
+pane_transcript_set_reader(struct pane_transcript *p,
+    pane_transcript_read_fn fn, void *arg)
+{
+	p->read = fn;
+	p->read_arg = arg;
+}
+
+/* The fold whose store line is idx, or NULL. */
+static struct fold *
+fold_at(const struct pane_transcript *p, size_t idx)
+{
+	size_t lo = 0, hi = p->nfolds, mid;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (p->folds[mid].idx < idx)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < p->nfolds && p->folds[lo].idx == idx ? &p->folds[lo] :
+	    NULL;
+}
+
+static void
+iter_init(struct fold_iter *it, struct pane_transcript *p, uint64_t off,
+    uint64_t end)
+{
+	memset(it, 0, sizeof(*it));
+	it->p = p;
+	it->off = off;
+	it->end = end;
+	it->chunk = xmalloc(FOLD_CHUNK);
+	buf_init(&it->line, FOLD_LINE_MAX);
+}
+
+static void
+iter_clear(struct fold_iter *it)
+{
+	free(it->chunk);
+	buf_clear(&it->line);
+}
+
+/* The next kept line, without its "\n"; false at the end or on a read
+ * error. The text is the transcript line as shown ("S: ..."). */
+static bool
+iter_next(struct fold_iter *it, const char **s_r, size_t *n_r)
+{
+	const char *nl;
+	ssize_t got;
+	size_t want;
+
+	buf_reset(&it->line);
+	for (;;) {
+		if (it->pos == it->have) {
+			if (it->off >= it->end)
+				break;
+			want = it->end - it->off < FOLD_CHUNK ?
+			    (size_t)(it->end - it->off) : FOLD_CHUNK;
+			got = it->p->read(it->p->read_arg, it->off, it->chunk,
+			    want);
+			if (got <= 0)
+				return false;
+			it->off += (uint64_t)got;
+			it->have = (size_t)got;
+			it->pos = 0;
+		}
+		nl = memchr(it->chunk + it->pos, '\n', it->have - it->pos);
+		if (nl != NULL) {
+			size_t n = (size_t)(nl - (it->chunk + it->pos));
+
+			(void)buf_append(&it->line, it->chunk + it->pos, n);
+			it->pos += n + 1;
+			*s_r = it->line.data != NULL ? it->line.data : "";
+			*n_r = it->line.len;
+			return true;
+		}
+		(void)buf_append(&it->line, it->chunk + it->pos,
+		    it->have - it->pos);
+		it->pos = it->have;
+	}
+	if (it->line.len == 0)
+		return false;
+	*s_r = it->line.data;
+	*n_r = it->line.len;
+	return true;
+}
+
+/* An iterator at line n of the open fold. */
+static void
+fv_seek(struct pane_transcript *p, uint64_t n, struct fold_iter *it)
+{
+	const struct fold *f = &p->folds[p->fv_fold];
+	size_t m = (size_t)(n / FOLD_STEP);
+	const char *s;
+	size_t len;
+	uint64_t k;
+
+	if (m >= p->fv_nmarks)
+		m = p->fv_nmarks - 1;
+	iter_init(it, p, p->fv_marks[m], f->end);
+	for (k = (uint64_t)m * FOLD_STEP; k < n; k++)
+		if (!iter_next(it, &s, &len))
+			break;
+}
+
+/* Open the viewer on fold fi at line at: one pass over its lines
+ * remembers where every FOLD_STEP-th starts. */
+static void
+fv_open(struct pane_transcript *p, size_t fi, uint64_t at)
+{
+	const struct fold *f = &p->folds[fi];
+	struct fold_iter it;
+	const char *s;
+	size_t len, cap;
+	uint64_t n = 0;
+
+	free(p->fv_marks);
+	cap = (size_t)(f->lines / FOLD_STEP) + 2;
+	p->fv_marks = xcalloc(cap, sizeof(*p->fv_marks));
+	p->fv_marks[0] = f->start;
+	p->fv_nmarks = 1;
+	iter_init(&it, p, f->start, f->end);
+	while (iter_next(&it, &s, &len)) {
+		n++;
+		if (n % FOLD_STEP == 0 && p->fv_nmarks < cap)
+			p->fv_marks[p->fv_nmarks++] = it.off - it.have +
+			    it.pos;
+	}
+	iter_clear(&it);
+	p->fv = true;
+	p->fv_fold = fi;
+	p->fv_cur = at < f->lines ? at : f->lines ? f->lines - 1 : 0;
+	p->fv_top = p->fv_cur;
+	p->follow = false;
+}
+
+static void
+fv_close(struct pane_transcript *p)
+{
+	p->fv = false;
+	free(p->fv_marks);
+	p->fv_marks = NULL;
+	p->fv_nmarks = 0;
+}
+
+/* Search fold fi for the needle: the first match after line from (dir >
+ * 0; from -1 starts at the top) or the last before it (dir < 0). */
+static bool
+fold_find(struct pane_transcript *p, size_t fi, const uint32_t *nd,
+    size_t nn, int64_t from, int dir, uint64_t *at_r)
+{
+	const struct fold *f = &p->folds[fi];
+	struct fold_iter it;
+	const char *s;
+	size_t len;
+	int64_t n = 0;
+	bool found = false;
+
+	if (p->read == NULL)
+		return false;
+	iter_init(&it, p, f->start, f->end);
+	for (; iter_next(&it, &s, &len); n++) {
+		if (dir < 0 && n >= from)
+			break;
+		if (dir > 0 && n <= from)
+			continue;
+		if (width_has_folded(s, len, nd, nn)) {
+			*at_r = (uint64_t)n;
+			found = true;
+			if (dir > 0)
+				break;
+		}
+	}
+	iter_clear(&it);
+	return found;
 }
 
 static void
@@ -122,17 +394,78 @@ size_t
 pane_transcript_append(struct pane_transcript *p, unsigned kind,
     unsigned flags, uint64_t seq, const char *text, size_t len)
 {
+	return pane_transcript_append_kept(p, kind, flags, seq, text, len,
+	    DRIVER_NOT_KEPT);
+}
+
+size_t
+pane_transcript_append_kept(struct pane_transcript *p, unsigned kind,
+    unsigned flags, uint64_t seq, const char *text, size_t len,
+    uint64_t kept_off)
+{
 	bool tls = (flags & DRIVER_LF_TLS) != 0;
 	struct sent_slot *slot = &p->sent[seq % SENT_SLOTS];
 	struct store_line *l;
 	size_t i;
 
+	if (kind == DRIVER_LINE_RECEIVED && (flags & DRIVER_LF_BODY) &&
+	    p->read != NULL) {
+		/* The lone "." ending the body (RFC 1939 3) is never folded:
+		 * a body line "." arrives stuffed as "..". */
+		bool end = len == 1 && text[0] == '.';
+
+		if (seq != p->body_seq) {
+			p->body_seq = seq;
+			p->body_lines = 0;
+			p->fold_cur = false;
+		}
+		if (!end && p->body_lines++ >= FOLD_HEAD &&
+		    kept_off != DRIVER_NOT_KEPT) {
+			struct fold *f;
+
+			if (!p->fold_cur) {
+				if (p->nfolds == p->capfolds) {
+					p->capfolds = p->capfolds ?
+					    p->capfolds * 2 : 16;
+					p->folds = xrealloc(p->folds,
+					    p->capfolds * sizeof(*p->folds));
+				}
+				f = &p->folds[p->nfolds++];
+				f->idx = store_append(p->store,
+				    DRIVER_LINE_EVENT, STORE_LF_FOLD, seq,
+				    FOLD_TEXT, strlen(FOLD_TEXT));
+				f->start = f->end = kept_off;
+				f->lines = 0;
+				p->fold_cur = true;
+				vis_push(p, f->idx);
+				if (p->follow)
+					p->cursor = p->nvis - 1;
+			}
+			f = &p->folds[p->nfolds - 1];
+			f->end = kept_off + 3 + len + 1;
+			f->lines++;
+			p->last_tls = false;
+			return f->idx;
+		}
+		if (end)
+			p->fold_cur = false;
+		/* The first lines are shown as lines, their text left on
+		 * disk too: a long session holds 32 bytes a body line. */
+		if (kept_off != DRIVER_NOT_KEPT) {
+			p->last_tls = false;
+			i = store_append_kept(p->store, kind, flags, seq,
+			    kept_off, len);
+			l = store_at(p->store, i);
+			goto stored;
+		}
+	}
 	/* A run of TLS lines folds under its first one. */
 	if (tls && p->last_tls && kind == DRIVER_LINE_EVENT)
 		flags |= STORE_LF_TLSDETAIL;
 	p->last_tls = tls && kind == DRIVER_LINE_EVENT;
 	i = store_append(p->store, kind, flags, seq, text, len);
 	l = store_at(p->store, i);
+stored:
 	if (seq != 0 && kind == DRIVER_LINE_SENT && slot->seq != seq) {
 		slot->seq = seq;
 		slot->t_us = now_us();
@@ -185,11 +518,62 @@ move_cursor(struct pane_transcript *p, long delta)
 	p->follow = p->cursor == p->nvis - 1 && delta > 0;
 }
 
+/* Keys while a fold's lines are shown: they page through them. */
+static bool
+fv_action(struct pane_transcript *p, enum action a, int rows)
+{
+	uint64_t n = p->folds[p->fv_fold].lines, page = rows > 1 ?
+	    (uint64_t)rows : 1, c = p->fv_cur;
+
+	switch (a) {
+	case ACT_UP:
+		c = c > 0 ? c - 1 : 0;
+		break;
+	case ACT_DOWN:
+		c++;
+		break;
+	case ACT_PAGE_UP:
+		c = c > page ? c - page : 0;
+		break;
+	case ACT_PAGE_DOWN:
+		c += page;
+		break;
+	case ACT_TOP:
+		c = 0;
+		break;
+	case ACT_BOTTOM:
+	case ACT_FOLLOW:
+		c = n;
+		break;
+	case ACT_EXPAND:
+		fv_close(p);
+		return true;
+	case ACT_LEFT:
+		p->hscroll = p->hscroll > 20 ? p->hscroll - 20 : 0;
+		return true;
+	case ACT_RIGHT:
+		p->hscroll += 20;
+		return true;
+	default:
+		return false;
+	}
+	if (n == 0)
+		c = 0;
+	else if (c >= n)
+		c = n - 1;
+	p->fv_cur = c;
+	return true;
+}
+
 bool
 pane_transcript_action(struct pane_transcript *p, enum action a, int rows)
 {
 	size_t page = rows > 1 ? (size_t)rows : 1, mt, ms, lr;
 	struct store_line *l;
+	const struct fold *f;
+
+	if (p->fv)
+		return fv_action(p, a, rows);
 
 	if (p->nvis > 0 && p->top >= p->nvis) {
 		p->top = p->nvis - 1;
@@ -289,6 +673,11 @@ pane_transcript_action(struct pane_transcript *p, enum action a, int rows)
 		if (p->nvis == 0)
 			return false;
 		l = store_at(p->store, p->vis[p->cursor]);
+		if ((l->flags & STORE_LF_FOLD) && p->read != NULL &&
+		    (f = fold_at(p, p->vis[p->cursor])) != NULL) {
+			fv_open(p, (size_t)(f - p->folds), 0);
+			break;
+		}
 		if (!(l->flags & DRIVER_LF_TLS))
 			return false;
 		p->tls_expanded = !p->tls_expanded;
@@ -309,9 +698,22 @@ pane_transcript_search(struct pane_transcript *p, const char *needle,
 	uint32_t nd[NEEDLE_MAX];
 	size_t nn, i, n = p->nvis, idx;
 
+	uint64_t at;
+	const struct fold *f;
+	const char *t;
+	size_t tlen;
+
 	nn = width_fold_str(needle, strlen(needle), nd, NEEDLE_MAX);
 	if (nn == 0 || n == 0)
 		return -1;
+	/* Inside an open fold: its lines, from the cursor on. */
+	if (p->fv) {
+		if (!fold_find(p, p->fv_fold, nd, nn, (int64_t)p->fv_cur, dir,
+		    &at))
+			return -1;
+		p->fv_cur = at;
+		return 0;
+	}
 	for (i = 1; i <= n; i++) {
 		const struct store_line *l;
 
@@ -320,7 +722,20 @@ pane_transcript_search(struct pane_transcript *p, const char *needle,
 		else
 			idx = (p->cursor + i) % n;
 		l = store_at(p->store, p->vis[idx]);
-		if (width_has_folded(l->text, l->len, nd, nn)) {
+		/* A fold's lines are searched on disk and shown open. */
+		if ((l->flags & STORE_LF_FOLD) &&
+		    (f = fold_at(p, p->vis[idx])) != NULL) {
+			if (fold_find(p, (size_t)(f - p->folds), nd, nn,
+			    dir > 0 ? -1 : (int64_t)f->lines, dir, &at)) {
+				p->cursor = idx;
+				p->follow = false;
+				fv_open(p, (size_t)(f - p->folds), at);
+				return 0;
+			}
+			continue;
+		}
+		t = ltext(p, l, &tlen);
+		if (width_has_folded(t, tlen, nd, nn)) {
 			p->cursor = idx;
 			p->follow = false;
 			return 0;
@@ -340,10 +755,30 @@ pane_transcript_matches(const struct pane_transcript *p, const char *needle,
 	nn = width_fold_str(needle, strlen(needle), nd, NEEDLE_MAX);
 	if (nn == 0)
 		return 0;
+	if (p->fv) {
+		/* Matches among the open fold's lines. */
+		struct fold_iter it;
+		const char *s;
+		size_t len;
+		uint64_t k = 0;
+
+		iter_init(&it, (struct pane_transcript *)p,
+		    p->folds[p->fv_fold].start, p->folds[p->fv_fold].end);
+		for (; iter_next(&it, &s, &len); k++)
+			if (width_has_folded(s, len, nd, nn)) {
+				count++;
+				if (k == p->fv_cur)
+					*nth_r = count;
+			}
+		iter_clear(&it);
+		return count;
+	}
 	for (i = 0; i < p->nvis; i++) {
 		const struct store_line *l = store_at(p->store, p->vis[i]);
+		size_t tlen;
+		const char *t = ltext((struct pane_transcript *)p, l, &tlen);
 
-		if (width_has_folded(l->text, l->len, nd, nn)) {
+		if (width_has_folded(t, tlen, nd, nn)) {
 			count++;
 			if (i == p->cursor)
 				*nth_r = count;
@@ -403,13 +838,28 @@ tls_details(struct pane_transcript *p, size_t i)
 	return k;
 }
 
+/* " [+N lines]" after a fold line into t; its length (0: no fold). */
+static size_t
+fold_note(const struct pane_transcript *p, size_t idx, char *t, size_t tsz)
+{
+	const struct fold *f = fold_at(p, idx);
+
+	if (f == NULL) {
+		t[0] = '\0';
+		return 0;
+	}
+	return (size_t)snprintf(t, tsz, " [+%llu lines, %.1f MiB]",
+	    (unsigned long long)f->lines, (double)(f->end - f->start) /
+	    (1024.0 * 1024.0));
+}
+
 /* Columns the notes of visible line vi take on its first row. */
 static size_t
 notes_cols(struct pane_transcript *p, size_t vi)
 {
 	const struct store_line *l = store_at(p->store, p->vis[vi]);
 	size_t n = 0, d;
-	char t[32];
+	char t[64];
 
 	if (l->dt_us != 0)
 		n += (size_t)snprintf(t, sizeof(t), " %.1f ms",
@@ -418,6 +868,7 @@ notes_cols(struct pane_transcript *p, size_t vi)
 	    !(l->flags & STORE_LF_TLSDETAIL) && (d = tls_details(p,
 	    p->vis[vi])) > 0)
 		n += (size_t)snprintf(t, sizeof(t), " [+%zu, Enter shows]", d);
+	n += fold_note(p, p->vis[vi], t, sizeof(t));
 	return n;
 }
 
@@ -482,17 +933,18 @@ first_cols(const struct pane_transcript *p, int cols, size_t reserve)
 
 /* Rows a line takes: 1, or more in wrap mode. */
 static size_t
-line_rows(const struct pane_transcript *p, const struct store_line *l,
+line_rows(struct pane_transcript *p, const struct store_line *l,
     int cols, size_t reserve)
 {
-	size_t tc = text_col(p, cols), off, n = 1;
+	size_t tc = text_col(p, cols), off, n = 1, len;
+	const char *t;
 
 	if (!p->wrap || (size_t)cols <= tc + 8)
 		return 1;
-	off = wrap_fit(l->text, l->len, first_cols(p, cols, reserve));
-	while (off < l->len) {
-		off += wrap_fit(l->text + off, l->len - off,
-		    (size_t)cols - tc);
+	t = ltext(p, l, &len);
+	off = wrap_fit(t, len, first_cols(p, cols, reserve));
+	while (off < len) {
+		off += wrap_fit(t + off, len - off, (size_t)cols - tc);
 		n++;
 	}
 	return n;
@@ -586,17 +1038,70 @@ draw_notes(WINDOW *w, int cols, size_t used, size_t tl, size_t ml,
 		    (sel ? A_REVERSE : 0));
 }
 
+/* An open fold: its lines read back from disk, one a row, cut to the
+ * width (Left/Right scroll), the cursor line highlighted. */
+static void
+fv_draw(struct pane_transcript *p, WINDOW *w, bool focused, int rows,
+    int cols)
+{
+	const struct fold *f = &p->folds[p->fv_fold];
+	struct fold_iter it;
+	unsigned long attr;
+	const char *s;
+	size_t len, used, off;
+	char t[200];
+	int r;
+
+	if (p->fv_cur < p->fv_top)
+		p->fv_top = p->fv_cur;
+	if (p->fv_cur >= p->fv_top + (uint64_t)rows)
+		p->fv_top = p->fv_cur - (uint64_t)rows + 1;
+	snprintf(t, sizeof(t), " Transcript  folded body: line %llu of %llu"
+	    "  [Enter closes · Ctrl-F searches · kept on disk]",
+	    (unsigned long long)(f->lines ? p->fv_cur + 1 : 0),
+	    (unsigned long long)f->lines);
+	wmove(w, 0, 0);
+	used = width_draw(w, t, strlen(t), (size_t)cols, layout_attr(focused ?
+	    ROLE_TITLE_FOCUS : ROLE_TITLE));
+	width_pad(w, (size_t)cols - used, layout_attr(focused ?
+	    ROLE_TITLE_FOCUS : ROLE_TITLE));
+	fv_seek(p, p->fv_top, &it);
+	for (r = 0; r < rows; r++) {
+		wmove(w, r + 1, 0);
+		if (!iter_next(&it, &s, &len)) {
+			wattrset(w, A_NORMAL);
+			wclrtoeol(w);
+			continue;
+		}
+		attr = layout_attr(ROLE_RECEIVED);
+		if (focused && p->fv_top + (uint64_t)r == p->fv_cur)
+			attr |= A_REVERSE;
+		/* The kept line is the escaped transcript line, prefix and
+		 * all: safe to draw as it is. */
+		off = width_skip(s, len, p->hscroll);
+		used = width_draw(w, s + off, len - off, (size_t)cols, attr);
+		if ((size_t)cols > used)
+			width_pad(w, (size_t)cols - used, attr);
+	}
+	iter_clear(&it);
+}
+
 void
 pane_transcript_draw(struct pane_transcript *p, WINDOW *w, bool focused)
 {
 	int rows = getmaxy(w) - 1, cols = getmaxx(w), r;
 	uint64_t cur_seq = 0;
-	char gut[16], tm[24], more[32];
+	char gut[16], tm[24], more[64];
 	size_t rowi;
 
 	if (rows < 1)
 		rows = 1;
 	p->rows = rows;
+	if (p->fv) {
+		p->cols = cols;
+		fv_draw(p, w, focused, rows, cols);
+		return;
+	}
 	draw_title(p, w, focused);
 	p->cols = cols;
 	if (p->follow && p->nvis > 0) {
@@ -638,8 +1143,9 @@ pane_transcript_draw(struct pane_transcript *p, WINDOW *w, bool focused)
 		cur_seq = store_at(p->store, p->vis[p->cursor])->seq;
 	for (r = 0, rowi = p->top; r < rows; rowi++) {
 		size_t row = rowi, used = 0, avail, off, tl, ml, seg;
-		size_t skip = rowi == p->top ? p->sub : 0;
+		size_t skip = rowi == p->top ? p->sub : 0, ltl;
 		struct store_line *l;
+		const char *lt;
 		unsigned long attr;
 		bool sel, paired;
 
@@ -696,6 +1202,8 @@ pane_transcript_draw(struct pane_transcript *p, WINDOW *w, bool focused)
 				    " [-%zu, Enter folds]" :
 				    " [+%zu, Enter shows]", d);
 		}
+		if (l->flags & STORE_LF_FOLD)
+			fold_note(p, p->vis[row], more, sizeof(more));
 		ml = strlen(more);
 		tl = strlen(tm);
 		avail = (size_t)cols > used ? (size_t)cols - used : 0;
@@ -703,7 +1211,8 @@ pane_transcript_draw(struct pane_transcript *p, WINDOW *w, bool focused)
 			avail -= tl + ml;
 		else
 			tl = ml = 0;
-		off = width_skip(l->text, l->len, p->wrap ? 0 : p->hscroll);
+		lt = ltext(p, l, &ltl);
+		off = width_skip(lt, ltl, p->wrap ? 0 : p->hscroll);
 		if (p->wrap && line_rows(p, l, cols, tl + ml) > 1) {
 			/* The first row leaves room for the notes; the rest
 			 * of the text follows on rows of its own, indented
@@ -712,22 +1221,22 @@ pane_transcript_draw(struct pane_transcript *p, WINDOW *w, bool focused)
 
 			if (avail > first_cols(p, cols, tl + ml))
 				avail = first_cols(p, cols, tl + ml);
-			fit = wrap_fit(l->text, l->len, avail);
+			fit = wrap_fit(lt, ltl, avail);
 			if (skip == 0) {
-				used += width_draw(w, l->text, fit, avail,
+				used += width_draw(w, lt, fit, avail,
 				    attr);
 				draw_notes(w, cols, used, tl, ml, tm, more,
 				    sel, attr);
 				r++;
 			}
 			off = fit;
-			for (seg = 1; off < l->len && r < rows; seg++) {
-				fit = wrap_fit(l->text + off, l->len - off,
+			for (seg = 1; off < ltl && r < rows; seg++) {
+				fit = wrap_fit(lt + off, ltl - off,
 				    (size_t)cols - tc);
 				if (seg >= skip) {
 					wmove(w, r + 1, 0);
 					width_pad(w, tc, A_NORMAL);
-					k = width_draw(w, l->text + off, fit,
+					k = width_draw(w, lt + off, fit,
 					    (size_t)cols - tc, attr);
 					if ((size_t)cols > tc + k)
 						width_pad(w, (size_t)cols -
@@ -739,7 +1248,7 @@ pane_transcript_draw(struct pane_transcript *p, WINDOW *w, bool focused)
 			}
 			continue;
 		}
-		used += width_draw(w, l->text + off, l->len - off, avail, attr);
+		used += width_draw(w, lt + off, ltl - off, avail, attr);
 		draw_notes(w, cols, used, tl, ml, tm, more, sel, attr);
 		r++;
 	}
@@ -748,13 +1257,14 @@ pane_transcript_draw(struct pane_transcript *p, WINDOW *w, bool focused)
 int
 pane_transcript_text(const struct pane_transcript *p, struct buf *out)
 {
-	size_t i, n = store_count(p->store);
+	size_t i, n = store_count(p->store), len;
 
 	for (i = 0; i < n; i++) {
 		const struct store_line *l = store_at(p->store, i);
+		const char *t = ltext((struct pane_transcript *)p, l, &len);
 
 		if (buf_append_str(out, prefix(l->kind)) == -1 ||
-		    buf_append(out, l->text, l->len) == -1 ||
+		    buf_append(out, t, len) == -1 ||
 		    buf_append_byte(out, '\n') == -1)
 			return -1;
 	}

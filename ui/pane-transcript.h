@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "proto/buf.h"
 #include "ui/action.h"
@@ -23,6 +24,21 @@ void		 pane_transcript_free(struct pane_transcript *);
  * store index. */
 size_t		 pane_transcript_append(struct pane_transcript *, unsigned kind,
 		    unsigned flags, uint64_t seq, const char *text, size_t len);
+/* Reads up to len bytes at off of the transcript kept on disk (the
+ * driver's, see driver_line.kept_off): bytes read, 0 at the end, -1. */
+typedef ssize_t	(*pane_transcript_read_fn)(void *arg, uint64_t off, void *,
+		    size_t len);
+/* Let the pane fold long bodies: past the first 200 body lines of one
+ * response, lines appended with a kept_off are not stored but read back
+ * through fn when the fold is opened (Enter) or searched. */
+void		 pane_transcript_set_reader(struct pane_transcript *,
+		    pane_transcript_read_fn fn, void *arg);
+/* pane_transcript_append for a line the driver kept on disk at kept_off
+ * (DRIVER_NOT_KEPT: not kept); returns the store index of the line or of
+ * the fold it went into. */
+size_t		 pane_transcript_append_kept(struct pane_transcript *,
+		    unsigned kind, unsigned flags, uint64_t seq,
+		    const char *text, size_t len, uint64_t kept_off);
 /* Scrolling and pane actions; rows is the pane's text height. True when
  * something changed. */
 bool		 pane_transcript_action(struct pane_transcript *, enum action,

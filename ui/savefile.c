@@ -142,15 +142,74 @@ savefile_split(const char *path, char *dir, size_t dirsz, char *name,
 	return r < 0 || (size_t)r >= namesz ? -1 : 0;
 }
 
+/* Write all of p to fd; 0, or -1 with *errstr_r. */
+static int
+write_all(int fd, const char *p, size_t len, const char **errstr_r)
+{
+	size_t done = 0;
+	ssize_t w;
+
+	while (done < len) {
+		w = write(fd, p + done, len - done);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			*errstr_r = w == -1 ? strerror(errno) : "short write";
+			return -1;
+		}
+		done += (size_t)w;
+	}
+	return 0;
+}
+
+struct fd_sink {
+	int		 fd;
+	const char	*err;
+	uint64_t	 bytes;
+};
+
+static int
+fd_put(void *arg, const char *p, size_t len)
+{
+	struct fd_sink *s = arg;
+
+	if (write_all(s->fd, p, len, &s->err) == -1)
+		return -1;
+	s->bytes += len;
+	return 0;
+}
+
+struct mem_src {
+	const char	*p;
+	size_t		 len;
+};
+
+static int
+mem_produce(void *arg, savefile_put put, void *put_arg)
+{
+	struct mem_src *m = arg;
+
+	return put(put_arg, m->p, m->len);
+}
+
 int
 savefile_write(const char *dir, const char *name, const void *data,
     size_t len, bool overwrite, mode_t mode, const char **errstr_r)
 {
+	struct mem_src m = { data, len };
+
+	return savefile_write_fn(dir, name, mem_produce, &m, overwrite, mode,
+	    NULL, errstr_r);
+}
+
+int
+savefile_write_fn(const char *dir, const char *name, savefile_produce produce,
+    void *arg, bool overwrite, mode_t mode, uint64_t *bytes_r,
+    const char **errstr_r)
+{
 	char tmp[64];
-	const char *p = data;
 	struct stat st;
-	size_t done = 0;
-	ssize_t w;
+	struct fd_sink sink;
 	int dfd, fd = -1, ret = -1, attempt;
 
 	if (strchr(name, '/') != NULL || name[0] == '\0' ||
@@ -182,16 +241,15 @@ savefile_write(const char *dir, const char *name, const void *data,
 		close(dfd);
 		return -1;
 	}
-	while (done < len) {
-		w = write(fd, p + done, len - done);
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			*errstr_r = w == -1 ? strerror(errno) : "short write";
-			goto fail;
-		}
-		done += (size_t)w;
+	memset(&sink, 0, sizeof(sink));
+	sink.fd = fd;
+	if (produce(arg, fd_put, &sink) == -1) {
+		*errstr_r = sink.err != NULL ? sink.err :
+		    "the data could not be read or decoded";
+		goto fail;
 	}
+	if (bytes_r != NULL)
+		*bytes_r = sink.bytes;
 	if (fsync(fd) == -1) {
 		*errstr_r = strerror(errno);
 		goto fail;

@@ -12,6 +12,7 @@
  * decides, as for any file a program creates (0644 under umask 022, 0600
  * under 077). */
 #define SAVEFILE_MODE	0666
+#include <stdint.h>
 
 /* Turn a suggested name (from a message: may hold "/", "..", controls,
  * bidi overrides) into a plain file name: letters, digits and ". _ - + ="
@@ -32,6 +33,18 @@ void	savefile_sanitize(const char *suggest, size_t len,
  * false (nothing written), -1 on error with *errstr_r. */
 int	savefile_write(const char *dir, const char *name, const void *data,
 	    size_t len, bool overwrite, mode_t mode, const char **errstr_r);
+/* Where a producer hands its bytes (0, or -1 when writing failed). */
+typedef int	(*savefile_put)(void *put_arg, const char *, size_t);
+/* A producer writes the file's content through put, in any number of
+ * pieces: 0, or -1 when it failed (reading or decoding). */
+typedef int	(*savefile_produce)(void *arg, savefile_put put,
+		    void *put_arg);
+/* savefile_write for data produced in pieces (a part decoded from a large
+ * stored message, never held whole); *bytes_r (may be NULL) gets the
+ * length written. Same returns. */
+int	savefile_write_fn(const char *dir, const char *name,
+	    savefile_produce produce, void *arg, bool overwrite, mode_t mode,
+	    uint64_t *bytes_r, const char **errstr_r);
 /* Split a user-typed path into directory and name: "a/b/c.txt" gives
  * "a/b" and "c.txt"; "c.txt" gives "." and "c.txt". Returns -1 when the
  * name part is empty, "." or "..". */

@@ -118,6 +118,8 @@ struct screen {
 	struct loop_timer	*sync_timer;
 	uint64_t		 want_open;	/* open when it arrives */
 	bool			 want_header;	/* a TOP preview is enough */
+	uint64_t		 shown_number;	/* the stored message shown, and */
+	uint64_t		 shown_ref;	/* its mailbox_entry.stored */
 
 	bool			 quitting;
 	struct loop_timer	*quit_timer;
@@ -231,13 +233,24 @@ send_prompt(const struct screen *s)
 
 /* ---- driver callbacks ---------------------------------------------- */
 
+/* A long body's lines are read back from the transcript the driver keeps
+ * on disk (the pane folds them). */
+static ssize_t
+kept_read(void *arg, uint64_t off, void *p, size_t len)
+{
+	struct screen *s = arg;
+
+	return s->drv != NULL ? driver_transcript_read(s->drv, off, p, len) :
+	    -1;
+}
+
 static void
 on_line(void *arg, const struct driver_line *l)
 {
 	struct screen *s = arg;
 
-	pane_transcript_append(s->pt, l->kind, l->flags, l->seq, l->text,
-	    l->len);
+	pane_transcript_append_kept(s->pt, l->kind, l->flags, l->seq, l->text,
+	    l->len, l->kept_off);
 	mark(s, D_TRANSCRIPT | D_HINT);
 	lesson_prefill(s);
 }
@@ -315,6 +328,43 @@ on_status(void *arg, const struct driver_status *st)
 	mark(s, D_STATUS | D_HINT | D_COMPOSER);
 }
 
+/* The stored message the pane shows is read through the driver. */
+static ssize_t
+stored_read(void *arg, uint64_t off, void *p, size_t len)
+{
+	struct screen *s = arg;
+	const struct mailbox *mb = s->drv ? driver_mailbox(s->drv) : NULL;
+	const struct mailbox_entry *e;
+
+	if (mb == NULL || (e = mailbox_find(mb, s->shown_number)) == NULL ||
+	    e->stored != s->shown_ref)
+		return -1;
+	return driver_message_read(s->drv, e, off, p, len);
+}
+
+/* Open a retrieved message: read back from the driver's spool, where it
+ * went line by line as it arrived (the mailbox table holds no body; a
+ * large message is never read whole). */
+static bool
+open_stored(struct screen *s, uint64_t n, const struct mailbox_entry *e)
+{
+	struct partio_src src;
+
+	if (e == NULL || e->stored == 0 || s->drv == NULL)
+		return false;
+	s->shown_number = n;
+	s->shown_ref = e->stored;
+	src.read = stored_read;
+	src.arg = s;
+	src.len = e->message_len;
+	if (pane_message_open_source(s->pmsg, n, &src) == -1) {
+		notice(s, ROLE_WARNING, "message %llu could not be read back "
+		    "from its temporary file", (unsigned long long)n);
+		return false;
+	}
+	return true;
+}
+
 static void
 sync_mailbox(struct screen *s)
 {
@@ -337,11 +387,12 @@ sync_mailbox(struct screen *s)
 	r = pane_mailbox_take_retrieved(s->pm);
 	if (s->want_open != 0 && mb != NULL &&
 	    (e = mailbox_find(mb, s->want_open)) != NULL &&
-	    (e->message != NULL || (s->want_header && e->header != NULL))) {
-		bool full = e->message != NULL;
+	    (e->stored != 0 || (s->want_header && e->header != NULL))) {
+		bool full = open_stored(s, s->want_open, e);
 
-		pane_message_open(s->pmsg, s->want_open, full ? e->message :
-		    e->header, full ? e->message_len : e->header_len, full);
+		if (!full)
+			pane_message_open(s->pmsg, s->want_open, e->header,
+			    e->header_len, false);
 		if (!full && e->preview != NULL)
 			pane_message_preview(s->pmsg, e->preview,
 			    e->preview_len, e->preview_lines);
@@ -349,9 +400,9 @@ sync_mailbox(struct screen *s)
 		s->want_open = 0;
 		mark(s, D_LAYOUT);
 	} else if (r != 0 && mb != NULL && (e = mailbox_find(mb, r)) != NULL &&
-	    e->message != NULL) {
+	    e->stored != 0) {
 		/* A RETR typed by hand opens what it fetched. */
-		pane_message_open(s->pmsg, r, e->message, e->message_len, true);
+		open_stored(s, r, e);
 		pane_mailbox_select(s->pm, r);
 		mark(s, D_LAYOUT);
 	}
@@ -833,7 +884,7 @@ draw_hint(struct screen *s)
 			    hint_expects(facts(s, &f)));
 	} else if (s->focus == LAYOUT_TRANSCRIPT) {
 		snprintf(b, sizeof(b), " transcript: Up/Down PgUp/PgDn move  "
-		    "End follows  Ctrl-F n N search  Enter TLS details  "
+		    "End follows  Ctrl-F n N search  Enter TLS details, folds  "
 		    "w wrap  T timings  # pairs  z zoom  Esc composer");
 	} else if (s->focus == LAYOUT_MAILBOX) {
 		snprintf(b, sizeof(b), " mailbox: Enter open  t TOP  r RETR  "
@@ -1116,8 +1167,7 @@ open_selected(struct screen *s)
 	if (n == 0)
 		return;
 	e = mb != NULL ? mailbox_find(mb, n) : NULL;
-	if (e != NULL && e->message != NULL) {
-		pane_message_open(s->pmsg, n, e->message, e->message_len, true);
+	if (e != NULL && open_stored(s, n, e)) {
 		s->focus = LAYOUT_MESSAGE;
 		mark(s, D_LAYOUT);
 		return;
@@ -1130,14 +1180,11 @@ start_save(struct screen *s, bool whole)
 {
 	char path[1400];
 
-	buf_clear(&s->save_data);
-	buf_init(&s->save_data, 256u * 1024 * 1024);
-	if (pane_message_save_data(s->pmsg, whole, &s->save_data,
-	    s->save_name, sizeof(s->save_name)) == -1) {
+	if (pane_message_save_prepare(s->pmsg, whole, s->save_name,
+	    sizeof(s->save_name)) == -1) {
 		notice(s, ROLE_WARNING, "nothing to save%s",
-		    pane_message_number(s->pmsg, NULL) ? " (decoding failed)" :
-		    ": open a message first");
-		buf_clear(&s->save_data);
+		    pane_message_number(s->pmsg, NULL) ? " (only the header "
+		    "is here: retrieve the message)" : ": open a message first");
 		return;
 	}
 	snprintf(path, sizeof(path), "%s/%s", s->save_dir, s->save_name);
@@ -1146,15 +1193,25 @@ start_save(struct screen *s, bool whole)
 	mark(s, D_COMPOSER | D_HINT);
 }
 
+/* The message pane hands what is saved a chunk at a time: a part of a
+ * large message is decoded from its store straight into the file. */
+static int
+save_produce(void *arg, savefile_put put, void *put_arg)
+{
+	struct screen *s = arg;
+
+	return pane_message_save_write(s->pmsg, put, put_arg);
+}
+
 static void
 do_save(struct screen *s, bool overwrite)
 {
 	const char *err = NULL;
+	uint64_t bytes = 0;
 	int r;
 
-	r = savefile_write(s->save_dir, s->save_name, s->save_data.data ?
-	    s->save_data.data : "", s->save_data.len, overwrite, SAVEFILE_MODE,
-	    &err);
+	r = savefile_write_fn(s->save_dir, s->save_name, save_produce, s,
+	    overwrite, SAVEFILE_MODE, &bytes, &err);
 	if (r == 1) {
 		s->prompt = PROMPT_OVERWRITE;
 		notice(s, ROLE_WARNING, "%s/%s exists: y replaces it, n lets "
@@ -1163,12 +1220,11 @@ do_save(struct screen *s, bool overwrite)
 	}
 	s->prompt = PROMPT_NONE;
 	if (r == 0)
-		notice(s, ROLE_HINT, "saved %zu bytes to %s/%s",
-		    s->save_data.len, s->save_dir, s->save_name);
+		notice(s, ROLE_HINT, "saved %llu bytes to %s/%s",
+		    (unsigned long long)bytes, s->save_dir, s->save_name);
 	else
 		notice(s, ROLE_WARNING, "could not save %s/%s: %s",
 		    s->save_dir, s->save_name, err);
-	buf_clear(&s->save_data);
 }
 
 static void
@@ -2054,7 +2110,10 @@ screen_main(int argc, char **argv)
 	s->quit_timer = loop_timer_add(s->loop, QUIT_WAIT_MS, false,
 	    on_quit_timer, s);
 	loop_timer_stop(s->quit_timer);
+	/* Retrieved messages are viewed: the driver spools them. */
+	s->opts.drv.spool_messages = true;
 	s->drv = driver_new(s->loop, &s->opts.drv, &screen_ops, s);
+	pane_transcript_set_reader(s->pt, kept_read, s);
 	if (s->bench)
 		bench_fill(s);
 

@@ -105,6 +105,18 @@ store_append(struct store *s, unsigned kind, unsigned flags, uint64_t seq,
 }
 
 size_t
+store_append_kept(struct store *s, unsigned kind, unsigned flags,
+    uint64_t seq, uint64_t kept, size_t len)
+{
+	size_t i = store_append(s, kind, flags | STORE_LF_KEPT, seq, "", 0);
+	struct store_line *l = store_at(s, i);
+
+	l->kept = kept;
+	l->len = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
+	return i;
+}
+
+size_t
 store_count(const struct store *s)
 {
 	return s->count;

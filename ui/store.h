@@ -8,7 +8,13 @@
 #include <stdint.h>
 
 struct store_line {
-	const char	*text;	/* not NUL-terminated; valid until store_free */
+	union {
+		const char *text; /* not NUL-terminated; valid until
+				   * store_free */
+		uint64_t kept;	/* STORE_LF_KEPT: where the line ("S: "
+				 * and text) is in the transcript kept on
+				 * disk; the text is not in memory */
+	};
 	uint32_t	 len;
 	uint16_t	 flags;	/* DRIVER_LF_* and STORE_LF_* */
 	uint8_t		 kind;	/* enum driver_line_kind */
@@ -20,6 +26,10 @@ struct store_line {
 
 /* Store-private flags above the driver's. */
 #define STORE_LF_TLSDETAIL	0x100	/* folded into the TLS line above */
+#define STORE_LF_FOLD		0x200	/* stands for body lines kept on disk
+					 * (pane-transcript.c) */
+#define STORE_LF_KEPT		0x400	/* text on disk at kept, len bytes
+					 * after a 3-byte prefix */
 
 struct store;
 
@@ -31,6 +41,10 @@ void		 store_free(struct store *);
  * practice). The returned record may be changed through store_at(). */
 size_t		 store_append(struct store *, unsigned kind, unsigned flags,
 		    uint64_t seq, const char *text, size_t len);
+/* A line whose text stays on disk (a message body line the driver kept):
+ * only the record, with kept and len, is stored. Returns its index. */
+size_t		 store_append_kept(struct store *, unsigned kind,
+		    unsigned flags, uint64_t seq, uint64_t kept, size_t len);
 size_t		 store_count(const struct store *);
 /* The record of line i (< store_count), writable for dt_us and flags. */
 struct store_line *store_at(struct store *, size_t i);

@@ -28,8 +28,8 @@ drive(enum reply_proto proto, bool bodies, const uint8_t *p, size_t len,
 			for (i = 0; i < it.len; i++)
 				h = (h ^ (uint8_t)it.line[i]) *
 				    1099511628211ull;
-			if (it.kind == READER_BODY_END)
-				h = (h ^ it.body_len) * 1099511628211ull;
+			if (it.kind == READER_BODY_LINE)
+				h = (h ^ it.data_len) * 1099511628211ull;
 			if (bodies && it.kind == READER_LINE && it.len >= 3 &&
 			    memcmp(it.line, "+OK", 3) == 0)
 				reader_expect_body(r);

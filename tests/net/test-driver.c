@@ -21,6 +21,7 @@
 #include "ui/driver.c"
 #include "ui/explain.c"
 #include "ui/lesson-run.c"
+#include "ui/spool.c"
 #include "ui/url.c"
 #define WIDTH_NO_CURSES		/* /save writes through ui/savefile.c */
 #include "ui/savefile.c"

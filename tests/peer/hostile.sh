@@ -12,7 +12,7 @@ names=(esc-banner bidi-banner cf-banner nul-banner nul-in-body long-line long-li
 	split-reply split-multiline cut-reply close-mid-retr stls-inject
 	starttls-inject smtp-bad-code trickle-ok trickle-timeout drip-deadline drip-per-reply drip-deadline-off silent refused
 	pass-redacted tls-to-plain stls-refused starttls-stripped ehlo-flood
-	unsolicited smtp-mixed-codes retr-huge-line retr-big tls-wrong-name
+	unsolicited smtp-mixed-codes retr-huge-line retr-endless retr-big tls-wrong-name
 	tls-expired tls-wrong-name-insecure data-interrupted pop3-err-greeting
 	smtp-421-greeting load-serial load-pipelined tls-silent stls-silent
 	send-serial send-pipelined slash-starttls-inject interrupt-int
@@ -636,6 +636,25 @@ safe retr-huge-line
 expect_rc peer/retr-huge-line/exit "$W/retr-huge-line" 3
 expect peer/retr-huge-line/fast "$W/retr-huge-line" faster retr-huge-line 8
 expect peer/retr-huge-line/bounded-output "$W/retr-huge-line" test "$(wc -c <"$W/retr-huge-line.out")" -lt 1500000
+
+# --- A RETR response that never ends (12 MB of lines and no "."), with
+# --max-message 4M: the session ends at the bound, fast, with the clear
+# error naming the option; the lines before it were shown.
+scn retr-endless <<'S'
+send +OK ready
+expect RETR 1
+raw +OK\r\nSubject: endless\r\n\r\n{200000*a body line of a response that never ends, sixty bytes\r\n}
+hang 20
+S
+printf 'RETR 1\nQUIT\n' | input retr-endless
+peer retr-endless pop3 40 --timeout 10 --max-message 4M
+safe retr-endless
+expect_rc peer/retr-endless/exit "$W/retr-endless" 3
+expect peer/retr-endless/fast "$W/retr-endless" faster retr-endless 15
+expect peer/retr-endless/reason "$W/retr-endless" \
+	has_line "$W/retr-endless.out" '^\* .*RETR response longer than --max-message \(4 MiB\): stopped reading it'
+expect peer/retr-endless/lines-shown "$W/retr-endless" \
+	test "$(grep -c '^S: a body line of a response' "$W/retr-endless.out")" -gt 60000
 
 # --- A big but honest RETR (20000 lines, 1.6 MB, one write): every line
 # arrives, dot-stuffed lines included, and the session goes on.

@@ -41,7 +41,27 @@ body(struct mailbox *mb, const char *verb, const char *arg, const char *text,
 	ev.verb = verb;
 	ev.arg = arg;
 	ev.arg_len = arg != NULL ? strlen(arg) : 0;
+	ev.total = ev.len;
 	CHECK_INT(mailbox_apply(mb, &ev), want);
+}
+
+/* A RETR's PEV_BODY as the engine sends it: only the header kept
+ * (PEV_F_PARTIAL), total the whole message's length. */
+static struct proto_event
+retr_body(const char *arg, const char *header, uint64_t total)
+{
+	struct proto_event	ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = PEV_BODY;
+	ev.flags = PEV_F_PARTIAL;
+	ev.text = header;
+	ev.len = strlen(header);
+	ev.verb = "RETR";
+	ev.arg = arg;
+	ev.arg_len = strlen(arg);
+	ev.total = total;
+	return ev;
 }
 
 /* STAT, LIST, UIDL (both forms), TOP, RETR fill the table. */
@@ -73,7 +93,7 @@ test_fill(void)
 	CHECK(mailbox_generation(mb) > gen);
 	e = mailbox_find(mb, 1);
 	CHECK_STR(e->header, "Subject: a\r\nFrom: b\r\n\r\n");
-	CHECK(e->message == NULL);
+	CHECK(!e->retrieved);
 	CHECK(e->preview == NULL);		/* TOP n 0 has no preview */
 	/* TOP n m keeps the m body lines after the header as the preview. */
 	body(mb, "TOP", "1 2", "Subject: a\r\nFrom: b\r\n\r\none\r\n.two\r\n",
@@ -82,12 +102,35 @@ test_fill(void)
 	CHECK_STR(e->header, "Subject: a\r\nFrom: b\r\n\r\n");
 	CHECK_STR(e->preview, "one\r\n.two\r\n");
 	CHECK_INT(e->preview_lines, 2);
-	/* RETR keeps the whole message and its header part. */
+	/* RETR keeps its header part and the message's length, never the
+	 * body: the front-end stores that and says where. */
 	body(mb, "RETR", "3", "Subject: c\r\n\r\nbody\r\n", 1);
 	e = mailbox_find(mb, 3);
-	CHECK_STR(e->message, "Subject: c\r\n\r\nbody\r\n");
+	CHECK(e->retrieved);
 	CHECK_INT(e->message_len, 20);
 	CHECK_STR(e->header, "Subject: c\r\n\r\n");
+	CHECK_INT(e->stored, 0);
+	/* A 200 MiB RETR: header kept, size from total; storing it under a
+	 * handle gives back the one it replaces, with that one's length. */
+	{
+		struct proto_event	 ev = retr_body("3",
+		    "Subject: big\r\n\r\n", 200u << 20);
+		uint64_t		 old_len = 7;
+
+		CHECK_INT(mailbox_stored(mb, &ev, 11, &old_len), 0);
+		CHECK_INT(old_len, 20);
+		CHECK_INT(mailbox_apply(mb, &ev), 1);
+		e = mailbox_find(mb, 3);
+		CHECK_INT(e->message_len, 200u << 20);
+		CHECK_STR(e->header, "Subject: big\r\n\r\n");
+		CHECK_INT(mailbox_stored(mb, &ev, 99, &old_len), 11);
+		CHECK_INT(old_len, 200u << 20);
+		CHECK_INT(e->stored, 99);
+		/* Not a RETR: nothing stored. */
+		ev.verb = "TOP";
+		CHECK_INT(mailbox_stored(mb, &ev, 5, &old_len), 0);
+		CHECK_INT(e->stored, 99);
+	}
 	/* A header-only message (no empty line) is all header. */
 	body(mb, "TOP", "2 0", "Subject: b\r\n", 1);
 	CHECK_STR(mailbox_find(mb, 2)->header, "Subject: b\r\n");

@@ -22,7 +22,9 @@ run(enum reply_proto proto, const char *in, size_t inlen, const char *bodies,
 	const char		*err;
 	size_t			 off = 0, n, nb = 0;
 	int			 ret = 0;
+	struct buf		 body;
 
+	buf_init(&body, 1 << 20);
 	while (off < inlen || ret == 1) {
 		if (ret != 1) {
 			n = mode == 0 ? inlen - off : mode == 1 ? 1 :
@@ -56,17 +58,25 @@ run(enum reply_proto proto, const char *in, size_t inlen, const char *bodies,
 			buf_printf(out, "B%s:", it.stuffed ? "s" : "");
 			buf_append(out, it.line, it.len);
 			buf_append_str(out, "|");
+			/* The reader keeps no body: join the unstuffed lines
+			 * here, as a consumer would. */
+			CHECK(it.data == it.line + (it.stuffed ? 1 : 0));
+			buf_append(&body, it.data, it.data_len);
+			buf_append_str(&body, "\r\n");
 			break;
 		case READER_BODY_END:
 			buf_append_str(out, "E:");
-			buf_append(out, it.body, it.body_len);
+			buf_append(out, body.data != NULL ? body.data : "",
+			    body.len);
 			buf_append_str(out, "|");
+			buf_reset(&body);
 			break;
 		}
 	}
 	if (reader_mid_reply(r))
 		buf_append_str(out, "MID");
 	reader_free(r);
+	buf_clear(&body);
 }
 
 static const struct {
