@@ -45,6 +45,12 @@ void		 mailbox_reset(struct mailbox *);
  * 0 when not, -1 on a reply it could not make sense of (ignored). */
 int		 mailbox_apply(struct mailbox *, const struct proto_event *);
 
+/* The session ended with no answer to QUIT (a dropped connection, a
+ * close, a new /connect): RFC 1939 6 removes marked messages only in the
+ * UPDATE state, so every mark that was not made final is cleared.
+ * Returns how many marks were cleared. */
+size_t		 mailbox_keep(struct mailbox *);
+
 /* Number of entries (messages known, numbered 1..n, some maybe unknown
  * beyond their number). */
 size_t		 mailbox_count(const struct mailbox *);

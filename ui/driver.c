@@ -81,6 +81,7 @@ struct driver {
 	struct buf		 line;		/* scratch */
 
 	struct driver_status	 st;
+	uint64_t		 session_id;	/* driver_connect count */
 	char			 st_host[300];
 	char			 st_tls[64];
 	char			 st_verify[600];
@@ -170,6 +171,7 @@ update_status(struct driver *d)
 
 	memset(s, 0, sizeof(*s));
 	s->last_reply_ms = last;
+	s->session_id = d->session_id;
 	s->connected = d->phase != DRIVER_IDLE;
 	if (d->have_url) {
 		url_hostport(&d->url, d->st_host, sizeof(d->st_host));
@@ -203,7 +205,9 @@ update_status(struct driver *d)
 			snprintf(d->st_prompt, sizeof(d->st_prompt), "%s", p);
 			s->secret_prompt = d->st_prompt;
 		}
-		s->pending_deletions = session_pending_deletions(d->sess);
+		/* Marks of a session that is over are not pending. */
+		s->pending_deletions = d->phase != DRIVER_IDLE ?
+		    session_pending_deletions(d->sess) : 0;
 		session_progress(d->sess, &s->progress_done,
 		    &s->progress_total);
 		s->busy = s->progress_total > 0;
@@ -511,7 +515,12 @@ handle_event(struct driver *d, const struct proto_event *ev)
 		break;
 	case PEV_CLOSED:
 		emit_event_line(d, ev);
-		end_session(d, false, "session closed");
+		/* The engine says why ("the server answered QUIT"); the
+		 * front-end prefixes "session closed". */
+		buf_reset(&d->line);
+		transcript_escape(ev->text, ev->len, &d->line);
+		end_session(d, false, d->line.len > 0 ? d->line.data :
+		    "the session is over");
 		break;
 	case PEV_INFO:
 		/* A workbench action that failed (/auth not sent, /send
@@ -595,6 +604,27 @@ pump(struct driver *d)
 		update_status(d);
 }
 
+/* The session ends with DELE marks and no answer to QUIT: RFC 1939 6
+ * removes messages only in the UPDATE state, which only a QUIT answered
+ * in TRANSACTION enters. Say so, and clear the marks, so that no view
+ * shows a deletion that will not happen. */
+static void
+keep_marks(struct driver *d)
+{
+	size_t n;
+
+	if (d->sess == NULL || session_pending_deletions(d->sess) == 0 ||
+	    mailbox_deleted(d->mb) == 0)
+		return;
+	n = mailbox_keep(d->mb);
+	event(d, DRIVER_LF_WARNING, "the server keeps the %zu message%s "
+	    "marked for deletion: no QUIT was answered, and only QUIT makes "
+	    "DELE final (RFC 1939 6); the marks are cleared", n,
+	    n == 1 ? "" : "s");
+	if (d->ops->mailbox != NULL)
+		d->ops->mailbox(d->arg);
+}
+
 /* Tear down the connection and tell the front-end. */
 static void
 finish_now(struct driver *d)
@@ -603,6 +633,7 @@ finish_now(struct driver *d)
 
 	if (!d->finish || d->phase == DRIVER_IDLE)
 		return;
+	keep_marks(d);
 	conn_free(d->conn);
 	d->conn = NULL;
 	d->phase = DRIVER_IDLE;
@@ -910,7 +941,9 @@ driver_connect(struct driver *d, const char *urlstr, const char **errstr_r)
 	}
 	/* A new connection replaces the old one, without QUIT. */
 	if (d->phase != DRIVER_IDLE) {
-		event(d, 0, "leaving %s for a new connection", d->st_host);
+		event(d, 0, "leaving %s for a new connection, without QUIT",
+		    d->st_host);
+		keep_marks(d);
 		conn_free(d->conn);
 		d->conn = NULL;
 		d->phase = DRIVER_IDLE;
@@ -933,6 +966,8 @@ driver_connect(struct driver *d, const char *urlstr, const char **errstr_r)
 	so.tls = u.implicit_tls;
 	so.user = u.user;
 	d->sess = session_new(u.proto, &so);
+	d->session_id++;
+	d->st.last_reply_ms = -1;
 	d->phase = DRIVER_CONNECTING;
 	d->connect_ms = loop_now_ms();
 	/* The greeting is the first reply awaited, before anything typed

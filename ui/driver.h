@@ -64,6 +64,9 @@ struct driver_status {
 	bool		 connected;
 	bool		 busy;		/* /load or similar under way */
 	size_t		 progress_done, progress_total;
+	uint64_t	 session_id;	/* moves with every driver_connect: a
+					 * front-end restarts its per-session
+					 * views (hints, history) then */
 };
 
 /* Callbacks may call driver_submit, driver_connect and driver_close, but

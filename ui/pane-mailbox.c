@@ -176,8 +176,13 @@ pane_mailbox_sync(struct pane_mailbox *p, const struct mailbox *mb)
 	if (mailbox_generation(mb) == p->gen && p->n == mailbox_count(mb))
 		return false;
 	p->gen = mailbox_generation(mb);
+	/* The model moved: whatever moved it (a STAT that only gave the
+	 * count, a UIDL, new empty rows) is news for the pane. */
+	changed = true;
 	if (mailbox_stat(mb, &c, &s))
 		pane_mailbox_set_stat(p, c, s);
+	else
+		p->have_stat = false;	/* a new session: no stale count */
 	n = mailbox_count(mb);
 	if (n < p->n) {
 		/* A new session: start over. */

@@ -62,6 +62,7 @@ enum prompt {
 	PROMPT_OVERWRITE,	/* y/n: the file exists */
 	PROMPT_QUIT,		/* y/n/Esc: deletions pending, leaving */
 	PROMPT_QUIT_CMD,	/* y/n: a typed QUIT with deletions pending */
+	PROMPT_CONNECT,		/* y/n/Esc: /connect with deletions pending */
 };
 
 struct verb_slot {
@@ -96,6 +97,8 @@ struct screen {
 	struct buf		 save_data;
 	char			 save_dir[1024], save_name[256];
 	char			*quit_line;	/* the typed QUIT, kept */
+	char			*connect_line;	/* /connect after QUIT */
+	struct loop_timer	*connect_timer;
 
 	char			 notice[512];
 	enum layout_role	 notice_role;
@@ -104,6 +107,7 @@ struct screen {
 	struct hint_ctx		 hint;
 	char			 proto_name[8];
 	bool			 was_tls, was_connected;
+	uint64_t		 session_id;	/* the driver's, last seen */
 	struct verb_slot	 verbs[VERB_SLOTS];
 
 	bool			 mailbox_changed;
@@ -283,8 +287,11 @@ on_status(void *arg, const struct driver_status *st)
 	struct screen *s = arg;
 	enum hint_proto hp = hint_proto_named(st->proto);
 
-	if (st->connected && !s->was_connected) {
-		/* A new session: the hints and the history follow it. */
+	if (st->connected && (!s->was_connected ||
+	    st->session_id != s->session_id)) {
+		/* A new session (also a /connect that left a live one):
+		 * the hints and the history follow it. */
+		s->session_id = st->session_id;
 		hint_init(&s->hint, hp);
 		s->was_tls = false;
 		snprintf(s->proto_name, sizeof(s->proto_name), "%s",
@@ -388,6 +395,12 @@ on_closed(void *arg, int exit_code, const char *why)
 	    "session closed: %s", why != NULL ? why : "");
 	if (s->quitting)
 		loop_break(s->loop);
+	else if (s->connect_line != NULL) {
+		pane_message_close(s->pmsg);
+		s->want_open = 0;
+		loop_timer_reset(s->connect_timer, 0);
+		mark(s, D_LAYOUT);
+	}
 	mark(s, D_ALL & ~D_LAYOUT);
 }
 
@@ -426,12 +439,44 @@ leave(struct screen *s, bool send_quit)
 		    "answers");
 		return;
 	}
+	/* With marks pending, the driver adds that the server keeps them. */
 	if (connected(s))
-		driver_close(s->drv, pending_deletions(s) > 0 ?
-		    "closed without QUIT: the server keeps every message "
-		    "(deletions were not made permanent)" :
-		    "closed without QUIT");
+		driver_close(s->drv, "closed without QUIT");
 	loop_break(s->loop);
+}
+
+/* The /connect asked for with "y" once QUIT was answered; from a timer,
+ * not from inside the driver's close callback. */
+static void
+on_connect_timer(void *arg)
+{
+	struct screen *s = arg;
+	char *line = s->connect_line;
+
+	s->connect_line = NULL;
+	if (line == NULL || s->quitting)
+		return;
+	s->notice[0] = '\0';
+	if (s->drv != NULL)
+		driver_submit(s->drv, line, strlen(line));
+	free(line);
+	mark(s, D_ALL);
+}
+
+/* /connect leaves this session: with DELE marks pending, ask first
+ * (SPEC: every way out asks), as QUIT does. */
+static void
+ask_connect(struct screen *s, const char *line, size_t len)
+{
+	size_t n = pending_deletions(s);
+
+	free(s->connect_line);
+	s->connect_line = xstrndup(line, len);
+	s->prompt = PROMPT_CONNECT;
+	notice(s, ROLE_WARNING, "%zu message%s marked for deletion.  y: QUIT "
+	    "first (deletions become PERMANENT), then connect  n: connect "
+	    "without QUIT (the server keeps them)  Esc: stay", n,
+	    n == 1 ? "" : "s");
 }
 
 static void
@@ -736,6 +781,8 @@ prompt_label(struct screen *s)
 		return "Leave? y: QUIT  n: no QUIT  Esc: stay ";
 	case PROMPT_QUIT_CMD:
 		return "Send QUIT (deletions become permanent)? (y/n) ";
+	case PROMPT_CONNECT:
+		return "Connect? y: QUIT first  n: no QUIT  Esc: stay ";
 	default:
 		break;
 	}
@@ -1111,6 +1158,11 @@ submit_line(struct screen *s, const char *line, size_t len, bool typed)
 				driver_submit(s->drv, name, strlen(name));
 			return;
 		}
+		if (help_find(line, len) == help_find("/connect", 8) &&
+		    pending_deletions(s) > 0) {
+			ask_connect(s, line, len);
+			return;
+		}
 		if (help_find(line, len) == help_find("/connect", 8)) {
 			pane_message_close(s->pmsg);
 			s->want_open = 0;
@@ -1233,6 +1285,33 @@ handle_prompt_key(struct screen *s, int key)
 			    strlen(s->quit_line));
 		free(s->quit_line);
 		s->quit_line = NULL;
+		mark(s, D_COMPOSER | D_HINT);
+		return true;
+	case PROMPT_CONNECT:
+		if (key != 'y' && key != 'Y' && key != 'n' && key != 'N' &&
+		    key != 27)
+			return true;
+		s->prompt = PROMPT_NONE;
+		s->notice[0] = '\0';
+		if (key == 27) {
+			free(s->connect_line);
+			s->connect_line = NULL;
+		} else if ((key == 'y' || key == 'Y') && connected(s)) {
+			/* QUIT now; the /connect follows its answer (or the
+			 * reply timeout), from on_closed. */
+			driver_submit(s->drv, "QUIT", 4);
+			notice(s, ROLE_HINT, "QUIT sent; connecting when the "
+			    "server answers");
+		} else {
+			char *l = s->connect_line;
+
+			s->connect_line = NULL;
+			pane_message_close(s->pmsg);
+			s->want_open = 0;
+			driver_submit(s->drv, l, strlen(l));
+			free(l);
+			mark(s, D_LAYOUT);
+		}
 		mark(s, D_COMPOSER | D_HINT);
 		return true;
 	case PROMPT_OVERWRITE:
@@ -1495,7 +1574,8 @@ handle_key(struct screen *s, int key)
 	enum action a;
 
 	if (s->notice[0] != '\0' && s->prompt != PROMPT_QUIT &&
-	    s->prompt != PROMPT_QUIT_CMD && s->prompt != PROMPT_OVERWRITE) {
+	    s->prompt != PROMPT_QUIT_CMD && s->prompt != PROMPT_OVERWRITE &&
+	    s->prompt != PROMPT_CONNECT) {
 		s->notice[0] = '\0';
 		mark(s, D_HINT);
 	}
@@ -1841,6 +1921,9 @@ screen_main(int argc, char **argv)
 	s->quit_timer = loop_timer_add(s->loop, QUIT_WAIT_MS, false,
 	    on_quit_timer, s);
 	loop_timer_stop(s->quit_timer);
+	s->connect_timer = loop_timer_add(s->loop, 0, false,
+	    on_connect_timer, s);
+	loop_timer_stop(s->connect_timer);
 	s->drv = driver_new(s->loop, &s->opts.drv, &screen_ops, s);
 	if (s->bench)
 		bench_fill(s);
@@ -1875,6 +1958,7 @@ screen_main(int argc, char **argv)
 	loop_signal(s->loop, SIGWINCH, on_winch, s);
 	loop_signal(s->loop, SIGTERM, on_term, s);
 	loop_signal(s->loop, SIGHUP, on_term, s);
+	loop_signal(s->loop, SIGINT, on_term, s);
 	loop_set_hook(s->loop, redraw, s);
 	s->dirty = D_ALL;
 	ui_event(s, 0, "mailbench %s: F1 or /help shows every key and command; "
@@ -1907,6 +1991,7 @@ screen_main(int argc, char **argv)
 		rmdir(s->lab_dir);
 	loop_timer_del(s->sync_timer);
 	loop_timer_del(s->quit_timer);
+	loop_timer_del(s->connect_timer);
 	free_windows(s);
 	delscreen(s->term);
 	pane_transcript_free(s->pt);
@@ -1918,6 +2003,7 @@ screen_main(int argc, char **argv)
 	store_free(s->store);
 	buf_clear(&s->save_data);
 	free(s->quit_line);
+	free(s->connect_line);
 	free(s->bench_ms);
 	free(s->bench_key);
 	loop_free(s->loop);

@@ -1,0 +1,227 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# Screen tests for a day at the workbench (issue 9): commands typed by
+# hand fill the mailbox view, every way out with DELE marks pending asks
+# or keeps the mail and says so, the views reset on /connect, history
+# follows the protocol of the session a line was typed in.
+. "$(dirname "$0")/lib.sh"
+
+TESTS="screen-typed-mailbox screen-connect-marks screen-connect-quit-first
+screen-drop-marks screen-signal-marks screen-history-proto"
+need "command -v tmux >/dev/null" "tmux is not installed" $TESTS
+need "[ -x '$MB' ]" "mailbench is not built" $TESTS
+
+login() {
+	wait_for "AUTHORIZATION" || return 1
+	type_line "USER student" && wait_for "expects: PASS password" &&
+	    type_line "PASS student" && wait_for "TRANSACTION"
+}
+
+# The lab's POP3 and SMTP URLs, read from the screen.
+pop3_url() {
+	echo "pop3://127.0.0.1:$(screen | grep -o 'POP3 127.0.0.1:[0-9]*' |
+	    head -n 1 | cut -d: -f2)"
+}
+smtp_url() { screen | grep -o 'smtp://127.0.0.1:[0-9]*' | head -n 1; }
+
+# lab SCENARIO: a lab server of its own in the background (mailbench --lab
+# takes no scenario); sets LAB_POP3 to its POP3 URL.
+lab_pid=
+lab() {
+	local i=0
+	"$MB" lab --pop3-port 0 --smtp-port 0 --pop3s-port -1 \
+	    --smtps-port -1 --scenario "$1" >"$TMP/lab.out" 2>&1 &
+	lab_pid=$!
+	EXTRA_CLEANUP='[ -n "$lab_pid" ] && kill "$lab_pid" 2>/dev/null'
+	while [ $i -lt 100 ] && ! grep -q "^ready" "$TMP/lab.out"; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	LAB_POP3=pop3://$(grep -o 'POP3 *127.0.0.1:[0-9]*' "$TMP/lab.out" |
+	    sed 's/POP3 *//')
+	[ "$LAB_POP3" != pop3:// ]
+}
+
+# wait_re REGEX: poll until a screen line matches the extended regex (the
+# mailbox rows are re-synced up to 100 ms after the status bar).
+wait_re() {
+	local i=0
+	while [ $i -lt $((WAIT_SECONDS * 20)) ]; do
+		screen | grep -qE -- "$1" && return 0
+		sleep 0.05
+		i=$((i + 1))
+	done
+	echo "--- timed out waiting for /$1/" >&2
+	screen >&2
+	return 1
+}
+
+# The mailbox pane's rows: lines starting with an optional mark and a
+# message number.
+rows() { screen | grep -cE '^[ *DX]  +[0-9]+ +([0-9]+|\?)( |$)'; }
+
+# 1. STAT, LIST, UIDL, TOP, RETR, DELE, RSET typed by hand fill the
+# mailbox view when their replies arrive, as /load does.
+t_typed() {
+	start 120 40 "$MB" --lab || return 1
+	login || return 1
+	type_line "STAT" || return 1
+	wait_for "Mailbox  8 messages, 9186 octets" || return 1
+	wait_re '^  +8 +\?' || return 1
+	[ "$(rows)" = 8 ] || { echo "STAT: $(rows) rows" >&2; return 1; }
+	type_line "LIST" || return 1
+	wait_for "     3   1879" || return 1
+	type_line "UIDL" || return 1
+	wait_for "S: 8 " || return 1
+	type_line "TOP 3 0" || return 1
+	wait_for "Attachments: names in RFC 2231" || return 1
+	type_line "RETR 1" || return 1
+	wait_for "Message 1" || return 1
+	type_line "DELE 2" || return 1
+	wait_for "1 marked for deletion" || return 1
+	wait_re '^D +2 +1043' || return 1
+	type_line "RSET" || return 1
+	wait_for "0 marked for deletion" || return 1
+	wait_re '^  +2 +1043' || return 1
+	keys C-q || return 1
+	wait_exit
+}
+
+# 2. /connect with DELE marks pending asks; "n" leaves without QUIT, says
+# the server keeps the message, and the new session starts with empty
+# views (no stale STAT count over an empty list).
+t_connect_marks() {
+	start 120 40 "$MB" --lab || return 1
+	login || return 1
+	url=$(pop3_url)
+	type_line "STAT" || return 1
+	wait_for "8 messages, 9186 octets" || return 1
+	type_line "DELE 2" || return 1
+	wait_for "1 marked for deletion" || return 1
+	type_line "/connect $url" || return 1
+	wait_for "y: QUIT first (deletions become PERMANENT)" || return 1
+	screen | grep -q "leaving 127.0.0.1" && return 1	# it asked
+	keys n || return 1
+	wait_for "the server keeps the 1 message marked for deletion" ||
+	    return 1
+	wait_for "Mailbox  0 messages  0 marked" || return 1
+	screen | grep -q "9186 octets" && return 1
+	[ "$(rows)" = 0 ] || return 1
+	# The hints start again with the new session.
+	wait_for "expects: USER name" || return 1
+	# Nothing was deleted: the new session still has 8 messages.
+	login || return 1
+	type_line "STAT" || return 1
+	wait_for "Mailbox  8 messages, 9186 octets" || return 1
+	keys C-q || return 1
+	wait_exit
+}
+
+# 2b. "y" sends QUIT first (the deletion becomes final), then connects;
+# Esc stays.
+t_connect_quit_first() {
+	start 120 40 "$MB" --lab || return 1
+	login || return 1
+	url=$(pop3_url)
+	type_line "DELE 8" || return 1
+	wait_for "1 marked for deletion" || return 1
+	type_line "/connect $url" || return 1
+	wait_for "Connect? y: QUIT first" || return 1
+	keys Escape || return 1
+	wait_gone "Connect? y: QUIT first" || return 1
+	screen | grep -q "C: QUIT" && return 1
+	type_line "/connect $url" || return 1
+	wait_for "Connect? y: QUIT first" || return 1
+	keys y || return 1
+	wait_for "C: QUIT" || return 1
+	wait_for "1 deletion(s) made final" || return 1
+	wait_for "expects: USER name" || return 1
+	login || return 1
+	type_line "STAT" || return 1
+	wait_for "Mailbox  7 messages" || return 1
+	keys C-q || return 1
+	wait_exit
+}
+
+# 2c (issue 12 item 8). A dropped connection with marks pending: the
+# server keeps the messages (no QUIT was answered) and the marks go.
+t_drop_marks() {
+	lab drop-retr || return 1
+	start 120 40 "$MB" "$LAB_POP3" || return 1
+	login || return 1
+	type_line "STAT" || return 1
+	wait_for "8 messages, 9186 octets" || return 1
+	type_line "DELE 1" || return 1
+	wait_for "1 marked for deletion" || return 1
+	wait_re '^D +1 ' || return 1
+	type_line "RETR 3" || return 1
+	wait_for "the server keeps the 1 message marked for deletion" ||
+	    return 1
+	wait_for "0 marked for deletion" || return 1
+	wait_re '^ +1 +\?( |$)' || return 1
+	screen | grep -q "DELETION PENDING" && return 1
+	keys C-q || return 1
+	wait_exit
+}
+
+# 2d. A signal (a closed terminal sends SIGHUP) cannot ask: the mail is
+# kept and the transcript says so.
+t_signal_marks() {
+	local sig
+	for sig in HUP TERM INT; do
+		rm -f "$TMP/t-$sig.txt"
+		start 120 40 "$MB" --lab --transcript "$TMP/t-$sig.txt" ||
+		    return 1
+		login || return 1
+		type_line "DELE 1" || return 1
+		wait_for "1 marked for deletion" || return 1
+		pid=$(tm display-message -p -t t '#{pane_pid}')
+		# The pane runs env, which execs mailbench.
+		kill -"$sig" "$pid" || return 1
+		wait_exit || return 1
+		grep -q "the server keeps the 1 message marked for deletion" \
+		    "$TMP/t-$sig.txt" || { echo "SIG$sig: not said" >&2;
+		    return 1; }
+		grep -q "C: QUIT" "$TMP/t-$sig.txt" && return 1
+	done
+	return 0
+}
+
+# 3. History is per protocol of the session the line was typed in, also
+# after /connect from a live session to the other protocol.
+t_history() {
+	start 120 40 "$MB" --lab || return 1
+	wait_for "AUTHORIZATION" || return 1
+	pop=$(pop3_url)
+	smtp=$(smtp_url)
+	[ -n "$smtp" ] || return 1
+	type_line "NOOP" || return 1
+	wait_for "C: NOOP" || return 1
+	type_line "/connect $smtp" || return 1
+	wait_for "S: 220" || return 1
+	type_line "EHLO history.example" || return 1
+	wait_for "S: 250 " || return 1
+	keys Up || return 1
+	wait_for "smtp> EHLO history.example" || return 1
+	keys Up || return 1
+	sleep 0.2	# a wrong recall would show at once
+	screen | grep -q "smtp> NOOP" && return 1
+	screen | grep -q "> /connect" && return 1
+	keys C-u || return 1
+	type_line "/connect $pop" || return 1
+	wait_for "expects: USER name" || return 1
+	keys Up || return 1
+	wait_for "pop3> /connect $smtp" || return 1
+	keys Up || return 1
+	wait_for "pop3> NOOP" || return 1
+	keys C-u C-q || return 1
+	wait_exit
+}
+
+t_typed; result screen-typed-mailbox $?
+t_connect_marks; result screen-connect-marks $?
+t_connect_quit_first; result screen-connect-quit-first $?
+t_drop_marks; result screen-drop-marks $?
+t_signal_marks; result screen-signal-marks $?
+t_history; result screen-history-proto $?
+[ $failures = 0 ]
