@@ -46,7 +46,16 @@ enum driver_phase {
 
 struct driver {
 	struct loop		*loop;
-	struct driver_options	 opts;
+	struct driver_options	 opts;		/* this connection's */
+	struct driver_options	 base;		/* the command line's */
+	char			*conn_cafile;	/* /connect --cafile FILE */
+	char			*last_connect;	/* "[options] URL" typed */
+	/* TLS: the last chain seen (for /cert), and the leaf certificates
+	 * the user chose to trust with /cert trust, by SHA-256. */
+	struct tls_summary	 last_tls;
+	bool			 have_last_tls;
+	char			**trust;
+	size_t			 ntrust;
 	const struct driver_ops	*ops;
 	void			*arg;
 
@@ -185,6 +194,10 @@ update_status(struct driver *d)
 		if (ts->verified)
 			snprintf(d->st_verify, sizeof(d->st_verify),
 			    "verified");
+		else if (ts->trusted)
+			snprintf(d->st_verify, sizeof(d->st_verify),
+			    "TRUSTED BY SHA-256, NOT VERIFIED: %s",
+			    ts->verify_result);
 		else
 			snprintf(d->st_verify, sizeof(d->st_verify),
 			    "INSECURE: %s", ts->verify_result);
@@ -427,6 +440,8 @@ start_tls(struct driver *d, bool upgrade)
 	d->upgrading = upgrade;
 	d->phase = DRIVER_TLS;
 	loop_timer_stop(d->timer);
+	for (size_t i = 0; i < d->ntrust; i++)
+		conn_tls_trust(d->conn, d->trust[i]);
 	if (conn_tls_client(d->conn, d->ctx, d->url.host, d->opts.insecure,
 	    timeout_ms(d)) == -1) {
 		fail_session(d, FAIL_TLS, "TLS set-up failed: cannot start "
@@ -705,6 +720,10 @@ report_tls(struct driver *d, const struct tls_summary *s, double ms,
 	size_t i;
 	char label[64];
 
+	if (s != &d->last_tls) {
+		tls_summary_copy(&d->last_tls, s);
+		d->have_last_tls = true;
+	}
 	if (done)
 		event(d, DRIVER_LF_TLS, "TLS handshake done in %.1f ms: %s, %s",
 		    ms, s->protocol, s->cipher);
@@ -732,6 +751,12 @@ report_tls(struct driver *d, const struct tls_summary *s, double ms,
 	if (s->verified)
 		event(d, DRIVER_LF_TLS, "certificate verified for %s",
 		    s->hostname != NULL ? s->hostname : "?");
+	else if (s->trusted)
+		event(d, DRIVER_LF_TLS | DRIVER_LF_WARNING,
+		    "NOT VERIFIED (%s), TRUSTED BY YOUR CHOICE: certificate "
+		    "SHA-256 %s was trusted with /cert trust for this run of "
+		    "mailbench; whoever holds its key can read this connection",
+		    s->verify_result, s->ncerts > 0 ? s->certs[0].sha256 : "?");
 	else if (s->insecure)
 		event(d, DRIVER_LF_TLS | DRIVER_LF_WARNING,
 		    "INSECURE: certificate NOT verified (%s); continuing only "
@@ -789,11 +814,12 @@ on_closed(void *arg, enum conn_fail f, const char *reason)
 		 * self-signed certificate (a lab, a test server). */
 		if (s != NULL && !s->verified && s->ncerts > 0 &&
 		    strstr(reason, "certificate verification failed") != NULL)
-			snprintf(why, sizeof(why), "%s (to trust this "
-			    "certificate, start mailbench with --cafile FILE "
-			    "holding it, e.g. from `mailbench lab --cert-out "
-			    "FILE`; --insecure goes on without verifying)",
-			    reason);
+			snprintf(why, sizeof(why), "%s (to go on: /cert save "
+			    "FILE writes the chain as PEM for /connect --cafile "
+			    "FILE URL, once you have checked SHA-256 %s; /cert "
+			    "trust trusts this certificate for the rest of this "
+			    "run; --insecure goes on without verifying)",
+			    reason, s->certs[0].sha256);
 		else
 			snprintf(why, sizeof(why), "%s", reason);
 		fail_session(d, FAIL_TLS, why);
@@ -854,6 +880,7 @@ driver_new(struct loop *loop, const struct driver_options *opts,
 	    NULL;
 	d->opts.password_file = opts->password_file ?
 	    xstrdup(opts->password_file) : NULL;
+	d->base = d->opts;
 	d->ops = ops;
 	d->arg = arg;
 	d->tfd = -1;
@@ -888,9 +915,15 @@ driver_free(struct driver *d)
 		close(d->tfd);
 	buf_wipe(&d->saved);
 	buf_wipe(&d->line);
-	free((char *)d->opts.cafile);
+	free((char *)d->base.cafile);
 	free((char *)d->opts.transcript);
 	free((char *)d->opts.password_file);
+	free(d->conn_cafile);
+	free(d->last_connect);
+	tls_summary_clear(&d->last_tls);
+	for (size_t i = 0; i < d->ntrust; i++)
+		free(d->trust[i]);
+	free(d->trust);
 	free(d);
 }
 
@@ -904,6 +937,13 @@ driver_connect(struct driver *d, const char *urlstr, const char **errstr_r)
 
 	if (url_parse(urlstr, &u, errstr_r) == -1)
 		return -1;
+	if (d->last_connect == NULL)
+		d->last_connect = xstrdup(urlstr);
+	/* Each connection builds its context from its own --cafile. */
+	if (d->ctx != NULL) {
+		SSL_CTX_free(d->ctx);
+		d->ctx = NULL;
+	}
 	if (d->opts.transcript != NULL && d->tfd == -1) {
 		d->tfd = open(d->opts.transcript, O_WRONLY | O_CREAT | O_TRUNC |
 		    O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -982,14 +1022,176 @@ driver_connect(struct driver *d, const char *urlstr, const char **errstr_r)
 	return 0;
 }
 
+/* /connect [--starttls] [--cafile FILE] [--insecure] URL (SPEC.md): the
+ * options given apply to this connection, in place of the command line's;
+ * without any, the command line's apply. */
+static int
+connect_cmd(struct driver *d, const char *args)
+{
+	char *copy = xstrdup(args), *p = copy, *w, *url = NULL;
+	const char *cafile = NULL, *err = NULL;
+	bool starttls = false, insecure = false, given = false;
+	int rc = -1;
+
+	while ((w = strsep(&p, " ")) != NULL) {
+		if (*w == '\0')
+			continue;
+		if (strcmp(w, "--starttls") == 0)
+			starttls = given = true;
+		else if (strcmp(w, "--insecure") == 0)
+			insecure = given = true;
+		else if (strcmp(w, "--cafile") == 0) {
+			while (p != NULL && *p == ' ')
+				p++;
+			if ((cafile = strsep(&p, " ")) == NULL ||
+			    *cafile == '\0') {
+				err = "--cafile needs a FILE";
+				goto out;
+			}
+			given = true;
+		} else if (w[0] == '-' && w[1] == '-') {
+			event(d, DRIVER_LF_WARNING, "/connect: unknown option "
+			    "%.60s (usage: /connect [--starttls] [--cafile "
+			    "FILE] [--insecure] URL)", w);
+			goto done;
+		} else if (url != NULL) {
+			err = "one URL only (usage: /connect [--starttls] "
+			    "[--cafile FILE] [--insecure] URL)";
+			goto out;
+		} else
+			url = w;
+	}
+	if (url == NULL) {
+		err = "which server? usage: /connect [--starttls] [--cafile "
+		    "FILE] [--insecure] URL";
+		goto out;
+	}
+	free(d->conn_cafile);
+	d->conn_cafile = cafile != NULL ? xstrdup(cafile) : NULL;
+	d->opts.starttls = given ? starttls : d->base.starttls;
+	d->opts.insecure = given ? insecure : d->base.insecure;
+	d->opts.cafile = given ? d->conn_cafile : d->base.cafile;
+	free(d->last_connect);
+	d->last_connect = xstrdup(args);
+	rc = driver_connect(d, url, &err);
+out:
+	if (rc == -1 && err != NULL)
+		event(d, DRIVER_LF_WARNING, "/connect: %s", err);
+done:
+	free(copy);
+	return rc;
+}
+
+/* /cert: the last certificate chain seen; /cert save FILE writes it as
+ * PEM (never over an existing file); /cert trust trusts its leaf, by
+ * SHA-256, for the rest of this run after a failed verification. */
+static void
+cert_cmd(struct driver *d, const char *args)
+{
+	const struct tls_summary *s = &d->last_tls;
+	const char *sha;
+	int fd;
+	size_t off = 0, i;
+	ssize_t n;
+
+	while (*args == ' ')
+		args++;
+	if (!d->have_last_tls || s->ncerts == 0) {
+		event(d, DRIVER_LF_WARNING, "/cert: no server certificate seen "
+		    "yet (connect with TLS: pop3s://, smtps://, /starttls)");
+		return;
+	}
+	sha = s->certs[0].sha256;
+	if (*args == '\0') {
+		report_tls(d, s, 0, false);
+		event(d, DRIVER_LF_TLS | (s->verified ? 0 : DRIVER_LF_WARNING),
+		    "verification: %s%s", s->verified ?
+		    "ok" : s->verify_result, s->trusted ? " (trusted by "
+		    "SHA-256 with /cert trust)" : s->insecure ? " (accepted by "
+		    "--insecure)" : "");
+		return;
+	}
+	if (strncmp(args, "save", 4) == 0 && (args[4] == ' ' ||
+	    args[4] == '\0')) {
+		args += 4;
+		while (*args == ' ')
+			args++;
+		if (*args == '\0' || s->chain_pem == NULL) {
+			event(d, DRIVER_LF_WARNING, *args == '\0' ?
+			    "/cert save needs a file name" :
+			    "/cert save: the server sent no chain");
+			return;
+		}
+		fd = open(args, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
+		    O_NOFOLLOW, 0644);
+		if (fd == -1) {
+			event(d, DRIVER_LF_WARNING, "/cert save %s: %s%s", args,
+			    strerror(errno), errno == EEXIST ? " (never "
+			    "written over: choose another name)" : "");
+			return;
+		}
+		while (off < s->chain_pem_len) {
+			n = write(fd, s->chain_pem + off, s->chain_pem_len -
+			    off);
+			if (n == -1 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				break;
+			off += (size_t)n;
+		}
+		if (close(fd) == -1 || off < s->chain_pem_len) {
+			event(d, DRIVER_LF_WARNING, "/cert save %s: %s", args,
+			    strerror(errno));
+			return;
+		}
+		event(d, DRIVER_LF_TLS, "the server's chain (%zu certificate%s,"
+		    " leaf SHA-256 %s) saved as PEM to %s: check the "
+		    "fingerprint with the server's owner, then /connect "
+		    "--cafile %s URL", s->ncerts, s->ncerts == 1 ? "" : "s",
+		    sha, args, args);
+		return;
+	}
+	if (strcmp(args, "trust") == 0) {
+		if (s->verified) {
+			event(d, 0, "/cert trust: the certificate verified; "
+			    "nothing to trust");
+			return;
+		}
+		for (i = 0; i < d->ntrust; i++)
+			if (strcmp(d->trust[i], sha) == 0)
+				break;
+		if (i == d->ntrust) {
+			d->trust = xrealloc(d->trust, (d->ntrust + 1) *
+			    sizeof(*d->trust));
+			d->trust[d->ntrust++] = xstrdup(sha);
+		}
+		event(d, DRIVER_LF_TLS | DRIVER_LF_WARNING, "TRUSTING a "
+		    "certificate that did NOT verify (%s), for the rest of "
+		    "this run only: SHA-256 %s; every connection that shows it "
+		    "is marked TRUSTED BY SHA-256%s%s", s->verify_result, sha,
+		    d->phase == DRIVER_IDLE && d->last_connect != NULL ?
+		    "; connect again: /connect " : "",
+		    d->phase == DRIVER_IDLE && d->last_connect != NULL ?
+		    d->last_connect : "");
+		return;
+	}
+	event(d, DRIVER_LF_WARNING, "/cert: unknown subcommand (/cert, /cert "
+	    "save FILE, /cert trust)");
+}
+
 static void
 help(struct driver *d)
 {
 	static const char *const lines[] = {
 		"workbench commands (everything else is sent as typed, "
 		"followed by CRLF):",
-		"  /connect URL       connect: pop3:// pop3s:// smtp:// "
+		"  /connect [--starttls] [--cafile FILE] [--insecure] URL",
+		"                     connect: pop3:// pop3s:// smtp:// "
 		"smtps:// submission://",
+		"  /cert              the server's certificates; /cert save "
+		"FILE writes the chain as PEM,",
+		"                     /cert trust trusts a certificate that "
+		"did not verify, for this run",
 		"  /starttls          upgrade this connection to TLS "
 		"(STLS or STARTTLS)",
 		"  /auth MECH [USER]  authenticate: PLAIN, LOGIN, CRAM-MD5, "
@@ -1101,14 +1303,15 @@ driver_submit(struct driver *d, const char *line, size_t len)
 		}
 		if (is_cmd(line, len, "/connect", &rest)) {
 			s = xstrndup(rest, len - (size_t)(rest - line));
-			rest = s;
-			while (*rest == ' ')
-				rest++;
-			rc = driver_connect(d, rest, &err);
-			if (rc == -1)
-				event(d, DRIVER_LF_WARNING, "/connect: %s", err);
+			rc = connect_cmd(d, s);
 			free(s);
 			return rc;
+		}
+		if (is_cmd(line, len, "/cert", &rest)) {
+			s = xstrndup(rest, len - (size_t)(rest - line));
+			cert_cmd(d, s);
+			free(s);
+			return 0;
 		}
 		if (is_cmd(line, len, "/quit", &rest)) {
 			if (d->phase == DRIVER_OPEN && d->sess != NULL &&

@@ -14,8 +14,12 @@
 #include "ui/width.h"
 
 static const struct help_cmd cmds[] = {
-	{ "/connect", "/connect URL", "connect (pop3:// pop3s:// smtp:// "
-	    "smtps:// submission://)" },
+	{ "/connect", "/connect [--starttls] [--cafile FILE] [--insecure] URL",
+	    "connect (pop3:// pop3s:// smtp:// smtps:// submission://); "
+	    "asks first when deletions are pending" },
+	{ "/cert", "/cert [save FILE | trust]", "the server's certificates; "
+	    "save the chain as PEM (for --cafile); trust one that did not "
+	    "verify, by SHA-256, for this run (marked TRUSTED)" },
 	{ "/starttls", "/starttls", "upgrade this connection to TLS "
 	    "(STLS/STARTTLS)" },
 	{ "/auth", "/auth MECH [USER]", "log in: PLAIN LOGIN CRAM-MD5 XOAUTH2 "

@@ -7,7 +7,8 @@
 . "$(dirname "$0")/lib.sh"
 
 TESTS="screen-typed-mailbox screen-connect-marks screen-connect-quit-first
-screen-drop-marks screen-signal-marks screen-history-proto"
+screen-drop-marks screen-signal-marks screen-history-proto screen-tls-cafile
+screen-tls-trust"
 need "command -v tmux >/dev/null" "tmux is not installed" $TESTS
 need "[ -x '$MB' ]" "mailbench is not built" $TESTS
 
@@ -29,8 +30,8 @@ smtp_url() { screen | grep -o 'smtp://127.0.0.1:[0-9]*' | head -n 1; }
 lab_pid=
 lab() {
 	local i=0
-	"$MB" lab --pop3-port 0 --smtp-port 0 --pop3s-port -1 \
-	    --smtps-port -1 --scenario "$1" >"$TMP/lab.out" 2>&1 &
+	"$MB" lab --pop3-port 0 --smtp-port 0 --pop3s-port 0 \
+	    --smtps-port -1 ${1:+--scenario "$1"} >"$TMP/lab.out" 2>&1 &
 	lab_pid=$!
 	EXTRA_CLEANUP='[ -n "$lab_pid" ] && kill "$lab_pid" 2>/dev/null'
 	while [ $i -lt 100 ] && ! grep -q "^ready" "$TMP/lab.out"; do
@@ -39,6 +40,8 @@ lab() {
 	done
 	LAB_POP3=pop3://$(grep -o 'POP3 *127.0.0.1:[0-9]*' "$TMP/lab.out" |
 	    sed 's/POP3 *//')
+	LAB_POP3S=pop3s://$(grep -o 'POP3S *127.0.0.1:[0-9]*' "$TMP/lab.out" |
+	    sed 's/POP3S *//')
 	[ "$LAB_POP3" != pop3:// ]
 }
 
@@ -218,10 +221,63 @@ t_history() {
 	wait_exit
 }
 
+# 4. TLS trouble solved from inside: a self-signed server fails to verify;
+# /cert save writes its chain as PEM, /connect --cafile FILE then
+# verifies; the saved file is what the server sent.
+t_tls_cafile() {
+	lab "" || return 1
+	START_DIR=$TMP start 120 40 "$MB" "$LAB_POP3S" || return 1
+	wait_for "certificate verification failed: self-signed" || return 1
+	wait_for "/cert save FILE" || return 1
+	type_line "/cert save chain.pem" || return 1
+	wait_for "saved as PEM to chain.pem" || return 1
+	openssl x509 -in "$TMP/chain.pem" -noout -subject | grep -q lab.example ||
+	    return 1
+	# Never over an existing file.
+	type_line "/cert save chain.pem" || return 1
+	wait_for "never written over" || return 1
+	type_line "/connect --bogus $LAB_POP3S" || return 1
+	wait_for "unknown option --bogus" || return 1
+	type_line "/connect --cafile chain.pem $LAB_POP3S" || return 1
+	wait_for "| TLSv1.3 verified |" || return 1
+	wait_for "AUTHORIZATION" || return 1
+	# The options were for that connection: without them, the command
+	# line's apply again and verification fails.
+	type_line "/connect $LAB_POP3S" || return 1
+	wait_for "session closed: certificate verification failed" || return 1
+	keys C-q || return 1
+	wait_exit
+}
+
+# 4b. /cert trust after a failed verification: the next connection goes
+# on, loudly marked in the transcript and the status bar.
+t_tls_trust() {
+	lab "" || return 1
+	start 160 40 "$MB" "$LAB_POP3S" || return 1
+	wait_for "certificate verification failed: self-signed" || return 1
+	# The fingerprint the lab printed is the one trusted.
+	sha=$(grep -A1 'SHA-256 fingerprint' "$TMP/lab.out" | tail -n 1 |
+	    tr -d ' ')
+	[ ${#sha} = 95 ] || return 1
+	type_line "/cert trust" || return 1
+	wait_for "TRUSTING a certificate that did NOT verify" || return 1
+	screen | tr -d '\n ' | grep -q "SHA-256$sha" || return 1
+	type_line "/connect $LAB_POP3S" || return 1
+	wait_for "TRUSTED BY YOUR CHOICE" || return 1
+	wait_for "TRUSTED BY SHA-256, NOT VERIFIED" || return 1
+	wait_for "AUTHORIZATION" || return 1
+	type_line "/cert" || return 1
+	wait_for "verification: self-signed certificate (trusted by SHA-256" || return 1
+	keys C-q || return 1
+	wait_exit
+}
+
 t_typed; result screen-typed-mailbox $?
 t_connect_marks; result screen-connect-marks $?
 t_connect_quit_first; result screen-connect-quit-first $?
 t_drop_marks; result screen-drop-marks $?
 t_signal_marks; result screen-signal-marks $?
 t_history; result screen-history-proto $?
+t_tls_cafile; result screen-tls-cafile $?
+t_tls_trust; result screen-tls-trust $?
 [ $failures = 0 ]
