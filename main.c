@@ -18,8 +18,11 @@ usage(FILE *f)
 	    "       mailbench explain CODE...          meaning of a reply code\n"
 	    "\n"
 	    "URL: pop3://[user@]host[:port]  pop3s://  smtp://  smtps://  submission://\n"
-	    "Run 'mailbench MODE --help' for the options of a mode; see mailbench(1).\n",
+	    "Run 'mailbench MODE --help' for the options of a mode; see mailbench(1).\n"
+	    "\n"
+	    "options of the workbench (mailbench [options] [URL], --lab):\n",
 	    f);
+	screen_options_usage(f);
 }
 
 int

@@ -945,11 +945,16 @@ driver_connect(struct driver *d, const char *urlstr, const char **errstr_r)
 		d->ctx = NULL;
 	}
 	if (d->opts.transcript != NULL && d->tfd == -1) {
-		d->tfd = open(d->opts.transcript, O_WRONLY | O_CREAT | O_TRUNC |
+		/* One rule with /save: never over an existing file unless
+		 * the user says so (/save! in a session; for --transcript,
+		 * by removing the file). */
+		d->tfd = open(d->opts.transcript, O_WRONLY | O_CREAT | O_EXCL |
 		    O_CLOEXEC | O_NOFOLLOW, 0600);
 		if (d->tfd == -1) {
-			snprintf(err, sizeof(err), "cannot write %s: %s",
-			    d->opts.transcript, strerror(errno));
+			snprintf(err, sizeof(err), "--transcript %s: %s%s",
+			    d->opts.transcript, strerror(errno), errno ==
+			    EEXIST ? " (never written over, as with /save: "
+			    "remove it or choose another name)" : "");
 			*errstr_r = err;
 			url_clear(&u);
 			return -1;

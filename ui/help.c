@@ -29,7 +29,7 @@ static const struct help_cmd cmds[] = {
 	{ "/send", "/send", "guided SMTP send: asks for sender, recipients, "
 	    "subject, text" },
 	{ "/save", "/save [FILE]", "save the transcript (secrets redacted); "
-	    "asks before overwriting" },
+	    "never over a file: /save! FILE replaces one" },
 	{ "/cancel", "/cancel", "abandon a running /auth or /send (Esc "
 	    "does it too)" },
 	{ "/help", "/help", "this screen" },

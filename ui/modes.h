@@ -4,6 +4,8 @@
 #ifndef UI_MODES_H
 #define UI_MODES_H
 
+#include <stdio.h>
+
 /* argv[0] is the mode name ("batch", "lab", ...) or the program name for
  * screen_main. */
 int	screen_main(int argc, char **argv);	/* ui/screen.c */
@@ -11,5 +13,7 @@ int	batch_main(int argc, char **argv);	/* ui/batch.c */
 int	lab_main(int argc, char **argv);	/* lab/lab-main.c */
 int	mime_main(int argc, char **argv);	/* ui/mime-cmd.c */
 int	explain_main(int argc, char **argv);	/* ui/explain.c */
+/* The workbench's options (after its usage lines), for --help. */
+void	screen_options_usage(FILE *);		/* ui/screen.c */
 
 #endif

@@ -1705,11 +1705,21 @@ usage(FILE *f)
 	    "       mailbench --lab [options]\n"
 	    "Open the workbench; connect at once if URL is given.\n"
 	    "URL: pop3://[user@]host[:port] pop3s:// smtp:// smtps:// "
-	    "submission://\n\n"
-	    "  --lab                 start the lab server on loopback and "
-	    "connect to its POP3\n"
-	    "  --mouse               click to focus panes, wheel scrolls\n");
+	    "submission://\n\n");
+	screen_options_usage(f);
+}
+
+void
+screen_options_usage(FILE *f)
+{
+	fprintf(f, "  --lab                 start the lab server on loopback "
+	    "and connect to its POP3\n"
+	    "  --mouse               click to focus panes, wheel scrolls\n"
+	    "  --bench               redraw benchmark (make bench): generated "
+	    "lines, times at exit\n");
 	options_usage(f);
+	fprintf(f, "\nIn the workbench: /help lists the / commands, F1 every "
+	    "key; see mailbench(1).\n");
 }
 
 static void
@@ -1853,6 +1863,16 @@ screen_main(int argc, char **argv)
 	if (s->opts.version) {
 		printf("mailbench %s\n", MAILBENCH_VERSION);
 		return 0;
+	}
+	if (s->opts.timing) {
+		/* The shared parser knows it; only batch prints timing lines
+		 * (the workbench shows them with T in the transcript). */
+		fprintf(stderr, "mailbench: --timing is for batch mode; the "
+		    "workbench shows reply times itself (T in the "
+		    "transcript)\n");
+		options_clear(&s->opts);
+		free(s);
+		return 2;
 	}
 	for (i = 0; i < s->opts.nargs; i++) {
 		const char *a = s->opts.args[i];
