@@ -8,7 +8,7 @@
 
 TESTS="screen-typed-mailbox screen-connect-marks screen-connect-quit-first
 screen-drop-marks screen-signal-marks screen-history-proto screen-tls-cafile
-screen-tls-trust"
+screen-tls-trust screen-8bit-no-charset"
 need "command -v tmux >/dev/null" "tmux is not installed" $TESTS
 need "[ -x '$MB' ]" "mailbench is not built" $TESTS
 
@@ -272,6 +272,39 @@ t_tls_trust() {
 	wait_exit
 }
 
+# 10. A part with 8-bit bytes and no charset shows what the transcript
+# shows (UTF-8 where valid), with a note, not a row of U+FFFD.
+t_8bit() {
+	start 120 40 "$MB" --lab || return 1
+	wait_for "AUTHORIZATION" || return 1
+	pop=$(pop3_url)
+	type_line "/connect $(smtp_url)" || return 1
+	wait_for "S: 220" || return 1
+	for l in "EHLO x.example" "MAIL FROM:<a@x.example>" \
+	    "RCPT TO:<student@lab.example>"; do
+		type_line "$l" || return 1
+		wait_for "C: $l" || return 1
+	done
+	wait_for "S: 250 2.1.5" || return 1
+	type_line "DATA" || return 1
+	wait_for "S: 354" || return 1
+	for l in "Subject: eight bits" "" "Grüße aus Köln" "."; do
+		type_line "$l" || return 1
+	done
+	wait_for "S: 250 2.0.0" || return 1
+	type_line "QUIT" || return 1
+	wait_for "S: 221" || return 1
+	type_line "/connect $pop" || return 1
+	login || return 1
+	type_line "RETR 9" || return 1
+	wait_for "Message 9" || return 1
+	wait_for "no charset declared, yet 8-bit bytes" || return 1
+	wait_for "Grüße aus Köln" || return 1
+	screen | grep -q $'\xef\xbf\xbd' && return 1	# no U+FFFD
+	keys C-q || return 1
+	wait_exit
+}
+
 t_typed; result screen-typed-mailbox $?
 t_connect_marks; result screen-connect-marks $?
 t_connect_quit_first; result screen-connect-quit-first $?
@@ -280,4 +313,5 @@ t_signal_marks; result screen-signal-marks $?
 t_history; result screen-history-proto $?
 t_tls_cafile; result screen-tls-cafile $?
 t_tls_trust; result screen-tls-trust $?
+t_8bit; result screen-8bit-no-charset $?
 [ $failures = 0 ]
