@@ -17,6 +17,7 @@
 
 #include "lab/lab.h"
 #include "net/loop.h"
+#include "proto/caps.h"
 #include "proto/hint.h"
 #include "proto/mailbox.h"
 #include "proto/session.h"
@@ -98,6 +99,7 @@ struct screen {
 	char			 save_dir[1024], save_name[256];
 	char			*quit_line;	/* the typed QUIT, kept */
 	char			*connect_line;	/* /connect after QUIT */
+	bool			 empty_armed;	/* Enter on an empty line once */
 	struct loop_timer	*connect_timer;
 
 	char			 notice[512];
@@ -671,6 +673,69 @@ draw_status(struct screen *s)
 	wnoutrefresh(w);
 }
 
+/* A verb the server advertised (EHLO keyword, CAPA tag) that our command
+ * table does not know, such as ETRN after "250-ETRN": the engine's
+ * capabilities say it is this server's command, not a stray word. */
+static const char *
+advertised(const struct screen *s, const char *line, size_t len)
+{
+	struct session *ss = s->drv != NULL ? driver_session(s->drv) : NULL;
+	const struct caps *c;
+	size_t i, w = 0;
+
+	if (ss == NULL || !session_caps_known(ss))
+		return NULL;
+	while (w < len && line[w] != ' ')
+		w++;
+	c = session_caps(ss);
+	for (i = 0; i < c->n; i++)
+		if (w > 0 && slice_eq_ci(line, w, c->v[i].keyword))
+			return c->v[i].keyword;
+	return NULL;
+}
+
+/* What is valid now, from the engine's facts (state, TLS, capabilities):
+ * STLS/STARTTLS only on a plain connection whose server offers it (or has
+ * not said), AUTH only when offered, USER only when CAPA lists it. The
+ * finer steps (PASS after USER, RCPT after MAIL) still come from the
+ * composer's hints. */
+static const char *
+expects_now(struct screen *s)
+{
+	static char b[256];
+	const struct driver_status *st = status(s);
+	struct session *ss = s->drv != NULL ? driver_session(s->drv) : NULL;
+	const char *exp = hint_expects(&s->hint), *state;
+	const struct caps *c;
+	bool known, can_tls, can_auth;
+
+	if (ss == NULL || st == NULL || !st->connected || session_over(ss) ||
+	    s->hint.auth_exchange || st->message_mode)
+		return exp;
+	c = session_caps(ss);
+	known = session_caps_known(ss);
+	can_tls = !session_tls(ss) && (!known || c->stls || c->starttls);
+	can_auth = !known || c->auth != NULL;
+	state = session_state_name(ss);
+	if (s->hint.proto == HINT_POP3 &&
+	    strcmp(state, "AUTHORIZATION") == 0 && !s->hint.user_ok) {
+		snprintf(b, sizeof(b), "%sAPOP%s, CAPA%s",
+		    !known || c->user ? "USER name, " : "",
+		    can_auth ? ", AUTH" : "", can_tls ? " or STLS" : "");
+		return b;
+	}
+	if (s->hint.proto == HINT_SMTP && strcmp(state, "READY") == 0 &&
+	    !s->hint.mail) {
+		can_auth = can_auth && !s->hint.authed;
+		snprintf(b, sizeof(b), "MAIL FROM:<address>%s%s%s%s",
+		    can_tls || can_auth ? " (or " : "",
+		    can_tls ? "STARTTLS" : "", can_tls && can_auth ? ", " : "",
+		    can_auth ? "AUTH)" : can_tls ? ")" : "");
+		return b;
+	}
+	return exp;
+}
+
 static void
 draw_hint(struct screen *s)
 {
@@ -726,7 +791,11 @@ draw_hint(struct screen *s)
 		struct hint h;
 
 		hint_line(&s->hint, line, len, &h);
-		if (h.warning != NULL) {
+		if (h.syntax == NULL && advertised(s, line, len) != NULL) {
+			snprintf(b, sizeof(b), " %s: advertised by this server "
+			    "(EHLO/CAPA), not in the base protocol; sent as "
+			    "typed", advertised(s, line, len));
+		} else if (h.warning != NULL) {
 			snprintf(b, sizeof(b), " ! %s%s%s", h.warning,
 			    h.syntax ? "   syntax: " : "",
 			    h.syntax ? h.syntax : "");
@@ -738,7 +807,7 @@ draw_hint(struct screen *s)
 			snprintf(b, sizeof(b), " %s", h.about);
 		else
 			snprintf(b, sizeof(b), " expects: %s",
-			    hint_expects(&s->hint));
+			    expects_now(s));
 	} else if (s->focus == LAYOUT_TRANSCRIPT) {
 		snprintf(b, sizeof(b), " transcript: Up/Down PgUp/PgDn move  "
 		    "End follows  Ctrl-F n N search  Enter TLS details  "
@@ -755,7 +824,7 @@ draw_hint(struct screen *s)
 		/* The engine's hint is generic; ours follows USER/MAIL/RCPT. */
 		const char *exp = s->hint.proto != HINT_NONE || st == NULL ||
 		    !st->connected || st->expects == NULL ?
-		    hint_expects(&s->hint) : st->expects;
+		    expects_now(s) : st->expects;
 
 		snprintf(b, sizeof(b), " expects: %s   |  F1 or /help: help  "
 		    "Tab: complete  Ctrl-O: next pane  Ctrl-Q: quit", exp);
@@ -1196,8 +1265,24 @@ composer_submit(struct screen *s)
 {
 	size_t len;
 	const char *t = composer_text(s->comp, &len);
-	char *copy = xstrndup(t, len);
+	const struct driver_status *st = status(s);
+	char *copy;
 
+	/* An empty line outside message text, a secret or a /send question
+	 * is most likely a stray Enter; on the wire it is a bare CRLF that
+	 * servers answer with an error. Send it only when Enter is pressed
+	 * again. */
+	if (len == 0 && connected(s) && !st->message_mode &&
+	    !composer_secret(s->comp) && send_prompt(s) == NULL) {
+		if (!s->empty_armed) {
+			s->empty_armed = true;
+			notice(s, ROLE_HINT, "an empty line is not sent: press "
+			    "Enter again to send a bare CRLF");
+			return;
+		}
+	}
+	s->empty_armed = false;
+	copy = xstrndup(t, len);
 	composer_clear(s->comp);
 	/* Whoever sends a command wants to see its reply: follow the
 	 * transcript, and unzoom a pane that hides it. */
@@ -1573,6 +1658,9 @@ handle_key(struct screen *s, int key)
 	enum keys_ctx ctx;
 	enum action a;
 
+	/* Only Enter twice in a row sends an empty line. */
+	if (key != '\r' && key != '\n' && key != (KEYS_FN | KEY_ENTER))
+		s->empty_armed = false;
 	if (s->notice[0] != '\0' && s->prompt != PROMPT_QUIT &&
 	    s->prompt != PROMPT_QUIT_CMD && s->prompt != PROMPT_OVERWRITE &&
 	    s->prompt != PROMPT_CONNECT) {

@@ -8,7 +8,8 @@
 
 TESTS="screen-typed-mailbox screen-connect-marks screen-connect-quit-first
 screen-drop-marks screen-signal-marks screen-history-proto screen-tls-cafile
-screen-tls-trust screen-8bit-no-charset"
+screen-tls-trust screen-8bit-no-charset screen-composer-syntax
+screen-empty-enter screen-expects-tls"
 need "command -v tmux >/dev/null" "tmux is not installed" $TESTS
 need "[ -x '$MB' ]" "mailbench is not built" $TESTS
 
@@ -305,6 +306,59 @@ t_8bit() {
 	wait_exit
 }
 
+# 9. The composer warns on USER without a name, LIST abc, RETR 0, DELE 1 2
+# as it does for TOP 1.
+t_syntax() {
+	start 120 40 "$MB" --lab || return 1
+	wait_for "AUTHORIZATION" || return 1
+	tm send-keys -t t -l "USER" || return 1
+	wait_for "! needs a name (RFC 1939 7)" || return 1
+	keys C-u || return 1
+	login || return 1
+	for l in "LIST abc:the message number must be a number" \
+	    "RETR 0:messages are numbered from 1" \
+	    "DELE 1 2:too many arguments: one at a time" \
+	    "TOP 1:TOP needs a message number and a line count"; do
+		tm send-keys -t t -l "${l%%:*}" || return 1
+		wait_for "! ${l#*:}" || return 1
+		keys C-u || return 1
+	done
+	tm send-keys -t t -l "RETR 3" || return 1
+	wait_for "RETR msg  - the whole message" || return 1
+	keys C-u C-q || return 1
+	wait_exit
+}
+
+# 9b. An empty Enter does not send an empty line unless pressed again.
+t_empty() {
+	start 120 40 "$MB" --lab || return 1
+	wait_for "AUTHORIZATION" || return 1
+	keys Enter || return 1
+	wait_for "an empty line is not sent: press Enter again" || return 1
+	screen | grep -qE '^ +1.C:' && return 1
+	keys Enter || return 1
+	wait_re '^ +1.C: *$' || return 1
+	wait_re '^ +1.S: -ERR' || return 1
+	keys C-q || return 1
+	wait_exit
+}
+
+# 9c. The expects: line lists only what is valid now: no STLS on a TLS
+# session (the lab's POP3S, verified with the lab's certificate).
+t_expects_tls() {
+	start 120 40 "$MB" --lab || return 1
+	wait_for "AUTHORIZATION" || return 1
+	wait_for "expects: USER name, APOP, AUTH, CAPA or STLS" || return 1
+	port=$(screen | grep -o 'POP3S [0-9]*' | head -n 1 | cut -d' ' -f2)
+	[ -n "$port" ] || return 1
+	type_line "/connect pop3s://127.0.0.1:$port" || return 1
+	wait_for "| TLSv1.3 verified | AUTHORIZATION" || return 1
+	wait_for "expects: USER name, APOP, AUTH, CAPA   |" || return 1
+	screen | grep -q "expects: .*STLS" && return 1
+	keys C-q || return 1
+	wait_exit
+}
+
 t_typed; result screen-typed-mailbox $?
 t_connect_marks; result screen-connect-marks $?
 t_connect_quit_first; result screen-connect-quit-first $?
@@ -314,4 +368,7 @@ t_history; result screen-history-proto $?
 t_tls_cafile; result screen-tls-cafile $?
 t_tls_trust; result screen-tls-trust $?
 t_8bit; result screen-8bit-no-charset $?
+t_syntax; result screen-composer-syntax $?
+t_empty; result screen-empty-enter $?
+t_expects_tls; result screen-expects-tls $?
 [ $failures = 0 ]

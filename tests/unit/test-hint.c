@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests for proto/hint.c: syntax hints, expectations, order warnings. */
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "proto/hint.h"
@@ -62,6 +63,57 @@ test_pop3_order(void)
 	CHECK(warn(&c, "TOP 1 0") == NULL);
 	CHECK(warn(&c, "USER again") != NULL);	/* already logged in */
 	CHECK(warn(&c, "STLS") != NULL);	/* only in AUTHORIZATION */
+}
+
+/* RFC 1939 argument syntax: each line, and whether it warns. */
+static const struct {
+	const char	*line;
+	bool		 warns;
+} pop3_args[] = {
+	{ "LIST", false },		/* every message */
+	{ "LIST 2", false },		/* one */
+	{ "LIST abc", true },		/* not a number */
+	{ "LIST 1 2", true },		/* one at a time */
+	{ "RETR 0", true },		/* messages start at 1 */
+	{ "RETR 00", true },		/* still zero */
+	{ "RETR 12", false },
+	{ "RETR -1", true },
+	{ "DELE 1 2", true },		/* one message a command */
+	{ "DELE 3", false },
+	{ "TOP 1 0", false },
+	{ "TOP 1 x", true },		/* the count is a number */
+	{ "TOP 0 5", true },
+	{ "TOP 1 2 3", true },
+	{ "UIDL x", true },
+	{ "STAT 1", true },		/* takes no argument */
+	{ "NOOP", false },
+};
+
+static void
+test_pop3_args(void)
+{
+	struct hint_ctx c;
+	static const struct step greet[] = { { "", "+OK ready" } };
+	static const struct step user[] = { { "USER", "+OK" } };
+	static const struct step pass[] = { { "PASS", "+OK in" } };
+	size_t i;
+
+	hint_init(&c, HINT_POP3);
+	feed(&c, greet, 1);
+	CHECK(warn(&c, "USER") != NULL);	/* needs a name */
+	CHECK(warn(&c, "USER   ") != NULL);
+	CHECK(warn(&c, "USER bob") == NULL);
+	CHECK(warn(&c, "USER bob smith") != NULL);
+	feed(&c, user, 1);
+	feed(&c, pass, 1);
+	for (i = 0; i < sizeof(pop3_args) / sizeof(*pop3_args); i++) {
+		const char *w = warn(&c, pop3_args[i].line);
+
+		if ((w != NULL) != pop3_args[i].warns)
+			fprintf(stderr, "  %s: %s\n", pop3_args[i].line,
+			    w ? w : "(no warning)");
+		CHECK((w != NULL) == pop3_args[i].warns);
+	}
 }
 
 /* POP3: a failed PASS sends the user back to USER (RFC 1939 7). */
@@ -308,6 +360,7 @@ static const struct test tests[] = {
 	{ "mailbox lines", test_mailbox_lines },
 	{ "secret keep", test_secret_keep },
 	{ "pop3 order", test_pop3_order },
+	{ "pop3 arguments", test_pop3_args },
 	{ "pop3 failed pass", test_pop3_failed_pass },
 	{ "pop3 capa", test_pop3_capa },
 	{ "smtp order", test_smtp_order },
