@@ -180,6 +180,10 @@ build(void)
 		}
 	}
 	add("%s", "");
+	add("Mailbox marks (first column): * fetched (RETR), D marked for "
+	    "deletion (removed when QUIT is answered), X deleted by QUIT.");
+	add("Message title: \"part 1.2 (3 of 5 parts; ] [ move)\" is the "
+	    "selected MIME part's path, its place in the tree and the type.");
 	add("Mouse (start with --mouse): click a pane to focus it; the wheel "
 	    "scrolls.");
 	add("History is kept per protocol in $XDG_STATE_HOME/mailbench "

@@ -704,7 +704,8 @@ pane_message_part_label(struct pane_message *p)
 	mime_part_path(p->parts[p->sel], &b);
 	/* The type comes from the message: escaped like any peer text. */
 	transcript_escape(ct ? ct : "?", ct ? strlen(ct) : 1, &e);
-	snprintf(p->label, sizeof(p->label), "part %s (%zu/%zu) %s",
+	snprintf(p->label, sizeof(p->label), "part %s (%zu of %zu parts; "
+	    "] [ move) %s",
 	    b.len ? b.data : "body", p->sel + 1, p->nparts,
 	    e.data ? e.data : "?");
 	buf_clear(&b);

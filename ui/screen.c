@@ -124,6 +124,7 @@ struct screen {
 
 	/* --lab: the lab's certificate, so STLS/STARTTLS verify */
 	char			 lab_dir[64], lab_cert[96];
+	char			 lab_url[4][96];	/* for Tab after /connect */
 
 	/* --bench: keystroke-to-redraw times */
 	bool			 bench;
@@ -333,7 +334,8 @@ sync_mailbox(struct screen *s)
 	 * list already had), a message asked for may have arrived. */
 	if (pane_mailbox_sync(s->pm, mb)) {
 		mark(s, D_MAILBOX | D_STATUS);
-		if (!had && pane_mailbox_count(s->pm) > 0)
+		/* The pane's height follows whether it is empty. */
+		if (had != (pane_mailbox_count(s->pm) > 0))
 			mark(s, D_LAYOUT);
 	} else if (s->want_open == 0) {
 		return;
@@ -548,7 +550,8 @@ layout_now(struct screen *s, struct layout *l)
 	if ((s->zoom == LAYOUT_MESSAGE && !show_msg) ||
 	    (s->zoom == LAYOUT_MAILBOX && !show_mb))
 		s->zoom = LAYOUT_PANE_COUNT;
-	layout_compute(l, LINES, COLS, show_mb, show_msg, s->zoom);
+	layout_compute(l, LINES, COLS, show_mb, pane_mailbox_count(s->pm) ==
+	    0, show_msg, s->zoom);
 }
 
 static void
@@ -814,8 +817,8 @@ draw_hint(struct screen *s)
 		    "w wrap  T timings  # pairs  z zoom  Esc composer");
 	} else if (s->focus == LAYOUT_MAILBOX) {
 		snprintf(b, sizeof(b), " mailbox: Enter open  t TOP  r RETR  "
-		    "d DELE  u RSET  s sort  S reverse  l /load  z zoom  "
-		    "Esc composer");
+		    "d DELE  u RSET  s S sort  l /load  z zoom  marks: * "
+		    "fetched D to delete X deleted");
 	} else if (s->focus == LAYOUT_MESSAGE) {
 		snprintf(b, sizeof(b), " message: ] [ parts  h headers  v raw/"
 		    "side by side  w save part  W save message  z zoom  "
@@ -1330,6 +1333,10 @@ complete(struct screen *s)
 		list = hint_url_schemes();
 	for (i = 0; list != NULL && list[i] != NULL; i++)
 		cands[n++] = list[i];
+	/* The lab's own URLs complete too: nobody retypes a port. */
+	for (i = 0; list == hint_url_schemes() && i < 4; i++)
+		if (s->lab_url[i][0] != '\0')
+			cands[n++] = s->lab_url[i];
 	if (n == 0)
 		return;
 	if (composer_complete(s->comp, cands, n, s->matches,
@@ -1523,10 +1530,11 @@ global_action(struct screen *s, enum action a)
 		}
 		break;
 	case ACT_ZOOM:
-		if (s->focus == LAYOUT_COMPOSER)
-			s->focus = LAYOUT_TRANSCRIPT;
-		s->zoom = s->zoom == LAYOUT_PANE_COUNT ? s->focus :
-		    LAYOUT_PANE_COUNT;
+		/* From the composer, zoom the transcript but keep the focus:
+		 * what is being typed stays a command (a "/" typed next is
+		 * not a transcript search). */
+		s->zoom = s->zoom != LAYOUT_PANE_COUNT ? LAYOUT_PANE_COUNT :
+		    s->focus == LAYOUT_COMPOSER ? LAYOUT_TRANSCRIPT : s->focus;
 		mark(s, D_LAYOUT);
 		break;
 	case ACT_REDRAW:
@@ -1911,6 +1919,17 @@ lab_banner(struct screen *s)
 {
 	const char *a = lab_address(s->lab);
 	bool v6 = strchr(a, ':') != NULL;
+	static const char *const scheme[4] = { "pop3", "pop3s", "smtp",
+	    "smtps" };
+	static const int which[4] = { LAB_POP3, LAB_POP3S, LAB_SMTP,
+	    LAB_SMTPS };
+	int k;
+
+	for (k = 0; k < 4; k++)
+		if (lab_port(s->lab, which[k]) > 0)
+			snprintf(s->lab_url[k], sizeof(s->lab_url[k]),
+			    "%s://%s%s%s:%d", scheme[k], v6 ? "[" : "", a,
+			    v6 ? "]" : "", lab_port(s->lab, which[k]));
 
 	ui_event(s, 0, "lab server on %s: POP3 %d, POP3S %d, SMTPS %d", a,
 	    lab_port(s->lab, LAB_POP3), lab_port(s->lab, LAB_POP3S),

@@ -9,7 +9,8 @@
 TESTS="screen-typed-mailbox screen-connect-marks screen-connect-quit-first
 screen-drop-marks screen-signal-marks screen-history-proto screen-tls-cafile
 screen-tls-trust screen-8bit-no-charset screen-composer-syntax
-screen-empty-enter screen-expects-tls"
+screen-empty-enter screen-expects-tls screen-small-80x24 screen-load-progress-80
+screen-zoom-keeps-focus screen-legends"
 need "command -v tmux >/dev/null" "tmux is not installed" $TESTS
 need "[ -x '$MB' ]" "mailbench is not built" $TESTS
 
@@ -359,6 +360,74 @@ t_expects_tls() {
 	wait_exit
 }
 
+# 7. At 80x24 the transcript gets the room while the mailbox is empty; the
+# lab's URLs complete with Tab after /connect.
+t_small() {
+	start 80 24 "$MB" --lab || return 1
+	wait_for "AUTHORIZATION" || return 1
+	wait_for "F1 or /help shows every key" || return 1
+	row=$(screen | grep -n '^ Mailbox ' | head -n 1 | cut -d: -f1)
+	# Status, 18 transcript rows, then the 3-row empty mailbox.
+	[ -n "$row" ] && [ "$row" -ge 19 ] || { echo "mailbox at $row" >&2;
+	    return 1; }
+	wait_for "empty: /load (or l here) fills it" || return 1
+	login || return 1
+	type_line "STAT" || return 1
+	wait_re '^ +8 +\?' || return 1
+	row=$(screen | grep -n '^ Mailbox ' | head -n 1 | cut -d: -f1)
+	[ "$row" -lt 19 ] || return 1	# rows: the table grows
+	smtp=$(screen | grep -o 'smtp://127.0.0.1:[0-9]*' | head -n 1)
+	tm send-keys -t t -l "/connect smtp://1" || return 1
+	keys Tab || return 1
+	wait_for "> /connect $smtp" ||
+	    return 1
+	keys C-u C-q || return 1
+	wait_exit
+}
+
+# 7b. /load's progress stays visible at 80 columns (a slow server).
+t_progress80() {
+	lab slow || return 1
+	start 80 24 "$MB" "$LAB_POP3" || return 1
+	login || return 1
+	type_line "/load" || return 1
+	wait_for " Mailbox  [loading: " || return 1
+	keys C-q || return 1
+	wait_exit 30
+}
+
+# 8. F5 in the composer zooms the transcript and keeps the focus: a
+# /help typed next is a command, not a transcript search.
+t_zoom_focus() {
+	start 120 40 "$MB" --lab || return 1
+	wait_for "AUTHORIZATION" || return 1
+	keys F5 || return 1
+	wait_gone " Mailbox " || return 1	# the transcript is zoomed
+	type_line "/help" || return 1
+	wait_for "/cert [save FILE | trust]" || return 1
+	screen | grep -q "Search:" && return 1
+	keys Escape C-q || return 1
+	wait_exit
+}
+
+# 8b. The mailbox's mark column and the message title's "part 1 (2/3)"
+# have a legend.
+t_legends() {
+	start 120 40 "$MB" --lab || return 1
+	login || return 1
+	type_line "RETR 3" || return 1
+	wait_for "Message 3" || return 1
+	wait_for "part 1 (2 of 5 parts; ] [ move) text/plain" || return 1
+	keys C-o C-o || return 1
+	wait_for "marks: * fetched D to delete X deleted" || return 1
+	keys F1 || return 1
+	wait_for "help   (Esc or q closes" || return 1
+	keys End || return 1
+	wait_for "Mailbox marks (first column): * fetched" || return 1
+	keys Escape C-q || return 1
+	wait_exit
+}
+
 t_typed; result screen-typed-mailbox $?
 t_connect_marks; result screen-connect-marks $?
 t_connect_quit_first; result screen-connect-quit-first $?
@@ -371,4 +440,8 @@ t_8bit; result screen-8bit-no-charset $?
 t_syntax; result screen-composer-syntax $?
 t_empty; result screen-empty-enter $?
 t_expects_tls; result screen-expects-tls $?
+t_small; result screen-small-80x24 $?
+t_progress80; result screen-load-progress-80 $?
+t_zoom_focus; result screen-zoom-keeps-focus $?
+t_legends; result screen-legends $?
 [ $failures = 0 ]
