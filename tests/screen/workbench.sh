@@ -110,7 +110,7 @@ t_connect_marks() {
 	wait_for "the server keeps the 1 message marked for deletion" ||
 	    return 1
 	wait_for "Mailbox  0 messages  0 marked" || return 1
-	screen | grep -q "9186 octets" && return 1
+	screen | grep -q "Mailbox .*9186 octets" && return 1
 	[ "$(rows)" = 0 ] || return 1
 	# The hints start again with the new session.
 	wait_for "expects: USER name" || return 1
