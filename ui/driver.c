@@ -68,6 +68,7 @@ struct driver {
 	SSL_CTX			*ctx;
 	struct loop_timer	*timer;		/* reply timeout */
 	double			 connect_ms;	/* when connecting started */
+	double			 last_reply_at;	/* when the last reply came */
 	bool			 starttls_sent;	/* --starttls done */
 	bool			 upgrading;	/* STARTTLS handshake */
 
@@ -177,9 +178,12 @@ update_status(struct driver *d)
 	const char *p = NULL;
 	const struct tls_summary *ts;
 	double last = s->last_reply_ms;
+	bool piped = s->last_reply_pipelined, slow = s->last_reply_slow;
 
 	memset(s, 0, sizeof(*s));
 	s->last_reply_ms = last;
+	s->last_reply_pipelined = piped;
+	s->last_reply_slow = slow;
 	s->session_id = d->session_id;
 	s->connected = d->phase != DRIVER_IDLE;
 	if (d->have_url) {
@@ -474,14 +478,33 @@ handle_event(struct driver *d, const struct proto_event *ev)
 	case PEV_REPLY:
 		sent = queue_pop(d, ev->seq);
 		if (sent >= 0) {
-			double ms = loop_now_ms() - sent;
-			char t[64];
+			double now = loop_now_ms(), ms = now - sent, own = ms;
+			char t[128];
 			int n;
+			bool piped = d->last_reply_at > sent;
 
-			d->st.last_reply_ms = ms;
-			n = snprintf(t, sizeof(t), "%.1f ms", ms);
-			emit(d, DRIVER_LINE_EVENT, DRIVER_LF_TIMING, ev->seq,
-			    t, (size_t)n);
+			/* Pipelined (/load): the server could start on this
+			 * command only once it had answered the one before,
+			 * so its own time runs from that reply; the time
+			 * since sending grows with the queue ahead of it. */
+			if (piped)
+				own = now - d->last_reply_at;
+			d->last_reply_at = now;
+			d->st.last_reply_ms = own;
+			d->st.last_reply_pipelined = piped;
+			d->st.last_reply_slow = own >= DRIVER_SLOW_MS;
+			if (piped)
+				n = snprintf(t, sizeof(t), "%.1f ms after the "
+				    "previous reply (%.1f ms since sent)%s", own,
+				    ms, own >= DRIVER_SLOW_MS ? ": slow server" :
+				    "");
+			else
+				n = snprintf(t, sizeof(t), "%.1f ms%s", ms,
+				    ms >= DRIVER_SLOW_MS ? ": slow server" : "");
+			/* A slow reply shows even with timing lines off. */
+			emit(d, DRIVER_LINE_EVENT, DRIVER_LF_TIMING |
+			    (own >= DRIVER_SLOW_MS ? DRIVER_LF_WARNING : 0),
+			    ev->seq, t, (size_t)n);
 		}
 		if ((ev->flags & (PEV_F_NEGATIVE | PEV_F_TRANSIENT)) &&
 		    !(ev->flags & PEV_F_CONTINUE))
@@ -1013,6 +1036,8 @@ driver_connect(struct driver *d, const char *urlstr, const char **errstr_r)
 	d->sess = session_new(u.proto, &so);
 	d->session_id++;
 	d->st.last_reply_ms = -1;
+	d->st.last_reply_pipelined = d->st.last_reply_slow = false;
+	d->last_reply_at = 0;
 	d->phase = DRIVER_CONNECTING;
 	d->connect_ms = loop_now_ms();
 	/* The greeting is the first reply awaited, before anything typed

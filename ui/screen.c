@@ -630,9 +630,15 @@ draw_status(struct screen *s)
 			    st->progress_done, st->progress_total);
 		else if (st->busy)
 			seg_add(sg, &n, 5, "waiting");
-		if (st->last_reply_ms >= 0)
-			seg_add(sg, &n, 4, "last reply %.1f ms",
-			    st->last_reply_ms);
+		if (st->last_reply_ms >= 0 && st->last_reply_slow)
+			seg_add(sg, &n, 6, "last reply %.1f s%s: SLOW server",
+			    st->last_reply_ms / 1000.0,
+			    st->last_reply_pipelined ? " after the previous" :
+			    "");
+		else if (st->last_reply_ms >= 0)
+			seg_add(sg, &n, 4, "last reply %.1f ms%s",
+			    st->last_reply_ms, st->last_reply_pipelined ?
+			    " after the previous" : "");
 	}
 	rw = (size_t)cols >= 60 ? strlen(right) : 0;
 	/* Drop the least important pieces until the rest fits. */

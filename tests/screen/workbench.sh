@@ -10,7 +10,7 @@ TESTS="screen-typed-mailbox screen-connect-marks screen-connect-quit-first
 screen-drop-marks screen-signal-marks screen-history-proto screen-tls-cafile
 screen-tls-trust screen-8bit-no-charset screen-composer-syntax
 screen-empty-enter screen-expects-tls screen-small-80x24 screen-load-progress-80
-screen-zoom-keeps-focus screen-legends"
+screen-zoom-keeps-focus screen-legends screen-timing"
 need "command -v tmux >/dev/null" "tmux is not installed" $TESTS
 need "[ -x '$MB' ]" "mailbench is not built" $TESTS
 
@@ -428,6 +428,28 @@ t_legends() {
 	wait_exit
 }
 
+# 6. Timing that means what it says: pipelined replies are timed from the
+# reply before them (the time since sending is said too), and a slow
+# server is called slow in the status bar.
+t_timing() {
+	lab slow || return 1
+	start 140 40 "$MB" "$LAB_POP3" || return 1
+	login || return 1
+	wait_for "SLOW server" || return 1
+	keys Escape || return 1
+	keys C-o || return 1			# the transcript
+	wait_for "transcript: Up/Down" || return 1
+	keys T || return 1			# timing lines on
+	keys Escape || return 1
+	type_line "/load" || return 1
+	wait_for "/load: done" 30 || return 1
+	wait_for "ms after the previous reply (" || return 1
+	wait_re 'after the previous: SLOW server|last reply [0-9.]+ s after' ||
+	    return 1
+	keys C-q || return 1
+	wait_exit 30
+}
+
 t_typed; result screen-typed-mailbox $?
 t_connect_marks; result screen-connect-marks $?
 t_connect_quit_first; result screen-connect-quit-first $?
@@ -444,4 +466,5 @@ t_small; result screen-small-80x24 $?
 t_progress80; result screen-load-progress-80 $?
 t_zoom_focus; result screen-zoom-keeps-focus $?
 t_legends; result screen-legends $?
+t_timing; result screen-timing $?
 [ $failures = 0 ]
