@@ -1302,12 +1302,40 @@ is_cmd(const char *line, size_t len, const char *cmd, const char **rest_r)
 	return true;
 }
 
+/* A command typed while /load has commands in flight goes out at once,
+ * but the server answers in order (RFC 2449 6.6, RFC 1939 3): say where
+ * it is in the queue and about when its reply comes, not leave it
+ * silently behind the TOPs. */
+static void
+queued_note(struct driver *d, const char *line, size_t len, size_t ahead)
+{
+	size_t w = 0;
+
+	while (w < len && w < 40 && line[w] != ' ')
+		w++;
+	/* The pace: the last reply's own time (pipelined, from the reply
+	 * before it). */
+	if (d->st.last_reply_ms > 0)
+		event(d, 0, "%.*s is queued behind %zu command%s of /load still "
+		    "waiting for replies: the server answers in order, so its "
+		    "reply comes after theirs (about %.1f s at the current "
+		    "pace)", (int)w, line, ahead,
+		    ahead == 1 ? "" : "s", (double)ahead *
+		    d->st.last_reply_ms / 1000.0);
+	else
+		event(d, 0, "%.*s is queued behind %zu command%s of /load still "
+		    "waiting for replies: the server answers in order, so its "
+		    "reply comes after theirs", (int)w,
+		    line, ahead, ahead == 1 ? "" : "s");
+}
+
 int
 driver_submit(struct driver *d, const char *line, size_t len)
 {
 	const char *rest, *err = NULL;
 	char *s;
 	int rc;
+	size_t ahead, done, total;
 
 	if (d->sess != NULL && d->phase != DRIVER_IDLE &&
 	    session_wants_secret(d->sess, NULL)) {
@@ -1377,10 +1405,15 @@ driver_submit(struct driver *d, const char *line, size_t len)
 	}
 	/* A refusal is reported by the session itself (one line, with its
 	 * reason); it counts as a failed command for batch's exit code. */
+	ahead = d->qlen;
+	session_progress(d->sess, &done, &total);
 	rc = session_submit(d->sess, line, len, &err);
 	if (rc == -1)
 		d->negative = true;
 	pump(d);
+	if (rc == 0 && total > 0 && ahead > 0 && d->qlen > ahead &&
+	    line[0] != '/' && d->phase == DRIVER_OPEN)
+		queued_note(d, line, len, ahead);
 	return rc;
 }
 

@@ -10,7 +10,7 @@ TESTS="screen-typed-mailbox screen-connect-marks screen-connect-quit-first
 screen-drop-marks screen-signal-marks screen-history-proto screen-tls-cafile
 screen-tls-trust screen-8bit-no-charset screen-composer-syntax
 screen-empty-enter screen-expects-tls screen-small-80x24 screen-load-progress-80
-screen-zoom-keeps-focus screen-legends screen-timing"
+screen-zoom-keeps-focus screen-legends screen-timing screen-retr-during-load"
 need "command -v tmux >/dev/null" "tmux is not installed" $TESTS
 need "[ -x '$MB' ]" "mailbench is not built" $TESTS
 
@@ -450,6 +450,25 @@ t_timing() {
 	wait_exit 30
 }
 
+# 5. A RETR asked for during a long /load says it is queued, where, and
+# about when its reply comes.
+t_retr_load() {
+	lab slow || return 1
+	rm -f "$TMP/load.txt"
+	start 140 40 "$MB" --transcript "$TMP/load.txt" "$LAB_POP3" || return 1
+	login || return 1
+	type_line "/load" || return 1
+	wait_for "loading " 15 || return 1
+	type_line "RETR 2" || return 1
+	wait_re 'RETR is queued behind [0-9]+ commands? of /load still' ||
+	    return 1
+	wait_for "Message 2" 30 || return 1
+	grep -qE '^\* RETR is queued behind [0-9]+ commands? of /load still waiting for replies: the server answers in order, so its reply comes after theirs \(about [0-9.]+ s at the current pace\)$' \
+	    "$TMP/load.txt" || { grep queued "$TMP/load.txt" >&2; return 1; }
+	keys C-q || return 1
+	wait_exit 30
+}
+
 t_typed; result screen-typed-mailbox $?
 t_connect_marks; result screen-connect-marks $?
 t_connect_quit_first; result screen-connect-quit-first $?
@@ -467,4 +486,5 @@ t_progress80; result screen-load-progress-80 $?
 t_zoom_focus; result screen-zoom-keeps-focus $?
 t_legends; result screen-legends $?
 t_timing; result screen-timing $?
+t_retr_load; result screen-retr-during-load $?
 [ $failures = 0 ]
