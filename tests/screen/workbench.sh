@@ -32,11 +32,14 @@ smtp_url() { screen | grep -o 'smtp://127.0.0.1:[0-9]*' | head -n 1; }
 lab_pid=
 lab() {
 	local i=0
+	# One lab at a time: the one before is done with.
+	[ -n "$lab_pid" ] && kill "$lab_pid" 2>/dev/null && wait "$lab_pid" 2>/dev/null
 	"$MB" lab --pop3-port 0 --smtp-port 0 --pop3s-port 0 \
 	    --smtps-port -1 ${1:+--scenario "$1"} >"$TMP/lab.out" 2>&1 &
 	lab_pid=$!
 	EXTRA_CLEANUP='[ -n "$lab_pid" ] && kill "$lab_pid" 2>/dev/null'
-	while [ $i -lt 100 ] && ! grep -q "^ready" "$TMP/lab.out"; do
+	# Up to 20 s: making its certificate is slow on a loaded machine.
+	while [ $i -lt 400 ] && ! grep -q "^ready" "$TMP/lab.out"; do
 		sleep 0.05
 		i=$((i + 1))
 	done
@@ -44,7 +47,8 @@ lab() {
 	    sed 's/POP3 *//')
 	LAB_POP3S=pop3s://$(grep -o 'POP3S *127.0.0.1:[0-9]*' "$TMP/lab.out" |
 	    sed 's/POP3S *//')
-	[ "$LAB_POP3" != pop3:// ]
+	[ "$LAB_POP3" != pop3:// ] || { echo "--- the lab did not start:" >&2;
+	    cat "$TMP/lab.out" >&2; return 1; }
 }
 
 # wait_re REGEX: poll until a screen line matches the extended regex (the
@@ -436,11 +440,11 @@ t_timing() {
 	start 140 40 "$MB" "$LAB_POP3" || return 1
 	login || return 1
 	wait_for "SLOW server" || return 1
-	keys Escape || return 1
 	keys C-o || return 1			# the transcript
 	wait_for "transcript: Up/Down" || return 1
 	keys T || return 1			# timing lines on
-	keys Escape || return 1
+	keys BTab || return 1			# back to the composer
+	wait_for "expects: STAT" || return 1
 	type_line "/load" || return 1
 	wait_for "/load: done" 30 || return 1
 	wait_for "ms after the previous reply (" || return 1
