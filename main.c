@@ -22,8 +22,11 @@ usage(FILE *f)
 	    "       mailbench replay FILE              step through a saved transcript\n"
 	    "\n"
 	    "URL: pop3://[user@]host[:port]  pop3s://  smtp://  smtps://  submission://\n"
-	    "Run 'mailbench MODE --help' for the options of a mode; see mailbench(1).\n",
+	    "Run 'mailbench MODE --help' for the options of a mode; see mailbench(1).\n"
+	    "\n"
+	    "options of the workbench (mailbench [options] [URL], --lab):\n",
 	    f);
+	screen_options_usage(f);
 }
 
 /* The modes that may hold a password (typed, from --password-file or

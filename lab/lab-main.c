@@ -46,7 +46,7 @@ usage(FILE *f)
 	    "  --scenario NAME[,NAME...]  behave like a failing real "
 	    "server:\n"
 	    "%s"
-	    "  --quiet              print only the start banner, not each "
+	    "  --quiet, -q          print only the start banner, not each "
 	    "session\n"
 	    "  --help, --version\n"
 	    "\n"

@@ -83,6 +83,7 @@ struct conn {
 	SSL			*ssl;
 	bool			 tls_server;
 	bool			 tls_insecure;
+	char			*tls_trust;	/* "\nAB:..\nCD:..\n" or NULL */
 	bool			 tls_active;
 	short			 hs_want;	/* POLLIN or POLLOUT */
 	bool			 read_wants_write;
@@ -169,6 +170,7 @@ really_free(struct conn *c)
 	buf_wipe(&c->out);
 	free(c->host);
 	free(c->port);
+	free(c->tls_trust);
 	free(c);
 }
 
@@ -722,6 +724,35 @@ tls_start(struct conn *c, SSL_CTX *ctx, const char *host, bool server,
 	return 0;
 }
 
+void
+conn_tls_trust(struct conn *c, const char *sha256)
+{
+	size_t n = c->tls_trust != NULL ? strlen(c->tls_trust) : 1;
+	size_t m = strlen(sha256);
+
+	c->tls_trust = xrealloc(c->tls_trust, n + m + 2);
+	if (n == 1)
+		c->tls_trust[0] = '\n';
+	memcpy(c->tls_trust + n, sha256, m);
+	c->tls_trust[n + m] = '\n';
+	c->tls_trust[n + m + 1] = '\0';
+}
+
+/* Is the peer's leaf one of the certificates the user chose to trust? */
+static bool
+trusted(const struct conn *c)
+{
+	char want[256];
+
+	if (c->tls_trust == NULL || c->summary.ncerts == 0 ||
+	    c->summary.certs[0].sha256 == NULL)
+		return false;
+	if (snprintf(want, sizeof(want), "\n%s\n",
+	    c->summary.certs[0].sha256) >= (int)sizeof(want))
+		return false;
+	return strstr(c->tls_trust, want) != NULL;
+}
+
 int
 conn_tls_client(struct conn *c, SSL_CTX *ctx, const char *host,
     bool insecure, double timeout_ms)
@@ -1016,7 +1047,9 @@ do_handshake(struct conn *c)
 	tls_summary_clear(&c->summary);
 	tls_summary_fill(c->ssl, c->tls_server, c->tls_server ? NULL : c->host,
 	    &c->summary);
-	if (!c->tls_server && !c->summary.verified) {
+	if (!c->tls_server && !c->summary.verified && trusted(c)) {
+		c->summary.trusted = true;
+	} else if (!c->tls_server && !c->summary.verified) {
 		if (!c->tls_insecure) {
 			c->failure.tls = CONN_TLS_VERIFY;
 			detail(c, c->summary.verify_result);

@@ -8,6 +8,7 @@
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
@@ -313,6 +314,30 @@ fingerprint_text(X509 *x)
 	return buf_steal(&b);
 }
 
+/* The chain as PEM blocks, leaf first (RFC 7468 5), for --cafile. */
+static void
+chain_pem(STACK_OF(X509) *chain, struct tls_summary *s)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	char *p;
+	long n;
+	int i;
+
+	if (b == NULL)
+		return;
+	for (i = 0; i < sk_X509_num(chain); i++)
+		if (PEM_write_bio_X509(b, sk_X509_value(chain, i)) != 1)
+			break;
+	n = BIO_get_mem_data(b, &p);
+	if (n > 0) {
+		s->chain_pem = xmalloc((size_t)n + 1);
+		memcpy(s->chain_pem, p, (size_t)n);
+		s->chain_pem[n] = '\0';
+		s->chain_pem_len = (size_t)n;
+	}
+	BIO_free(b);
+}
+
 static void
 cert_fill(X509 *x, struct tls_cert_info *c)
 {
@@ -387,6 +412,7 @@ tls_summary_fill(SSL *ssl, bool server, const char *hostname,
 		for (i = 0; i < n; i++)
 			cert_fill(sk_X509_value(chain, i),
 			    &s->certs[s->ncerts++]);
+		chain_pem(chain, s);
 	}
 	if (!server) {
 		s->verified = tls_verify_ok(ssl, &s->verify_code, &reason);
@@ -448,5 +474,50 @@ tls_summary_clear(struct tls_summary *s)
 	free(s->cipher);
 	free(s->verify_result);
 	free(s->hostname);
+	free(s->chain_pem);
 	memset(s, 0, sizeof(*s));
+}
+
+static char *
+dup_or_null(const char *p)
+{
+	return p != NULL ? xstrdup(p) : NULL;
+}
+
+/* A deep copy of a certificate's details (every string its own). */
+static void
+cert_copy(struct tls_cert_info *dst, const struct tls_cert_info *src)
+{
+	*dst = *src;
+	dst->subject = dup_or_null(src->subject);
+	dst->issuer = dup_or_null(src->issuer);
+	dst->cn = dup_or_null(src->cn);
+	dst->not_before = dup_or_null(src->not_before);
+	dst->not_after = dup_or_null(src->not_after);
+	dst->sans = dup_or_null(src->sans);
+	dst->sha256 = dup_or_null(src->sha256);
+}
+
+void
+tls_summary_copy(struct tls_summary *dst, const struct tls_summary *src)
+{
+	size_t i;
+
+	tls_summary_clear(dst);
+	*dst = *src;
+	dst->protocol = dup_or_null(src->protocol);
+	dst->cipher = dup_or_null(src->cipher);
+	dst->verify_result = dup_or_null(src->verify_result);
+	dst->hostname = dup_or_null(src->hostname);
+	dst->certs = src->ncerts > 0 ? xcalloc(src->ncerts,
+	    sizeof(*dst->certs)) : NULL;
+	for (i = 0; i < src->ncerts; i++)
+		cert_copy(&dst->certs[i], &src->certs[i]);
+	cert_copy(&dst->failed, &src->failed);
+	dst->chain_pem = NULL;
+	if (src->chain_pem != NULL) {
+		dst->chain_pem = xmalloc(src->chain_pem_len + 1);
+		memcpy(dst->chain_pem, src->chain_pem, src->chain_pem_len);
+		dst->chain_pem[src->chain_pem_len] = '\0';
+	}
 }

@@ -58,7 +58,15 @@ struct tls_summary {
 						 * (may come from the CA file);
 						 * subject NULL if not */
 	bool			 insecure;	/* failed, but --insecure went on */
+	bool			 trusted;	/* failed, but the leaf's SHA-256
+						 * was one the user chose to
+						 * trust (conn_tls_trust) */
 	char			*hostname;	/* name checked, or NULL */
+	char			*chain_pem;	/* client side: the chain the
+						 * peer sent, as PEM (what
+						 * --cafile reads); NULL if
+						 * none */
+	size_t			 chain_pem_len;
 };
 
 /* A client context: TLS 1.2 minimum, the system CA store, or only cafile
@@ -83,6 +91,10 @@ char		*tls_ctx_ca_names(SSL_CTX *);
  * with tls_summary_clear. */
 void		 tls_summary_fill(SSL *, bool server, const char *hostname,
 		    struct tls_summary *s);
+/* Copy a summary (all strings duplicated) into *dst, which is cleared
+ * first. */
+void		 tls_summary_copy(struct tls_summary *dst,
+		    const struct tls_summary *src);
 /* Free what a summary holds; it is zeroed and reusable. */
 void		 tls_summary_clear(struct tls_summary *);
 /* The most recent OpenSSL error as text (drains OpenSSL's error queue),

@@ -97,6 +97,89 @@ find_cmd(enum reply_proto p, const char *verb, size_t len)
 	return NULL;
 }
 
+/* Is the slice a decimal number (no sign, no space)? */
+static bool
+is_number(const char *p, size_t len, bool nonzero)
+{
+	size_t i;
+	bool z = true;
+
+	if (len == 0 || len > 19)
+		return false;
+	for (i = 0; i < len; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return false;
+		if (p[i] != '0')
+			z = false;
+	}
+	return !nonzero || !z;
+}
+
+/* The arguments of a POP3 command against RFC 1939's syntax: how many
+ * words, and which are message numbers (1-based, "msg") or counts. */
+static const char *
+pop3_syntax(const char *v, size_t vl, const char *arg, size_t al)
+{
+	/* args: "" none, "m" one msg, "[m]" optional msg, "m n" msg and
+	 * count, "w" one word, "w..." one word or more. */
+	static const struct { const char *verb, *args; } t[] = {
+		{ "USER", "w" }, { "PASS", "w..." }, { "APOP", "w w" },
+		{ "STAT", "" }, { "LIST", "[m]" }, { "UIDL", "[m]" },
+		{ "RETR", "m" }, { "DELE", "m" }, { "TOP", "m n" },
+		{ "RSET", "" }, { "NOOP", "" }, { "QUIT", "" }, { "STLS", "" },
+		{ "CAPA", "" },
+	};
+	const char *w[3], *a = NULL;
+	size_t wl[3], n = 0, i, p = 0;
+
+	for (i = 0; i < sizeof(t) / sizeof(*t); i++)
+		if (slice_eq_ci(v, vl, t[i].verb))
+			a = t[i].args;
+	if (a == NULL)
+		return NULL;
+	while (p < al && n < 3) {
+		while (p < al && arg[p] == ' ')
+			p++;
+		if (p == al)
+			break;
+		w[n] = arg + p;
+		wl[n] = word_len(arg + p, al - p);
+		p += wl[n++];
+	}
+	while (p < al && arg[p] == ' ')
+		p++;
+	if (strcmp(a, "w...") == 0)
+		return n == 0 ? "needs an argument (RFC 1939 7)" : NULL;
+	if (n == 3 || p < al || (strcmp(a, "") == 0 && n > 0) ||
+	    ((strcmp(a, "m") == 0 || strcmp(a, "w") == 0 ||
+	    strcmp(a, "[m]") == 0) && n > 1))
+		return *a == '\0' ? "takes no argument (RFC 1939)" :
+		    "too many arguments: one at a time (RFC 1939)";
+	if (strcmp(a, "w") == 0 && n == 0)
+		return "needs a name (RFC 1939 7)";
+	if (strcmp(a, "w w") == 0 && n < 2)
+		return "needs a name and a digest (RFC 1939 7)";
+	if ((strcmp(a, "m") == 0 || strcmp(a, "m n") == 0) && n == 0)
+		return strcmp(a, "m n") == 0 ? "TOP needs a message number "
+		    "and a line count" : "needs a message number";
+	if (a[0] == 'm' || (a[0] == '[' && n == 1)) {
+		if (!is_number(w[0], wl[0], false))
+			return "the message number must be a number "
+			    "(RFC 1939 5)";
+		if (!is_number(w[0], wl[0], true))
+			return "messages are numbered from 1: 0 is never one "
+			    "(RFC 1939 5)";
+	}
+	if (strcmp(a, "m n") == 0) {
+		if (n < 2)
+			return "TOP needs a message number and a line count";
+		if (!is_number(w[1], wl[1], false))
+			return "the line count must be a number (0 or more, "
+			    "RFC 1939 7)";
+	}
+	return NULL;
+}
+
 static const char *
 pop3_warning(const struct session_facts *c, const char *v, size_t vl,
     const char *arg, size_t al)
@@ -136,12 +219,7 @@ pop3_warning(const struct session_facts *c, const char *v, size_t vl,
 	if ((slice_eq_ci(v, vl, "USER") || slice_eq_ci(v, vl, "PASS") ||
 	    slice_eq_ci(v, vl, "AUTH")) && !c->tls && offers_tls(c))
 		return "credentials in clear text: the server offers STLS";
-	if ((slice_eq_ci(v, vl, "RETR") || slice_eq_ci(v, vl, "DELE") ||
-	    slice_eq_ci(v, vl, "TOP")) && al == 0)
-		return "needs a message number";
-	if (slice_eq_ci(v, vl, "TOP") && word_len(arg, al) == al)
-		return "TOP needs a message number and a line count";
-	return NULL;
+	return pop3_syntax(v, vl, arg, al);
 }
 
 static const char *

@@ -389,6 +389,21 @@ mailbox_deleted(const struct mailbox *mb)
 	return n;
 }
 
+size_t
+mailbox_keep(struct mailbox *mb)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < mb->n; i++)
+		if (mb->v[i].deleted && !mb->v[i].expunged) {
+			mb->v[i].deleted = false;
+			n++;
+		}
+	if (n > 0)
+		mb->gen++;
+	return n;
+}
+
 uint64_t
 mailbox_generation(const struct mailbox *mb)
 {

@@ -55,6 +55,11 @@ int		 mailbox_apply(struct mailbox *, const struct proto_event *);
  * storage; 0 when ev names no message. */
 uint64_t	 mailbox_stored(struct mailbox *, const struct proto_event *ev,
 		    uint64_t ref, uint64_t *old_len_r);
+/* The session ended with no answer to QUIT (a dropped connection, a
+ * close, a new /connect): RFC 1939 6 removes marked messages only in the
+ * UPDATE state, so every mark that was not made final is cleared.
+ * Returns how many marks were cleared. */
+size_t		 mailbox_keep(struct mailbox *);
 
 /* Number of entries (messages known, numbered 1..n, some maybe unknown
  * beyond their number). */

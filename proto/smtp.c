@@ -15,7 +15,7 @@ static const char *const smtp_names[SMTP_STATE_COUNT] = {
 	[SMTP_STATE_MAIL] = "MAIL",
 	[SMTP_STATE_RCPT] = "RCPT",
 	[SMTP_STATE_DATA] = "DATA",
-	[SMTP_STATE_QUIT] = "QUIT",
+	[SMTP_STATE_QUIT] = "CLOSED",	/* not "QUIT": the session is over */
 };
 
 const char *

@@ -46,6 +46,7 @@ struct batch {
 	bool			 in_eof;
 	bool			 closed;
 	bool			 told_secret;
+	bool			 no_secret;	/* an /auth had no password */
 	int			 exit_code;
 	bool			 usage_error;
 	int			 interrupted;	/* SIGINT or SIGTERM seen, or 0 */
@@ -94,17 +95,38 @@ on_status(void *arg, const struct driver_status *s)
 {
 	struct batch *b = arg;
 
-	if (s->secret_wanted && !b->told_secret &&
-	    b->opts.drv.password_file == NULL &&
-	    getenv("MAILBENCH_PASSWORD") == NULL) {
-		b->told_secret = true;
-		/* The next input line answers it (driver_submit), like the
-		 * screen's composer; say so where it cannot leak. */
-		fprintf(stderr, "mailbench batch: %s: the next input line is "
-		    "taken as the secret (--password-file or "
-		    "MAILBENCH_PASSWORD avoid that)\n", s->secret_prompt ?
-		    s->secret_prompt : "secret wanted");
-	}
+	(void)b;
+	(void)s;
+}
+
+/* A secret is wanted and nothing can give it: batch has no one to ask,
+ * and taking the next input line would send a command (or worse, a
+ * password written into a command file) as the secret. Cancel the
+ * action, say why, and count it as a failed command (exit 1). */
+static bool
+no_secret_source(struct batch *b)
+{
+	const struct driver_status *st = driver_status(b->drv);
+	const char *p;
+	int n;
+
+	if (!st->secret_wanted || b->opts.drv.password_file != NULL ||
+	    getenv("MAILBENCH_PASSWORD") != NULL)
+		return false;
+	/* The prompt ("password for bob (USER):") without its colon. */
+	p = st->secret_prompt != NULL ? st->secret_prompt : "a secret";
+	n = (int)strnlen(p, 200);
+	while (n > 0 && (p[n - 1] == ':' || p[n - 1] == ' '))
+		n--;
+	if (!b->told_secret)
+		fprintf(stderr, "mailbench batch: %.*s wanted, and no password "
+		    "source: give --password-file FILE or set "
+		    "MAILBENCH_PASSWORD (batch never takes an input line as "
+		    "the password)\n", n, p);
+	b->told_secret = true;
+	b->no_secret = true;
+	driver_cancel(b->drv);
+	return true;
 }
 
 static void
@@ -207,6 +229,8 @@ advance(void *arg)
 
 	fflush(stdout);
 	while (!b->closed && !driver_busy(b->drv)) {
+		if (no_secret_source(b))
+			continue;
 		nl = b->in.len > 0 ? memchr(b->in.data, '\n', b->in.len) : NULL;
 		if (nl == NULL && !b->in_eof) {
 			if (b->in.len >= b->in.max) {
@@ -331,6 +355,8 @@ batch_main(int argc, char **argv)
 		}
 	fflush(stdout);
 	rc = b.usage_error ? 2 : b.interrupted != 0 ? 3 : b.exit_code;
+	if (rc == 0 && b.no_secret)
+		rc = 1;
 	if (b.interrupted != 0) {
 		sigset_t set;
 

@@ -58,7 +58,16 @@ enum driver_phase {
 
 struct driver {
 	struct loop		*loop;
-	struct driver_options	 opts;
+	struct driver_options	 opts;		/* this connection's */
+	struct driver_options	 base;		/* the command line's */
+	char			*conn_cafile;	/* /connect --cafile FILE */
+	char			*last_connect;	/* "[options] URL" typed */
+	/* TLS: the last chain seen (for /cert), and the leaf certificates
+	 * the user chose to trust with /cert trust, by SHA-256. */
+	struct tls_summary	 last_tls;
+	bool			 have_last_tls;
+	char			**trust;
+	size_t			 ntrust;
 	const struct driver_ops	*ops;
 	void			*arg;
 
@@ -82,6 +91,7 @@ struct driver {
 	struct buf		 diag;		/* cause/next lines that follow
 						 * the failure line */
 	double			 connect_ms;	/* when connecting started */
+	double			 last_reply_at;	/* when the last reply came */
 	bool			 starttls_sent;	/* --starttls done */
 	bool			 upgrading;	/* STARTTLS handshake */
 
@@ -116,6 +126,7 @@ struct driver {
 	bool			 body_warned;
 
 	struct driver_status	 st;
+	uint64_t		 session_id;	/* driver_connect count */
 	char			 st_host[300];
 	char			 st_tls[64];
 	char			 st_verify[600];
@@ -237,9 +248,13 @@ update_status(struct driver *d)
 	const char *p = NULL;
 	const struct tls_summary *ts;
 	double last = s->last_reply_ms;
+	bool piped = s->last_reply_pipelined, slow = s->last_reply_slow;
 
 	memset(s, 0, sizeof(*s));
 	s->last_reply_ms = last;
+	s->last_reply_pipelined = piped;
+	s->last_reply_slow = slow;
+	s->session_id = d->session_id;
 	s->connected = d->phase != DRIVER_IDLE;
 	if (d->replay != NULL) {
 		snprintf(d->st_host, sizeof(d->st_host), "replay of %s",
@@ -258,6 +273,10 @@ update_status(struct driver *d)
 		if (ts->verified)
 			snprintf(d->st_verify, sizeof(d->st_verify),
 			    "verified");
+		else if (ts->trusted)
+			snprintf(d->st_verify, sizeof(d->st_verify),
+			    "TRUSTED BY SHA-256, NOT VERIFIED: %s",
+			    ts->verify_result);
 		else
 			snprintf(d->st_verify, sizeof(d->st_verify),
 			    "INSECURE: %s", ts->verify_result);
@@ -281,7 +300,9 @@ update_status(struct driver *d)
 			snprintf(d->st_prompt, sizeof(d->st_prompt), "%s", p);
 			s->secret_prompt = d->st_prompt;
 		}
-		s->pending_deletions = session_pending_deletions(d->sess);
+		/* Marks of a session that is over are not pending. */
+		s->pending_deletions = d->phase != DRIVER_IDLE ?
+		    session_pending_deletions(d->sess) : 0;
 		session_progress(d->sess, &s->progress_done,
 		    &s->progress_total);
 		s->busy = s->progress_total > 0;
@@ -432,8 +453,8 @@ diag_facts_init(struct driver *d, struct diag_facts *f, enum diag_kind k)
 /* Fail the session with a diagnosis: its first line is the failure line,
  * the cause and the next step follow it as "* " lines. */
 static void
-fail_diagnosed(struct driver *d, enum proto_fail pf,
-    const struct diag_facts *f)
+fail_diagnosed_also(struct driver *d, enum proto_fail pf,
+    const struct diag_facts *f, const char *also)
 {
 	struct diagnosis dg;
 
@@ -445,8 +466,17 @@ fail_diagnosed(struct driver *d, enum proto_fail pf,
 		buf_printf(&d->diag, "cause: %s\n", dg.cause.data);
 	if (dg.next.len > 0)
 		buf_printf(&d->diag, "next: %s\n", dg.next.data);
+	if (also != NULL)
+		buf_printf(&d->diag, "%s\n", also);
 	fail_session(d, pf, dg.what.data != NULL ? dg.what.data : "");
 	diagnosis_clear(&dg);
+}
+
+static void
+fail_diagnosed(struct driver *d, enum proto_fail pf,
+    const struct diag_facts *f)
+{
+	fail_diagnosed_also(d, pf, f, NULL);
 }
 
 static unsigned
@@ -556,6 +586,8 @@ start_tls(struct driver *d, bool upgrade)
 	d->upgrading = upgrade;
 	d->phase = DRIVER_TLS;
 	loop_timer_stop(d->timer);
+	for (size_t i = 0; i < d->ntrust; i++)
+		conn_tls_trust(d->conn, d->trust[i]);
 	if (conn_tls_client(d->conn, d->ctx, d->url.host, d->opts.insecure,
 	    timeout_ms(d)) == -1) {
 		fail_session(d, FAIL_TLS, "TLS set-up failed: cannot start "
@@ -655,14 +687,33 @@ handle_event(struct driver *d, const struct proto_event *ev)
 		sent = queue_pop(d, ev->seq);
 		/* A replay has no clock of its own to show. */
 		if (sent >= 0 && d->phase != DRIVER_REPLAY) {
-			double ms = loop_now_ms() - sent;
-			char t[64];
+			double now = loop_now_ms(), ms = now - sent, own = ms;
+			char t[128];
 			int n;
+			bool piped = d->last_reply_at > sent;
 
-			d->st.last_reply_ms = ms;
-			n = snprintf(t, sizeof(t), "%.1f ms", ms);
-			emit(d, DRIVER_LINE_EVENT, DRIVER_LF_TIMING, ev->seq,
-			    t, (size_t)n);
+			/* Pipelined (/load): the server could start on this
+			 * command only once it had answered the one before,
+			 * so its own time runs from that reply; the time
+			 * since sending grows with the queue ahead of it. */
+			if (piped)
+				own = now - d->last_reply_at;
+			d->last_reply_at = now;
+			d->st.last_reply_ms = own;
+			d->st.last_reply_pipelined = piped;
+			d->st.last_reply_slow = own >= DRIVER_SLOW_MS;
+			if (piped)
+				n = snprintf(t, sizeof(t), "%.1f ms after the "
+				    "previous reply (%.1f ms since sent)%s", own,
+				    ms, own >= DRIVER_SLOW_MS ? ": slow server" :
+				    "");
+			else
+				n = snprintf(t, sizeof(t), "%.1f ms%s", ms,
+				    ms >= DRIVER_SLOW_MS ? ": slow server" : "");
+			/* A slow reply shows even with timing lines off. */
+			emit(d, DRIVER_LINE_EVENT, DRIVER_LF_TIMING |
+			    (own >= DRIVER_SLOW_MS ? DRIVER_LF_WARNING : 0),
+			    ev->seq, t, (size_t)n);
 		}
 		if ((ev->flags & (PEV_F_NEGATIVE | PEV_F_TRANSIENT)) &&
 		    !(ev->flags & PEV_F_CONTINUE))
@@ -722,7 +773,12 @@ handle_event(struct driver *d, const struct proto_event *ev)
 		break;
 	case PEV_CLOSED:
 		emit_event_line(d, ev);
-		end_session(d, false, "session closed");
+		/* The engine says why ("the server answered QUIT"); the
+		 * front-end prefixes "session closed". */
+		buf_reset(&d->line);
+		transcript_escape(ev->text, ev->len, &d->line);
+		end_session(d, false, d->line.len > 0 ? d->line.data :
+		    "the session is over");
 		break;
 	case PEV_INFO:
 		/* A workbench action that failed (/auth not sent, /send
@@ -807,6 +863,27 @@ pump(struct driver *d)
 		update_status(d);
 }
 
+/* The session ends with DELE marks and no answer to QUIT: RFC 1939 6
+ * removes messages only in the UPDATE state, which only a QUIT answered
+ * in TRANSACTION enters. Say so, and clear the marks, so that no view
+ * shows a deletion that will not happen. */
+static void
+keep_marks(struct driver *d)
+{
+	size_t n;
+
+	if (d->sess == NULL || session_pending_deletions(d->sess) == 0 ||
+	    mailbox_deleted(d->mb) == 0)
+		return;
+	n = mailbox_keep(d->mb);
+	event(d, DRIVER_LF_WARNING, "the server keeps the %zu message%s "
+	    "marked for deletion: no QUIT was answered, and only QUIT makes "
+	    "DELE final (RFC 1939 6); the marks are cleared", n,
+	    n == 1 ? "" : "s");
+	if (d->ops->mailbox != NULL)
+		d->ops->mailbox(d->arg);
+}
+
 /* Tear down the connection and tell the front-end. */
 static void
 finish_now(struct driver *d)
@@ -815,6 +892,7 @@ finish_now(struct driver *d)
 
 	if (!d->finish || d->phase == DRIVER_IDLE)
 		return;
+	keep_marks(d);
 	conn_free(d->conn);
 	d->conn = NULL;
 	d->phase = DRIVER_IDLE;
@@ -916,6 +994,10 @@ report_tls(struct driver *d, const struct tls_summary *s, double ms,
 	size_t i;
 	char label[64];
 
+	if (s != &d->last_tls) {
+		tls_summary_copy(&d->last_tls, s);
+		d->have_last_tls = true;
+	}
 	if (done)
 		event(d, DRIVER_LF_TLS, "TLS handshake done in %.1f ms: %s, %s",
 		    ms, s->protocol, s->cipher);
@@ -943,6 +1025,12 @@ report_tls(struct driver *d, const struct tls_summary *s, double ms,
 	if (s->verified)
 		event(d, DRIVER_LF_TLS, "certificate verified for %s",
 		    s->hostname != NULL ? s->hostname : "?");
+	else if (s->trusted)
+		event(d, DRIVER_LF_TLS | DRIVER_LF_WARNING,
+		    "NOT VERIFIED (%s), TRUSTED BY YOUR CHOICE: certificate "
+		    "SHA-256 %s was trusted with /cert trust for this run of "
+		    "mailbench; whoever holds its key can read this connection",
+		    s->verify_result, s->ncerts > 0 ? s->certs[0].sha256 : "?");
 	else if (s->insecure) {
 		struct diag_facts f;
 		struct diagnosis dg;
@@ -1080,8 +1168,16 @@ on_closed(void *arg, enum conn_fail cfail, const char *reason)
 			return;
 		}
 		if (cf->tls == CONN_TLS_VERIFY && s != NULL) {
+			char also[512];
+
 			verify_facts(d, s, &f, &names);
-			fail_diagnosed(d, FAIL_TLS, &f);
+			/* From inside the workbench, too (issue 9 item 4). */
+			snprintf(also, sizeof(also), "or, from here: /cert save "
+			    "FILE writes the chain as PEM for /connect --cafile "
+			    "FILE URL, once you have checked SHA-256 %s; /cert "
+			    "trust trusts this certificate for the rest of this "
+			    "run", s->ncerts > 0 ? s->certs[0].sha256 : "?");
+			fail_diagnosed_also(d, FAIL_TLS, &f, also);
 			free(names);
 			return;
 		}
@@ -1207,6 +1303,7 @@ driver_new(struct loop *loop, const struct driver_options *opts,
 	    NULL;
 	d->opts.password_file = opts->password_file ?
 	    xstrdup(opts->password_file) : NULL;
+	d->base = d->opts;
 	d->ops = ops;
 	d->arg = arg;
 	d->tfd = -1;
@@ -1253,12 +1350,18 @@ driver_free(struct driver *d)
 	spool_free(d->saved);
 	spool_free(d->msgs);
 	buf_wipe(&d->line);
-	free((char *)d->opts.cafile);
+	free((char *)d->base.cafile);
 	free((char *)d->opts.transcript);
 	free((char *)d->opts.password_file);
 	lesson_run_free(d->lesson);
 	free(d->lab_pop3);
 	free(d->lab_smtp);
+	free(d->conn_cafile);
+	free(d->last_connect);
+	tls_summary_clear(&d->last_tls);
+	for (size_t i = 0; i < d->ntrust; i++)
+		free(d->trust[i]);
+	free(d->trust);
 	free(d);
 }
 
@@ -1272,12 +1375,24 @@ driver_connect(struct driver *d, const char *urlstr, const char **errstr_r)
 
 	if (url_parse(urlstr, &u, errstr_r) == -1)
 		return -1;
+	if (d->last_connect == NULL)
+		d->last_connect = xstrdup(urlstr);
+	/* Each connection builds its context from its own --cafile. */
+	if (d->ctx != NULL) {
+		SSL_CTX_free(d->ctx);
+		d->ctx = NULL;
+	}
 	if (d->opts.transcript != NULL && d->tfd == -1) {
-		d->tfd = open(d->opts.transcript, O_WRONLY | O_CREAT | O_TRUNC |
+		/* One rule with /save: never over an existing file unless
+		 * the user says so (/save! in a session; for --transcript,
+		 * by removing the file). */
+		d->tfd = open(d->opts.transcript, O_WRONLY | O_CREAT | O_EXCL |
 		    O_CLOEXEC | O_NOFOLLOW, 0600);
 		if (d->tfd == -1) {
-			snprintf(err, sizeof(err), "cannot write %s: %s",
-			    d->opts.transcript, strerror(errno));
+			snprintf(err, sizeof(err), "--transcript %s: %s%s",
+			    d->opts.transcript, strerror(errno), errno ==
+			    EEXIST ? " (never written over, as with /save: "
+			    "remove it or choose another name)" : "");
 			*errstr_r = err;
 			url_clear(&u);
 			return -1;
@@ -1309,7 +1424,9 @@ driver_connect(struct driver *d, const char *urlstr, const char **errstr_r)
 	}
 	/* A new connection replaces the old one, without QUIT. */
 	if (d->phase != DRIVER_IDLE) {
-		event(d, 0, "leaving %s for a new connection", d->st_host);
+		event(d, 0, "leaving %s for a new connection, without QUIT",
+		    d->st_host);
+		keep_marks(d);
 		conn_free(d->conn);
 		d->conn = NULL;
 		d->phase = DRIVER_IDLE;
@@ -1340,6 +1457,10 @@ driver_connect(struct driver *d, const char *urlstr, const char **errstr_r)
 		spool_truncate(d->msgs);
 	d->body_on = false;
 	d->body_seq = 0;	/* the new session numbers from 1 again */
+	d->session_id++;
+	d->st.last_reply_ms = -1;
+	d->st.last_reply_pipelined = d->st.last_reply_slow = false;
+	d->last_reply_at = 0;
 	d->phase = DRIVER_CONNECTING;
 	lesson_proto_check(d);
 	d->connect_ms = loop_now_ms();
@@ -1355,14 +1476,176 @@ driver_connect(struct driver *d, const char *urlstr, const char **errstr_r)
 	return 0;
 }
 
+/* /connect [--starttls] [--cafile FILE] [--insecure] URL (SPEC.md): the
+ * options given apply to this connection, in place of the command line's;
+ * without any, the command line's apply. */
+static int
+connect_cmd(struct driver *d, const char *args)
+{
+	char *copy = xstrdup(args), *p = copy, *w, *url = NULL;
+	const char *cafile = NULL, *err = NULL;
+	bool starttls = false, insecure = false, given = false;
+	int rc = -1;
+
+	while ((w = strsep(&p, " ")) != NULL) {
+		if (*w == '\0')
+			continue;
+		if (strcmp(w, "--starttls") == 0)
+			starttls = given = true;
+		else if (strcmp(w, "--insecure") == 0)
+			insecure = given = true;
+		else if (strcmp(w, "--cafile") == 0) {
+			while (p != NULL && *p == ' ')
+				p++;
+			if ((cafile = strsep(&p, " ")) == NULL ||
+			    *cafile == '\0') {
+				err = "--cafile needs a FILE";
+				goto out;
+			}
+			given = true;
+		} else if (w[0] == '-' && w[1] == '-') {
+			event(d, DRIVER_LF_WARNING, "/connect: unknown option "
+			    "%.60s (usage: /connect [--starttls] [--cafile "
+			    "FILE] [--insecure] URL)", w);
+			goto done;
+		} else if (url != NULL) {
+			err = "one URL only (usage: /connect [--starttls] "
+			    "[--cafile FILE] [--insecure] URL)";
+			goto out;
+		} else
+			url = w;
+	}
+	if (url == NULL) {
+		err = "which server? usage: /connect [--starttls] [--cafile "
+		    "FILE] [--insecure] URL";
+		goto out;
+	}
+	free(d->conn_cafile);
+	d->conn_cafile = cafile != NULL ? xstrdup(cafile) : NULL;
+	d->opts.starttls = given ? starttls : d->base.starttls;
+	d->opts.insecure = given ? insecure : d->base.insecure;
+	d->opts.cafile = given ? d->conn_cafile : d->base.cafile;
+	free(d->last_connect);
+	d->last_connect = xstrdup(args);
+	rc = driver_connect(d, url, &err);
+out:
+	if (rc == -1 && err != NULL)
+		event(d, DRIVER_LF_WARNING, "/connect: %s", err);
+done:
+	free(copy);
+	return rc;
+}
+
+/* /cert: the last certificate chain seen; /cert save FILE writes it as
+ * PEM (never over an existing file); /cert trust trusts its leaf, by
+ * SHA-256, for the rest of this run after a failed verification. */
+static void
+cert_cmd(struct driver *d, const char *args)
+{
+	const struct tls_summary *s = &d->last_tls;
+	const char *sha;
+	int fd;
+	size_t off = 0, i;
+	ssize_t n;
+
+	while (*args == ' ')
+		args++;
+	if (!d->have_last_tls || s->ncerts == 0) {
+		event(d, DRIVER_LF_WARNING, "/cert: no server certificate seen "
+		    "yet (connect with TLS: pop3s://, smtps://, /starttls)");
+		return;
+	}
+	sha = s->certs[0].sha256;
+	if (*args == '\0') {
+		report_tls(d, s, 0, false);
+		event(d, DRIVER_LF_TLS | (s->verified ? 0 : DRIVER_LF_WARNING),
+		    "verification: %s%s", s->verified ?
+		    "ok" : s->verify_result, s->trusted ? " (trusted by "
+		    "SHA-256 with /cert trust)" : s->insecure ? " (accepted by "
+		    "--insecure)" : "");
+		return;
+	}
+	if (strncmp(args, "save", 4) == 0 && (args[4] == ' ' ||
+	    args[4] == '\0')) {
+		args += 4;
+		while (*args == ' ')
+			args++;
+		if (*args == '\0' || s->chain_pem == NULL) {
+			event(d, DRIVER_LF_WARNING, *args == '\0' ?
+			    "/cert save needs a file name" :
+			    "/cert save: the server sent no chain");
+			return;
+		}
+		fd = open(args, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
+		    O_NOFOLLOW, 0644);
+		if (fd == -1) {
+			event(d, DRIVER_LF_WARNING, "/cert save %s: %s%s", args,
+			    strerror(errno), errno == EEXIST ? " (never "
+			    "written over: choose another name)" : "");
+			return;
+		}
+		while (off < s->chain_pem_len) {
+			n = write(fd, s->chain_pem + off, s->chain_pem_len -
+			    off);
+			if (n == -1 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				break;
+			off += (size_t)n;
+		}
+		if (close(fd) == -1 || off < s->chain_pem_len) {
+			event(d, DRIVER_LF_WARNING, "/cert save %s: %s", args,
+			    strerror(errno));
+			return;
+		}
+		event(d, DRIVER_LF_TLS, "the server's chain (%zu certificate%s,"
+		    " leaf SHA-256 %s) saved as PEM to %s: check the "
+		    "fingerprint with the server's owner, then /connect "
+		    "--cafile %s URL", s->ncerts, s->ncerts == 1 ? "" : "s",
+		    sha, args, args);
+		return;
+	}
+	if (strcmp(args, "trust") == 0) {
+		if (s->verified) {
+			event(d, 0, "/cert trust: the certificate verified; "
+			    "nothing to trust");
+			return;
+		}
+		for (i = 0; i < d->ntrust; i++)
+			if (strcmp(d->trust[i], sha) == 0)
+				break;
+		if (i == d->ntrust) {
+			d->trust = xrealloc(d->trust, (d->ntrust + 1) *
+			    sizeof(*d->trust));
+			d->trust[d->ntrust++] = xstrdup(sha);
+		}
+		event(d, DRIVER_LF_TLS | DRIVER_LF_WARNING, "TRUSTING a "
+		    "certificate that did NOT verify (%s), for the rest of "
+		    "this run only: SHA-256 %s; every connection that shows it "
+		    "is marked TRUSTED BY SHA-256%s%s", s->verify_result, sha,
+		    d->phase == DRIVER_IDLE && d->last_connect != NULL ?
+		    "; connect again: /connect " : "",
+		    d->phase == DRIVER_IDLE && d->last_connect != NULL ?
+		    d->last_connect : "");
+		return;
+	}
+	event(d, DRIVER_LF_WARNING, "/cert: unknown subcommand (/cert, /cert "
+	    "save FILE, /cert trust)");
+}
+
 static void
 help(struct driver *d)
 {
 	static const char *const lines[] = {
 		"workbench commands (everything else is sent as typed, "
 		"followed by CRLF):",
-		"  /connect URL       connect: pop3:// pop3s:// smtp:// "
+		"  /connect [--starttls] [--cafile FILE] [--insecure] URL",
+		"                     connect: pop3:// pop3s:// smtp:// "
 		"smtps:// submission://",
+		"  /cert              the server's certificates; /cert save "
+		"FILE writes the chain as PEM,",
+		"                     /cert trust trusts a certificate that "
+		"did not verify, for this run",
 		"  /starttls          upgrade this connection to TLS "
 		"(STLS or STARTTLS)",
 		"  /auth MECH [USER]  authenticate: PLAIN, LOGIN, CRAM-MD5, "
@@ -1634,12 +1917,40 @@ lesson(struct driver *d, char *arg)
 	return 0;
 }
 
+/* A command typed while /load has commands in flight goes out at once,
+ * but the server answers in order (RFC 2449 6.6, RFC 1939 3): say where
+ * it is in the queue and about when its reply comes, not leave it
+ * silently behind the TOPs. */
+static void
+queued_note(struct driver *d, const char *line, size_t len, size_t ahead)
+{
+	size_t w = 0;
+
+	while (w < len && w < 40 && line[w] != ' ')
+		w++;
+	/* The pace: the last reply's own time (pipelined, from the reply
+	 * before it). */
+	if (d->st.last_reply_ms > 0)
+		event(d, 0, "%.*s is queued behind %zu command%s of /load still "
+		    "waiting for replies: the server answers in order, so its "
+		    "reply comes after theirs (about %.1f s at the current "
+		    "pace)", (int)w, line, ahead,
+		    ahead == 1 ? "" : "s", (double)ahead *
+		    d->st.last_reply_ms / 1000.0);
+	else
+		event(d, 0, "%.*s is queued behind %zu command%s of /load still "
+		    "waiting for replies: the server answers in order, so its "
+		    "reply comes after theirs", (int)w,
+		    line, ahead, ahead == 1 ? "" : "s");
+}
+
 int
 driver_submit(struct driver *d, const char *line, size_t len)
 {
 	const char *rest, *err = NULL;
 	char *s;
 	int rc;
+	size_t ahead, done, total;
 
 	if (d->sess != NULL && d->phase != DRIVER_IDLE &&
 	    session_wants_secret(d->sess, NULL)) {
@@ -1683,14 +1994,15 @@ driver_submit(struct driver *d, const char *line, size_t len)
 		}
 		if (is_cmd(line, len, "/connect", &rest)) {
 			s = xstrndup(rest, len - (size_t)(rest - line));
-			rest = s;
-			while (*rest == ' ')
-				rest++;
-			rc = driver_connect(d, rest, &err);
-			if (rc == -1)
-				event(d, DRIVER_LF_WARNING, "/connect: %s", err);
+			rc = connect_cmd(d, s);
 			free(s);
 			return rc;
+		}
+		if (is_cmd(line, len, "/cert", &rest)) {
+			s = xstrndup(rest, len - (size_t)(rest - line));
+			cert_cmd(d, s);
+			free(s);
+			return 0;
 		}
 		if (is_cmd(line, len, "/quit", &rest)) {
 			if (d->phase == DRIVER_OPEN && d->sess != NULL &&
@@ -1731,10 +2043,15 @@ driver_submit(struct driver *d, const char *line, size_t len)
 	}
 	/* A refusal is reported by the session itself (one line, with its
 	 * reason); it counts as a failed command for batch's exit code. */
+	ahead = d->qlen;
+	session_progress(d->sess, &done, &total);
 	rc = session_submit(d->sess, line, len, &err);
 	if (rc == -1)
 		d->negative = true;
 	pump(d);
+	if (rc == 0 && total > 0 && ahead > 0 && d->qlen > ahead &&
+	    line[0] != '/' && d->phase == DRIVER_OPEN)
+		queued_note(d, line, len, ahead);
 	return rc;
 }
 

@@ -61,6 +61,11 @@ struct driver_line {
 #define DRIVER_NOT_KEPT		UINT64_MAX
 
 /* What the status bar shows. Strings are owned by the driver. */
+/* A reply that takes this long marks the server as slow. Dovecot and
+ * Postfix on loopback answer in well under 10 ms; a second is what the
+ * lab's "slow" scenario and an overloaded or tarpitting server cost. */
+#define DRIVER_SLOW_MS	1000.0
+
 struct driver_status {
 	const char	*host;		/* "127.0.0.1:1110" or NULL when closed */
 	const char	*proto;		/* "POP3", "SMTP" */
@@ -72,10 +77,18 @@ struct driver_status {
 	bool		 secret_wanted;	/* next submitted line is a secret */
 	const char	*secret_prompt;
 	size_t		 pending_deletions;
-	double		 last_reply_ms;	/* time of the last reply, -1 if none */
+	double		 last_reply_ms;	/* how long the last reply took, -1 if
+					 * none: since its command was sent,
+					 * or, pipelined, since the reply
+					 * before it */
+	bool		 last_reply_pipelined; /* ...the latter */
+	bool		 last_reply_slow; /* >= DRIVER_SLOW_MS */
 	bool		 connected;
 	bool		 busy;		/* /load or similar under way */
 	size_t		 progress_done, progress_total;
+	uint64_t	 session_id;	/* moves with every driver_connect: a
+					 * front-end restarts its per-session
+					 * views (hints, history) then */
 };
 
 /* Callbacks may call driver_submit, driver_connect and driver_close, but

@@ -14,8 +14,12 @@
 #include "ui/width.h"
 
 static const struct help_cmd cmds[] = {
-	{ "/connect", "/connect URL", "connect (pop3:// pop3s:// smtp:// "
-	    "smtps:// submission://)" },
+	{ "/connect", "/connect [--starttls] [--cafile FILE] [--insecure] URL",
+	    "connect (pop3:// pop3s:// smtp:// smtps:// submission://); "
+	    "asks first when deletions are pending" },
+	{ "/cert", "/cert [save FILE | trust]", "the server's certificates; "
+	    "save the chain as PEM (for --cafile); trust one that did not "
+	    "verify, by SHA-256, for this run (marked TRUSTED)" },
 	{ "/starttls", "/starttls", "upgrade this connection to TLS "
 	    "(STLS/STARTTLS)" },
 	{ "/auth", "/auth MECH [USER]", "log in: PLAIN LOGIN CRAM-MD5 XOAUTH2 "
@@ -25,7 +29,7 @@ static const struct help_cmd cmds[] = {
 	{ "/send", "/send", "guided SMTP send: asks for sender, recipients, "
 	    "subject, text" },
 	{ "/save", "/save [FILE]", "save the transcript (secrets redacted); "
-	    "asks before overwriting" },
+	    "never over a file: /save! FILE replaces one" },
 	{ "/cancel", "/cancel", "abandon a running /auth or /send (Esc "
 	    "does it too)" },
 	{ "/explain", "/explain CODE...", "what a reply code means: 550 5.7.1, "
@@ -180,6 +184,10 @@ build(void)
 		}
 	}
 	add("%s", "");
+	add("Mailbox marks (first column): * fetched (RETR), D marked for "
+	    "deletion (removed when QUIT is answered), X deleted by QUIT.");
+	add("Message title: \"part 1.2 (3 of 5 parts; ] [ move)\" is the "
+	    "selected MIME part's path, its place in the tree and the type.");
 	add("Mouse (start with --mouse): click a pane to focus it; the wheel "
 	    "scrolls.");
 	add("History is kept per protocol in $XDG_STATE_HOME/mailbench "

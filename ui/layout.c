@@ -8,7 +8,7 @@ static unsigned long attrs[ROLE_COUNT];
 
 void
 layout_compute(struct layout *l, int rows, int cols, bool show_mailbox,
-    bool show_message, enum layout_pane zoomed)
+    bool mailbox_empty, bool show_message, enum layout_pane zoomed)
 {
 	int mid, top = 1, i, th, mh, gh;
 
@@ -61,6 +61,10 @@ layout_compute(struct layout *l, int rows, int cols, bool show_mailbox,
 			gh = mid - th - 3;
 			mh = 3;
 		}
+	} else if (show_mailbox && mailbox_empty && mid >= 8) {
+		/* An empty table: title, column header, one line of help. */
+		th = mid - 3;
+		gh = mh = 3;
 	} else {
 		th = mid * 45 / 100;
 		gh = mid - th;

@@ -26,9 +26,11 @@ struct layout {
 
 /* Lay out a screen of rows x cols. show_mailbox / show_message say which
  * optional panes have something to show; zoomed (LAYOUT_PANE_COUNT for
- * none) takes the whole middle. */
+ * none) takes the whole middle. mailbox_empty: the mailbox is shown but
+ * has no rows yet, so it gets only the rows its title, column header and
+ * one line of help need, and the transcript the rest. */
 void	layout_compute(struct layout *, int rows, int cols, bool show_mailbox,
-	    bool show_message, enum layout_pane zoomed);
+	    bool mailbox_empty, bool show_message, enum layout_pane zoomed);
 
 /* Roles for attributes. */
 enum layout_role {

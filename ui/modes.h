@@ -5,6 +5,7 @@
 #define UI_MODES_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* argv[0] is the mode name ("batch", "lab", ...) or the program name for
  * screen_main. */
@@ -20,5 +21,8 @@ struct buf;
  * (the code escaped). 0, or 2 when a word was not a code (ui/explain.c). */
 int	explain_words(size_t nwords, const char *const *words, struct buf *out,
 	    struct buf *err);
+
+/* The workbench's options (after its usage lines), for --help. */
+void	screen_options_usage(FILE *);		/* ui/screen.c */
 
 #endif

@@ -176,8 +176,13 @@ pane_mailbox_sync(struct pane_mailbox *p, const struct mailbox *mb)
 	if (mailbox_generation(mb) == p->gen && p->n == mailbox_count(mb))
 		return false;
 	p->gen = mailbox_generation(mb);
+	/* The model moved: whatever moved it (a STAT that only gave the
+	 * count, a UIDL, new empty rows) is news for the pane. */
+	changed = true;
 	if (mailbox_stat(mb, &c, &s))
 		pane_mailbox_set_stat(p, c, s);
+	else
+		p->have_stat = false;	/* a new session: no stale count */
 	n = mailbox_count(mb);
 	if (n < p->n) {
 		/* A new session: start over. */
@@ -446,18 +451,20 @@ pane_mailbox_draw(struct pane_mailbox *p, WINDOW *w, bool focused,
 	for (i = 0; i < p->n; i++)
 		if (p->rows[i].deleted && !p->rows[i].expunged)
 			ndel++;
+	/* /load's progress first: at 80 columns the end of the title is
+	 * cut, and the progress is what moves. */
 	if (p->have_stat)
-		snprintf(t, sizeof(t), " Mailbox  %llu messages, %llu octets  "
-		    "%zu marked for deletion  sorted by %s%s%s%s",
+		snprintf(t, sizeof(t), " Mailbox  %s%s%llu messages, %llu octets"
+		    "  %zu marked for deletion  sorted by %s%s",
+		    progress ? progress : "", progress ? "  " : "",
 		    (unsigned long long)p->stat_count,
 		    (unsigned long long)p->stat_size, ndel,
-		    sort_names[p->sort], p->reverse ? " (reversed)" : "",
-		    progress ? "  " : "", progress ? progress : "");
+		    sort_names[p->sort], p->reverse ? " (reversed)" : "");
 	else
-		snprintf(t, sizeof(t), " Mailbox  %zu messages  %zu marked for "
-		    "deletion  sorted by %s%s%s%s", p->n, ndel,
-		    sort_names[p->sort], p->reverse ? " (reversed)" : "",
-		    progress ? "  " : "", progress ? progress : "");
+		snprintf(t, sizeof(t), " Mailbox  %s%s%zu messages  %zu marked "
+		    "for deletion  sorted by %s%s", progress ? progress : "",
+		    progress ? "  " : "", p->n, ndel, sort_names[p->sort],
+		    p->reverse ? " (reversed)" : "");
 	wmove(w, 0, 0);
 	used = width_draw(w, t, strlen(t), (size_t)cols, ta);
 	width_pad(w, (size_t)cols - used, ta);

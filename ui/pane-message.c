@@ -399,6 +399,17 @@ add_text(struct doc *d, const char *s, int width, enum layout_role role)
 }
 
 /* Split text on line ends and add each line. */
+static bool
+has_8bit(const char *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char)p[i] >= 0x80)
+			return true;
+	return false;
+}
+
 static void
 add_lines(struct doc *d, const char *s, size_t len, int width,
     enum layout_role role, size_t max_lines)
@@ -660,9 +671,21 @@ render_decoded(struct pane_message *p, struct doc *d, int width)
 			add_text(d, note, width, ROLE_DIM);
 		}
 		buf_clear(&win);
+	} else if (is_text_leaf(m) && mime_part_param(m, "charset",
+	    false) == NULL && mime_part_decode(m, p->raw, p->rawlen, &b) !=
+	    -1 && has_8bit(b.data, b.len)) {
+		/* RFC 2045 5.2 says us-ascii, but 8-bit bytes are there:
+		 * show them as the transcript does (UTF-8 where valid, \xNN
+		 * otherwise), not as a row of U+FFFD. */
+		add_text(d, "(no charset declared, yet 8-bit bytes: shown as "
+		    "in the transcript, UTF-8 where valid, \\xNN otherwise)",
+		    width, ROLE_WARNING);
+		add_lines(d, b.data, b.len, width, ROLE_NORMAL, 200000);
 	} else if (is_text_leaf(m)) {
-		int r = mime_part_decode_text(m, p->raw, p->rawlen, &b);
+		int r;
 
+		buf_reset(&b);
+		r = mime_part_decode_text(m, p->raw, p->rawlen, &b);
 		if (r == 0)
 			add_text(d, "(unknown charset: shown as UTF-8, bad "
 			    "bytes as U+FFFD)", width, ROLE_WARNING);
@@ -828,7 +851,8 @@ pane_message_part_label(struct pane_message *p)
 	mime_part_path(p->parts[p->sel], &b);
 	/* The type comes from the message: escaped like any peer text. */
 	transcript_escape(ct ? ct : "?", ct ? strlen(ct) : 1, &e);
-	snprintf(p->label, sizeof(p->label), "part %s (%zu/%zu) %s",
+	snprintf(p->label, sizeof(p->label), "part %s (%zu of %zu parts; "
+	    "] [ move) %s",
 	    b.len ? b.data : "body", p->sel + 1, p->nparts,
 	    e.data ? e.data : "?");
 	width_trim(p->label);

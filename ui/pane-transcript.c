@@ -459,8 +459,10 @@ pane_transcript_append_kept(struct pane_transcript *p, unsigned kind,
 			goto stored;
 		}
 	}
-	/* A run of TLS lines folds under its first one. */
-	if (tls && p->last_tls && kind == DRIVER_LINE_EVENT)
+	/* A run of TLS lines folds under its first one; a warning (not
+	 * verified, INSECURE, trusted by fingerprint) never hides. */
+	if (tls && p->last_tls && kind == DRIVER_LINE_EVENT &&
+	    !(flags & DRIVER_LF_WARNING))
 		flags |= STORE_LF_TLSDETAIL;
 	p->last_tls = tls && kind == DRIVER_LINE_EVENT;
 	i = store_append(p->store, kind, flags, seq, text, len);

@@ -17,6 +17,7 @@
 
 #include "lab/lab.h"
 #include "net/loop.h"
+#include "proto/caps.h"
 #include "proto/command.h"
 #include "proto/hint.h"
 #include "proto/lesson.h"
@@ -65,6 +66,7 @@ enum prompt {
 	PROMPT_OVERWRITE,	/* y/n: the file exists */
 	PROMPT_QUIT,		/* y/n/Esc: deletions pending, leaving */
 	PROMPT_QUIT_CMD,	/* y/n: a typed QUIT with deletions pending */
+	PROMPT_CONNECT,		/* y/n/Esc: /connect with deletions pending */
 };
 
 struct screen {
@@ -94,6 +96,9 @@ struct screen {
 	struct buf		 save_data;
 	char			 save_dir[1024], save_name[256];
 	char			*quit_line;	/* the typed QUIT, kept */
+	char			*connect_line;	/* /connect after QUIT */
+	bool			 empty_armed;	/* Enter on an empty line once */
+	struct loop_timer	*connect_timer;
 
 	char			 notice[512];
 	enum layout_role	 notice_role;
@@ -101,6 +106,7 @@ struct screen {
 
 	char			 proto_name[8];
 	bool			 was_connected;
+	uint64_t		 session_id;	/* the driver's, last seen */
 
 	/* /lesson: the panel carved out of the transcript, and the step the
 	 * composer was last pre-filled for */
@@ -127,6 +133,7 @@ struct screen {
 
 	/* --lab: the lab's certificate, so STLS/STARTTLS verify */
 	char			 lab_dir[64], lab_cert[96];
+	char			 lab_url[4][96];	/* for Tab after /connect */
 
 	/* --bench: keystroke-to-redraw times */
 	bool			 bench;
@@ -311,8 +318,11 @@ on_status(void *arg, const struct driver_status *st)
 {
 	struct screen *s = arg;
 
-	if (st->connected && !s->was_connected) {
-		/* A new session: the history follows it. */
+	if (st->connected && (!s->was_connected ||
+	    st->session_id != s->session_id)) {
+		/* A new session (also a /connect that left a live one):
+		 * the history follows it. */
+		s->session_id = st->session_id;
 		snprintf(s->proto_name, sizeof(s->proto_name), "%s",
 		    st->proto != NULL && strcmp(st->proto, "POP3") == 0 ?
 		    "pop3" : st->proto != NULL && strcmp(st->proto, "SMTP") ==
@@ -379,7 +389,8 @@ sync_mailbox(struct screen *s)
 	 * list already had), a message asked for may have arrived. */
 	if (pane_mailbox_sync(s->pm, mb)) {
 		mark(s, D_MAILBOX | D_STATUS);
-		if (!had && pane_mailbox_count(s->pm) > 0)
+		/* The pane's height follows whether it is empty. */
+		if (had != (pane_mailbox_count(s->pm) > 0))
 			mark(s, D_LAYOUT);
 	} else if (s->want_open == 0) {
 		return;
@@ -443,6 +454,12 @@ on_closed(void *arg, int exit_code, const char *why)
 	    "session closed: %s", why != NULL ? why : "");
 	if (s->quitting)
 		loop_break(s->loop);
+	else if (s->connect_line != NULL) {
+		pane_message_close(s->pmsg);
+		s->want_open = 0;
+		loop_timer_reset(s->connect_timer, 0);
+		mark(s, D_LAYOUT);
+	}
 	mark(s, D_ALL & ~D_LAYOUT);
 }
 
@@ -485,12 +502,44 @@ leave(struct screen *s, bool send_quit)
 		    "answers");
 		return;
 	}
+	/* With marks pending, the driver adds that the server keeps them. */
 	if (connected(s))
-		driver_close(s->drv, pending_deletions(s) > 0 ?
-		    "closed without QUIT: the server keeps every message "
-		    "(deletions were not made permanent)" :
-		    "closed without QUIT");
+		driver_close(s->drv, "closed without QUIT");
 	loop_break(s->loop);
+}
+
+/* The /connect asked for with "y" once QUIT was answered; from a timer,
+ * not from inside the driver's close callback. */
+static void
+on_connect_timer(void *arg)
+{
+	struct screen *s = arg;
+	char *line = s->connect_line;
+
+	s->connect_line = NULL;
+	if (line == NULL || s->quitting)
+		return;
+	s->notice[0] = '\0';
+	if (s->drv != NULL)
+		driver_submit(s->drv, line, strlen(line));
+	free(line);
+	mark(s, D_ALL);
+}
+
+/* /connect leaves this session: with DELE marks pending, ask first
+ * (SPEC: every way out asks), as QUIT does. */
+static void
+ask_connect(struct screen *s, const char *line, size_t len)
+{
+	size_t n = pending_deletions(s);
+
+	free(s->connect_line);
+	s->connect_line = xstrndup(line, len);
+	s->prompt = PROMPT_CONNECT;
+	notice(s, ROLE_WARNING, "%zu message%s marked for deletion.  y: QUIT "
+	    "first (deletions become PERMANENT), then connect  n: connect "
+	    "without QUIT (the server keeps them)  Esc: stay", n,
+	    n == 1 ? "" : "s");
 }
 
 static void
@@ -685,7 +734,8 @@ layout_now(struct screen *s, struct layout *l)
 	if ((s->zoom == LAYOUT_MESSAGE && !show_msg) ||
 	    (s->zoom == LAYOUT_MAILBOX && !show_mb))
 		s->zoom = LAYOUT_PANE_COUNT;
-	layout_compute(l, LINES, COLS, show_mb, show_msg, s->zoom);
+	layout_compute(l, LINES, COLS, show_mb, pane_mailbox_count(s->pm) ==
+	    0, show_msg, s->zoom);
 	lesson_carve(s, &l->pane[LAYOUT_TRANSCRIPT]);
 }
 
@@ -767,9 +817,15 @@ draw_status(struct screen *s)
 			    st->progress_done, st->progress_total);
 		else if (st->busy)
 			seg_add(sg, &n, 5, "waiting");
-		if (st->last_reply_ms >= 0)
-			seg_add(sg, &n, 4, "last reply %.1f ms",
-			    st->last_reply_ms);
+		if (st->last_reply_ms >= 0 && st->last_reply_slow)
+			seg_add(sg, &n, 6, "last reply %.1f s%s: SLOW server",
+			    st->last_reply_ms / 1000.0,
+			    st->last_reply_pipelined ? " after the previous" :
+			    "");
+		else if (st->last_reply_ms >= 0)
+			seg_add(sg, &n, 4, "last reply %.1f ms%s",
+			    st->last_reply_ms, st->last_reply_pipelined ?
+			    " after the previous" : "");
 	}
 	rw = (size_t)cols >= 60 ? strlen(right) : 0;
 	/* Drop the least important pieces until the rest fits. */
@@ -811,6 +867,27 @@ draw_status(struct screen *s)
 		mvwchgat(w, 0, 0, -1, (attr_t)layout_attr(ROLE_WARNING),
 		    PAIR_NUMBER(layout_attr(ROLE_WARNING)), NULL);
 	wnoutrefresh(w);
+}
+
+/* A verb the server advertised (EHLO keyword, CAPA tag) that our command
+ * table does not know, such as ETRN after "250-ETRN": the engine's
+ * capabilities say it is this server's command, not a stray word. */
+static const char *
+advertised(const struct screen *s, const char *line, size_t len)
+{
+	struct session *ss = s->drv != NULL ? driver_session(s->drv) : NULL;
+	const struct caps *c;
+	size_t i, w = 0;
+
+	if (ss == NULL || !session_caps_known(ss))
+		return NULL;
+	while (w < len && line[w] != ' ')
+		w++;
+	c = session_caps(ss);
+	for (i = 0; i < c->n; i++)
+		if (w > 0 && slice_eq_ci(line, w, c->v[i].keyword))
+			return c->v[i].keyword;
+	return NULL;
 }
 
 static void
@@ -869,7 +946,11 @@ draw_hint(struct screen *s)
 		struct hint h;
 
 		hint_line(facts(s, &f), line, len, &h);
-		if (h.warning != NULL) {
+		if (h.syntax == NULL && advertised(s, line, len) != NULL) {
+			snprintf(b, sizeof(b), " %s: advertised by this server "
+			    "(EHLO/CAPA), not in the base protocol; sent as "
+			    "typed", advertised(s, line, len));
+		} else if (h.warning != NULL) {
 			snprintf(b, sizeof(b), " ! %s%s%s", h.warning,
 			    h.syntax ? "   syntax: " : "",
 			    h.syntax ? h.syntax : "");
@@ -888,8 +969,8 @@ draw_hint(struct screen *s)
 		    "w wrap  T timings  # pairs  z zoom  Esc composer");
 	} else if (s->focus == LAYOUT_MAILBOX) {
 		snprintf(b, sizeof(b), " mailbox: Enter open  t TOP  r RETR  "
-		    "d DELE  u RSET  s sort  S reverse  l /load  z zoom  "
-		    "Esc composer");
+		    "d DELE  u RSET  s S sort  l /load  z zoom  marks: * "
+		    "fetched D to delete X deleted");
 	} else if (s->focus == LAYOUT_MESSAGE) {
 		snprintf(b, sizeof(b), " message: ] [ parts  h headers  v raw/"
 		    "side by side  w save part  W save message  z zoom  "
@@ -921,6 +1002,8 @@ prompt_label(struct screen *s)
 		return "Leave? y: QUIT  n: no QUIT  Esc: stay ";
 	case PROMPT_QUIT_CMD:
 		return "Send QUIT (deletions become permanent)? (y/n) ";
+	case PROMPT_CONNECT:
+		return "Connect? y: QUIT first  n: no QUIT  Esc: stay ";
 	default:
 		break;
 	}
@@ -1308,6 +1391,11 @@ submit_line(struct screen *s, const char *line, size_t len, bool typed)
 				driver_submit(s->drv, name, strlen(name));
 			return;
 		}
+		if (help_find(line, len) == help_find("/connect", 8) &&
+		    pending_deletions(s) > 0) {
+			ask_connect(s, line, len);
+			return;
+		}
 		if (help_find(line, len) == help_find("/connect", 8)) {
 			pane_message_close(s->pmsg);
 			s->want_open = 0;
@@ -1341,8 +1429,24 @@ composer_submit(struct screen *s)
 {
 	size_t len;
 	const char *t = composer_text(s->comp, &len);
-	char *copy = xstrndup(t, len);
+	const struct driver_status *st = status(s);
+	char *copy;
 
+	/* An empty line outside message text, a secret or a /send question
+	 * is most likely a stray Enter; on the wire it is a bare CRLF that
+	 * servers answer with an error. Send it only when Enter is pressed
+	 * again. */
+	if (len == 0 && connected(s) && !st->message_mode &&
+	    !composer_secret(s->comp) && send_prompt(s) == NULL) {
+		if (!s->empty_armed) {
+			s->empty_armed = true;
+			notice(s, ROLE_HINT, "an empty line is not sent: press "
+			    "Enter again to send a bare CRLF");
+			return;
+		}
+	}
+	s->empty_armed = false;
+	copy = xstrndup(t, len);
 	composer_clear(s->comp);
 	/* Whoever sends a command wants to see its reply: follow the
 	 * transcript, and unzoom a pane that hides it. */
@@ -1393,6 +1497,10 @@ complete(struct screen *s)
 		list = hint_url_schemes();
 	for (i = 0; list != NULL && list[i] != NULL; i++)
 		cands[n++] = list[i];
+	/* The lab's own URLs complete too: nobody retypes a port. */
+	for (i = 0; list == hint_url_schemes() && i < 4; i++)
+		if (s->lab_url[i][0] != '\0')
+			cands[n++] = s->lab_url[i];
 	if (n == 0)
 		return;
 	if (composer_complete(s->comp, cands, n, s->matches,
@@ -1433,6 +1541,33 @@ handle_prompt_key(struct screen *s, int key)
 			    strlen(s->quit_line));
 		free(s->quit_line);
 		s->quit_line = NULL;
+		mark(s, D_COMPOSER | D_HINT);
+		return true;
+	case PROMPT_CONNECT:
+		if (key != 'y' && key != 'Y' && key != 'n' && key != 'N' &&
+		    key != 27)
+			return true;
+		s->prompt = PROMPT_NONE;
+		s->notice[0] = '\0';
+		if (key == 27) {
+			free(s->connect_line);
+			s->connect_line = NULL;
+		} else if ((key == 'y' || key == 'Y') && connected(s)) {
+			/* QUIT now; the /connect follows its answer (or the
+			 * reply timeout), from on_closed. */
+			driver_submit(s->drv, "QUIT", 4);
+			notice(s, ROLE_HINT, "QUIT sent; connecting when the "
+			    "server answers");
+		} else {
+			char *l = s->connect_line;
+
+			s->connect_line = NULL;
+			pane_message_close(s->pmsg);
+			s->want_open = 0;
+			driver_submit(s->drv, l, strlen(l));
+			free(l);
+			mark(s, D_LAYOUT);
+		}
 		mark(s, D_COMPOSER | D_HINT);
 		return true;
 	case PROMPT_OVERWRITE:
@@ -1559,10 +1694,11 @@ global_action(struct screen *s, enum action a)
 		}
 		break;
 	case ACT_ZOOM:
-		if (s->focus == LAYOUT_COMPOSER)
-			s->focus = LAYOUT_TRANSCRIPT;
-		s->zoom = s->zoom == LAYOUT_PANE_COUNT ? s->focus :
-		    LAYOUT_PANE_COUNT;
+		/* From the composer, zoom the transcript but keep the focus:
+		 * what is being typed stays a command (a "/" typed next is
+		 * not a transcript search). */
+		s->zoom = s->zoom != LAYOUT_PANE_COUNT ? LAYOUT_PANE_COUNT :
+		    s->focus == LAYOUT_COMPOSER ? LAYOUT_TRANSCRIPT : s->focus;
 		mark(s, D_LAYOUT);
 		break;
 	case ACT_REDRAW:
@@ -1732,8 +1868,12 @@ handle_key(struct screen *s, int key)
 	enum keys_ctx ctx;
 	enum action a;
 
+	/* Only Enter twice in a row sends an empty line. */
+	if (key != '\r' && key != '\n' && key != (KEYS_FN | KEY_ENTER))
+		s->empty_armed = false;
 	if (s->notice[0] != '\0' && s->prompt != PROMPT_QUIT &&
-	    s->prompt != PROMPT_QUIT_CMD && s->prompt != PROMPT_OVERWRITE) {
+	    s->prompt != PROMPT_QUIT_CMD && s->prompt != PROMPT_OVERWRITE &&
+	    s->prompt != PROMPT_CONNECT) {
 		s->notice[0] = '\0';
 		mark(s, D_HINT);
 	}
@@ -1866,12 +2006,22 @@ usage(FILE *f)
 	    "server: Space/n next event, p back, End all, Home start.\n"
 	    "URL: pop3://[user@]host[:port] pop3s:// smtp:// smtps:// "
 	    "submission://\n\n"
-	    "       mailbench replay FILE\n"
-	    "  --lab                 start the lab server on loopback and "
-	    "connect to its POP3\n"
+	    "       mailbench replay FILE\n");
+	screen_options_usage(f);
+}
+
+void
+screen_options_usage(FILE *f)
+{
+	fprintf(f, "  --lab                 start the lab server on loopback "
+	    "and connect to its POP3\n"
 	    "  --mouse               click to focus panes, wheel scrolls\n"
-	    "  --lesson NAME|FILE    start a lesson (/lesson lists them)\n");
+	    "  --lesson NAME|FILE    start a lesson (/lesson lists them)\n"
+	    "  --bench               redraw benchmark (make bench): generated "
+	    "lines, times at exit\n");
 	options_usage(f);
+	fprintf(f, "\nIn the workbench: /help lists the / commands, F1 every "
+	    "key; see mailbench(1).\n");
 }
 
 static void
@@ -1975,6 +2125,17 @@ lab_banner(struct screen *s)
 {
 	const char *a = lab_address(s->lab);
 	bool v6 = strchr(a, ':') != NULL;
+	static const char *const scheme[4] = { "pop3", "pop3s", "smtp",
+	    "smtps" };
+	static const int which[4] = { LAB_POP3, LAB_POP3S, LAB_SMTP,
+	    LAB_SMTPS };
+	int k;
+
+	for (k = 0; k < 4; k++)
+		if (lab_port(s->lab, which[k]) > 0)
+			snprintf(s->lab_url[k], sizeof(s->lab_url[k]),
+			    "%s://%s%s%s:%d", scheme[k], v6 ? "[" : "", a,
+			    v6 ? "]" : "", lab_port(s->lab, which[k]));
 
 	ui_event(s, 0, "lab server on %s: POP3 %d, POP3S %d, SMTPS %d", a,
 	    lab_port(s->lab, LAB_POP3), lab_port(s->lab, LAB_POP3S),
@@ -2016,6 +2177,16 @@ screen_main(int argc, char **argv)
 	if (s->opts.version) {
 		printf("mailbench %s\n", MAILBENCH_VERSION);
 		return 0;
+	}
+	if (s->opts.timing) {
+		/* The shared parser knows it; only batch prints timing lines
+		 * (the workbench shows them with T in the transcript). */
+		fprintf(stderr, "mailbench: --timing is for batch mode; the "
+		    "workbench shows reply times itself (T in the "
+		    "transcript)\n");
+		options_clear(&s->opts);
+		free(s);
+		return 2;
 	}
 	for (i = 0; i < s->opts.nargs; i++) {
 		const char *a = s->opts.args[i];
@@ -2112,6 +2283,9 @@ screen_main(int argc, char **argv)
 	loop_timer_stop(s->quit_timer);
 	/* Retrieved messages are viewed: the driver spools them. */
 	s->opts.drv.spool_messages = true;
+	s->connect_timer = loop_timer_add(s->loop, 0, false,
+	    on_connect_timer, s);
+	loop_timer_stop(s->connect_timer);
 	s->drv = driver_new(s->loop, &s->opts.drv, &screen_ops, s);
 	pane_transcript_set_reader(s->pt, kept_read, s);
 	if (s->bench)
@@ -2147,6 +2321,7 @@ screen_main(int argc, char **argv)
 	loop_signal(s->loop, SIGWINCH, on_winch, s);
 	loop_signal(s->loop, SIGTERM, on_term, s);
 	loop_signal(s->loop, SIGHUP, on_term, s);
+	loop_signal(s->loop, SIGINT, on_term, s);
 	loop_set_hook(s->loop, redraw, s);
 	s->dirty = D_ALL;
 	ui_event(s, 0, "mailbench %s: F1 or /help shows every key and command; "
@@ -2202,6 +2377,7 @@ screen_main(int argc, char **argv)
 		rmdir(s->lab_dir);
 	loop_timer_del(s->sync_timer);
 	loop_timer_del(s->quit_timer);
+	loop_timer_del(s->connect_timer);
 	free_windows(s);
 	delscreen(s->term);
 	pane_transcript_free(s->pt);
@@ -2214,6 +2390,7 @@ screen_main(int argc, char **argv)
 	store_free(s->store);
 	buf_clear(&s->save_data);
 	free(s->quit_line);
+	free(s->connect_line);
 	free(s->bench_ms);
 	free(s->bench_key);
 	loop_free(s->loop);

@@ -245,13 +245,14 @@ p=$W/file-arg
 common file-arg
 expect dovecot/file-arg/list "$p" $TR reply "$p.out" 'LIST 5' "^\+OK 5 $(m 5)\$"
 
-# --- No MAILBENCH_PASSWORD nor --password-file: the secret is the next
-# input line, and is redacted like the others.
-printf '/auth USER %s\n%s\nSTAT\nQUIT\n' "$DOVECOT_USER" "$PW" >"$W/secret-from-input.in"
+# --- No MAILBENCH_PASSWORD nor --password-file: /auth fails clearly and
+# the next input line is not taken as the password (it runs as typed).
+printf '/auth USER %s\nSTAT\nQUIT\n' "$DOVECOT_USER" >"$W/secret-from-input.in"
 (unset MAILBENCH_PASSWORD; run secret-from-input "pop3://$P")
 p=$W/secret-from-input
-common secret-from-input
-expect dovecot/secret-from-input/logged-in "$p" $TR reply "$p.out" 'STAT' '^\+OK 600 '
+expect dovecot/secret-from-input/refused "$p" eval "[ \$(cat '$p.rc') = 1 ] &&
+	! grep -q '^C: PASS' '$p.out' && grep -q '^C: STAT\$' '$p.out' &&
+	grep -q 'no password source' '$p.err'"
 
 # --- A wrong password: -ERR, exit 1; the wrong password is redacted too.
 printf '/auth USER %s\nQUIT\n' "$DOVECOT_USER" >"$W/bad-password.in"

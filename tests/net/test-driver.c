@@ -441,7 +441,8 @@ test_help_save(void)
 	unlink(path);
 	snprintf(cmd, sizeof(cmd), "/save %s", path);
 	d = run("pop3", "+OK hi", st, 2, lines, &o);
-	CHECK(has("/connect URL"));
+	CHECK(has("/connect [--starttls] [--cafile FILE] [--insecure] URL"));
+	CHECK(has("/cert "));
 	CHECK(has("/starttls"));
 	CHECK(has("/auth MECH"));
 	CHECK(has("/load"));

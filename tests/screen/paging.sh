@@ -23,7 +23,9 @@ t_setup() {
 	wait_for "S: +OK" || return 1
 	# Long commands: each C: line wraps over several rows; every word is
 	# numbered so a skipped or repeated row shows.
-	for i in 1 2 3 4 5 6 7 8; do
+	# Enough for three pages also when the empty mailbox leaves the
+	# transcript most of the screen.
+	for i in $(seq 1 14); do
 		line="NOOP"
 		for j in $(seq 1 24); do
 			line="$line w$(printf '%03d' $(( (i - 1) * 24 + j )))"

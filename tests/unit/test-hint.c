@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests for proto/hint.c: syntax hints, expectations, order warnings. */
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "proto/command.h"
@@ -88,6 +89,54 @@ test_pop3_order(void)
 	CHECK(warn(f, "TOP 1 0") == NULL);
 	CHECK(warn(f, "USER again") != NULL);	/* already logged in */
 	CHECK(warn(f, "STLS") != NULL);		/* only in AUTHORIZATION */
+	session_free(x.s);
+}
+
+/* RFC 1939 argument syntax: each line, and whether it warns. */
+static const struct {
+	const char	*line;
+	bool		 warns;
+} pop3_args[] = {
+	{ "LIST", false },		/* every message */
+	{ "LIST 2", false },		/* one */
+	{ "LIST abc", true },		/* not a number */
+	{ "LIST 1 2", true },		/* one at a time */
+	{ "RETR 0", true },		/* messages start at 1 */
+	{ "RETR 00", true },		/* still zero */
+	{ "RETR 12", false },
+	{ "RETR -1", true },
+	{ "DELE 1 2", true },		/* one message a command */
+	{ "DELE 3", false },
+	{ "TOP 1 0", false },
+	{ "TOP 1 x", true },		/* the count is a number */
+	{ "TOP 0 5", true },
+	{ "TOP 1 2 3", true },
+	{ "UIDL x", true },
+	{ "STAT 1", true },		/* takes no argument */
+	{ "NOOP", false },
+};
+
+static void
+test_pop3_args(void)
+{
+	struct sess x;
+	const struct session_facts *f = start(&x, REPLY_POP3, "+OK ready\r\n");
+	size_t i;
+
+	CHECK(warn(f, "USER") != NULL);		/* needs a name */
+	CHECK(warn(f, "USER   ") != NULL);
+	CHECK(warn(f, "USER bob") == NULL);
+	CHECK(warn(f, "USER bob smith") != NULL);
+	step(&x, "USER bob", "+OK\r\n");
+	f = step(&x, "PASS x", "+OK in\r\n");
+	for (i = 0; i < sizeof(pop3_args) / sizeof(*pop3_args); i++) {
+		const char *w = warn(f, pop3_args[i].line);
+
+		if ((w != NULL) != pop3_args[i].warns)
+			fprintf(stderr, "  %s: %s\n", pop3_args[i].line,
+			    w ? w : "(no warning)");
+		CHECK((w != NULL) == pop3_args[i].warns);
+	}
 	session_free(x.s);
 }
 
@@ -315,6 +364,7 @@ test_mailbox_lines(void)
 static const struct test tests[] = {
 	{ "mailbox lines", test_mailbox_lines },
 	{ "pop3 order", test_pop3_order },
+	{ "pop3 arguments", test_pop3_args },
 	{ "pop3 failed pass", test_pop3_failed_pass },
 	{ "pop3 capa", test_pop3_capa },
 	{ "smtp order", test_smtp_order },

@@ -173,6 +173,18 @@ test_marks(void)
 	CHECK_INT(mailbox_deleted(mb), 1);
 	mailbox_reset(mb);
 	CHECK_INT(mailbox_count(mb), 0);
+	/* A session that ends with no QUIT answered keeps the mail: the
+	 * marks are cleared, a QUIT-final one stays expunged. */
+	reply(mb, "STAT", "", "+OK 3 10", 1);
+	reply(mb, "DELE", "1", "+OK marked", 1);
+	reply(mb, "QUIT", "", "+OK bye", 1);
+	reply(mb, "DELE", "2", "+OK marked", 1);
+	reply(mb, "DELE", "3", "+OK marked", 1);
+	CHECK_INT(mailbox_keep(mb), 2);
+	CHECK_INT(mailbox_deleted(mb), 0);
+	CHECK(!mailbox_find(mb, 2)->deleted);
+	CHECK(mailbox_find(mb, 1)->expunged);
+	CHECK_INT(mailbox_keep(mb), 0);
 	mailbox_free(mb);
 }
 

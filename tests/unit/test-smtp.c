@@ -64,7 +64,7 @@ test_transaction(void)
 	    "* DATA -> READY\n"
 	    "C: QUIT\n"
 	    "S: 221 2.0.0 Bye\n"
-	    "* READY -> QUIT\n"
+	    "* READY -> CLOSED\n"
 	    "* the server answered QUIT\n",
 	    "EHLO x\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.org>\r\n"
 	    "DATA\r\nSubject: hi\r\n\r\n..leading dot\r\n...\r\n.\r\n"
@@ -881,7 +881,7 @@ test_hostile(void)
 	    "* GREETING -> EHLO\n"
 	    "S: 421 4.3.2 shutting down\n"
 	    "* unsolicited reply: no command was waiting for it\n"
-	    "* EHLO -> QUIT\n"
+	    "* EHLO -> CLOSED\n"
 	    "* the server is closing the connection\n", "");
 	script_check(REPLY_SMTP, NULL, cut, NSTEPS(cut),
 	    "S: 220 x\n"
