@@ -676,6 +676,30 @@ update_events(struct conn *c)
 	loop_watch_set(c->watch, ev);
 }
 
+/* The first bytes OpenSSL reads on a client connection are kept too: a
+ * MSG_PEEK before the handshake may come before a plain-text greeting
+ * arrives, and then OpenSSL reads it inside the handshake ("wrong
+ * version number"); the diagnosis still needs to quote it. */
+static long
+first_read_cb(BIO *b, int oper, const char *argp, size_t len, int argi,
+    long argl, int ret, size_t *processed)
+{
+	struct conn	*c = (struct conn *)BIO_get_callback_arg(b);
+	size_t		 n;
+
+	(void)len;
+	(void)argi;
+	(void)argl;
+	if (oper == (BIO_CB_READ | BIO_CB_RETURN) && ret > 0 && c != NULL &&
+	    processed != NULL && argp != NULL && c->failure.first_len == 0) {
+		n = *processed < sizeof(c->failure.first) ? *processed :
+		    sizeof(c->failure.first);
+		memcpy(c->failure.first, argp, n);
+		c->failure.first_len = n;
+	}
+	return ret;
+}
+
 static int
 tls_start(struct conn *c, SSL_CTX *ctx, const char *host, bool server,
     bool insecure, double timeout_ms)
@@ -696,6 +720,10 @@ tls_start(struct conn *c, SSL_CTX *ctx, const char *host, bool server,
 	c->tls_server = server;
 	c->tls_insecure = insecure;
 	memset(&c->failure, 0, sizeof(c->failure));
+	if (!server) {
+		BIO_set_callback_arg(SSL_get_rbio(c->ssl), (char *)c);
+		BIO_set_callback_ex(SSL_get_rbio(c->ssl), first_read_cb);
+	}
 	if (server)
 		SSL_set_accept_state(c->ssl);
 	else {

@@ -123,6 +123,10 @@ struct proto_event {
 	int			 code;
 	enum reply_pop3_status	 pop3;
 
+	/* PEV_REPLY: when the command it answers went out (the driver's
+	 * clock, session_stamp), 0 if unknown; timing reads it. */
+	double			 sent_ms;
+
 	/* PEV_STATE: the state entered (engine enum value) and its name. */
 	int			 state;
 	const char		*state_name;

@@ -33,6 +33,9 @@ struct pending {
 	bool			 starttls, quit;
 	enum session_origin	 origin;
 	uint64_t		 tag;		/* action-specific */
+	/* When the driver wrote it (session_stamp), its clock's ms; 0 while
+	 * it has not gone out yet. */
+	double			 sent_ms;
 	/* AUTH only: the user cancelled; "*" answers the next challenge
 	 * (RFC 4954 4, RFC 5034 4) and cancelled says it went out. */
 	bool			 cancel, cancelled;

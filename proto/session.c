@@ -545,6 +545,7 @@ session_emit_reply(struct session *s, const struct pending *head,
 		session_info(s, 0, "the server answered AUTH before a challenge "
 		    "came, so the cancel was not sent");
 	if (head != NULL) {
+		q->ev.sent_ms = head->sent_ms;
 		memcpy(q->verb, head->verb, sizeof(q->verb));
 		if (head->arg != NULL) {
 			q->arg = xstrndup(head->arg, head->arg_len);
@@ -1785,6 +1786,51 @@ session_facts(const struct session *s, struct session_facts *r)
 	r->message_mode = s->message_mode;
 	r->waiting = s->fifo_len;
 	r->action = actions[s->action];
+}
+
+void
+session_stamp(struct session *s, double now_ms)
+{
+	size_t	i;
+	struct pending *p;
+
+	/* Newest first: the stamped ones are all older. */
+	for (i = s->fifo_len; i > 0; i--) {
+		p = &s->fifo[(s->fifo_head + i - 1) % s->fifo_cap];
+		if (p->sent_ms != 0)
+			break;
+		p->sent_ms = now_ms;
+	}
+}
+
+size_t
+session_waiting_count(const struct session *s)
+{
+	return s->fifo_len;
+}
+
+bool
+session_awaited(const struct session *s, uint64_t *seq_r, char *what,
+    size_t whatsz, double *sent_ms_r)
+{
+	const struct pending	*p;
+	int			 n;
+
+	if (s->fifo_len == 0)
+		return false;
+	p = &s->fifo[s->fifo_head];
+	*seq_r = p->seq;
+	*sent_ms_r = p->sent_ms;
+	if (whatsz > 0) {
+		/* "RETR 1": a secret's argument was never kept. */
+		n = snprintf(what, whatsz, "%s%s%.*s", p->verb, p->arg != NULL &&
+		    p->arg_len > 0 ? " " : "", p->arg != NULL ?
+		    (int)(p->arg_len > 200 ? 200 : p->arg_len) : 0,
+		    p->arg != NULL ? p->arg : "");
+		if (n < 0)
+			what[0] = '\0';
+	}
+	return true;
 }
 
 bool

@@ -134,6 +134,18 @@ bool		 session_tls(const struct session *);
 /* Fill *r with what the session knows now (proto/facts.h). Pointers in
  * it stay valid until the next call into the session. */
 void		 session_facts(const struct session *, struct session_facts *r);
+/* The one FIFO of commands awaiting replies (STYLE.md §2): the driver
+ * wrote the session's output at now_ms (its clock), and every command
+ * sent since gets that time; PEV_REPLY carries it back as sent_ms. */
+void		 session_stamp(struct session *, double now_ms);
+/* Commands awaiting a reply. */
+size_t		 session_waiting_count(const struct session *);
+/* The command awaited first: false when none; else its seq, a short text
+ * into what ("RETR 1", a secret's argument never shown; NUL-terminated,
+ * cut to whatsz; peer-free but the user's bytes: escape it) and when it
+ * went out (0: not written yet). */
+bool		 session_awaited(const struct session *, uint64_t *seq_r,
+		    char *what, size_t whatsz, double *sent_ms_r);
 /* True when the user asked for TLS (implicit TLS, --starttls, /starttls):
  * secrets are then never sent before the upgrade is done. */
 bool		 session_tls_required(const struct session *);

@@ -41,12 +41,6 @@
 /* A password read from --password-file or MAILBENCH_PASSWORD. */
 #define DRIVER_PASSWORD_MAX	4096
 
-/* A command sent and not yet answered. */
-struct pending {
-	uint64_t	 seq;
-	double		 sent_ms;
-	char		*what;		/* escaped, redacted: "RETR 1" */
-};
 
 enum driver_phase {
 	DRIVER_IDLE,		/* never connected, or closed */
@@ -95,8 +89,8 @@ struct driver {
 	bool			 starttls_sent;	/* --starttls done */
 	bool			 upgrading;	/* STARTTLS handshake */
 
-	struct pending		*q;
-	size_t			 qhead, qlen, qcap;
+	double			 greet_since;	/* when the greeting became
+						 * due (connected), 0 if none */
 
 	bool			 negative;	/* a command got a negative reply */
 	bool			 failed;	/* connection/TLS/timeout/protocol */
@@ -312,36 +306,48 @@ update_status(struct driver *d)
 		d->ops->status(d->arg, s);
 }
 
-static void
-queue_clear(struct driver *d)
+/* What is awaited first: the greeting (seq 0) until it came, else the
+ * engine's FIFO head (STYLE.md §2: one FIFO, timing and timeouts read
+ * it). False when nothing is awaited. */
+static bool
+awaited(const struct driver *d, uint64_t *seq_r, char *what, size_t whatsz,
+    double *since_r)
 {
-	size_t i;
+	struct session_facts f;
 
-	for (i = d->qhead; i < d->qhead + d->qlen; i++)
-		free(d->q[i].what);
-	d->qhead = d->qlen = 0;
-}
-
-static struct pending *
-queue_first(struct driver *d)
-{
-	return d->qlen > 0 ? &d->q[d->qhead] : NULL;
+	if (d->sess == NULL)
+		return false;
+	session_facts(d->sess, &f);
+	if (!f.greeted && !f.over) {
+		*seq_r = 0;
+		snprintf(what, whatsz, "the greeting");
+		*since_r = d->greet_since;
+		return true;
+	}
+	if (!session_awaited(d->sess, seq_r, what, whatsz, since_r))
+		return false;
+	if (*since_r == 0)
+		*since_r = loop_now_ms();
+	return true;
 }
 
 static void
 arm_timer(struct driver *d)
 {
-	struct pending *p = queue_first(d);
+	uint64_t	seq;
+	char		what[8];
+	double		since;
 
-	if (p != NULL && d->phase == DRIVER_OPEN) {
+	if (d->phase == DRIVER_OPEN && awaited(d, &seq, what, sizeof(what),
+	    &since)) {
 		loop_timer_reset(d->timer, timeout_ms(d));
 		/* The deadline runs from when this reply became the one
 		 * awaited; lines arriving do not extend it, so a server
 		 * dripping a line at a time cannot hold us for ever. */
 		if (d->opts.reply_deadline > 0 &&
 		    (!loop_timer_armed(d->deadline) ||
-		    d->deadline_seq != p->seq)) {
-			d->deadline_seq = p->seq;
+		    d->deadline_seq != seq)) {
+			d->deadline_seq = seq;
 			loop_timer_reset(d->deadline,
 			    d->opts.reply_deadline * 1000.0);
 		}
@@ -349,49 +355,6 @@ arm_timer(struct driver *d)
 		loop_timer_stop(d->timer);
 		loop_timer_stop(d->deadline);
 	}
-}
-
-static void
-queue_push(struct driver *d, uint64_t seq, const char *what, size_t len)
-{
-	struct pending *p;
-
-	if (d->qlen > 0 && d->q[d->qhead + d->qlen - 1].seq == seq)
-		return;
-	if (d->qhead > 0 && d->qhead + d->qlen == d->qcap) {
-		memmove(d->q, d->q + d->qhead, d->qlen * sizeof(*d->q));
-		d->qhead = 0;
-	}
-	if (d->qhead + d->qlen == d->qcap) {
-		d->qcap = d->qcap ? d->qcap * 2 : 16;
-		d->q = xrealloc(d->q, d->qcap * sizeof(*d->q));
-	}
-	p = &d->q[d->qhead + d->qlen++];
-	p->seq = seq;
-	p->sent_ms = loop_now_ms();
-	p->what = xstrndup(what, transcript_cut(what, len, 200));
-	if (d->qlen == 1)
-		arm_timer(d);
-}
-
-/* A reply to seq arrived: drop it and everything before it; returns when
- * the oldest of them was sent, or -1. */
-static double
-queue_pop(struct driver *d, uint64_t seq)
-{
-	double sent = -1;
-
-	while (d->qlen > 0 && d->q[d->qhead].seq <= seq) {
-		if (d->q[d->qhead].seq == seq)
-			sent = d->q[d->qhead].sent_ms;
-		free(d->q[d->qhead].what);
-		d->qhead++;
-		d->qlen--;
-	}
-	if (d->qlen == 0)
-		d->qhead = 0;
-	arm_timer(d);
-	return sent;
 }
 
 static void
@@ -668,12 +631,6 @@ handle_event(struct driver *d, const struct proto_event *ev)
 	switch (ev->kind) {
 	case PEV_SENT:
 		emit_event_line(d, ev);
-		/* Message text after 354 gets no reply of its own; its
-		 * terminating "." does. */
-		if (ev->seq != 0 && (!(ev->flags & PEV_F_BODY) ||
-		    (ev->flags & PEV_F_TERMINATOR)))
-			queue_push(d, ev->seq, d->line.data ? d->line.data :
-			    "", d->line.len);
 		break;
 	case PEV_RECEIVED:
 		emit_event_line(d, ev);
@@ -684,7 +641,10 @@ handle_event(struct driver *d, const struct proto_event *ev)
 		arm_timer(d);
 		break;
 	case PEV_REPLY:
-		sent = queue_pop(d, ev->seq);
+		/* The engine's FIFO kept when its command went out. */
+		sent = ev->sent_ms > 0 ? ev->sent_ms : -1;
+		if (!(ev->flags & PEV_F_CONTINUE))
+			arm_timer(d);
 		/* A replay has no clock of its own to show. */
 		if (sent >= 0 && d->phase != DRIVER_REPLAY) {
 			double now = loop_now_ms(), ms = now - sent, own = ms;
@@ -806,7 +766,7 @@ starttls_refused(struct driver *d)
 		return false;
 	if (conn_tls_active(d->conn))
 		return false;
-	return d->qlen == 0 && !session_waiting(d->sess);
+	return !session_waiting(d->sess);
 }
 
 /* Drain events and output until the engine is quiet. */
@@ -845,6 +805,10 @@ pump(struct driver *d)
 			}
 			explicit_bzero(out->data, out->len);
 			buf_consume(out, out->len);
+			/* What went out is awaited from now: the engine's
+			 * FIFO keeps the time, and the reply timers run. */
+			session_stamp(d->sess, loop_now_ms());
+			arm_timer(d);
 			again = true;
 		}
 	}
@@ -899,27 +863,23 @@ finish_now(struct driver *d)
 	loop_timer_stop(d->timer);
 	loop_timer_stop(d->deadline);
 	loop_timer_stop(d->hint_timer);
-	queue_clear(d);
 	code = d->failed ? 3 : d->negative ? 1 : 0;
 	update_status(d);
 	if (d->ops->closed != NULL)
 		d->ops->closed(d->arg, code, d->finish_why);
 }
 
-/* The greeting (queued first, by driver_connect) is awaited from now. */
+/* The greeting is awaited from now (connected, or TLS up for an
+ * implicit-TLS URL). */
 static void
 greeting_wait(struct driver *d)
 {
-	struct pending *p = queue_first(d);
+	double t = timeout_ms(d);
 
-	if (p != NULL && p->seq == 0) {
-		double t = timeout_ms(d);
-
-		p->sent_ms = loop_now_ms();
-		/* A greeting comes at once (RFC 1939 4, RFC 5321 3.1); a
-		 * few seconds of silence already says something. */
-		loop_timer_reset(d->hint_timer, t / 2 < 3000 ? t / 2 : 3000);
-	}
+	d->greet_since = loop_now_ms();
+	/* A greeting comes at once (RFC 1939 4, RFC 5321 3.1); a few
+	 * seconds of silence already says something. */
+	loop_timer_reset(d->hint_timer, t / 2 < 3000 ? t / 2 : 3000);
 	arm_timer(d);
 }
 
@@ -952,10 +912,12 @@ on_data(void *arg, struct buf *in)
 	/* A TLS record where a text greeting was due: the port expects
 	 * TLS first. Said now; the engine would only see a bad line. */
 	if (!d->data_seen && in->len > 0 && !conn_tls_active(d->conn)) {
-		struct pending *p = queue_first(d);
+		uint64_t seq;
+		char what[8];
+		double since;
 
 		d->data_seen = true;
-		if (p != NULL && p->seq == 0 &&
+		if (awaited(d, &seq, what, sizeof(what), &since) && seq == 0 &&
 		    diag_is_tls_record(in->data, in->len)) {
 			struct diag_facts f;
 			char first[8];
@@ -1229,14 +1191,17 @@ static void
 on_timeout(void *arg)
 {
 	struct driver *d = arg;
-	struct pending *p = queue_first(d);
 	struct diag_facts f;
+	uint64_t seq;
+	char what[256];
+	double since;
 
-	if (p == NULL || d->phase != DRIVER_OPEN)
+	if (d->phase != DRIVER_OPEN || !awaited(d, &seq, what, sizeof(what),
+	    &since))
 		return;
-	diag_facts_init(d, &f, p->seq == 0 ? DIAG_NO_GREETING : DIAG_NO_REPLY);
-	f.command = p->what;
-	f.waited_s = (loop_now_ms() - p->sent_ms) / 1000.0;
+	diag_facts_init(d, &f, seq == 0 ? DIAG_NO_GREETING : DIAG_NO_REPLY);
+	f.command = what;
+	f.waited_s = (loop_now_ms() - since) / 1000.0;
 	loop_timer_stop(d->hint_timer);
 	fail_diagnosed(d, FAIL_TIMEOUT, &f);
 }
@@ -1248,15 +1213,17 @@ static void
 on_hint(void *arg)
 {
 	struct driver *d = arg;
-	struct pending *p = queue_first(d);
 	struct diag_facts f;
 	struct diagnosis dg;
+	uint64_t seq;
+	char what[16];
+	double since;
 
-	if (p == NULL || p->seq != 0 || d->phase != DRIVER_OPEN || d->finish ||
-	    d->data_seen)
+	if (d->phase != DRIVER_OPEN || d->finish || d->data_seen ||
+	    !awaited(d, &seq, what, sizeof(what), &since) || seq != 0)
 		return;
 	diag_facts_init(d, &f, DIAG_GREETING_SLOW);
-	f.waited_s = (loop_now_ms() - p->sent_ms) / 1000.0;
+	f.waited_s = (loop_now_ms() - since) / 1000.0;
 	f.waited_s = (double)(long)(f.waited_s * 10 + 0.5) / 10;
 	diagnosis_init(&dg);
 	if (diagnose(&f, &dg) == 0 && dg.what.len > 0)
@@ -1270,14 +1237,16 @@ static void
 on_deadline(void *arg)
 {
 	struct driver *d = arg;
-	struct pending *p = queue_first(d);
-	char why[512];
+	char why[512], what[256];
+	uint64_t seq;
+	double since;
 
-	if (p == NULL || d->phase != DRIVER_OPEN)
+	if (d->phase != DRIVER_OPEN || !awaited(d, &seq, what, sizeof(what),
+	    &since))
 		return;
 	snprintf(why, sizeof(why), "deadline: %s%s was not complete after "
 	    "%g s (--reply-deadline %g bounds a whole reply, --timeout %g "
-	    "each silence)", p->seq == 0 ? "" : "the reply to ", p->what,
+	    "each silence)", seq == 0 ? "" : "the reply to ", what,
 	    d->opts.reply_deadline, d->opts.reply_deadline,
 	    d->opts.timeout > 0 ? d->opts.timeout : 30.0);
 	fail_session(d, FAIL_TIMEOUT, why);
@@ -1338,8 +1307,6 @@ driver_free(struct driver *d)
 	loop_timer_del(d->deadline);
 	loop_timer_del(d->hint_timer);
 	buf_clear(&d->diag);
-	queue_clear(d);
-	free(d->q);
 	url_clear(&d->url);
 	if (d->password != NULL) {
 		explicit_bzero(d->password, d->password_len);
@@ -1435,7 +1402,6 @@ driver_connect(struct driver *d, const char *urlstr, const char **errstr_r)
 	d->sess = NULL;
 	conn_free(d->conn);
 	d->conn = NULL;
-	queue_clear(d);
 	mailbox_reset(d->mb);
 	if (d->ops->mailbox != NULL)
 		d->ops->mailbox(d->arg);
@@ -1464,9 +1430,7 @@ driver_connect(struct driver *d, const char *urlstr, const char **errstr_r)
 	d->phase = DRIVER_CONNECTING;
 	lesson_proto_check(d);
 	d->connect_ms = loop_now_ms();
-	/* The greeting is the first reply awaited, before anything typed
-	 * early. */
-	queue_push(d, 0, "the greeting", 12);
+	d->greet_since = d->connect_ms;
 	d->conn = conn_connect(d->loop, u.host, u.port, d->opts.family,
 	    timeout_ms(d), &driver_conn_ops, d);
 	if (d->opts.insecure)
@@ -2043,13 +2007,14 @@ driver_submit(struct driver *d, const char *line, size_t len)
 	}
 	/* A refusal is reported by the session itself (one line, with its
 	 * reason); it counts as a failed command for batch's exit code. */
-	ahead = d->qlen;
+	ahead = session_waiting_count(d->sess);
 	session_progress(d->sess, &done, &total);
 	rc = session_submit(d->sess, line, len, &err);
 	if (rc == -1)
 		d->negative = true;
 	pump(d);
-	if (rc == 0 && total > 0 && ahead > 0 && d->qlen > ahead &&
+	if (rc == 0 && total > 0 && ahead > 0 &&
+	    session_waiting_count(d->sess) > ahead &&
 	    line[0] != '/' && d->phase == DRIVER_OPEN)
 		queued_note(d, line, len, ahead);
 	return rc;
@@ -2081,12 +2046,17 @@ driver_status(const struct driver *d)
 bool
 driver_busy(const struct driver *d)
 {
+	uint64_t seq;
+	char what[8];
+	double since;
+
 	/* Back-pressure: a long message typed or fed from a file waits
 	 * while the peer is slow to take what is queued. */
 	if (d->conn != NULL && conn_pending(d->conn) > DRIVER_OUTPUT_HIGH)
 		return true;
 	return d->phase == DRIVER_CONNECTING || d->phase == DRIVER_TLS ||
-	    d->qlen > 0 || d->upgrading || (d->opts.starttls &&
+	    (d->phase == DRIVER_OPEN && awaited(d, &seq, what, sizeof(what),
+	    &since)) || d->upgrading || (d->opts.starttls &&
 	    !d->url.implicit_tls && d->phase == DRIVER_OPEN &&
 	    !d->starttls_sent);
 }
@@ -2133,7 +2103,6 @@ driver_replay_begin(struct driver *d, enum reply_proto proto,
 	if (d->phase != DRIVER_IDLE && d->phase != DRIVER_REPLAY)
 		return -1;
 	session_free(d->sess);
-	queue_clear(d);
 	mailbox_reset(d->mb);
 	if (d->ops->mailbox != NULL)
 		d->ops->mailbox(d->arg);
