@@ -29,8 +29,15 @@ t_live() {
 	wait_for "/load: done" || return 1
 	type_line "DELE 3" || return 1
 	wait_for "S: +OK Message 3 marked" || return 1
-	mailbox_rows >"$TMP/live.mb"
+	# The rows follow the model up to 100 ms later: wait for the mark.
+	local i
+	for i in $(seq 1 50); do
+		mailbox_rows >"$TMP/live.mb"
+		grep -q '^D  *3 ' "$TMP/live.mb" && break
+		sleep 0.1
+	done
 	grep -q "Welcome to the mailbench lab" "$TMP/live.mb" || return 1
+	grep -q '^D  *3 ' "$TMP/live.mb" || return 1
 	type_line "/save $TMP/live.txt" || return 1
 	wait_for "transcript saved to" || return 1
 	type_line "RSET" || return 1
@@ -48,7 +55,13 @@ t_same() {
 	local n
 	n=$(screen | sed -n 's/.*replay: event \([0-9]*\) of \([0-9]*\) .*/\1 \2/p')
 	[ -n "$n" ] && [ "${n% *}" = "${n#* }" ] || return 1
-	mailbox_rows >"$TMP/replay.mb"
+	# The mailbox rows follow the model up to 100 ms later: poll.
+	local i
+	for i in $(seq 1 50); do
+		mailbox_rows >"$TMP/replay.mb"
+		cmp -s "$TMP/live.mb" "$TMP/replay.mb" && return 0
+		sleep 0.1
+	done
 	diff "$TMP/live.mb" "$TMP/replay.mb" >&2
 }
 
