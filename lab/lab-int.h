@@ -57,6 +57,12 @@ struct lab_account {
 	char	*pass;
 	bool	 locked;	/* a POP3 session holds the maildrop */
 	time_t	 last_login;
+	/* The trainer's view (lab/class.c). */
+	unsigned logins, failed_logins, sent, received, refused;
+	unsigned *lstep;	/* per built-in lesson: steps done */
+	char	 last_cmd[16];	/* verb only (never an argument) */
+	char	 last_error[160];	/* the last negative reply */
+	time_t	 last_seen;
 };
 
 struct lab_sess;
@@ -83,6 +89,11 @@ struct lab {
 	size_t			 ngrey;
 	FILE			*log;
 	char			 errbuf[256];
+	/* lab/class.c: built-in lessons followed per account, --report. */
+	struct lesson		**lessons;
+	size_t			 nlessons;
+	struct loop_timer	*report_timer;
+	char			 scenario_text[256];
 };
 
 /* One client session: the glue between a conn and the POP3 or SMTP
@@ -109,6 +120,19 @@ struct lab_sess {
 	struct pop3d		*pop3;
 	struct smtpd		*smtp;
 	struct lab_sess		*next, *prev;
+	/* lab/class.c: whose session this is (a login, or SMTP MAIL FROM /
+	 * RCPT TO a local account), and the command being answered. */
+	struct lab_account	*acct;
+	char			 verb[16];
+	char			 arg[128];
+	bool			 secret;	/* arg withheld */
+	bool			 capturing;
+	bool			 cont;		/* inside a SASL exchange */
+	bool			 login_failed;
+	char			 failed_user[72];
+	char			 reply[160];	/* first reply line */
+	struct class_ev		*pend;		/* before attribution */
+	size_t			 npend;
 };
 
 /* lab/server.c: queue a reply line (CRLF added) or raw bytes. */
@@ -118,6 +142,36 @@ void	lab_write(struct lab_sess *, const void *, size_t);
 /* Log a line about a session (our own text only; never peer bytes). */
 void	lab_log(struct lab *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+
+/* lab/class.c: the trainer's view. */
+struct class_ev;
+/* Load the built-in lessons, per-account progress, the report timer
+ * (after the accounts are loaded). */
+void	class_init(struct lab *);
+/* Free them (class_report_write() first for the last report). */
+void	class_free(struct lab *);
+void	class_sess_free(struct lab_sess *);
+/* Around each line given to a handler, and around the greeting: the first
+ * reply line is captured (class_capture, from lab_reply), then counted for
+ * the session's account, checked against the lessons, and logged when it
+ * is negative. */
+void	class_cmd_begin(struct lab_sess *, const char *, size_t);
+void	class_greet_begin(struct lab_sess *);
+void	class_capture(struct lab_sess *, const char *, size_t);
+void	class_cmd_end(struct lab_sess *);
+/* The session belongs to this account from now on (events seen before
+ * are counted for it); a no-op once it has one. */
+void	class_attribute(struct lab_sess *, struct lab_account *);
+/* A successful login as a (moves the session to a). */
+void	class_login(struct lab_sess *, struct lab_account *);
+/* A failed login naming user (peer bytes; escaped when shown). */
+void	class_login_failed(struct lab_sess *, const char *, size_t);
+/* A message delivered to these accounts. */
+void	class_delivered(struct lab_sess *, char *const *, size_t);
+/* Rewrite --report atomically (temp file + rename). 0 or -1. */
+int	class_report_write(struct lab *);
+/* Print the class board. */
+void	class_board(struct lab *, FILE *);
 
 /* lab/users.c */
 /* True when name is a safe account name: [a-z0-9._-], 1..64 bytes, not

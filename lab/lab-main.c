@@ -46,6 +46,12 @@ usage(FILE *f)
 	    "  --scenario NAME[,NAME...]  behave like a failing real "
 	    "server:\n"
 	    "%s"
+	    "  --report FILE        keep a CSV of the class in FILE (one row "
+	    "per account:\n"
+	    "                       user,logins,failed_logins,sent,received,"
+	    "refused,\n"
+	    "                       lesson_steps), rewritten at most once a "
+	    "second and at exit\n"
 	    "  --quiet              print only the start banner, not each "
 	    "session\n"
 	    "  --help, --version\n"
@@ -174,6 +180,8 @@ lab_main(int argc, char **argv)
 			o.cert_out = v;
 		else if (strcmp(name, "--scenario") == 0)
 			o.scenario = v;
+		else if (strcmp(name, "--report") == 0)
+			o.report = v;
 		else if (strcmp(name, "--idle-timeout") == 0) {
 			if (parse_uint(v, strlen(v), 86400, &n) == -1 ||
 			    n == 0) {

@@ -48,6 +48,9 @@ struct lab_options {
 	/* Write the certificate in use here as PEM (a new file) before the
 	 * banner says "ready"; NULL: don't. */
 	const char	*cert_out;
+	/* CSV of the class (one row per account), rewritten as the class
+	 * works and at lab_free(); NULL: none. */
+	const char	*report;
 	/* Where lab_start() prints its start banner (addresses, accounts,
 	 * fingerprint) and the session log; NULL prints nothing. */
 	FILE		*log;
@@ -104,6 +107,11 @@ bool		 lab_sess_feed(struct lab_sess *, const void *, size_t);
 struct buf	*lab_sess_output(struct lab_sess *);
 /* Free a detached session (releases its maildrop lock). NULL is fine. */
 void		 lab_sess_free(struct lab_sess *);
+
+/* Print the class board (accounts, sessions, progress) to f. */
+void		 lab_board(struct lab *, FILE *f);
+/* Rewrite the --report file now. 0 or -1. */
+int		 lab_report(struct lab *);
 
 /* One line per scenario, "name  description\n", for --help. */
 const char	*lab_scenario_help(void);

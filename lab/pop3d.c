@@ -235,6 +235,7 @@ login(struct pop3d *p, struct lab_account *a, const char *how)
 	a->locked = true;
 	a->last_login = now;
 	p->acct = a;
+	class_login(p->s, a);
 	p->state = POP3D_TRANSACTION;
 	n = live_count(p, &octets);
 	lab_reply(p->s, "+OK Logged in as %s: %zu message%s (%zu octets)",
@@ -244,12 +245,11 @@ login(struct pop3d *p, struct lab_account *a, const char *how)
 }
 
 static void
-auth_failed(struct pop3d *p)
+auth_failed(struct pop3d *p, const char *user, size_t ulen)
 {
 	/* RFC 3206 5 */
+	class_login_failed(p->s, user, ulen);
 	lab_reply(p->s, "-ERR [AUTH] Authentication failed.");
-	lab_log(p->lab, "pop3 #%llu %s: authentication failed",
-	    (unsigned long long)p->s->id, p->s->peer);
 	if (++p->errors >= LAB_MAX_ERRORS) {
 		lab_reply(p->s, "-ERR Too many failures, closing.");
 		p->s->want_close = true;
@@ -271,7 +271,7 @@ sasl_result(struct pop3d *p, enum labsasl_step r, struct buf *out)
 		break;
 	case LABSASL_FAIL:
 		p->in_sasl = false;
-		auth_failed(p);
+		auth_failed(p, p->sasl.user, strlen(p->sasl.user));
 		break;
 	case LABSASL_BAD:
 		p->in_sasl = false;
@@ -548,7 +548,7 @@ authorization(struct pop3d *p, const char *verb, size_t vlen, const char *arg,
 			a = lab_user_check(p->lab, p->user, strlen(p->user),
 			    arg, has_arg ? alen : 0);
 			if (a == NULL)
-				auth_failed(p);
+				auth_failed(p, p->user, strlen(p->user));
 			else
 				login(p, a, "USER/PASS");
 		} else if (is_apop) {
@@ -565,13 +565,13 @@ authorization(struct pop3d *p, const char *verb, size_t vlen, const char *arg,
 			a = lab_user_find(p->lab, arg, (size_t)(sp - arg));
 			if (a == NULL ||
 			    (p->lab->scenarios & LAB_SC_AUTH_FAIL)) {
-				auth_failed(p);
+				auth_failed(p, arg, (size_t)(sp - arg));
 				return;
 			}
 			sasl_apop_digest(p->apop_ts, strlen(p->apop_ts),
 			    a->pass, strlen(a->pass), hex);
 			if (!labsasl_hex_equal(hex, sp + 1))
-				auth_failed(p);
+				auth_failed(p, arg, (size_t)(sp - arg));
 			else
 				login(p, a, "APOP");
 			explicit_bzero(hex, sizeof(hex));

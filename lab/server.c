@@ -15,6 +15,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lab/lab-int.h"
@@ -62,11 +63,17 @@ void
 lab_log(struct lab *lab, const char *fmt, ...)
 {
 	va_list ap;
+	char clock[16];
+	time_t now;
+	struct tm tm;
 
 	if (lab->log == NULL)
 		return;
+	now = time(NULL);
+	localtime_r(&now, &tm);
+	strftime(clock, sizeof(clock), "%H:%M:%S", &tm);
 	va_start(ap, fmt);
-	fputs("lab: ", lab->log);
+	fprintf(lab->log, "%s lab: ", clock);
 	vfprintf(lab->log, fmt, ap);
 	fputc('\n', lab->log);
 	fflush(lab->log);
@@ -111,6 +118,7 @@ lab_reply(struct lab_sess *s, const char *fmt, ...)
 		return;
 	if ((size_t)n > sizeof(line) - 3)
 		n = (int)sizeof(line) - 3;
+	class_capture(s, line, (size_t)n);
 	line[n++] = '\r';
 	line[n++] = '\n';
 	lab_write(s, line, (size_t)n);
@@ -145,6 +153,7 @@ sess_free(struct lab_sess *s)
 	if (s->next != NULL)
 		s->next->prev = s->prev;
 	lab->nsessions--;
+	class_sess_free(s);
 	pop3d_free(s->pop3);
 	smtpd_free(s->smtp);
 	loop_timer_del(s->idle);
@@ -182,12 +191,18 @@ consume(struct buf *in, size_t n)
 static void
 tls_done(struct lab_sess *s)
 {
+	bool greets = s->svc == LAB_POP3S || s->svc == LAB_SMTPS;
+
 	s->tls = true;
 	idle_reset(s);
+	if (greets)
+		class_greet_begin(s);
 	if (s->pop3 != NULL)
 		pop3d_tls_done(s->pop3);
 	else
 		smtpd_tls_done(s->smtp);
+	if (greets)
+		class_cmd_end(s);
 }
 
 /* Act on what the handler asked for after a line: upgrade or close. */
@@ -278,10 +293,12 @@ run(struct lab_sess *s)
 			break;
 		}
 		s->delayed = false;
+		class_cmd_begin(s, s->in.data, len);
 		if (s->pop3 != NULL)
 			pop3d_line(s->pop3, s->in.data, len);
 		else
 			smtpd_line(s->smtp, s->in.data, len);
+		class_cmd_end(s);
 		consume(&s->in, len + 1);
 	}
 	after(s);
@@ -330,10 +347,12 @@ static void
 greet(struct lab_sess *s)
 {
 	s->greet_pending = false;
+	class_greet_begin(s);
 	if (s->pop3 != NULL)
 		pop3d_greet(s->pop3);
 	else
 		smtpd_greet(s->smtp);
+	class_cmd_end(s);
 }
 
 static void
@@ -789,6 +808,7 @@ lab_start(struct loop *loop, const struct lab_options *opt,
 	if (lab_scenarios_parse(lab, opt->scenario) == -1 ||
 	    lab_users_load(lab) == -1 || prepare_maildir(lab) == -1)
 		goto fail;
+	class_init(lab);
 	lab->tls = tls_server_ctx_new(opt->cert_file, opt->key_file,
 	    LAB_DOMAIN, lab->fp, sizeof(lab->fp), errstr_r);
 	if (lab->tls == NULL) {
@@ -833,6 +853,9 @@ lab_free(struct lab *lab)
 		return;
 	while (lab->sessions != NULL)
 		sess_free(lab->sessions);
+	if (lab->nlessons > 0 && class_report_write(lab) == -1)
+		lab_log(lab, "--report %s: cannot write it", lab->opt.report);
+	class_free(lab);
 	for (svc = 0; svc < LAB_SERVICE_COUNT; svc++) {
 		loop_watch_del(lab->lwatch[svc]);
 		if (lab->lfd[svc] != -1)
@@ -904,4 +927,16 @@ void
 lab_set_log(struct lab *lab, FILE *f)
 {
 	lab->log = f;
+}
+
+void
+lab_board(struct lab *lab, FILE *f)
+{
+	class_board(lab, f);
+}
+
+int
+lab_report(struct lab *lab)
+{
+	return class_report_write(lab);
 }

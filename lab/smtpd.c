@@ -297,6 +297,25 @@ local_domain(const char *dom)
 	return false;
 }
 
+/* The local account an address names (user, user+detail, at the lab's
+ * domain), or NULL. */
+static struct lab_account *
+local_account(struct smtpd *d, const char *addr)
+{
+	const char *at = strrchr(addr, '@');
+	size_t llen = strcspn(addr, "+@");
+	char local[80];
+	size_t i;
+
+	if (at == NULL || !local_domain(at + 1) || llen >= sizeof(local))
+		return NULL;
+	for (i = 0; i < llen; i++)
+		local[i] = (char)tolower((unsigned char)addr[i]);
+	local[llen] = '\0';
+	return lab_user_name_ok(local, llen) ? lab_user_find(d->lab, local,
+	    llen) : NULL;
+}
+
 static void
 mail(struct smtpd *d, const char *arg, size_t alen)
 {
@@ -327,6 +346,9 @@ mail(struct smtpd *d, const char *arg, size_t alen)
 		bad(d, "553 5.1.7 Bad sender address syntax");
 		return;
 	}
+	/* Not logged in: the session is the local sender's (the trainer's
+	 * view; lab/class.c). */
+	class_attribute(d->s, local_account(d, addr));
 	/* ESMTP parameters: RFC 1870 SIZE, RFC 6152 BODY, RFC 6531 SMTPUTF8,
 	 * RFC 4954 5 AUTH. */
 	while (plen > 0) {
@@ -475,6 +497,8 @@ rcpt(struct smtpd *d, const char *arg, size_t alen)
 			return;
 		}
 	}
+	/* No login and no local sender: the first local recipient's. */
+	class_attribute(d->s, a);
 	if ((d->lab->scenarios & LAB_SC_RELAY_DENIED) && !d->authed) {
 		free(addr);
 		bad(d, "550 5.7.1 Relay access denied: authenticate first");
@@ -553,6 +577,7 @@ deliver(struct smtpd *d)
 		lab_log(d->lab, "smtp #%llu %s: delivery FAILED",
 		    (unsigned long long)d->s->id, d->s->peer);
 	} else {
+		class_delivered(d->s, d->rcpt_user, d->nrcpt);
 		lab_reply(d->s, "250 2.0.0 Ok: queued as %s", id);
 		lab_log(d->lab, "smtp #%llu %s: delivered %zu bytes to %zu "
 		    "recipient%s (first: %s)", (unsigned long long)d->s->id,
@@ -609,11 +634,13 @@ sasl_result(struct smtpd *d, enum labsasl_step r, struct buf *out)
 		d->authed = true;
 		snprintf(d->auth_user, sizeof(d->auth_user), "%s",
 		    d->sasl.acct->user);
+		class_login(d->s, d->sasl.acct);
 		lab_reply(d->s, "235 2.7.0 Authentication successful");
 		lab_log(d->lab, "smtp #%llu %s: %s authenticated",
 		    (unsigned long long)d->s->id, d->s->peer, d->auth_user);
 		break;
 	case LABSASL_FAIL:
+		class_login_failed(d->s, d->sasl.user, strlen(d->sasl.user));
 		bad(d, "535 5.7.8 Authentication credentials invalid");
 		break;
 	case LABSASL_BAD:
