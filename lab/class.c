@@ -356,8 +356,8 @@ class_delivered(struct lab_sess *s, char *const *users, size_t n)
 	if (s->acct != NULL)
 		s->acct->sent++;
 	for (i = 0; i < n; i++) {
-		struct lab_account *a = lab_user_find(s->lab, users[i],
-		    strlen(users[i]));
+		struct lab_account *a = users[i] == NULL ? NULL :
+		    lab_user_find(s->lab, users[i], strlen(users[i]));
 
 		if (a != NULL)
 			a->received++;

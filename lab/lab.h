@@ -108,6 +108,16 @@ struct buf	*lab_sess_output(struct lab_sess *);
 /* Free a detached session (releases its maildrop lock). NULL is fine. */
 void		 lab_sess_free(struct lab_sess *);
 
+/* Replace the scenarios in force (the --scenario syntax: "NAME,...",
+ * "USER=NAME+NAME", "none"); the console says what is in force now.
+ * 0, or -1 with *errstr_r set (the old scenarios stay). */
+int		 lab_set_scenarios(struct lab *, const char *spec,
+		    const char **errstr_r);
+/* The scenarios in force, "greylist,student03=..." ("" for none). */
+const char	*lab_scenarios_text(const struct lab *);
+/* The Maildir root is the lab's own temporary directory (removed by
+ * lab_free()). */
+bool		 lab_maildir_is_temp(const struct lab *);
 /* Print the class board (accounts, sessions, progress) to f. */
 void		 lab_board(struct lab *, FILE *f);
 /* Rewrite the --report file now. 0 or -1. */

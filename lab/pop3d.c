@@ -150,7 +150,7 @@ bad(struct pop3d *p, const char *msg)
 static bool
 plaintext_blocked(struct pop3d *p)
 {
-	return (p->lab->scenarios & LAB_SC_TLS_REQUIRED) && !p->s->tls;
+	return (lab_sess_scenarios(p->s) & LAB_SC_TLS_REQUIRED) && !p->s->tls;
 }
 
 static void
@@ -166,7 +166,7 @@ capa(struct pop3d *p)
 	lab_reply(s, "AUTH-RESP-CODE");
 	lab_reply(s, "PIPELINING");
 	lab_reply(s, "EXPIRE NEVER");
-	if (p->lab->scenarios & LAB_SC_LOGIN_DELAY)
+	if (lab_sess_scenarios(p->s) & LAB_SC_LOGIN_DELAY)
 		lab_reply(s, "LOGIN-DELAY %d", LAB_LOGIN_DELAY);
 	if (p->state == POP3D_AUTHORIZATION) {
 		if (!plaintext_blocked(p)) {
@@ -201,7 +201,8 @@ login(struct pop3d *p, struct lab_account *a, const char *how)
 	time_t now = time(NULL);
 	size_t n, octets;
 
-	if ((p->lab->scenarios & LAB_SC_LOGIN_DELAY) && a->last_login != 0 &&
+	if (((p->lab->scenarios | a->scenarios) & LAB_SC_LOGIN_DELAY) &&
+	    a->last_login != 0 &&
 	    now - a->last_login < LAB_LOGIN_DELAY) {
 		/* RFC 2449 8.1.1 */
 		lab_reply(p->s, "-ERR [LOGIN-DELAY] Minimum time between "
@@ -236,6 +237,7 @@ login(struct pop3d *p, struct lab_account *a, const char *how)
 	a->last_login = now;
 	p->acct = a;
 	class_login(p->s, a);
+	lab_popb4_note(p->s);
 	p->state = POP3D_TRANSACTION;
 	n = live_count(p, &octets);
 	lab_reply(p->s, "+OK Logged in as %s: %zu message%s (%zu octets)",
@@ -446,7 +448,8 @@ transaction(struct pop3d *p, const char *verb, size_t vlen, const char *arg,
 		}
 		if ((m = msg_arg(p, arg, alen)) == NULL)
 			return;
-		send_message(p, m, -1, p->lab->scenarios & LAB_SC_DROP_RETR);
+		send_message(p, m, -1, lab_sess_scenarios(s) &
+		    LAB_SC_DROP_RETR);
 	} else if (slice_eq_ci(verb, vlen, "TOP")) {
 		const char *sp = has_arg ? memchr(arg, ' ', alen) : NULL;
 		uint64_t lines;
@@ -563,8 +566,8 @@ authorization(struct pop3d *p, const char *verb, size_t vlen, const char *arg,
 				return;
 			}
 			a = lab_user_find(p->lab, arg, (size_t)(sp - arg));
-			if (a == NULL ||
-			    (p->lab->scenarios & LAB_SC_AUTH_FAIL)) {
+			if (a == NULL || ((p->lab->scenarios | a->scenarios) &
+			    LAB_SC_AUTH_FAIL)) {
 				auth_failed(p, arg, (size_t)(sp - arg));
 				return;
 			}
