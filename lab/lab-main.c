@@ -253,6 +253,48 @@ port_option(const char *name)
 	return -1;
 }
 
+bool
+lab_option_known(const char *name)
+{
+	return strcmp(name, "--scenario") == 0 ||
+	    strcmp(name, "--accounts") == 0 || strcmp(name, "--users") == 0 ||
+	    port_option(name) != -1;
+}
+
+int
+lab_option_set(struct lab_options *o, const char *name, const char *v,
+    char *err, size_t errlen)
+{
+	uint64_t n;
+	int svc;
+
+	if (strcmp(name, "--scenario") == 0)
+		o->scenario = v;
+	else if (strcmp(name, "--users") == 0)
+		o->users_file = v;
+	else if (strcmp(name, "--accounts") == 0) {
+		if (parse_uint(v, strlen(v), 9999, &n) == -1 || n == 0) {
+			snprintf(err, errlen, "--accounts: a number from 1 to "
+			    "9999");
+			return -1;
+		}
+		o->accounts = (unsigned)n;
+	} else if ((svc = port_option(name)) != -1) {
+		if (strcmp(v, "-1") == 0)
+			o->port[svc] = -1;
+		else if (parse_uint(v, strlen(v), 65535, &n) == -1) {
+			snprintf(err, errlen, "%s: not a port number: %.40s",
+			    name, v);
+			return -1;
+		} else
+			o->port[svc] = (int)n;
+	} else {
+		snprintf(err, errlen, "%s: not a lab option", name);
+		return -1;
+	}
+	return 0;
+}
+
 int
 lab_main(int argc, char **argv)
 {

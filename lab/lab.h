@@ -123,6 +123,14 @@ void		 lab_board(struct lab *, FILE *f);
 /* Rewrite the --report file now. 0 or -1. */
 int		 lab_report(struct lab *);
 
+/* The lab options `mailbench --lab` takes too: --scenario, --accounts,
+ * --users, --pop3-port, --pop3s-port, --smtp-port, --smtps-port. Is name
+ * one of them? */
+bool		 lab_option_known(const char *name);
+/* Set one of them from its value: 0, or -1 with err filled. */
+int		 lab_option_set(struct lab_options *, const char *name,
+		    const char *value, char *err, size_t errlen);
+
 /* One line per scenario, "name  description\n", for --help. */
 const char	*lab_scenario_help(void);
 
