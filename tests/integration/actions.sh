@@ -112,6 +112,7 @@ if lab relay relay-denied; then
 		'^\* /send: message accepted for 1 recipient; queued as '
 	# The user typed in the form, the password from --password-file.
 	printf 'student\n' >"$W/pwfile"
+	chmod 600 "$W/pwfile"	# mailbench refuses a password file others can read
 	printf "EHLO x\n/send\nstudent\n$RFORM" >"$W/relay-form.in"
 	MAILBENCH_PASSWORD= MB_INPUT=$W/relay-form.in mb_batch "$W/relay-form" 30 --cafile "$CA" \
 		--password-file "$W/pwfile" "smtp://127.0.0.1:$SMTP"
