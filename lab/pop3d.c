@@ -201,6 +201,10 @@ login(struct pop3d *p, struct lab_account *a, const char *how)
 	time_t now = time(NULL);
 	size_t n, octets;
 
+	/* The credentials were right: a refusal from here on is this
+	 * account's (the console and the report name it). */
+	class_attribute(p->s, a);
+
 	if (((p->lab->scenarios | a->scenarios) & LAB_SC_LOGIN_DELAY) &&
 	    a->last_login != 0 &&
 	    now - a->last_login < LAB_LOGIN_DELAY) {
@@ -213,8 +217,6 @@ login(struct pop3d *p, struct lab_account *a, const char *how)
 		/* RFC 2449 8.1.2 */
 		lab_reply(p->s, "-ERR [IN-USE] Mailbox is locked by another "
 		    "POP3 session");
-		lab_log(p->lab, "pop3 #%llu %s: mailbox of %s in use",
-		    (unsigned long long)p->s->id, p->s->peer, a->user);
 		return;
 	}
 	p->lockfd = maildir_lock(p->lab->maildir, a->user);

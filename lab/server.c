@@ -512,10 +512,7 @@ early_talker(struct lab_sess *s)
 	class_greet_begin(s);
 	lab_reply(s, "554 5.5.1 %s Protocol error: you talked before the "
 	    "greeting (pregreet)", LAB_DOMAIN);
-	class_cmd_end(s);
-	lab_log(s->lab, "%s #%llu %s: early talker: %zu bytes before the "
-	    "greeting", service_name[s->svc], (unsigned long long)s->id,
-	    s->peer, s->in.len);
+	class_cmd_end(s);	/* the console line */
 	consume(&s->in, s->in.len);
 	close_after_flush(s);
 }

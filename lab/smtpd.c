@@ -589,8 +589,6 @@ rcpt(struct smtpd *d, const char *arg, size_t alen)
 	    greylisted(d, addr)) {
 		free(addr);
 		lab_reply(d->s, "451 4.7.1 Greylisted: please try again later");
-		lab_log(d->lab, "smtp #%llu %s: greylisted a recipient",
-		    (unsigned long long)d->s->id, d->s->peer);
 		return;
 	}
 	d->rcpt_user = xrealloc(d->rcpt_user, (d->nrcpt + 1) * sizeof(char *));
