@@ -42,6 +42,10 @@ escape(char *dst, size_t size, const char *p, size_t len)
 {
 	struct buf b;
 
+	if (len == 0) {
+		dst[0] = '\0';
+		return;
+	}
 	buf_init(&b, 1024);
 	if (transcript_escape(p, len, &b) == -1 || b.data == NULL)
 		snprintf(dst, size, "?");
@@ -469,6 +473,14 @@ class_board(struct lab *lab, FILE *f)
 		unsigned n = open_sessions(lab, a, &pop3, &smtp);
 
 		lesson_cell(lab, a, cell, sizeof(cell));
+		if (a->scenarios != 0) {
+			/* The account's own scenarios, after its lessons. */
+			char sc[120];
+
+			lab_scenario_names(a->scenarios, sc, sizeof(sc));
+			snprintf(cell + strlen(cell), sizeof(cell) - strlen(cell),
+			    "%s[%s]", cell[0] != '\0' ? " " : "", sc);
+		}
 		escape(err, sizeof(err), a->last_error, strlen(a->last_error));
 		fprintf(f, "%-12.12s %-9s %-10.10s %5u %5u %4u %4u %4u  %s%s%s%s"
 		    "\n", a->user, n == 0 ? "-" : pop3 && smtp ? "pop3+smtp" :

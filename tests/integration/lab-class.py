@@ -230,6 +230,9 @@ def board():
         s.quit()
         R.check("board: 's USER=NAME' switches one account's scenario while the lab runs",
                 ok and code == 451 and code3 == 250, (code, code3, out[-300:]))
+        os.write(master, b"b\n")
+        ok = read_until(rb"student01 .*\[greylist\] \| last: 451 4\.7\.1")
+        R.check("board: the account's own scenario and the error it met", ok, out[-800:])
         os.write(master, b"\x03")   # Ctrl-C on the terminal
         ok = read_until(rb"removing the temporary Maildir \S+ \(all class mail")
         R.check("board: Ctrl-C says what it closed and that the class mail is removed",
