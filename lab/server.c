@@ -993,7 +993,7 @@ lab_free(struct lab *lab)
 		return;
 	while (lab->sessions != NULL)
 		sess_free(lab->sessions);
-	if (lab->nlessons > 0 && class_report_write(lab) == -1)
+	if (lab->lessons != NULL && class_report_write(lab) == -1)
 		lab_log(lab, "--report %s: cannot write it", lab->opt.report);
 	class_free(lab);
 	for (svc = 0; svc < LAB_SERVICE_COUNT; svc++) {
