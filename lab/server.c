@@ -974,6 +974,13 @@ lab_start(struct loop *loop, const struct lab_options *opt,
 	}
 	if (opt->cert_out != NULL && cert_out(lab, opt->cert_out) == -1)
 		goto fail;
+	/* The first report now: a path that cannot be written is said at
+	 * start, not found out after the class. */
+	if (opt->report != NULL && class_report_write(lab) == -1) {
+		snprintf(lab->errbuf, sizeof(lab->errbuf), "--report %.100s: %s",
+		    opt->report, strerror(errno));
+		goto fail;
+	}
 	banner(lab);
 	return lab;
 fail:

@@ -246,6 +246,17 @@ def board():
         subprocess.call(["rm", "-rf", tmp])
 
 
+def report_path():
+    proc = subprocess.run([labutil.MAILBENCH, "lab", "--pop3-port", "0", "--pop3s-port", "0",
+                           "--smtp-port", "0", "--smtps-port", "0",
+                           "--report", "/nonexistent-dir/class.csv"],
+                          capture_output=True, timeout=10, stdin=subprocess.DEVNULL)
+    R.check("report: a path that cannot be written is refused at start (exit 2)",
+            proc.returncode == 2 and b"--report /nonexistent-dir/class.csv" in proc.stderr,
+            proc.stderr)
+
+
 R.run("class", class_of_30)
+R.run("report-path", report_path)
 R.run("board", board)
 R.exit()
