@@ -50,13 +50,47 @@ enum {
 	LAB_SC_LOGIN_DELAY	= 1 << 5,
 	LAB_SC_SLOW		= 1 << 6,
 	LAB_SC_DROP_RETR	= 1 << 7,
+	LAB_SC_FIREWALL		= 1 << 8,
+	LAB_SC_POP_BEFORE_SMTP	= 1 << 9,
+	LAB_SC_TARPIT		= 1 << 10,
+	LAB_SC_EARLY_TALKER	= 1 << 11,
 };
+/* Scenarios that act before a session belongs to an account (the
+ * greeting, EHLO): only lab-wide. */
+#define LAB_SC_GLOBAL_ONLY	(LAB_SC_SLOW | LAB_SC_TARPIT | \
+	    LAB_SC_EARLY_TALKER | LAB_SC_FIREWALL)
+/* The tarpit scenario's greeting delay, in ms. */
+#define LAB_TARPIT_MS		5000
+/* The early-talker scenario waits this long before greeting; a client
+ * that talks first is refused (Postfix postscreen_greet_wait, 6 s). */
+#define LAB_PREGREET_MS		3000
+/* The mailbox-full scenario's quota per account, in octets: below the
+ * sample mailbox (8 messages, 9,186 octets), so a fresh account is full
+ * until a few messages are deleted. */
+#define LAB_QUOTA		8192
+/* pop-before-smtp: relaying allowed this long after a POP3 login from
+ * the same address (seconds), for at most this many addresses. */
+#define LAB_POPB4SMTP_SECS	300
+#define LAB_POPB4SMTP_MAX	1024
 
 struct lab_account {
 	char	*user;
 	char	*pass;
 	bool	 locked;	/* a POP3 session holds the maildrop */
 	time_t	 last_login;
+	/* The trainer's view (lab/class.c). */
+	unsigned logins, failed_logins, sent, received, refused;
+	unsigned *lstep;	/* per built-in lesson: steps done */
+	char	 last_cmd[16];	/* verb only (never an argument) */
+	char	 last_error[160];	/* the last negative reply */
+	time_t	 last_seen;
+	unsigned scenarios;	/* this account's own (--scenario USER=NAME) */
+};
+
+/* pop-before-smtp: the last POP3 login from an address. */
+struct lab_popb4 {
+	char	 ip[64];
+	time_t	 when;
 };
 
 struct lab_sess;
@@ -83,6 +117,14 @@ struct lab {
 	size_t			 ngrey;
 	FILE			*log;
 	char			 errbuf[256];
+	/* lab/class.c: built-in lessons followed per account, --report. */
+	struct lesson		**lessons;
+	size_t			 nlessons;
+	struct loop_timer	*report_timer;
+	char			 scenario_text[256];
+	bool			 cert_made;	/* --cert/--key made now */
+	struct lab_popb4	*popb4;
+	size_t			 npopb4;
 };
 
 /* One client session: the glue between a conn and the POP3 or SMTP
@@ -109,6 +151,19 @@ struct lab_sess {
 	struct pop3d		*pop3;
 	struct smtpd		*smtp;
 	struct lab_sess		*next, *prev;
+	/* lab/class.c: whose session this is (a login, or SMTP MAIL FROM /
+	 * RCPT TO a local account), and the command being answered. */
+	struct lab_account	*acct;
+	char			 verb[16];
+	char			 arg[128];
+	bool			 secret;	/* arg withheld */
+	bool			 capturing;
+	bool			 cont;		/* inside a SASL exchange */
+	bool			 login_failed;
+	char			 failed_user[72];
+	char			 reply[160];	/* first reply line */
+	struct class_ev		*pend;		/* before attribution */
+	size_t			 npend;
 };
 
 /* lab/server.c: queue a reply line (CRLF added) or raw bytes. */
@@ -118,6 +173,36 @@ void	lab_write(struct lab_sess *, const void *, size_t);
 /* Log a line about a session (our own text only; never peer bytes). */
 void	lab_log(struct lab *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+
+/* lab/class.c: the trainer's view. */
+struct class_ev;
+/* Load the built-in lessons, per-account progress, the report timer
+ * (after the accounts are loaded). */
+void	class_init(struct lab *);
+/* Free them (class_report_write() first for the last report). */
+void	class_free(struct lab *);
+void	class_sess_free(struct lab_sess *);
+/* Around each line given to a handler, and around the greeting: the first
+ * reply line is captured (class_capture, from lab_reply), then counted for
+ * the session's account, checked against the lessons, and logged when it
+ * is negative. */
+void	class_cmd_begin(struct lab_sess *, const char *, size_t);
+void	class_greet_begin(struct lab_sess *);
+void	class_capture(struct lab_sess *, const char *, size_t);
+void	class_cmd_end(struct lab_sess *);
+/* The session belongs to this account from now on (events seen before
+ * are counted for it); a no-op once it has one. */
+void	class_attribute(struct lab_sess *, struct lab_account *);
+/* A successful login as a (moves the session to a). */
+void	class_login(struct lab_sess *, struct lab_account *);
+/* A failed login naming user (peer bytes; escaped when shown). */
+void	class_login_failed(struct lab_sess *, const char *, size_t);
+/* A message delivered to these accounts. */
+void	class_delivered(struct lab_sess *, char *const *, size_t);
+/* Rewrite --report atomically (temp file + rename). 0 or -1. */
+int	class_report_write(struct lab *);
+/* Print the class board. */
+void	class_board(struct lab *, FILE *);
 
 /* lab/users.c */
 /* True when name is a safe account name: [a-z0-9._-], 1..64 bytes, not
@@ -131,8 +216,20 @@ struct lab_account *lab_user_find(struct lab *, const char *, size_t);
 /* Check a password in constant time; the account or NULL. */
 struct lab_account *lab_user_check(struct lab *, const char *user, size_t,
 	    const char *pass, size_t);
-/* Scenario names -> flags; -1 on an unknown one (errbuf says which). */
+/* A scenario list ("NAME,NAME,USER=NAME+NAME", "none") -> the lab-wide
+ * flags and each account's own; replaces both. -1 on an unknown name or
+ * account (errbuf says which; nothing changed). */
 int	lab_scenarios_parse(struct lab *, const char *);
+/* The scenarios in force for a session: lab-wide plus its account's. */
+unsigned lab_sess_scenarios(const struct lab_sess *);
+/* The names of scenario flags, "a+b". */
+void	lab_scenario_names(unsigned, char *, size_t);
+/* pop-before-smtp: note a POP3 login from the session's address; is
+ * there a recent one? */
+void	lab_popb4_note(struct lab_sess *);
+bool	lab_popb4_recent(struct lab_sess *);
+/* The address part of a session's peer ("127.0.0.1", "::1"). */
+void	lab_peer_ip(const struct lab_sess *, char *, size_t);
 
 /* lab/maildir.c */
 /* Create root/user/{tmp,new,cur} if missing; *fresh_r says the user

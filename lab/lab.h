@@ -48,6 +48,9 @@ struct lab_options {
 	/* Write the certificate in use here as PEM (a new file) before the
 	 * banner says "ready"; NULL: don't. */
 	const char	*cert_out;
+	/* CSV of the class (one row per account), rewritten as the class
+	 * works and at lab_free(); NULL: none. */
+	const char	*report;
 	/* Where lab_start() prints its start banner (addresses, accounts,
 	 * fingerprint) and the session log; NULL prints nothing. */
 	FILE		*log;
@@ -104,6 +107,29 @@ bool		 lab_sess_feed(struct lab_sess *, const void *, size_t);
 struct buf	*lab_sess_output(struct lab_sess *);
 /* Free a detached session (releases its maildrop lock). NULL is fine. */
 void		 lab_sess_free(struct lab_sess *);
+
+/* Replace the scenarios in force (the --scenario syntax: "NAME,...",
+ * "USER=NAME+NAME", "none"); the console says what is in force now.
+ * 0, or -1 with *errstr_r set (the old scenarios stay). */
+int		 lab_set_scenarios(struct lab *, const char *spec,
+		    const char **errstr_r);
+/* The scenarios in force, "greylist,student03=..." ("" for none). */
+const char	*lab_scenarios_text(const struct lab *);
+/* The Maildir root is the lab's own temporary directory (removed by
+ * lab_free()). */
+bool		 lab_maildir_is_temp(const struct lab *);
+/* Print the class board (accounts, sessions, progress) to f. */
+void		 lab_board(struct lab *, FILE *f);
+/* Rewrite the --report file now. 0 or -1. */
+int		 lab_report(struct lab *);
+
+/* The lab options `mailbench --lab` takes too: --scenario, --accounts,
+ * --users, --pop3-port, --pop3s-port, --smtp-port, --smtps-port. Is name
+ * one of them? */
+bool		 lab_option_known(const char *name);
+/* Set one of them from its value: 0, or -1 with err filled. */
+int		 lab_option_set(struct lab_options *, const char *name,
+		    const char *value, char *err, size_t errlen);
 
 /* One line per scenario, "name  description\n", for --help. */
 const char	*lab_scenario_help(void);

@@ -150,7 +150,7 @@ bad(struct pop3d *p, const char *msg)
 static bool
 plaintext_blocked(struct pop3d *p)
 {
-	return (p->lab->scenarios & LAB_SC_TLS_REQUIRED) && !p->s->tls;
+	return (lab_sess_scenarios(p->s) & LAB_SC_TLS_REQUIRED) && !p->s->tls;
 }
 
 static void
@@ -166,7 +166,7 @@ capa(struct pop3d *p)
 	lab_reply(s, "AUTH-RESP-CODE");
 	lab_reply(s, "PIPELINING");
 	lab_reply(s, "EXPIRE NEVER");
-	if (p->lab->scenarios & LAB_SC_LOGIN_DELAY)
+	if (lab_sess_scenarios(p->s) & LAB_SC_LOGIN_DELAY)
 		lab_reply(s, "LOGIN-DELAY %d", LAB_LOGIN_DELAY);
 	if (p->state == POP3D_AUTHORIZATION) {
 		if (!plaintext_blocked(p)) {
@@ -201,7 +201,12 @@ login(struct pop3d *p, struct lab_account *a, const char *how)
 	time_t now = time(NULL);
 	size_t n, octets;
 
-	if ((p->lab->scenarios & LAB_SC_LOGIN_DELAY) && a->last_login != 0 &&
+	/* The credentials were right: a refusal from here on is this
+	 * account's (the console and the report name it). */
+	class_attribute(p->s, a);
+
+	if (((p->lab->scenarios | a->scenarios) & LAB_SC_LOGIN_DELAY) &&
+	    a->last_login != 0 &&
 	    now - a->last_login < LAB_LOGIN_DELAY) {
 		/* RFC 2449 8.1.1 */
 		lab_reply(p->s, "-ERR [LOGIN-DELAY] Minimum time between "
@@ -212,8 +217,6 @@ login(struct pop3d *p, struct lab_account *a, const char *how)
 		/* RFC 2449 8.1.2 */
 		lab_reply(p->s, "-ERR [IN-USE] Mailbox is locked by another "
 		    "POP3 session");
-		lab_log(p->lab, "pop3 #%llu %s: mailbox of %s in use",
-		    (unsigned long long)p->s->id, p->s->peer, a->user);
 		return;
 	}
 	p->lockfd = maildir_lock(p->lab->maildir, a->user);
@@ -235,6 +238,8 @@ login(struct pop3d *p, struct lab_account *a, const char *how)
 	a->locked = true;
 	a->last_login = now;
 	p->acct = a;
+	class_login(p->s, a);
+	lab_popb4_note(p->s);
 	p->state = POP3D_TRANSACTION;
 	n = live_count(p, &octets);
 	lab_reply(p->s, "+OK Logged in as %s: %zu message%s (%zu octets)",
@@ -244,12 +249,11 @@ login(struct pop3d *p, struct lab_account *a, const char *how)
 }
 
 static void
-auth_failed(struct pop3d *p)
+auth_failed(struct pop3d *p, const char *user, size_t ulen)
 {
 	/* RFC 3206 5 */
+	class_login_failed(p->s, user, ulen);
 	lab_reply(p->s, "-ERR [AUTH] Authentication failed.");
-	lab_log(p->lab, "pop3 #%llu %s: authentication failed",
-	    (unsigned long long)p->s->id, p->s->peer);
 	if (++p->errors >= LAB_MAX_ERRORS) {
 		lab_reply(p->s, "-ERR Too many failures, closing.");
 		p->s->want_close = true;
@@ -271,7 +275,7 @@ sasl_result(struct pop3d *p, enum labsasl_step r, struct buf *out)
 		break;
 	case LABSASL_FAIL:
 		p->in_sasl = false;
-		auth_failed(p);
+		auth_failed(p, p->sasl.user, strlen(p->sasl.user));
 		break;
 	case LABSASL_BAD:
 		p->in_sasl = false;
@@ -446,7 +450,8 @@ transaction(struct pop3d *p, const char *verb, size_t vlen, const char *arg,
 		}
 		if ((m = msg_arg(p, arg, alen)) == NULL)
 			return;
-		send_message(p, m, -1, p->lab->scenarios & LAB_SC_DROP_RETR);
+		send_message(p, m, -1, lab_sess_scenarios(s) &
+		    LAB_SC_DROP_RETR);
 	} else if (slice_eq_ci(verb, vlen, "TOP")) {
 		const char *sp = has_arg ? memchr(arg, ' ', alen) : NULL;
 		uint64_t lines;
@@ -548,7 +553,7 @@ authorization(struct pop3d *p, const char *verb, size_t vlen, const char *arg,
 			a = lab_user_check(p->lab, p->user, strlen(p->user),
 			    arg, has_arg ? alen : 0);
 			if (a == NULL)
-				auth_failed(p);
+				auth_failed(p, p->user, strlen(p->user));
 			else
 				login(p, a, "USER/PASS");
 		} else if (is_apop) {
@@ -563,15 +568,15 @@ authorization(struct pop3d *p, const char *verb, size_t vlen, const char *arg,
 				return;
 			}
 			a = lab_user_find(p->lab, arg, (size_t)(sp - arg));
-			if (a == NULL ||
-			    (p->lab->scenarios & LAB_SC_AUTH_FAIL)) {
-				auth_failed(p);
+			if (a == NULL || ((p->lab->scenarios | a->scenarios) &
+			    LAB_SC_AUTH_FAIL)) {
+				auth_failed(p, arg, (size_t)(sp - arg));
 				return;
 			}
 			sasl_apop_digest(p->apop_ts, strlen(p->apop_ts),
 			    a->pass, strlen(a->pass), hex);
 			if (!labsasl_hex_equal(hex, sp + 1))
-				auth_failed(p);
+				auth_failed(p, arg, (size_t)(sp - arg));
 			else
 				login(p, a, "APOP");
 			explicit_bzero(hex, sizeof(hex));

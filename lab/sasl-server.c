@@ -91,7 +91,7 @@ cram(struct labsasl *s, struct lab *lab, const char *p, size_t len)
 	    100 ? 100 : (size_t)(sp - p)), p);
 	s->mech = M_NONE;
 	a = lab_user_find(lab, p, (size_t)(sp - p));
-	if (a == NULL || (lab->scenarios & LAB_SC_AUTH_FAIL))
+	if (a == NULL || ((lab->scenarios | a->scenarios) & LAB_SC_AUTH_FAIL))
 		return LABSASL_FAIL;
 	md5_hmac(a->pass, strlen(a->pass), s->challenge,
 	    strlen(s->challenge), d);

@@ -15,7 +15,10 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <openssl/pem.h>
 
 #include "lab/lab-int.h"
 #include "net/conn.h"
@@ -62,11 +65,17 @@ void
 lab_log(struct lab *lab, const char *fmt, ...)
 {
 	va_list ap;
+	char clock[16];
+	time_t now;
+	struct tm tm;
 
 	if (lab->log == NULL)
 		return;
+	now = time(NULL);
+	localtime_r(&now, &tm);
+	strftime(clock, sizeof(clock), "%H:%M:%S", &tm);
 	va_start(ap, fmt);
-	fputs("lab: ", lab->log);
+	fprintf(lab->log, "%s lab: ", clock);
 	vfprintf(lab->log, fmt, ap);
 	fputc('\n', lab->log);
 	fflush(lab->log);
@@ -111,6 +120,7 @@ lab_reply(struct lab_sess *s, const char *fmt, ...)
 		return;
 	if ((size_t)n > sizeof(line) - 3)
 		n = (int)sizeof(line) - 3;
+	class_capture(s, line, (size_t)n);
 	line[n++] = '\r';
 	line[n++] = '\n';
 	lab_write(s, line, (size_t)n);
@@ -145,6 +155,7 @@ sess_free(struct lab_sess *s)
 	if (s->next != NULL)
 		s->next->prev = s->prev;
 	lab->nsessions--;
+	class_sess_free(s);
 	pop3d_free(s->pop3);
 	smtpd_free(s->smtp);
 	loop_timer_del(s->idle);
@@ -182,12 +193,18 @@ consume(struct buf *in, size_t n)
 static void
 tls_done(struct lab_sess *s)
 {
+	bool greets = s->svc == LAB_POP3S || s->svc == LAB_SMTPS;
+
 	s->tls = true;
 	idle_reset(s);
+	if (greets)
+		class_greet_begin(s);
 	if (s->pop3 != NULL)
 		pop3d_tls_done(s->pop3);
 	else
 		smtpd_tls_done(s->smtp);
+	if (greets)
+		class_cmd_end(s);
 }
 
 /* Act on what the handler asked for after a line: upgrade or close. */
@@ -234,9 +251,16 @@ line_max(struct lab_sess *s)
 }
 
 /* Handle every complete line we may handle now. */
+static void early_talker(struct lab_sess *);
+
 static void
 run(struct lab_sess *s)
 {
+	if (s->greet_pending && s->in.len > 0 && !is_pop3(s) &&
+	    !s->closing && (s->lab->scenarios & LAB_SC_EARLY_TALKER)) {
+		early_talker(s);
+		return;
+	}
 	while (!s->closing && !s->want_close && !s->want_tls &&
 	    !s->greet_pending && s->in.len > 0 &&
 	    !loop_timer_armed(s->delay) &&
@@ -278,10 +302,12 @@ run(struct lab_sess *s)
 			break;
 		}
 		s->delayed = false;
+		class_cmd_begin(s, s->in.data, len);
 		if (s->pop3 != NULL)
 			pop3d_line(s->pop3, s->in.data, len);
 		else
 			smtpd_line(s->smtp, s->in.data, len);
+		class_cmd_end(s);
 		consume(&s->in, len + 1);
 	}
 	after(s);
@@ -330,10 +356,12 @@ static void
 greet(struct lab_sess *s)
 {
 	s->greet_pending = false;
+	class_greet_begin(s);
 	if (s->pop3 != NULL)
 		pop3d_greet(s->pop3);
 	else
 		smtpd_greet(s->smtp);
+	class_cmd_end(s);
 }
 
 static void
@@ -450,16 +478,43 @@ sess_alloc(struct lab *lab, enum lab_service svc)
 	return s;
 }
 
-/* Greet now, or after the slow scenario's delay. */
+/* Greet now, or after the slow, tarpit or early-talker scenario's
+ * delay (tarpit and early-talker: SMTP only). */
 static void
 start(struct lab_sess *s)
 {
-	if (s->lab->scenarios & LAB_SC_SLOW) {
+	unsigned sc = s->lab->scenarios, ms = 0;
+
+	if (sc & LAB_SC_SLOW)
+		ms = LAB_SLOW_MS;
+	if (!is_pop3(s) && (sc & LAB_SC_EARLY_TALKER))
+		ms = LAB_PREGREET_MS;
+	if (!is_pop3(s) && (sc & LAB_SC_TARPIT))
+		ms = LAB_TARPIT_MS;
+	if (ms > 0) {
 		s->greet_pending = true;
-		loop_timer_reset(s->delay, LAB_SLOW_MS);
+		loop_timer_reset(s->delay, ms);
 		return;
 	}
 	greet(s);
+}
+
+/* early-talker: the client sent before the greeting. Postfix postscreen's
+ * pregreet test (postscreen(8), "Pregreet test") answers such a client
+ * with 521 5.5.1 (drop) or 550 5.5.1 later (enforce); the lab answers at
+ * once in place of the greeting with 554, "no SMTP service here" (RFC
+ * 5321 3.1), and closes. */
+static void
+early_talker(struct lab_sess *s)
+{
+	loop_timer_stop(s->delay);
+	s->greet_pending = false;
+	class_greet_begin(s);
+	lab_reply(s, "554 5.5.1 %s Protocol error: you talked before the "
+	    "greeting (pregreet)", LAB_DOMAIN);
+	class_cmd_end(s);	/* the console line */
+	consume(&s->in, s->in.len);
+	close_after_flush(s);
 }
 
 static void
@@ -714,6 +769,96 @@ prepare_maildir(struct lab *lab)
 	return 0;
 }
 
+/* Is path a file of PEM certificates only (what --cert-out wrote on an
+ * earlier run), which --cert-out may replace? */
+static bool
+our_cert_file(const char *path)
+{
+	char text[16384];
+	size_t n;
+	FILE *f = fopen(path, "re");
+	bool ok;
+
+	if (f == NULL)
+		return false;
+	n = fread(text, 1, sizeof(text) - 1, f);
+	ok = !ferror(f) && feof(f);
+	fclose(f);
+	text[n] = '\0';
+	return ok && strncmp(text, "-----BEGIN CERTIFICATE-----", 27) == 0 &&
+	    strstr(text, "PRIVATE KEY") == NULL && strlen(text) == n;
+}
+
+/* --cert-out: write the certificate next to path and rename it over path,
+ * which may only be a certificate file already (an earlier run's). */
+static int
+cert_out(struct lab *lab, const char *path)
+{
+	char tmp[1100];
+	struct stat st;
+
+	if (lstat(path, &st) == 0 && (!S_ISREG(st.st_mode) ||
+	    !our_cert_file(path))) {
+		snprintf(lab->errbuf, sizeof(lab->errbuf), "--cert-out %.100s: "
+		    "exists and is not a certificate file; not replaced",
+		    path);
+		return -1;
+	}
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
+		return -1;
+	unlink(tmp);
+	if (tls_server_write_cert(lab->tls, tmp) == -1 ||
+	    rename(tmp, path) == -1) {
+		snprintf(lab->errbuf, sizeof(lab->errbuf), "--cert-out %.100s: "
+		    "%s", path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+/* --cert FILE --key FILE naming files that do not exist yet: make a
+ * self-signed pair and keep it there, so every later start serves the
+ * same certificate (one fingerprint for the class to trust). */
+static int
+make_cert_files(struct lab *lab, const char **errstr_r)
+{
+	EVP_PKEY *key;
+	FILE *f;
+	int fd, ok;
+
+	lab->tls = tls_server_ctx_new(NULL, NULL, LAB_DOMAIN, lab->fp,
+	    sizeof(lab->fp), errstr_r);
+	if (lab->tls == NULL)
+		return -1;
+	key = SSL_CTX_get0_privatekey(lab->tls);
+	fd = open(lab->opt.key_file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
+	if (key == NULL || fd == -1 || (f = fdopen(fd, "w")) == NULL) {
+		if (fd != -1)
+			close(fd);
+		*errstr_r = "cannot create the --key file";
+		return -1;
+	}
+	ok = PEM_write_PrivateKey(f, key, NULL, NULL, 0, NULL, NULL) == 1;
+	if (fclose(f) != 0 || !ok ||
+	    tls_server_write_cert(lab->tls, lab->opt.cert_file) == -1) {
+		unlink(lab->opt.key_file);
+		*errstr_r = "cannot write the --cert and --key files";
+		return -1;
+	}
+	lab->cert_made = true;
+	return 0;
+}
+
+/* 127.0.0.0/8 or ::1 */
+static bool
+loopback(const char *a)
+{
+	return strncmp(a, "127.", 4) == 0 || strcmp(a, "::1") == 0 ||
+	    strcmp(a, "[::1]") == 0 || strcmp(a, "localhost") == 0;
+}
+
 static void
 banner(struct lab *lab)
 {
@@ -730,6 +875,14 @@ banner(struct lab *lab)
 	if (f == NULL)
 		return;
 	fprintf(f, "mailbench lab server (%s)\n", LAB_SOFTWARE);
+	if (loopback(lab->listen))
+		fprintf(f, "  listening on loopback only: only this machine can "
+		    "connect; for a class on\n  other machines use --listen "
+		    "0.0.0.0 (or this machine's address)\n");
+	else
+		fprintf(f, "  listening on %s: other machines can connect; "
+		    "practice passwords are\n  weak: use --users on a "
+		    "shared network\n", lab->listen);
 	for (svc = 0; svc < LAB_SERVICE_COUNT; svc++) {
 		if (lab->port[svc] < 0)
 			continue;
@@ -739,13 +892,14 @@ banner(struct lab *lab)
 	}
 	fprintf(f, "  Maildir %s%s\n", lab->maildir,
 	    lab->maildir_tmp ? "  (temporary, removed at exit)" : "");
-	fprintf(f, "  TLS certificate %s, SHA-256 fingerprint\n    %s\n",
+	fprintf(f, "  TLS certificate %s%s, SHA-256 fingerprint\n    %s\n",
 	    lab->opt.cert_file != NULL ? lab->opt.cert_file :
-	    "self-signed (made at start)", lab->fp);
+	    "self-signed (made at start)", lab->cert_made ? " (self-signed, "
+	    "made now and kept: later starts reuse it)" : "", lab->fp);
 	fprintf(f, "  SMTP AUTH %s\n", lab->opt.smtp_auth_plaintext ?
 	    "offered with and without TLS" : "offered after STARTTLS only");
-	fprintf(f, "  scenario %s\n", lab->opt.scenario != NULL &&
-	    lab->scenarios != 0 ? lab->opt.scenario : "none");
+	fprintf(f, "  scenario %s\n", lab->scenario_text[0] != '\0' ?
+	    lab->scenario_text : "none");
 	fprintf(f, "  accounts (user/password, mail to user@%s):\n",
 	    LAB_DOMAIN);
 	for (i = 0; i < lab->nacct; i++) {
@@ -786,11 +940,22 @@ lab_start(struct loop *loop, const struct lab_options *opt,
 	lab->accept_pause = loop_timer_add(loop, 200, false, on_accept_pause,
 	    lab);
 	loop_timer_stop(lab->accept_pause);
-	if (lab_scenarios_parse(lab, opt->scenario) == -1 ||
-	    lab_users_load(lab) == -1 || prepare_maildir(lab) == -1)
+	if (lab_users_load(lab) == -1 ||
+	    lab_scenarios_parse(lab, opt->scenario) == -1 ||
+	    prepare_maildir(lab) == -1)
 		goto fail;
-	lab->tls = tls_server_ctx_new(opt->cert_file, opt->key_file,
-	    LAB_DOMAIN, lab->fp, sizeof(lab->fp), errstr_r);
+	class_init(lab);
+	if (opt->cert_file != NULL && opt->key_file != NULL &&
+	    access(opt->cert_file, F_OK) == -1 && errno == ENOENT &&
+	    access(opt->key_file, F_OK) == -1 && errno == ENOENT) {
+		if (make_cert_files(lab, errstr_r) == -1) {
+			snprintf(lab->errbuf, sizeof(lab->errbuf), "%s",
+			    *errstr_r);
+			goto fail;
+		}
+	} else
+		lab->tls = tls_server_ctx_new(opt->cert_file, opt->key_file,
+		    LAB_DOMAIN, lab->fp, sizeof(lab->fp), errstr_r);
 	if (lab->tls == NULL) {
 		snprintf(lab->errbuf, sizeof(lab->errbuf), "%s", *errstr_r);
 		goto fail;
@@ -807,11 +972,13 @@ lab_start(struct loop *loop, const struct lab_options *opt,
 		if (listen_on(lab, svc) == -1)
 			goto fail;
 	}
-	if (opt->cert_out != NULL &&
-	    tls_server_write_cert(lab->tls, opt->cert_out) == -1) {
-		snprintf(lab->errbuf, sizeof(lab->errbuf), "--cert-out %.100s: "
-		    "%s", opt->cert_out, errno == EEXIST ? "exists already" :
-		    strerror(errno));
+	if (opt->cert_out != NULL && cert_out(lab, opt->cert_out) == -1)
+		goto fail;
+	/* The first report now: a path that cannot be written is said at
+	 * start, not found out after the class. */
+	if (opt->report != NULL && class_report_write(lab) == -1) {
+		snprintf(lab->errbuf, sizeof(lab->errbuf), "--report %.100s: %s",
+		    opt->report, strerror(errno));
 		goto fail;
 	}
 	banner(lab);
@@ -833,6 +1000,9 @@ lab_free(struct lab *lab)
 		return;
 	while (lab->sessions != NULL)
 		sess_free(lab->sessions);
+	if (lab->lessons != NULL && class_report_write(lab) == -1)
+		lab_log(lab, "--report %s: cannot write it", lab->opt.report);
+	class_free(lab);
 	for (svc = 0; svc < LAB_SERVICE_COUNT; svc++) {
 		loop_watch_del(lab->lwatch[svc]);
 		if (lab->lfd[svc] != -1)
@@ -846,6 +1016,7 @@ lab_free(struct lab *lab)
 	for (i = 0; i < lab->ngrey; i++)
 		free(lab->grey[i]);
 	free(lab->grey);
+	free(lab->popb4);
 	lab_users_free(lab);
 	free(lab->maildir);
 	free(lab->listen);
@@ -904,4 +1075,40 @@ void
 lab_set_log(struct lab *lab, FILE *f)
 {
 	lab->log = f;
+}
+
+int
+lab_set_scenarios(struct lab *lab, const char *spec, const char **errstr_r)
+{
+	if (lab_scenarios_parse(lab, spec) == -1) {
+		*errstr_r = lab->errbuf;
+		return -1;
+	}
+	lab_log(lab, "scenario now %s", lab->scenario_text[0] != '\0' ?
+	    lab->scenario_text : "none");
+	return 0;
+}
+
+const char *
+lab_scenarios_text(const struct lab *lab)
+{
+	return lab->scenario_text;
+}
+
+bool
+lab_maildir_is_temp(const struct lab *lab)
+{
+	return lab->maildir_tmp;
+}
+
+void
+lab_board(struct lab *lab, FILE *f)
+{
+	class_board(lab, f);
+}
+
+int
+lab_report(struct lab *lab)
+{
+	return class_report_write(lab);
 }

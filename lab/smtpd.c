@@ -86,10 +86,31 @@ smtpd_free(struct smtpd *d)
 	free(d);
 }
 
+/* The firewall scenario inspects the plain SMTP port only: it cannot read
+ * inside implicit TLS (smtps). */
+static bool
+firewalled(struct smtpd *d)
+{
+	return (d->lab->scenarios & LAB_SC_FIREWALL) && d->s->svc == LAB_SMTP;
+}
+
 void
 smtpd_greet(struct smtpd *d)
 {
-	lab_reply(d->s, "220 %s ESMTP %s", LAB_DOMAIN, LAB_SOFTWARE);
+	char text[128];
+	size_t i;
+
+	snprintf(text, sizeof(text), "%s ESMTP %s", LAB_DOMAIN, LAB_SOFTWARE);
+	if (firewalled(d)) {
+		/* Cisco PIX "fixup protocol smtp" (mailguard) and ASA "inspect
+		 * esmtp" mask-banner: every character but "2", "0" and the
+		 * space becomes "*" (Cisco's PIX mailguard notes; ASA CLI
+		 * configuration guide, "Defaults for ESMTP Inspection"). */
+		for (i = 0; text[i] != '\0'; i++)
+			if (text[i] != '2' && text[i] != '0' && text[i] != ' ')
+				text[i] = '*';
+	}
+	lab_reply(d->s, "220 %s", text);
 }
 
 unsigned
@@ -171,7 +192,7 @@ static bool
 auth_offered(struct smtpd *d)
 {
 	return d->s->tls || (d->lab->opt.smtp_auth_plaintext &&
-	    !(d->lab->scenarios & LAB_SC_TLS_REQUIRED));
+	    !(lab_sess_scenarios(d->s) & LAB_SC_TLS_REQUIRED));
 }
 
 static void
@@ -297,6 +318,25 @@ local_domain(const char *dom)
 	return false;
 }
 
+/* The local account an address names (user, user+detail, at the lab's
+ * domain), or NULL. */
+static struct lab_account *
+local_account(struct smtpd *d, const char *addr)
+{
+	const char *at = strrchr(addr, '@');
+	size_t llen = strcspn(addr, "+@");
+	char local[80];
+	size_t i;
+
+	if (at == NULL || !local_domain(at + 1) || llen >= sizeof(local))
+		return NULL;
+	for (i = 0; i < llen; i++)
+		local[i] = (char)tolower((unsigned char)addr[i]);
+	local[llen] = '\0';
+	return lab_user_name_ok(local, llen) ? lab_user_find(d->lab, local,
+	    llen) : NULL;
+}
+
 static void
 mail(struct smtpd *d, const char *arg, size_t alen)
 {
@@ -313,7 +353,7 @@ mail(struct smtpd *d, const char *arg, size_t alen)
 		bad(d, "503 5.5.1 Error: nested MAIL command");
 		return;
 	}
-	if ((d->lab->scenarios & LAB_SC_TLS_REQUIRED) && !d->s->tls) {
+	if ((lab_sess_scenarios(d->s) & LAB_SC_TLS_REQUIRED) && !d->s->tls) {
 		bad(d, "530 5.7.0 Must issue a STARTTLS command first");
 		return;
 	}
@@ -327,6 +367,9 @@ mail(struct smtpd *d, const char *arg, size_t alen)
 		bad(d, "553 5.1.7 Bad sender address syntax");
 		return;
 	}
+	/* Not logged in: the session is the local sender's (the trainer's
+	 * view; lab/class.c). */
+	class_attribute(d->s, local_account(d, addr));
 	/* ESMTP parameters: RFC 1870 SIZE, RFC 6152 BODY, RFC 6531 SMTPUTF8,
 	 * RFC 4954 5 AUTH. */
 	while (plen > 0) {
@@ -413,12 +456,64 @@ greylisted(struct smtpd *d, const char *rcpt)
 	return true;
 }
 
+/* Octets stored for an account now (as RETR sends them). */
+static size_t
+mailbox_usage(struct smtpd *d, const struct lab_account *a)
+{
+	struct maildir_msg *m;
+	size_t n, i, sum = 0;
+
+	if (maildir_scan(d->lab->maildir, a->user, &m, &n) == -1)
+		return 0;
+	for (i = 0; i < n; i++)
+		sum += m[i].size;
+	maildir_msgs_free(m, n);
+	return sum;
+}
+
+/* RCPT for another domain: the lab relays only in the relay-denied
+ * scenario after AUTH and in pop-before-smtp after a POP3 login from the
+ * same address (and then sends nothing out: it is an isolated lab). */
+static void
+relay(struct smtpd *d, char *addr)
+{
+	unsigned sc = lab_sess_scenarios(d->s);
+
+	if (!((sc & LAB_SC_RELAY_DENIED) && d->authed) &&
+	    !((sc & LAB_SC_POP_BEFORE_SMTP) && lab_popb4_recent(d->s))) {
+		free(addr);
+		/* Postfix reject_unauth_destination: 554 5.7.1 by default
+		 * (relay_domains_reject_code), 550 where set so. */
+		if (sc & LAB_SC_RELAY_DENIED)
+			bad(d, "550 5.7.1 Relay access denied: authenticate "
+			    "first (mail to @%s needs no login)", LAB_DOMAIN);
+		else if (sc & LAB_SC_POP_BEFORE_SMTP)
+			bad(d, "550 5.7.1 Relay access denied: log in with "
+			    "POP3 from this address first (POP-before-SMTP)");
+		else
+			bad(d, "550 5.7.1 Relay access denied: this server "
+			    "only takes mail for @%s", LAB_DOMAIN);
+		return;
+	}
+	if (d->nrcpt >= LAB_MAX_RCPT) {
+		free(addr);
+		lab_reply(d->s, "452 4.5.3 Error: too many recipients");
+		return;
+	}
+	d->rcpt_user = xrealloc(d->rcpt_user, (d->nrcpt + 1) * sizeof(char *));
+	d->rcpt_addr = xrealloc(d->rcpt_addr, (d->nrcpt + 1) * sizeof(char *));
+	d->rcpt_user[d->nrcpt] = NULL;	/* remote: accepted, not sent */
+	d->rcpt_addr[d->nrcpt] = addr;
+	d->nrcpt++;
+	lab_reply(d->s, "250 2.1.5 Ok");
+}
+
 static void
 rcpt(struct smtpd *d, const char *arg, size_t alen)
 {
 	char *addr, *at, local[80];
 	const char *params;
-	size_t plen, llen;
+	size_t plen, llen, usage;
 	struct lab_account *a = NULL;
 
 	if (d->state != SMTPD_MAIL) {
@@ -450,9 +545,7 @@ rcpt(struct smtpd *d, const char *arg, size_t alen)
 	} else {
 		at = strrchr(addr, '@');
 		if (!local_domain(at + 1)) {
-			free(addr);
-			bad(d, "550 5.7.1 Relay access denied: this server "
-			    "only takes mail for @%s", LAB_DOMAIN);
+			relay(d, addr);
 			return;
 		}
 		/* user+detail@ delivers to user (subaddressing). */
@@ -475,14 +568,16 @@ rcpt(struct smtpd *d, const char *arg, size_t alen)
 			return;
 		}
 	}
-	if ((d->lab->scenarios & LAB_SC_RELAY_DENIED) && !d->authed) {
+	/* No login and no local sender: the first local recipient's. */
+	class_attribute(d->s, a);
+	if (((d->lab->scenarios | a->scenarios) & LAB_SC_MAILBOX_FULL) &&
+	    (usage = mailbox_usage(d, a)) >= LAB_QUOTA) {
 		free(addr);
-		bad(d, "550 5.7.1 Relay access denied: authenticate first");
-		return;
-	}
-	if (d->lab->scenarios & LAB_SC_MAILBOX_FULL) {
-		free(addr);
-		lab_reply(d->s, "452 4.2.2 Mailbox full: over quota");
+		/* RFC 3463 4.2.2 mailbox full; temporary, as Dovecot's
+		 * quota_full_tempfail: deleting mail makes room. */
+		lab_reply(d->s, "452 4.2.2 Mailbox full: %s uses %zu of %d "
+		    "octets; delete messages (POP3 DELE, then QUIT) to make "
+		    "room", a->user, usage, LAB_QUOTA);
 		return;
 	}
 	if (d->nrcpt >= LAB_MAX_RCPT) {
@@ -490,11 +585,10 @@ rcpt(struct smtpd *d, const char *arg, size_t alen)
 		lab_reply(d->s, "452 4.5.3 Error: too many recipients");
 		return;
 	}
-	if ((d->lab->scenarios & LAB_SC_GREYLIST) && greylisted(d, addr)) {
+	if (((d->lab->scenarios | a->scenarios) & LAB_SC_GREYLIST) &&
+	    greylisted(d, addr)) {
 		free(addr);
 		lab_reply(d->s, "451 4.7.1 Greylisted: please try again later");
-		lab_log(d->lab, "smtp #%llu %s: greylisted a recipient",
-		    (unsigned long long)d->s->id, d->s->peer);
 		return;
 	}
 	d->rcpt_user = xrealloc(d->rcpt_user, (d->nrcpt + 1) * sizeof(char *));
@@ -510,9 +604,11 @@ deliver(struct smtpd *d)
 {
 	struct buf msg;
 	char date[64], id[128], ip[80], from[300], *colon;
-	const char *with;
+	const char *with, **local;
 	time_t now = time(NULL);
 	struct tm tm;
+	struct lab_account *full = NULL;
+	size_t i, nlocal = 0;
 	int r;
 
 	localtime_r(&now, &tm);
@@ -539,9 +635,46 @@ deliver(struct smtpd *d)
 	    LAB_SOFTWARE, with, (unsigned long long)d->s->id,
 	    d->nrcpt == 1 ? d->rcpt_addr[0] : "multiple recipients", date);
 	buf_append(&msg, d->data.data ? d->data.data : "", d->data.len);
-	r = maildir_deliver(d->lab->maildir, (const char *const *)d->rcpt_user,
-	    d->nrcpt, msg.data, msg.len, id, sizeof(id));
+	/* Local recipients get the message; remote ones (relayed in the
+	 * relay-denied and pop-before-smtp scenarios) are logged only. */
+	local = xcalloc(d->nrcpt + 1, sizeof(*local));
+	for (i = 0; i < d->nrcpt; i++) {
+		struct lab_account *a;
+
+		if (d->rcpt_user[i] == NULL) {
+			lab_log(d->lab, "smtp #%llu %s: relay to a remote "
+			    "address accepted (the lab sends nothing out)",
+			    (unsigned long long)d->s->id, d->s->peer);
+			continue;
+		}
+		a = lab_user_find(d->lab, d->rcpt_user[i],
+		    strlen(d->rcpt_user[i]));
+		if (a != NULL && ((d->lab->scenarios | a->scenarios) &
+		    LAB_SC_MAILBOX_FULL) && full == NULL &&
+		    mailbox_usage(d, a) + msg.len > LAB_QUOTA)
+			full = a;
+		local[nlocal++] = d->rcpt_user[i];
+	}
+	if (full != NULL) {
+		/* RFC 5321 4.2.2 552 (exceeded storage allocation), RFC 3463
+		 * 5.2.2 mailbox full, as Dovecot's LMTP says over quota. */
+		lab_reply(d->s, "552 5.2.2 Mailbox full: the message does "
+		    "not fit in the %d-octet quota of %s", LAB_QUOTA,
+		    full->user);
+		buf_clear(&msg);
+		free(local);
+		reset(d);
+		return;
+	}
+	if (nlocal == 0) {
+		snprintf(id, sizeof(id), "L%llu.%lld",
+		    (unsigned long long)d->s->id, (long long)now);
+		r = 0;
+	} else
+		r = maildir_deliver(d->lab->maildir, local, nlocal, msg.data,
+		    msg.len, id, sizeof(id));
 	buf_clear(&msg);
+	free(local);
 	if (r == -1 && (errno == ENOSPC || errno == EDQUOT)) {
 		/* RFC 5321 4.2.2 and RFC 3463 4.3.1 */
 		lab_reply(d->s, "452 4.3.1 Insufficient system storage");
@@ -553,11 +686,13 @@ deliver(struct smtpd *d)
 		lab_log(d->lab, "smtp #%llu %s: delivery FAILED",
 		    (unsigned long long)d->s->id, d->s->peer);
 	} else {
+		class_delivered(d->s, d->rcpt_user, d->nrcpt);
 		lab_reply(d->s, "250 2.0.0 Ok: queued as %s", id);
 		lab_log(d->lab, "smtp #%llu %s: delivered %zu bytes to %zu "
 		    "recipient%s (first: %s)", (unsigned long long)d->s->id,
 		    d->s->peer, d->data.len, d->nrcpt, d->nrcpt == 1 ? "" :
-		    "s", d->rcpt_user[0]);
+		    "s", d->rcpt_user[0] != NULL ? d->rcpt_user[0] :
+		    "remote");
 	}
 	reset(d);
 }
@@ -609,11 +744,13 @@ sasl_result(struct smtpd *d, enum labsasl_step r, struct buf *out)
 		d->authed = true;
 		snprintf(d->auth_user, sizeof(d->auth_user), "%s",
 		    d->sasl.acct->user);
+		class_login(d->s, d->sasl.acct);
 		lab_reply(d->s, "235 2.7.0 Authentication successful");
 		lab_log(d->lab, "smtp #%llu %s: %s authenticated",
 		    (unsigned long long)d->s->id, d->s->peer, d->auth_user);
 		break;
 	case LABSASL_FAIL:
+		class_login_failed(d->s, d->sasl.user, strlen(d->sasl.user));
 		bad(d, "535 5.7.8 Authentication credentials invalid");
 		break;
 	case LABSASL_BAD:
@@ -648,7 +785,7 @@ auth(struct smtpd *d, const char *arg, size_t alen)
 		    "transaction");
 		return;
 	}
-	if ((d->lab->scenarios & LAB_SC_TLS_REQUIRED) && !d->s->tls) {
+	if ((lab_sess_scenarios(d->s) & LAB_SC_TLS_REQUIRED) && !d->s->tls) {
 		bad(d, "530 5.7.0 Must issue a STARTTLS command first");
 		return;
 	}
@@ -751,6 +888,20 @@ smtpd_line(struct smtpd *d, const char *line, size_t len)
 	alen = sp != NULL ? len - vlen - 1 : 0;
 	while (alen > 0 && arg[alen - 1] == ' ')
 		alen--;
+	if (firewalled(d) && !slice_eq_ci(line, vlen, "HELO") &&
+	    !slice_eq_ci(line, vlen, "MAIL") &&
+	    !slice_eq_ci(line, vlen, "RCPT") &&
+	    !slice_eq_ci(line, vlen, "DATA") &&
+	    !slice_eq_ci(line, vlen, "RSET") &&
+	    !slice_eq_ci(line, vlen, "NOOP") &&
+	    !slice_eq_ci(line, vlen, "QUIT")) {
+		/* PIX mailguard passes only the minimum commands of RFC 821
+		 * 4.5.1 (RFC 5321 4.5.1); EHLO, STARTTLS, AUTH and the rest
+		 * are refused, so the client falls back to HELO and plain
+		 * text (RFC 5321 3.2: after 500 to EHLO, try HELO). */
+		bad(d, "500 5.5.1 Command unrecognized");
+		return;
+	}
 	if (slice_eq_ci(line, vlen, "EHLO"))
 		ehlo(d, true, arg, alen);
 	else if (slice_eq_ci(line, vlen, "HELO"))

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "lab/lab-int.h"
 #include "proto/util.h"
@@ -18,9 +19,11 @@ static const struct {
 	{ "greylist", LAB_SC_GREYLIST,
 	    "first RCPT of a sender/recipient pair: 451 4.7.1; retry works" },
 	{ "relay-denied", LAB_SC_RELAY_DENIED,
-	    "RCPT gets 550 5.7.1 unless the client did SMTP AUTH" },
+	    "mail to @lab.example accepted; other domains 550 5.7.1 until "
+	    "AUTH" },
 	{ "mailbox-full", LAB_SC_MAILBOX_FULL,
-	    "RCPT to a local user gets 452 4.2.2 (mailbox full)" },
+	    "quota of 8192 octets per account: 452 4.2.2 until DELE+QUIT "
+	    "frees room" },
 	{ "tls-required", LAB_SC_TLS_REQUIRED,
 	    "530 5.7.0 / -ERR [AUTH] until STARTTLS or STLS" },
 	{ "auth-fail", LAB_SC_AUTH_FAIL,
@@ -31,17 +34,32 @@ static const struct {
 	    "every greeting and reply comes 1 second late" },
 	{ "drop-retr", LAB_SC_DROP_RETR,
 	    "POP3 RETR sends half the message, then drops the connection" },
+	{ "firewall", LAB_SC_FIREWALL,
+	    "Cisco PIX/ASA SMTP inspection on the SMTP port: banner masked "
+	    "with *,\n"
+	    "                    EHLO and other ESMTP commands 500 5.5.1 "
+	    "(use HELO), no STARTTLS" },
+	{ "pop-before-smtp", LAB_SC_POP_BEFORE_SMTP,
+	    "other domains accepted for 5 minutes after a POP3 login from "
+	    "the\n"
+	    "                    same address, else 550 5.7.1" },
+	{ "tarpit", LAB_SC_TARPIT,
+	    "the SMTP greeting comes 5 seconds late" },
+	{ "early-talker", LAB_SC_EARLY_TALKER,
+	    "SMTP greeting after 3 s; a client talking first gets 554 5.5.1 "
+	    "(pregreet)" },
 };
+#define NSCENARIOS	(sizeof(scenarios) / sizeof(scenarios[0]))
 
 const char *
 lab_scenario_help(void)
 {
-	static char text[2048];
+	static char text[4096];
 	size_t off = 0, i;
 
 	if (text[0] != '\0')
 		return text;
-	for (i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++) {
+	for (i = 0; i < NSCENARIOS; i++) {
 		int n = snprintf(text + off, sizeof(text) - off,
 		    "      %-13s %s\n", scenarios[i].name, scenarios[i].help);
 
@@ -52,45 +70,195 @@ lab_scenario_help(void)
 	return text;
 }
 
-int
-lab_scenarios_parse(struct lab *lab, const char *list)
+/* "NAME+NAME" -> flags; -1 with errbuf naming the unknown one. */
+static int
+names_parse(struct lab *lab, const char *p, size_t len, unsigned *flags_r)
 {
-	const char *p = list;
-
-	lab->scenarios = 0;
-	if (list == NULL)
-		return 0;
-	while (*p != '\0') {
-		size_t len = strcspn(p, ", "), i;
+	*flags_r = 0;
+	while (len > 0) {
+		size_t n = 0, i, k, o;
 		bool found = false;
 
-		for (i = 0; len > 0 &&
-		    i < sizeof(scenarios) / sizeof(scenarios[0]); i++) {
-			if (strlen(scenarios[i].name) == len &&
-			    strncmp(scenarios[i].name, p, len) == 0) {
-				lab->scenarios |= scenarios[i].flag;
+		while (n < len && p[n] != '+')
+			n++;
+		for (i = 0; i < NSCENARIOS; i++)
+			if (n > 0 && strlen(scenarios[i].name) == n &&
+			    strncmp(scenarios[i].name, p, n) == 0) {
+				*flags_r |= scenarios[i].flag;
 				found = true;
 			}
-		}
-		if (len > 0 && !found && !(len == 4 &&
-		    strncmp(p, "none", 4) == 0)) {
-			size_t k, o;
-
+		if (n > 0 && !found && !(n == 4 && strncmp(p, "none", 4) == 0)) {
 			o = (size_t)snprintf(lab->errbuf, sizeof(lab->errbuf),
 			    "unknown scenario \"%.*s\"; one of:",
-			    (int)(len > 40 ? 40 : len), p);
-			for (k = 0; o < sizeof(lab->errbuf) && k <
-			    sizeof(scenarios) / sizeof(scenarios[0]); k++)
+			    (int)(n > 40 ? 40 : n), p);
+			for (k = 0; o < sizeof(lab->errbuf) && k < NSCENARIOS;
+			    k++)
 				o += (size_t)snprintf(lab->errbuf + o,
 				    sizeof(lab->errbuf) - o, " %s",
 				    scenarios[k].name);
 			return -1;
 		}
-		p += len;
-		while (*p == ',' || *p == ' ')
+		p += n;
+		len -= n;
+		if (len > 0) {
 			p++;
+			len--;
+		}
 	}
 	return 0;
+}
+
+int
+lab_scenarios_parse(struct lab *lab, const char *list)
+{
+	const char *p = list;
+	unsigned global = 0, *own;
+	size_t i;
+
+	own = xcalloc(lab->nacct + 1, sizeof(*own));
+	while (p != NULL && *p != '\0') {
+		size_t len = strcspn(p, ", \t\r\n");
+		const char *eq = memchr(p, '=', len);
+		unsigned flags;
+
+		if (eq != NULL) {
+			/* USER=NAME+NAME: that account's own scenarios. */
+			struct lab_account *a = lab_user_find(lab, p,
+			    (size_t)(eq - p));
+
+			if (a == NULL) {
+				snprintf(lab->errbuf, sizeof(lab->errbuf),
+				    "scenario for \"%.*s\": no such account",
+				    (int)((size_t)(eq - p) > 40 ? 40 :
+				    (size_t)(eq - p)), p);
+				free(own);
+				return -1;
+			}
+			if (names_parse(lab, eq + 1, len - (size_t)(eq + 1 - p),
+			    &flags) == -1) {
+				free(own);
+				return -1;
+			}
+			if (flags & LAB_SC_GLOBAL_ONLY) {
+				snprintf(lab->errbuf, sizeof(lab->errbuf),
+				    "%s=...: slow, tarpit, early-talker and "
+				    "firewall act before a session has an "
+				    "account; set them for the whole lab",
+				    a->user);
+				free(own);
+				return -1;
+			}
+			own[a - lab->acct] |= flags;
+		} else if (names_parse(lab, p, len, &flags) == -1) {
+			free(own);
+			return -1;
+		} else
+			global |= flags;
+		p += len;
+		while (*p == ',' || *p == ' ' || *p == '\t' || *p == '\r' ||
+		    *p == '\n')
+			p++;
+	}
+	lab->scenarios = global;
+	for (i = 0; i < lab->nacct; i++)
+		lab->acct[i].scenarios = own[i];
+	free(own);
+	/* What the banner and the class board show. */
+	lab->scenario_text[0] = '\0';
+	for (i = 0; i < NSCENARIOS; i++)
+		if (global & scenarios[i].flag)
+			snprintf(lab->scenario_text + strlen(lab->scenario_text),
+			    sizeof(lab->scenario_text) -
+			    strlen(lab->scenario_text), "%s%s",
+			    lab->scenario_text[0] != '\0' ? "," : "",
+			    scenarios[i].name);
+	for (i = 0; i < lab->nacct; i++)
+		if (lab->acct[i].scenarios != 0 &&
+		    strlen(lab->scenario_text) + 2 < sizeof(lab->scenario_text))
+			snprintf(lab->scenario_text + strlen(lab->scenario_text),
+			    sizeof(lab->scenario_text) -
+			    strlen(lab->scenario_text), "%s%s=...",
+			    lab->scenario_text[0] != '\0' ? "," : "",
+			    lab->acct[i].user);
+	return 0;
+}
+
+/* The names of flags, "a+b", for the board and the console. */
+void
+lab_scenario_names(unsigned flags, char *out, size_t size)
+{
+	size_t i, off = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < NSCENARIOS && off < size; i++)
+		if (flags & scenarios[i].flag) {
+			int n = snprintf(out + off, size - off, "%s%s",
+			    off > 0 ? "+" : "", scenarios[i].name);
+
+			if (n < 0)
+				break;
+			off += (size_t)n;
+		}
+}
+
+unsigned
+lab_sess_scenarios(const struct lab_sess *s)
+{
+	return s->lab->scenarios | (s->acct != NULL ? s->acct->scenarios : 0);
+}
+
+void
+lab_peer_ip(const struct lab_sess *s, char *out, size_t size)
+{
+	const char *colon = strrchr(s->peer, ':');
+	size_t n = colon != NULL ? (size_t)(colon - s->peer) : strlen(s->peer);
+
+	if (n > 0 && s->peer[0] == '[' && s->peer[n - 1] == ']')
+		snprintf(out, size, "%.*s", (int)(n - 2), s->peer + 1);
+	else
+		snprintf(out, size, "%.*s", (int)n, s->peer);
+}
+
+void
+lab_popb4_note(struct lab_sess *s)
+{
+	struct lab *lab = s->lab;
+	char ip[64];
+	size_t i, oldest = 0;
+
+	lab_peer_ip(s, ip, sizeof(ip));
+	for (i = 0; i < lab->npopb4; i++) {
+		if (strcmp(lab->popb4[i].ip, ip) == 0)
+			break;
+		if (lab->popb4[i].when < lab->popb4[oldest].when)
+			oldest = i;
+	}
+	if (i == lab->npopb4) {
+		if (lab->npopb4 == LAB_POPB4SMTP_MAX)
+			i = oldest;
+		else {
+			lab->popb4 = xrealloc(lab->popb4, (lab->npopb4 + 1) *
+			    sizeof(*lab->popb4));
+			lab->npopb4++;
+		}
+		snprintf(lab->popb4[i].ip, sizeof(lab->popb4[i].ip), "%s", ip);
+	}
+	lab->popb4[i].when = time(NULL);
+}
+
+bool
+lab_popb4_recent(struct lab_sess *s)
+{
+	struct lab *lab = s->lab;
+	char ip[64];
+	time_t now = time(NULL);
+	size_t i;
+
+	lab_peer_ip(s, ip, sizeof(ip));
+	for (i = 0; i < lab->npopb4; i++)
+		if (strcmp(lab->popb4[i].ip, ip) == 0)
+			return now - lab->popb4[i].when <= LAB_POPB4SMTP_SECS;
+	return false;
 }
 
 bool
@@ -265,7 +433,7 @@ lab_user_check(struct lab *lab, const char *user, size_t ulen,
 	diff = alen != plen;
 	for (i = 0; i < plen; i++)
 		diff |= (unsigned char)(pass[i] ^ a->pass[i % (alen ? alen : 1)]);
-	if (diff != 0 || (lab->scenarios & LAB_SC_AUTH_FAIL))
+	if (diff != 0 || ((lab->scenarios | a->scenarios) & LAB_SC_AUTH_FAIL))
 		return NULL;
 	return a;
 }

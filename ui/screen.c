@@ -2018,7 +2018,10 @@ screen_options_usage(FILE *f)
 	    "  --mouse               click to focus panes, wheel scrolls\n"
 	    "  --lesson NAME|FILE    start a lesson (/lesson lists them)\n"
 	    "  --bench               redraw benchmark (make bench): generated "
-	    "lines, times at exit\n");
+	    "lines, times at exit\n"
+	    "  with --lab: --scenario LIST, --accounts N, --users FILE,\n"
+	    "    --pop3-port N, --pop3s-port N, --smtp-port N, --smtps-port N\n"
+	    "    (as for mailbench lab; see mailbench lab --help)\n");
 	options_usage(f);
 	fprintf(f, "\nIn the workbench: /help lists the / commands, F1 every "
 	    "key; see mailbench(1).\n");
@@ -2084,13 +2087,12 @@ bench_report(struct screen *s)
 }
 
 static int
-start_lab(struct screen *s, char *url, size_t urlsz)
+start_lab(struct screen *s, const struct lab_options *lo, char *url,
+    size_t urlsz)
 {
-	struct lab_options lo;
 	const char *err = NULL;
 
-	lab_options_init_ephemeral(&lo);
-	s->lab = lab_start(s->loop, &lo, &err);
+	s->lab = lab_start(s->loop, lo, &err);
 	if (s->lab == NULL) {
 		fprintf(stderr, "mailbench: lab server: %s\n",
 		    err ? err : "failed to start");
@@ -2154,7 +2156,10 @@ int
 screen_main(int argc, char **argv)
 {
 	static const char *const extra[] = { "--lab", "--mouse", "--bench",
-	    "--lesson", NULL };
+	    "--lesson", "--scenario", "--accounts", "--users", "--pop3-port",
+	    "--pop3s-port", "--smtp-port", "--smtps-port", NULL };
+	struct lab_options lo;	/* --lab's own: ephemeral, plus options */
+	bool lab_opts = false;
 	struct screen *s;
 	char err[256], url[512];
 	const char *target = NULL, *e = NULL, *lesson_name = NULL;
@@ -2162,6 +2167,7 @@ screen_main(int argc, char **argv)
 	bool lab = false, first_run, replay = strcmp(argv[0], "replay") == 0;
 	int i, rc;
 
+	lab_options_init_ephemeral(&lo);
 	s = xcalloc(1, sizeof(*s));
 	if (options_parse(argc, argv, extra, &s->opts, err, sizeof(err)) ==
 	    -1) {
@@ -2207,8 +2213,20 @@ screen_main(int argc, char **argv)
 				return 2;
 			}
 			lesson_name = s->opts.args[++i];
-		}
-		else if (target == NULL)
+		} else if (lab_option_known(a)) {
+			/* The lab's own options (mailbench lab --help). */
+			if (i + 1 >= s->opts.nargs || lab_option_set(&lo, a,
+			    s->opts.args[i + 1], err, sizeof(err)) == -1) {
+				fprintf(stderr, "mailbench: %s\n", i + 1 >=
+				    s->opts.nargs ? "a lab option needs a "
+				    "value" : err);
+				options_clear(&s->opts);
+				free(s);
+				return 2;
+			}
+			i++;
+			lab_opts = true;
+		} else if (target == NULL)
 			target = a;
 		else {
 			fprintf(stderr, "mailbench: one URL only ('%s')\n", a);
@@ -2233,6 +2251,13 @@ screen_main(int argc, char **argv)
 		s->replay_name = target;
 		target = NULL;
 	}
+	if (lab_opts && !lab) {
+		fprintf(stderr, "mailbench: --scenario, --accounts, --users and "
+		    "the port options go with --lab\n");
+		options_clear(&s->opts);
+		free(s);
+		return 2;
+	}
 	if (lab && target != NULL) {
 		fprintf(stderr, "mailbench: --lab and a URL exclude each "
 		    "other\n");
@@ -2256,7 +2281,7 @@ screen_main(int argc, char **argv)
 		return 2;
 	}
 	s->loop = loop_new();
-	if (lab && start_lab(s, url, sizeof(url)) == -1) {
+	if (lab && start_lab(s, &lo, url, sizeof(url)) == -1) {
 		loop_free(s->loop);
 		return 3;
 	}

@@ -29,7 +29,8 @@ static void
 fl_init(void)
 {
 	static const char *const sc[2] = { NULL, "greylist,relay-denied,"
-	    "mailbox-full,tls-required,auth-fail,login-delay" };
+	    "mailbox-full,tls-required,auth-fail,login-delay,firewall,"
+	    "pop-before-smtp" };
 	struct lab_options o;
 	const char *err;
 	int i, svc;

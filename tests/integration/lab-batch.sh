@@ -304,7 +304,10 @@ scenario() {	# scenario NAME PREFIX WANT NEVER: the session of $W/sc.in
 printf 'EHLO x\nMAIL FROM:<a@example.org>\nRCPT TO:<student@lab.example>\nQUIT\n' >"$W/sc.in"
 scenario greylist '451 4.7.1 Greylisted' 'greylisted: a deferral' 'relaying denied'
 scenario mailbox-full '452 4.2.2 Mailbox full' 'mailbox full' 'relaying denied'
+# relay-denied takes local mail without AUTH; another domain is refused.
+printf 'EHLO x\nMAIL FROM:<a@example.org>\nRCPT TO:<someone@example.com>\nQUIT\n' >"$W/sc.in"
 scenario relay-denied '550 5.7.1 Relay access denied' 'authenticate (/auth)' 'lack of security'
+printf 'EHLO x\nMAIL FROM:<a@example.org>\nRCPT TO:<student@lab.example>\nQUIT\n' >"$W/sc.in"
 scenario tls-required '530 5.7.0 Must issue a STARTTLS' 'TLS required' 'relaying denied'
 expect "$T: scenario tls-required: = says /starttls" "$W/sc-tls-required" \
 	means "$W/sc-tls-required.out" '530 5.7.0' '/starttls, then EHLO again'
