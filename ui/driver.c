@@ -324,6 +324,10 @@ awaited(const struct driver *d, uint64_t *seq_r, char *what, size_t whatsz,
 		*since_r = d->greet_since;
 		return true;
 	}
+	/* A SASL challenge waits for our answer (RFC 4954 4): the server is
+	 * not the one to wait for. */
+	if (f.sasl_open)
+		return false;
 	if (!session_awaited(d->sess, seq_r, what, whatsz, since_r))
 		return false;
 	if (*since_r == 0)
