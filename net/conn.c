@@ -51,6 +51,8 @@ struct resolve_job {
 };
 
 struct conn {
+	bool			 first_consumed; /* failure.first holds bytes
+						 * OpenSSL read (not peeked) */
 	struct loop		*loop;
 	const struct conn_ops	*ops;
 	void			*arg;
@@ -696,6 +698,7 @@ first_read_cb(BIO *b, int oper, const char *argp, size_t len, int argi,
 		    sizeof(c->failure.first);
 		memcpy(c->failure.first, argp, n);
 		c->failure.first_len = n;
+		c->first_consumed = true;
 	}
 	return ret;
 }
@@ -720,6 +723,7 @@ tls_start(struct conn *c, SSL_CTX *ctx, const char *host, bool server,
 	c->tls_server = server;
 	c->tls_insecure = insecure;
 	memset(&c->failure, 0, sizeof(c->failure));
+	c->first_consumed = false;
 	if (!server) {
 		BIO_set_callback_arg(SSL_get_rbio(c->ssl), (char *)c);
 		BIO_set_callback_ex(SSL_get_rbio(c->ssl), first_read_cb);
@@ -1063,6 +1067,18 @@ do_handshake(struct conn *c)
 			if (c->failure.tls == CONN_TLS_ALERT)
 				c->failure.alert = ERR_GET_REASON(code) -
 				    SSL_AD_REASON_OFFSET;
+		}
+		/* OpenSSL read only a record header (5 bytes) of a plain
+		 * greeting before it gave up: the rest is still in the
+		 * socket, so the diagnosis can quote the whole line. */
+		if (!c->tls_server && c->first_consumed &&
+		    c->failure.first_len < sizeof(c->failure.first)) {
+			ssize_t n = recv(c->fd, c->failure.first +
+			    c->failure.first_len, sizeof(c->failure.first) -
+			    c->failure.first_len, MSG_PEEK | MSG_DONTWAIT);
+
+			if (n > 0)
+				c->failure.first_len += (size_t)n;
 		}
 		if (c->failure.first_len >= 1 &&
 		    !looks_tls(c->failure.first, c->failure.first_len))
