@@ -19,9 +19,10 @@ struct explain_cmd {
 	 * "" for the greeting or a line answering a SASL challenge; NULL
 	 * when no command was waiting (an unsolicited reply). */
 	const char	*verb;
-	/* What followed the verb and one space, as the user typed it; NULL
-	 * (arg_len 0) when none, and always NULL for a secret (PASS, APOP,
-	 * AUTH with an initial response). Not NUL-terminated. */
+	/* What followed the verb and one space, as the user typed it: an
+	 * empty string (arg_len 0) when nothing did, NULL only for a secret
+	 * (PASS, APOP, AUTH with an initial response: never kept) and for
+	 * the greeting. Not NUL-terminated. */
 	const char	*arg;
 	size_t		 arg_len;
 };

@@ -676,6 +676,11 @@ send_reply(struct session *s, const struct pending *h,
 {
 	struct buf	b;
 
+	/* A reply to the command of an earlier /send (cancelled while its
+	 * EHLO was out) can arrive while this one's form is still open:
+	 * nothing of this /send has gone out yet, so it is not ours. */
+	if (s->prompting || s->send_from == NULL)
+		return;
 	if (strcmp(h->verb, ".") == 0) {
 		if (positive)
 			send_accepted(s);
