@@ -17,9 +17,11 @@ SSL_LIBS	:= $(shell $(PKG_CONFIG) --libs openssl 2>/dev/null || echo -lssl -lcry
 CURSES_CFLAGS	:= $(shell $(PKG_CONFIG) --cflags ncursesw 2>/dev/null)
 CURSES_LIBS	:= $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || echo -lncursesw)
 
+BASE_SRC  := $(sort $(wildcard base/*.c))
 PROTO_SRC := $(sort $(wildcard proto/*.c))
 NET_SRC   := $(sort $(wildcard net/*.c))
 LAB_SRC   := $(sort $(wildcard lab/*.c))
+FRONT_SRC := $(sort $(wildcard front/*.c))
 UI_SRC    := $(sort $(wildcard ui/*.c))
 UNIT_SRC  := $(sort $(wildcard tests/unit/test-*.c))
 NETT_SRC  := $(sort $(wildcard tests/net/test-*.c))
@@ -41,16 +43,15 @@ build/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE) $(CFLAGS) $(SSL_CFLAGS) $(CURSES_CFLAGS) -c $< -o $@
 
-build/libproto.a: $(call obj,build,$(PROTO_SRC))
-	@rm -f $@; ar rcs $@ $^
-build/libnet.a: $(call obj,build,$(NET_SRC))
-	@rm -f $@; ar rcs $@ $^
-build/liblab.a: $(call obj,build,$(LAB_SRC))
-	@rm -f $@; ar rcs $@ $^
-build/libui.a: $(call obj,build,$(UI_SRC))
-	@rm -f $@; ar rcs $@ $^
+# One archive per layer (STYLE.md §1): base < proto, net < lab, front < ui.
+LAYERS = base proto net lab front ui
+define layer_lib
+$(1)/lib$(2).a: $$(call obj,$(1),$$($(shell echo $(2) | tr a-z A-Z)_SRC))
+	@rm -f $$@; ar rcs $$@ $$^
+endef
+$(foreach d,build build-asan build-fuzz,$(foreach l,$(LAYERS),$(eval $(call layer_lib,$(d),$(l)))))
 
-LIBS_ALL = build/libui.a build/liblab.a build/libnet.a build/libproto.a
+LIBS_ALL = build/libui.a build/libfront.a build/liblab.a build/libnet.a build/libproto.a build/libbase.a
 build/mailbench: build/main.o $(LIBS_ALL)
 	$(CC) $(CFLAGS) -o $@ build/main.o $(LIBS_ALL) $(SSL_LIBS) $(CURSES_LIBS) -lm
 
@@ -59,25 +60,16 @@ build-asan/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE) -g -O1 $(SAN) $(SSL_CFLAGS) $(CURSES_CFLAGS) -c $< -o $@
 
-build-asan/libproto.a: $(call obj,build-asan,$(PROTO_SRC))
-	@rm -f $@; ar rcs $@ $^
-build-asan/libnet.a: $(call obj,build-asan,$(NET_SRC))
-	@rm -f $@; ar rcs $@ $^
-
-build-asan/libui.a: $(call obj,build-asan,$(UI_SRC))
-	@rm -f $@; ar rcs $@ $^
-build-asan/liblab.a: $(call obj,build-asan,$(LAB_SRC))
-	@rm -f $@; ar rcs $@ $^
-ASAN_LIBS = build-asan/libui.a build-asan/liblab.a build-asan/libnet.a build-asan/libproto.a
+ASAN_LIBS = build-asan/libui.a build-asan/libfront.a build-asan/liblab.a build-asan/libnet.a build-asan/libproto.a build-asan/libbase.a
 # The whole program under the sanitizers: the hostile-peer tests run it too.
 build-asan/mailbench: build-asan/main.o $(ASAN_LIBS)
 	$(CC) $(SAN) -o $@ build-asan/main.o $(ASAN_LIBS) $(SSL_LIBS) $(CURSES_LIBS) -lm
 
 # Unit tests link against libproto.a alone: a socket, TLS or curses call
 # in proto/ fails to link here (the layering check of STYLE.md §1).
-build-asan/tests/unit/%: build-asan/tests/unit/%.o build-asan/tests/unit/harness.o build-asan/libproto.a
+build-asan/tests/unit/%: build-asan/tests/unit/%.o build-asan/tests/unit/harness.o build-asan/libproto.a build-asan/libbase.a
 	$(CC) $(SAN) -o $@ $^
-build-asan/tests/net/%: build-asan/tests/net/%.o build-asan/tests/unit/harness.o build-asan/libnet.a build-asan/libproto.a
+build-asan/tests/net/%: build-asan/tests/net/%.o build-asan/tests/unit/harness.o build-asan/libnet.a build-asan/libproto.a build-asan/libbase.a
 	$(CC) $(SAN) -o $@ $^ $(SSL_LIBS)
 
 UNIT_BIN := $(patsubst %.c,build-asan/%,$(UNIT_SRC)) $(patsubst %.c,build-asan/%,$(NETT_SRC))
@@ -95,19 +87,13 @@ FUZZ_LONG_SECONDS = $(if $(filter command line environment,$(origin FUZZ_SECONDS
 build-fuzz/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(BASE) $(FUZZ_FLAGS) $(SSL_CFLAGS) $(CURSES_CFLAGS) -c $< -o $@
-build-fuzz/libproto.a: $(call obj,build-fuzz,$(PROTO_SRC))
-	@rm -f $@; ar rcs $@ $^
-build-fuzz/libnet.a: $(call obj,build-fuzz,$(NET_SRC))
-	@rm -f $@; ar rcs $@ $^
-build-fuzz/liblab.a: $(call obj,build-fuzz,$(LAB_SRC))
-	@rm -f $@; ar rcs $@ $^
-build-fuzz/tests/fuzz/%: build-fuzz/tests/fuzz/%.o build-fuzz/libproto.a
+build-fuzz/tests/fuzz/%: build-fuzz/tests/fuzz/%.o build-fuzz/libproto.a build-fuzz/libbase.a
 	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^
 # URL parsing lives in the front-end layer but needs only proto/.
-build-fuzz/tests/fuzz/fuzz-url: build-fuzz/tests/fuzz/fuzz-url.o build-fuzz/ui/url.o build-fuzz/libproto.a
+build-fuzz/tests/fuzz/fuzz-url: build-fuzz/tests/fuzz/fuzz-url.o build-fuzz/front/url.o build-fuzz/libproto.a build-fuzz/libbase.a
 	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^
 # The lab's sessions, fed without sockets (lab_sess_detached).
-build-fuzz/tests/fuzz/fuzz-lab-%: build-fuzz/tests/fuzz/fuzz-lab-%.o build-fuzz/liblab.a build-fuzz/libnet.a build-fuzz/libproto.a
+build-fuzz/tests/fuzz/fuzz-lab-%: build-fuzz/tests/fuzz/fuzz-lab-%.o build-fuzz/liblab.a build-fuzz/libnet.a build-fuzz/libproto.a build-fuzz/libbase.a
 	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(SSL_LIBS)
 FUZZ_BIN := $(patsubst %.c,build-fuzz/%,$(FUZZ_SRC))
 
@@ -123,7 +109,7 @@ fuzz-check: $(FUZZ_BIN)
 	@FUZZ_JOBS=$(FUZZ_JOBS) tests/fuzz/run $(FUZZ_CHECK_SECONDS) $(FUZZ_BIN)
 
 # ---- clang: the same warnings must hold on clang as on gcc ------------------
-ALL_SRC := main.c $(PROTO_SRC) $(NET_SRC) $(LAB_SRC) $(UI_SRC)
+ALL_SRC := main.c $(BASE_SRC) $(PROTO_SRC) $(NET_SRC) $(LAB_SRC) $(FRONT_SRC) $(UI_SRC)
 build-clang/%.ok: %.c
 	@mkdir -p $(dir $@)
 	clang $(BASE) -fsyntax-only $(SSL_CFLAGS) $(CURSES_CFLAGS) $< -MF $(@:.ok=.d) -MT $@

@@ -7,7 +7,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
-#include "ui/modes.h"
+#include "front/modes.h"
 #include "version.h"
 
 static void

@@ -15,7 +15,7 @@
 #include "proto/lesson.h"
 #include "proto/reply.h"
 #include "proto/transcript.h"
-#include "proto/util.h"
+#include "base/util.h"
 
 /* Events of a session kept until it is known whose it is. */
 #define PENDING_MAX	24

@@ -12,7 +12,7 @@
 #include <openssl/ssl.h>
 
 #include "lab/lab.h"
-#include "proto/buf.h"
+#include "base/buf.h"
 
 /* The lab's own domain: local recipients are user@LAB_DOMAIN (or
  * user@localhost, user@[127.0.0.1]). */

@@ -10,8 +10,8 @@
 
 #include "lab/lab.h"
 #include "net/loop.h"
-#include "proto/util.h"
-#include "ui/modes.h"
+#include "base/util.h"
+#include "front/modes.h"
 #include "version.h"
 
 static void

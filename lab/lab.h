@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-struct buf;		/* proto/buf.h */
+struct buf;		/* base/buf.h */
 struct loop;		/* net/loop.h */
 struct lab;		/* opaque: listeners, sessions, accounts, TLS */
 struct lab_sess;	/* opaque: one client session */

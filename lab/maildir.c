@@ -17,7 +17,7 @@
 
 #include "lab/lab-int.h"
 #include "proto/limits.h"
-#include "proto/util.h"
+#include "base/util.h"
 
 #define DIRFLAGS	(O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
 

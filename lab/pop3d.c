@@ -11,7 +11,7 @@
 #include "proto/dot.h"
 #include "proto/limits.h"
 #include "proto/sasl.h"
-#include "proto/util.h"
+#include "base/util.h"
 
 enum pop3d_state {
 	POP3D_AUTHORIZATION,

@@ -11,7 +11,7 @@
 #include "proto/base64.h"
 #include "proto/md5.h"
 #include "proto/sasl.h"
-#include "proto/util.h"
+#include "base/util.h"
 
 enum { M_NONE, M_PLAIN, M_LOGIN, M_CRAM };
 

@@ -25,7 +25,7 @@
 #include "net/loop.h"
 #include "net/tls-server.h"
 #include "proto/limits.h"
-#include "proto/util.h"
+#include "base/util.h"
 
 /* Stop handling lines while this much output waits (a client that
  * pipelines RETRs without reading). */

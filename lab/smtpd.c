@@ -13,7 +13,7 @@
 #include "lab/lab-int.h"
 #include "proto/dot.h"
 #include "proto/limits.h"
-#include "proto/util.h"
+#include "base/util.h"
 
 enum smtpd_state {
 	SMTPD_INIT,	/* no EHLO/HELO yet */

@@ -9,7 +9,7 @@
 #include <time.h>
 
 #include "lab/lab-int.h"
-#include "proto/util.h"
+#include "base/util.h"
 
 static const struct {
 	const char	*name;

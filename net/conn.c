@@ -22,7 +22,7 @@
 #include "net/conn.h"
 #include "net/loop.h"
 #include "proto/limits.h"
-#include "proto/util.h"
+#include "base/util.h"
 
 /* Reads (of up to 16 KiB) per wake-up before yielding to the loop. */
 #define CONN_READ_BUDGET	64

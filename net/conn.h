@@ -12,7 +12,7 @@
 #include <openssl/ssl.h>
 
 #include "net/tls.h"
-#include "proto/buf.h"
+#include "base/buf.h"
 
 struct loop;
 struct conn;

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "net/loop.h"
-#include "proto/util.h"
+#include "base/util.h"
 
 struct loop_watch {
 	struct loop		*loop;

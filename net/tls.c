@@ -13,8 +13,8 @@
 #include <openssl/x509v3.h>
 
 #include "net/tls.h"
-#include "proto/buf.h"
-#include "proto/util.h"
+#include "base/buf.h"
+#include "base/util.h"
 
 const char *
 tls_last_error_code(unsigned long *code_r)

@@ -5,11 +5,11 @@
 #include <string.h>
 
 #include "proto/address.h"
-#include "proto/buf.h"
+#include "base/buf.h"
 #include "proto/charset.h"
 #include "proto/limits.h"
 #include "proto/rfc2047.h"
-#include "proto/util.h"
+#include "base/util.h"
 
 enum tk {
 	TK_WORD,	/* atext run, dots included (obs-phrase) */

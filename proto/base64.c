@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "proto/base64.h"
-#include "proto/sink.h"
+#include "base/sink.h"
 
 /* Alphabet values; 64 marks '=', 0xfe CR and LF (not part of the data at
  * all: Python joins the lines first), 0xff everything else (junk). */

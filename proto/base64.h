@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "proto/buf.h"
+#include "base/buf.h"
 
 /* Things wrong with a base64 body, as a bitmask (decoding carries on). */
 enum base64_defect {

@@ -7,7 +7,7 @@
 
 #include "proto/caps.h"
 #include "proto/limits.h"
-#include "proto/util.h"
+#include "base/util.h"
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 

@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "proto/charset.h"
-#include "proto/sink.h"
-#include "proto/util.h"
+#include "base/sink.h"
+#include "base/util.h"
 
 /* How a charset is converted. */
 enum kind {

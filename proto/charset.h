@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "proto/buf.h"
+#include "base/buf.h"
 
 /* How a conversion went (Dovecot's charset_result). */
 enum charset_result {

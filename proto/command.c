@@ -5,7 +5,7 @@
 
 #include "proto/command.h"
 #include "proto/limits.h"
-#include "proto/util.h"
+#include "base/util.h"
 
 /* LIMIT_COMMAND_LINE as text, for the refusal message. */
 #define COMMAND_STR(x)	#x

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "proto/buf.h"
+#include "base/buf.h"
 
 struct date_value {
 	int	 year, month, day;	/* as written (2-digit years widened) */

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "proto/buf.h"
+#include "base/buf.h"
 
 /* What happened; each kind reads the facts it names below. */
 enum diag_kind {

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "proto/buf.h"
+#include "base/buf.h"
 
 /* True for the lone "." that ends a body or message. */
 bool	dot_is_terminator(const char *line, size_t len);

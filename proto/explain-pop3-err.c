@@ -8,7 +8,7 @@
 
 #include "proto/explain-pop3-int.h"
 #include "proto/pop3-codes.h"
-#include "proto/util.h"
+#include "base/util.h"
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 #define DOT		" \xc2\xb7 "

@@ -10,7 +10,7 @@
 #include "proto/explain-pop3-int.h"
 #include "proto/meaning.h"
 #include "proto/sasl.h"
-#include "proto/util.h"
+#include "base/util.h"
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 #define DOT		" \xc2\xb7 "

@@ -8,7 +8,7 @@
 #include "proto/header.h"
 #include "proto/limits.h"
 #include "proto/rfc2047.h"
-#include "proto/util.h"
+#include "base/util.h"
 
 static const char *const defect_names[HEADER_DEFECT_COUNT] = {
 	[HEADER_DEFECT_FIRST_LINE_CONTINUATION] = "first-line-continuation",

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "proto/buf.h"
+#include "base/buf.h"
 
 /* One field as it stands in the block. Every string is NUL-terminated and
  * owned by the struct header; value bytes may hold NUL or raw 8-bit bytes

@@ -5,7 +5,7 @@
 
 #include "proto/facts.h"
 #include "proto/hint.h"
-#include "proto/util.h"
+#include "base/util.h"
 
 struct cmd {
 	const char	*verb;

@@ -6,9 +6,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "proto/buf.h"
+#include "base/buf.h"
 #include "proto/lesson.h"
-#include "proto/util.h"
+#include "base/util.h"
 
 #define LESSON_MAX_FILE	(1024 * 1024)
 #define LESSON_MAX_LINE	4096

@@ -9,7 +9,7 @@
 #include "proto/limits.h"
 #include "proto/pop3.h"
 #include "proto/session-int.h"
-#include "proto/util.h"
+#include "base/util.h"
 
 enum load_tag {
 	LOAD_CAPA,

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "proto/mailbox.h"
-#include "proto/util.h"
+#include "base/util.h"
 
 /* Message numbers above this are ignored: the table is dense, so a hostile
  * "1 5" ... "99999 5" listing costs at most this many entries (~8 MiB).

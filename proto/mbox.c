@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "proto/mbox.h"
-#include "proto/util.h"
+#include "base/util.h"
 
 bool
 mbox_is_from_line(const char *s, size_t len)

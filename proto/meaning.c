@@ -8,7 +8,7 @@
 
 #include "proto/meaning.h"
 #include "proto/pop3-codes.h"
-#include "proto/util.h"
+#include "base/util.h"
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 

@@ -5,7 +5,7 @@
 #ifndef PROTO_MEANING_H
 #define PROTO_MEANING_H
 
-#include "proto/buf.h"
+#include "base/buf.h"
 #include "proto/reply.h"
 
 /* Meaning of an SMTP basic code as a reply to verb (upper-case command

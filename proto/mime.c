@@ -10,7 +10,7 @@
 #include "proto/mime.h"
 #include "proto/qp.h"
 #include "proto/rfc2231.h"
-#include "proto/util.h"
+#include "base/util.h"
 #include "proto/uu.h"
 
 /*

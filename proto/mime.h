@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "proto/buf.h"
+#include "base/buf.h"
 #include "proto/header.h"
 
 /* Caps for one parse; zero fields take the defaults of proto/limits.h. */

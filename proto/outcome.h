@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "proto/buf.h"
+#include "base/buf.h"
 #include "proto/facts.h"
 #include "proto/reply.h"
 

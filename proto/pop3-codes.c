@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "proto/pop3-codes.h"
-#include "proto/util.h"
+#include "base/util.h"
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 

@@ -9,7 +9,7 @@
 #include "proto/reader.h"
 #include "proto/sasl.h"
 #include "proto/session-int.h"
-#include "proto/util.h"
+#include "base/util.h"
 
 static const char *const pop3_names[POP3_STATE_COUNT] = {
 	[POP3_STATE_GREETING] = "GREETING",

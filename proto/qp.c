@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "proto/qp.h"
-#include "proto/sink.h"
+#include "base/sink.h"
 
 /* Hex digit values, 0xff for anything else. */
 static const unsigned char qp_hex[256] = {

@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "proto/buf.h"
+#include "base/buf.h"
 
 /* Things wrong with quoted-printable text, as a bitmask. */
 enum qp_defect {

@@ -6,7 +6,7 @@
 #include "proto/dot.h"
 #include "proto/limits.h"
 #include "proto/reader.h"
-#include "proto/util.h"
+#include "base/util.h"
 
 struct reader {
 	enum reply_proto proto;

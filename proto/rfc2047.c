@@ -10,7 +10,7 @@
 #include "proto/limits.h"
 #include "proto/qp.h"
 #include "proto/rfc2047.h"
-#include "proto/util.h"
+#include "base/util.h"
 
 /* Python's str.lstrip() whitespace (ASCII part): what get_fws() eats. */
 static inline bool

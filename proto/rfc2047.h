@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "proto/buf.h"
+#include "base/buf.h"
 
 /* Things wrong with encoded words in a header, as a bitmask. */
 enum rfc2047_defect {

@@ -4,12 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "proto/buf.h"
+#include "base/buf.h"
 #include "proto/charset.h"
 #include "proto/limits.h"
 #include "proto/rfc2047.h"
 #include "proto/rfc2231.h"
-#include "proto/util.h"
+#include "base/util.h"
 
 /* Character classes of email._header_value_parser. */
 #define C_ATTR_END	0x01	/* ATTRIBUTE_ENDS: \t sp "%'()*,/:;<=>?@[\] */

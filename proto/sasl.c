@@ -6,7 +6,7 @@
 #include "proto/base64.h"
 #include "proto/md5.h"
 #include "proto/sasl.h"
-#include "proto/util.h"
+#include "base/util.h"
 
 static const char *const sasl_names[SASL_MECH_COUNT] = {
 	[SASL_PLAIN] = "PLAIN",

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "proto/buf.h"
+#include "base/buf.h"
 
 enum sasl_mech {
 	SASL_PLAIN,

@@ -15,7 +15,7 @@
 #include "proto/rfc2047.h"
 #include "proto/session-int.h"
 #include "proto/smtp.h"
-#include "proto/util.h"
+#include "base/util.h"
 
 enum send_field {
 	FIELD_USER,

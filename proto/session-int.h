@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "proto/buf.h"
+#include "base/buf.h"
 #include "proto/caps.h"
 #include "proto/command.h"
 #include "proto/event.h"

@@ -14,7 +14,7 @@
 #include "proto/session-int.h"
 #include "proto/smtp.h"
 #include "proto/transcript.h"
-#include "proto/util.h"
+#include "base/util.h"
 
 static void	auth_begin(struct session *);
 static void	report_dropped(struct session *);

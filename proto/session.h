@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "proto/buf.h"
+#include "base/buf.h"
 #include "proto/caps.h"
 #include "proto/event.h"
 #include "proto/facts.h"

@@ -6,7 +6,7 @@
 #include "proto/explain.h"
 #include "proto/session-int.h"
 #include "proto/smtp.h"
-#include "proto/util.h"
+#include "base/util.h"
 
 static const char *const smtp_names[SMTP_STATE_COUNT] = {
 	[SMTP_STATE_GREETING] = "GREETING",

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "proto/transcript.h"
-#include "proto/util.h"
+#include "base/util.h"
 
 /* Unicode general category Cf (format characters), from
  * DerivedGeneralCategory.txt of Unicode 15.1: invisible, yet they change

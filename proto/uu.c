@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "proto/uu.h"
-#include "proto/util.h"
+#include "base/util.h"
 
 /* Next line of p[*pos..len) as Python's bytes.splitlines() cuts it (CR,
  * LF or CRLF ends a line); false at the end of the input. */

@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "proto/buf.h"
+#include "base/buf.h"
 
 /* Things wrong with a uuencoded body, as a bitmask. */
 enum uu_defect {

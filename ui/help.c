@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "proto/util.h"
+#include "base/util.h"
 #include "ui/help.h"
 #include "ui/keys.h"
 #include "ui/layout.h"

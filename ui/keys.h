@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "ui/action.h"
+#include "front/action.h"
 
 /* Key codes: a character is its code point; a curses function key is
  * KEYS_FN | KEY_xxx; Alt+key (ESC then key) is KEYS_META | key. */

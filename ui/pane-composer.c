@@ -6,8 +6,8 @@
 #include <wchar.h>
 
 #include "proto/limits.h"
-#include "proto/util.h"
-#include "ui/history.h"
+#include "base/util.h"
+#include "front/history.h"
 #include "ui/pane-composer.h"
 #include "ui/width.h"
 

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "ui/action.h"
+#include "front/action.h"
 
 struct history;
 struct _win_st;

@@ -7,11 +7,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "proto/buf.h"
+#include "base/buf.h"
 #include "proto/header.h"
 #include "proto/mailbox.h"
 #include "proto/transcript.h"
-#include "proto/util.h"
+#include "base/util.h"
 #include "ui/layout.h"
 #include "ui/pane-mailbox.h"
 #include "ui/width.h"

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ui/action.h"
+#include "front/action.h"
 
 struct _win_st;
 struct mailbox;

@@ -11,11 +11,11 @@
 #include "proto/meaning.h"
 #include "proto/mime.h"
 #include "proto/transcript.h"
-#include "proto/util.h"
+#include "base/util.h"
 #include "ui/layout.h"
 #include "ui/pane-message.h"
-#include "ui/partio.h"
-#include "ui/savefile.h"
+#include "front/partio.h"
+#include "front/savefile.h"
 #include "ui/width.h"
 
 #define DECODE_MAX	(64u * 1024 * 1024)

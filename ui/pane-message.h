@@ -10,9 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "proto/buf.h"
-#include "ui/action.h"
-#include "ui/partio.h"
+#include "base/buf.h"
+#include "front/action.h"
+#include "front/partio.h"
 
 struct _win_st;
 struct pane_message;

@@ -7,11 +7,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "proto/util.h"
-#include "ui/driver.h"
+#include "base/util.h"
+#include "front/driver.h"
 #include "ui/layout.h"
 #include "ui/pane-transcript.h"
-#include "ui/store.h"
+#include "front/store.h"
 #include "ui/width.h"
 
 #define SENT_SLOTS	4096	/* pending commands remembered for timing */

@@ -10,8 +10,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "proto/buf.h"
-#include "ui/action.h"
+#include "base/buf.h"
+#include "front/action.h"
 
 struct _win_st;
 struct store;

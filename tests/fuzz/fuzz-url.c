@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* libFuzzer target: mailbench URLs (ui/url.c). A URL that parses has a
+/* libFuzzer target: mailbench URLs (front/url.c). A URL that parses has a
  * host and a port 1..65535, and prints back as host:port. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "proto/reply.h"
-#include "proto/util.h"
-#include "ui/url.h"
+#include "base/util.h"
+#include "front/url.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -58,12 +58,12 @@ check_opts() {
 		fi
 	done
 }
-check_opts "$tmp/h-batch" ui/options.c ui/batch.c
+check_opts "$tmp/h-batch" front/options.c front/batch.c
 check_opts "$tmp/h-screen" ui/screen.c
 check_opts "$tmp/h-lab" lab/lab-main.c
-check_opts "$tmp/h-mime" ui/mime-cmd.c
+check_opts "$tmp/h-mime" front/mime-cmd.c
 # The shared options are the workbench's too (--timing is batch's only).
-for o in $(opts_of ui/options.c | grep -vx -- --timing); do
+for o in $(opts_of front/options.c | grep -vx -- --timing); do
 	grep -qE -- "(^|[ ,])$o([ ,=]|$)" "$tmp/h-screen" || {
 		echo "--- $o is not in mailbench --help" >&2
 		help_rc=1
@@ -75,7 +75,7 @@ result options-help $help_rc
 # / commands: those the driver runs (is_cmd) and those the screen's help
 # table lists; each in the man page, and the driver's in the F1 table.
 rc=0
-drv=$(grep -ohE 'is_cmd\([^"]*"/[a-z!]+"' ui/driver.c | grep -oE '"/[a-z!]+"' |
+drv=$(grep -ohE 'is_cmd\([^"]*"/[a-z!]+"' front/driver.c | grep -oE '"/[a-z!]+"' |
     tr -d '"' | sort -u)
 tab=$(grep -ohE '^\s*\{ "/[a-z]+"' ui/help.c | grep -oE '/[a-z]+' | sort -u)
 [ -n "$drv" ] && [ -n "$tab" ] || rc=1

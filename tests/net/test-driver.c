@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Tests for ui/driver.c (compiled in here with ui/url.c: tests/net links
+/* Tests for front/driver.c (compiled in here with front/url.c: tests/net links
  * no ui/ library) against a scripted POP3/SMTP server on loopback, run in
  * the same loop: transcript lines, redaction, exit codes, reply timeout,
  * secrets from MAILBENCH_PASSWORD, /save, /help, STLS with certificate
@@ -18,13 +18,13 @@
 #include "net/loop.h"
 #include "net/tls-server.h"
 #include "tests/unit/harness.h"
-#include "ui/driver.c"
-#include "ui/explain.c"
-#include "ui/lesson-run.c"
-#include "ui/spool.c"
-#include "ui/url.c"
-#define WIDTH_NO_CURSES		/* /save writes through ui/savefile.c */
-#include "ui/savefile.c"
+#include "front/driver.c"
+#include "front/explain.c"
+#include "front/lesson-run.c"
+#include "front/spool.c"
+#include "front/url.c"
+#define WIDTH_NO_CURSES		/* /save writes through front/savefile.c */
+#include "front/savefile.c"
 #include "ui/width.c"
 
 /* A scripted server: for each line received, the next step's reply.

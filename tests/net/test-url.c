@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Tests for ui/url.c (compiled in here: tests/net links no ui/ library). */
+/* Tests for front/url.c (compiled in here: tests/net links no ui/ library). */
 #include <stdio.h>
 
 #include "tests/unit/harness.h"
-#include "ui/url.c"
+#include "front/url.c"
 
 static const struct {
 	const char	*in;

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "proto/buf.h"
+#include "base/buf.h"
 #include "proto/session.h"
 #include "proto/transcript.h"
 #include "tests/unit/harness.h"

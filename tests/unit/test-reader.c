@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "proto/buf.h"
+#include "base/buf.h"
 #include "proto/limits.h"
 #include "proto/reader.h"
 #include "tests/unit/harness.h"

@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests for the screen's curses-free helpers: UTF-8 widths
- * (ui/width.c), the transcript line store (ui/store.c), safe saving
- * (ui/savefile.c) and history (ui/history.c). The sources are included so
+ * (ui/width.c), the transcript line store (front/store.c), safe saving
+ * (front/savefile.c) and history (front/history.c). The sources are included so
  * the test still links against libproto.a alone. */
 #define WIDTH_NO_CURSES
 #include "ui/width.c"
-#include "ui/store.c"
-#include "ui/savefile.c"
-#include "ui/history.c"
-#include "ui/partio.c"
-#include "ui/spool.c"
+#include "front/store.c"
+#include "front/savefile.c"
+#include "front/history.c"
+#include "front/partio.c"
+#include "front/spool.c"
 
 #include <dirent.h>
 #include <locale.h>

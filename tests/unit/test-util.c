@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests for proto/buf.c and proto/util.c. */
+/* Unit tests for base/buf.c and base/util.c. */
 #include <stdint.h>
 
-#include "proto/buf.h"
-#include "proto/util.h"
+#include "base/buf.h"
+#include "base/util.h"
 #include "tests/unit/harness.h"
 
 /* The cap is hard: an append past max fails and leaves the buffer as it was. */

@@ -3,10 +3,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "proto/buf.h"
+#include "base/buf.h"
 #include "proto/meaning.h"
 #include "proto/transcript.h"
-#include "ui/modes.h"
+#include "front/modes.h"
 #include "version.h"
 
 static void

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "proto/buf.h"
+#include "base/buf.h"
 
 struct sink {
 	struct buf	*out;

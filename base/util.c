@@ -6,7 +6,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "proto/util.h"
+#include "base/util.h"
 
 void (*util_fatal_hook)(void);
 

@@ -6,8 +6,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "proto/util.h"
-#include "ui/options.h"
+#include "base/util.h"
+#include "front/options.h"
 
 void
 options_usage(FILE *f)

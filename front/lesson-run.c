@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "proto/buf.h"
+#include "base/buf.h"
 #include "proto/lesson.h"
-#include "proto/util.h"
-#include "ui/lesson-run.h"
+#include "base/util.h"
+#include "front/lesson-run.h"
 
 struct lesson_run {
 	struct lesson	*l;

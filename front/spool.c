@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "proto/util.h"
-#include "ui/spool.h"
+#include "base/util.h"
+#include "front/spool.h"
 
 /* Bytes gathered before one write(2): a RETR arrives a line at a time. */
 #define SPOOL_WBUF	(64 * 1024)

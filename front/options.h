@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "ui/driver.h"
+#include "front/driver.h"
 
 /* Default for --timeout, in seconds. */
 #define OPTIONS_DEFAULT_TIMEOUT	30.0

@@ -8,8 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "proto/util.h"
-#include "ui/savefile.h"
+#include "base/util.h"
+#include "front/savefile.h"
 #include "ui/width.h"
 
 /* Names stay well under NAME_MAX (255 bytes on Linux file systems). */

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "proto/util.h"
-#include "ui/url.h"
+#include "base/util.h"
+#include "front/url.h"
 
 static const struct {
 	const char	*name;

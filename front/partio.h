@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "proto/buf.h"
+#include "base/buf.h"
 #include "proto/mime.h"
 
 struct partio_src {

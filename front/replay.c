@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "proto/buf.h"
-#include "proto/util.h"
-#include "ui/driver.h"
-#include "ui/replay.h"
+#include "base/buf.h"
+#include "base/util.h"
+#include "front/driver.h"
+#include "front/replay.h"
 
 /* A transcript larger than this is refused: replay holds it in memory. */
 #define REPLAY_MAX_FILE	(512u * 1024 * 1024)

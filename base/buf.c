@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "proto/buf.h"
-#include "proto/util.h"
+#include "base/buf.h"
+#include "base/util.h"
 
 void
 buf_init(struct buf *b, size_t max)

@@ -26,13 +26,13 @@
 #include <unistd.h>
 
 #include "net/loop.h"
-#include "proto/buf.h"
+#include "base/buf.h"
 #include "proto/limits.h"
 #include "proto/session.h"
-#include "proto/util.h"
-#include "ui/driver.h"
-#include "ui/modes.h"
-#include "ui/options.h"
+#include "base/util.h"
+#include "front/driver.h"
+#include "front/modes.h"
+#include "front/options.h"
 #include "version.h"
 
 struct batch {

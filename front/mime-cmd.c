@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "proto/address.h"
-#include "proto/buf.h"
+#include "base/buf.h"
 #include "proto/date.h"
 #include "proto/header.h"
 #include "proto/json.h"
@@ -24,8 +24,8 @@
 #include "proto/mime.h"
 #include "proto/rfc2047.h"
 #include "proto/transcript.h"
-#include "proto/util.h"
-#include "ui/modes.h"
+#include "base/util.h"
+#include "front/modes.h"
 
 /* mime_ref.py gives "text" only up to 16 KiB of UTF-8. */
 #define TEXT_LIMIT	(16 * 1024)

@@ -22,13 +22,13 @@
 #include "proto/mailbox.h"
 #include "proto/session.h"
 #include "proto/transcript.h"
-#include "proto/util.h"
-#include "ui/driver.h"
-#include "ui/lesson-run.h"
-#include "ui/modes.h"
-#include "ui/savefile.h"
-#include "ui/spool.h"
-#include "ui/url.h"
+#include "base/util.h"
+#include "front/driver.h"
+#include "front/lesson-run.h"
+#include "front/modes.h"
+#include "front/savefile.h"
+#include "front/spool.h"
+#include "front/url.h"
 
 /* The whole transcript kept for /save, in a spool file (on disk, not in
  * memory): room for a session that retrieved a few messages as large as

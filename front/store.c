@@ -5,8 +5,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "proto/util.h"
-#include "ui/store.h"
+#include "base/util.h"
+#include "front/store.h"
 
 #define SLAB_SIZE	(1024 * 1024)
 #define BLOCK_LINES	4096

@@ -10,15 +10,15 @@
 /* argv[0] is the mode name ("batch", "lab", ...) or the program name for
  * screen_main. */
 int	screen_main(int argc, char **argv);	/* ui/screen.c */
-int	batch_main(int argc, char **argv);	/* ui/batch.c */
+int	batch_main(int argc, char **argv);	/* front/batch.c */
 int	lab_main(int argc, char **argv);	/* lab/lab-main.c */
-int	mime_main(int argc, char **argv);	/* ui/mime-cmd.c */
-int	explain_main(int argc, char **argv);	/* ui/explain.c */
+int	mime_main(int argc, char **argv);	/* front/mime-cmd.c */
+int	explain_main(int argc, char **argv);	/* front/explain.c */
 struct buf;
 
 /* The meaning of the codes in words, grouped as `mailbench explain` does
  * ("550 5.7.1" is one reply): lines into out, one line per error into err
- * (the code escaped). 0, or 2 when a word was not a code (ui/explain.c). */
+ * (the code escaped). 0, or 2 when a word was not a code (front/explain.c). */
 int	explain_words(size_t nwords, const char *const *words, struct buf *out,
 	    struct buf *err);
 

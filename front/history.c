@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "proto/util.h"
-#include "ui/history.h"
+#include "base/util.h"
+#include "front/history.h"
 
 #define HISTORY_MAX	1000
 #define HISTORY_LINE	1024

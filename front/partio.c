@@ -5,8 +5,8 @@
 
 #include "proto/base64.h"
 #include "proto/qp.h"
-#include "proto/util.h"
-#include "ui/partio.h"
+#include "base/util.h"
+#include "front/partio.h"
 
 /* Bytes read from the store at a time. */
 #define PARTIO_CHUNK	(1024 * 1024)
