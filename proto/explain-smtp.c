@@ -779,15 +779,14 @@ explain_smtp(const struct session_facts *f, const struct explain_cmd *cmd,
 		rc |= buf_printf(out, " (%zu refused)", f->rcpt_refused);
 	if (u->flags & X_QUEUEID)
 		rc |= queue_id(r, out);
-	if (r->enh_class != 0) {
-		if ((u->flags & X_NOENH) || (r->enh_subject == 0 &&
-		    r->enh_detail == 0))
-			rc |= buf_printf(out, " \xc2\xb7 %s", r->enh);
-		else {
-			rc |= buf_printf(out, " \xc2\xb7 %s ", r->enh);
-			rc |= meaning_enhanced(r->enh_class, r->enh_subject,
-			    r->enh_detail, out);
-		}
+	/* x.0.0 adds nothing to the rule's words, and an X_NOENH rule's
+	 * words already say what the enhanced code means (its registered
+	 * title may even mislead: Gmail's 5.7.9 is not "too weak"). */
+	if (r->enh_class != 0 && !(r->enh_subject == 0 && r->enh_detail == 0) &&
+	    !(u->flags & X_NOENH)) {
+		rc |= buf_printf(out, " \xc2\xb7 %s ", r->enh);
+		rc |= meaning_enhanced(r->enh_class, r->enh_subject,
+		    r->enh_detail, out);
 	}
 	return rc ? -1 : 0;
 }
