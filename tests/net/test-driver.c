@@ -23,9 +23,8 @@
 #include "front/lesson-run.c"
 #include "front/spool.c"
 #include "front/url.c"
-#define WIDTH_NO_CURSES		/* /save writes through front/savefile.c */
-#include "front/savefile.c"
-#include "ui/width.c"
+#include "front/savefile.c"	/* /save writes through front/savefile.c */
+#include "front/width.c"
 
 /* A scripted server: for each line received, the next step's reply.
  * "" as expect matches anything; a reply of NULL means stay silent;
