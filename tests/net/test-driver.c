@@ -102,6 +102,11 @@ srv_closed(void *arg, enum conn_fail f, const char *reason)
 	(void)reason;
 }
 
+static const struct conn_caps srv_caps = {
+	.input_max = 256 * 1024,
+	.output_max = 16 * 1024 * 1024,
+};
+
 static const struct conn_ops srv_ops = {
 	.data = srv_data,
 	.closed = srv_closed,
@@ -116,7 +121,7 @@ on_accept(int fd, short rev, void *arg)
 	(void)arg;
 	if (s == -1)
 		return;
-	sc = conn_from_fd(L, s, &srv_ops, NULL);
+	sc = conn_from_fd(L, s, &srv_caps, &srv_ops, NULL);
 	if (greeting != NULL)
 		srv_send(greeting);
 }
