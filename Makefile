@@ -1,5 +1,5 @@
 # mailbench — plain GNU Makefile, no configure step (see STYLE.md §8).
-# make · make run · make check · make bench · make fuzz · make fuzz-long · make style · make install
+# make · make run · make check · make layers · make bench · make fuzz · make fuzz-long · make style · make install
 
 CC	?= cc
 PKG_CONFIG ?= pkg-config
@@ -120,7 +120,13 @@ clang-check: $(patsubst %.c,build-clang/%.ok,$(ALL_SRC))
 run: all
 	./mailbench --lab
 
+# Each layer includes only the layers it may use (STYLE.md §1), and no
+# file includes a .c file: scripts/layers says which file and include.
+layers:
+	@scripts/layers
+
 check: all
+	@scripts/layers
 	@scripts/install-deps --test
 	@$(MAKE) --no-print-directory clang-check $(UNIT_BIN) $(FUZZ_BIN) build-asan/mailbench
 	@tests/run-all
@@ -140,7 +146,7 @@ install: all
 clean:
 	rm -rf build build-asan build-fuzz build-clang build-bench mailbench mailbench.tmp tests/tmp
 
-.PHONY: all deps run check unit fuzz fuzz-long fuzz-check clang-check bench style install clean
+.PHONY: all deps run check layers unit fuzz fuzz-long fuzz-check clang-check bench style install clean
 .SECONDARY:
 
 -include $(shell find build build-asan build-fuzz build-clang -name '*.d' 2>/dev/null)
