@@ -25,7 +25,8 @@ FRONT_SRC := $(sort $(wildcard front/*.c))
 UI_SRC    := $(sort $(wildcard ui/*.c))
 UNIT_SRC  := $(sort $(wildcard tests/unit/test-*.c))
 NETT_SRC  := $(sort $(wildcard tests/net/test-*.c))
-FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz-*.c))
+# fuzz-lab.c is one source built twice, once per service (below).
+FUZZ_SRC  := $(filter-out tests/fuzz/fuzz-lab.c,$(sort $(wildcard tests/fuzz/fuzz-*.c)))
 
 obj = $(patsubst %.c,$(1)/%.o,$(2))
 
@@ -92,10 +93,15 @@ build-fuzz/tests/fuzz/%: build-fuzz/tests/fuzz/%.o build-fuzz/libproto.a build-f
 # URL parsing lives in the front-end layer but needs only proto/.
 build-fuzz/tests/fuzz/fuzz-url: build-fuzz/tests/fuzz/fuzz-url.o build-fuzz/front/url.o build-fuzz/libproto.a build-fuzz/libbase.a
 	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^
-# The lab's sessions, fed without sockets (lab_sess_detached).
+# The lab's sessions, fed without sockets (lab_sess_detached): one source,
+# tests/fuzz/fuzz-lab.c, compiled once per service.
+build-fuzz/tests/fuzz/fuzz-lab-%.o: tests/fuzz/fuzz-lab.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(BASE) $(FUZZ_FLAGS) $(SSL_CFLAGS) -DFUZZ_LAB_SERVICE=LAB_$(if $(filter pop3,$*),POP3,SMTP) -c $< -o $@
 build-fuzz/tests/fuzz/fuzz-lab-%: build-fuzz/tests/fuzz/fuzz-lab-%.o build-fuzz/liblab.a build-fuzz/libnet.a build-fuzz/libproto.a build-fuzz/libbase.a
 	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(SSL_LIBS)
-FUZZ_BIN := $(patsubst %.c,build-fuzz/%,$(FUZZ_SRC))
+FUZZ_LAB_BIN := build-fuzz/tests/fuzz/fuzz-lab-pop3 build-fuzz/tests/fuzz/fuzz-lab-smtp
+FUZZ_BIN := $(patsubst %.c,build-fuzz/%,$(FUZZ_SRC)) $(FUZZ_LAB_BIN)
 
 fuzz: deps
 	@scripts/install-deps --test
