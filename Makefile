@@ -70,6 +70,9 @@ build-asan/mailbench: build-asan/main.o $(ASAN_LIBS)
 # in proto/ fails to link here (the layering check of STYLE.md §1).
 build-asan/tests/unit/%: build-asan/tests/unit/%.o build-asan/tests/unit/harness.o build-asan/libproto.a build-asan/libbase.a
 	$(CC) $(SAN) -o $@ $^
+# The Python compat32 emulation the rfc2047 tests and fuzzer compare with.
+build-asan/tests/unit/test-rfc2047: build-asan/tests/unit/test-rfc2047.o build-asan/tests/unit/harness.o build-asan/tests/unit/rfc2047-compat32.o build-asan/libproto.a build-asan/libbase.a
+	$(CC) $(SAN) -o $@ $^
 build-asan/tests/net/%: build-asan/tests/net/%.o build-asan/tests/unit/harness.o build-asan/libnet.a build-asan/libproto.a build-asan/libbase.a
 	$(CC) $(SAN) -o $@ $^ $(SSL_LIBS)
 
@@ -90,17 +93,19 @@ build-fuzz/%.o: %.c
 	$(FUZZ_CC) $(BASE) $(FUZZ_FLAGS) $(SSL_CFLAGS) $(CURSES_CFLAGS) -c $< -o $@
 build-fuzz/tests/fuzz/%: build-fuzz/tests/fuzz/%.o build-fuzz/libproto.a build-fuzz/libbase.a
 	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^
+build-fuzz/tests/fuzz/fuzz-rfc2047: build-fuzz/tests/fuzz/fuzz-rfc2047.o build-fuzz/tests/unit/rfc2047-compat32.o build-fuzz/libproto.a build-fuzz/libbase.a
+	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^
 # URL parsing lives in the front-end layer but needs only proto/.
 build-fuzz/tests/fuzz/fuzz-url: build-fuzz/tests/fuzz/fuzz-url.o build-fuzz/front/url.o build-fuzz/libproto.a build-fuzz/libbase.a
 	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^
 # The lab's sessions, fed without sockets (lab_sess_detached): one source,
 # tests/fuzz/fuzz-lab.c, compiled once per service.
-build-fuzz/tests/fuzz/fuzz-lab-%.o: tests/fuzz/fuzz-lab.c
+FUZZ_LAB_BIN := build-fuzz/tests/fuzz/fuzz-lab-pop3 build-fuzz/tests/fuzz/fuzz-lab-smtp
+$(FUZZ_LAB_BIN:=.o): build-fuzz/tests/fuzz/fuzz-lab-%.o: tests/fuzz/fuzz-lab.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(BASE) $(FUZZ_FLAGS) $(SSL_CFLAGS) -DFUZZ_LAB_SERVICE=LAB_$(if $(filter pop3,$*),POP3,SMTP) -c $< -o $@
-build-fuzz/tests/fuzz/fuzz-lab-%: build-fuzz/tests/fuzz/fuzz-lab-%.o build-fuzz/liblab.a build-fuzz/libnet.a build-fuzz/libproto.a build-fuzz/libbase.a
+$(FUZZ_LAB_BIN): build-fuzz/tests/fuzz/fuzz-lab-%: build-fuzz/tests/fuzz/fuzz-lab-%.o build-fuzz/liblab.a build-fuzz/libnet.a build-fuzz/libproto.a build-fuzz/libbase.a
 	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(SSL_LIBS)
-FUZZ_LAB_BIN := build-fuzz/tests/fuzz/fuzz-lab-pop3 build-fuzz/tests/fuzz/fuzz-lab-smtp
 FUZZ_BIN := $(patsubst %.c,build-fuzz/%,$(FUZZ_SRC)) $(FUZZ_LAB_BIN)
 
 fuzz: deps
