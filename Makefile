@@ -1,5 +1,5 @@
 # mailbench — plain GNU Makefile, no configure step (see STYLE.md §8).
-# make · make run · make check · make bench · make fuzz · make fuzz-long · make style · make install
+# make · make run · make check · make layers · make bench · make fuzz · make fuzz-long · make style · make install
 
 CC	?= cc
 PKG_CONFIG ?= pkg-config
@@ -25,7 +25,8 @@ FRONT_SRC := $(sort $(wildcard front/*.c))
 UI_SRC    := $(sort $(wildcard ui/*.c))
 UNIT_SRC  := $(sort $(wildcard tests/unit/test-*.c))
 NETT_SRC  := $(sort $(wildcard tests/net/test-*.c))
-FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz-*.c))
+# fuzz-lab.c is one source built twice, once per service (below).
+FUZZ_SRC  := $(filter-out tests/fuzz/fuzz-lab.c,$(sort $(wildcard tests/fuzz/fuzz-*.c)))
 
 obj = $(patsubst %.c,$(1)/%.o,$(2))
 
@@ -69,6 +70,9 @@ build-asan/mailbench: build-asan/main.o $(ASAN_LIBS)
 # in proto/ fails to link here (the layering check of STYLE.md §1).
 build-asan/tests/unit/%: build-asan/tests/unit/%.o build-asan/tests/unit/harness.o build-asan/libproto.a build-asan/libbase.a
 	$(CC) $(SAN) -o $@ $^
+# The Python compat32 emulation the rfc2047 tests and fuzzer compare with.
+build-asan/tests/unit/test-rfc2047: build-asan/tests/unit/test-rfc2047.o build-asan/tests/unit/harness.o build-asan/tests/unit/rfc2047-compat32.o build-asan/libproto.a build-asan/libbase.a
+	$(CC) $(SAN) -o $@ $^
 build-asan/tests/net/%: build-asan/tests/net/%.o build-asan/tests/unit/harness.o build-asan/libnet.a build-asan/libproto.a build-asan/libbase.a
 	$(CC) $(SAN) -o $@ $^ $(SSL_LIBS)
 
@@ -89,13 +93,20 @@ build-fuzz/%.o: %.c
 	$(FUZZ_CC) $(BASE) $(FUZZ_FLAGS) $(SSL_CFLAGS) $(CURSES_CFLAGS) -c $< -o $@
 build-fuzz/tests/fuzz/%: build-fuzz/tests/fuzz/%.o build-fuzz/libproto.a build-fuzz/libbase.a
 	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^
+build-fuzz/tests/fuzz/fuzz-rfc2047: build-fuzz/tests/fuzz/fuzz-rfc2047.o build-fuzz/tests/unit/rfc2047-compat32.o build-fuzz/libproto.a build-fuzz/libbase.a
+	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^
 # URL parsing lives in the front-end layer but needs only proto/.
 build-fuzz/tests/fuzz/fuzz-url: build-fuzz/tests/fuzz/fuzz-url.o build-fuzz/front/url.o build-fuzz/libproto.a build-fuzz/libbase.a
 	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^
-# The lab's sessions, fed without sockets (lab_sess_detached).
-build-fuzz/tests/fuzz/fuzz-lab-%: build-fuzz/tests/fuzz/fuzz-lab-%.o build-fuzz/liblab.a build-fuzz/libnet.a build-fuzz/libproto.a build-fuzz/libbase.a
+# The lab's sessions, fed without sockets (lab_sess_detached): one source,
+# tests/fuzz/fuzz-lab.c, compiled once per service.
+FUZZ_LAB_BIN := build-fuzz/tests/fuzz/fuzz-lab-pop3 build-fuzz/tests/fuzz/fuzz-lab-smtp
+$(FUZZ_LAB_BIN:=.o): build-fuzz/tests/fuzz/fuzz-lab-%.o: tests/fuzz/fuzz-lab.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(BASE) $(FUZZ_FLAGS) $(SSL_CFLAGS) -DFUZZ_LAB_SERVICE=LAB_$(if $(filter pop3,$*),POP3,SMTP) -c $< -o $@
+$(FUZZ_LAB_BIN): build-fuzz/tests/fuzz/fuzz-lab-%: build-fuzz/tests/fuzz/fuzz-lab-%.o build-fuzz/liblab.a build-fuzz/libnet.a build-fuzz/libproto.a build-fuzz/libbase.a
 	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(SSL_LIBS)
-FUZZ_BIN := $(patsubst %.c,build-fuzz/%,$(FUZZ_SRC))
+FUZZ_BIN := $(patsubst %.c,build-fuzz/%,$(FUZZ_SRC)) $(FUZZ_LAB_BIN)
 
 fuzz: deps
 	@scripts/install-deps --test
@@ -120,7 +131,13 @@ clang-check: $(patsubst %.c,build-clang/%.ok,$(ALL_SRC))
 run: all
 	./mailbench --lab
 
+# Each layer includes only the layers it may use (STYLE.md §1), and no
+# file includes a .c file: scripts/layers says which file and include.
+layers:
+	@scripts/layers
+
 check: all
+	@scripts/layers
 	@scripts/install-deps --test
 	@$(MAKE) --no-print-directory clang-check $(UNIT_BIN) $(FUZZ_BIN) build-asan/mailbench
 	@tests/run-all
@@ -140,7 +157,7 @@ install: all
 clean:
 	rm -rf build build-asan build-fuzz build-clang build-bench mailbench mailbench.tmp tests/tmp
 
-.PHONY: all deps run check unit fuzz fuzz-long fuzz-check clang-check bench style install clean
+.PHONY: all deps run check layers unit fuzz fuzz-long fuzz-check clang-check bench style install clean
 .SECONDARY:
 
 -include $(shell find build build-asan build-fuzz build-clang -name '*.d' 2>/dev/null)

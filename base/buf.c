@@ -1,11 +1,25 @@
 /* SPDX-License-Identifier: MIT */
 /* Growable, capped byte buffers. */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
 #include "base/util.h"
+
+/* The invariants every function keeps (STYLE.md §4: broken ones are
+ * assert()s): no storage means nothing in it; with storage, the bytes and
+ * their terminating NUL fit. max may be lowered below len by an owner
+ * (conn_set_input_max); appends then fail, so len <= max is not one. */
+static void
+buf_check(const struct buf *b)
+{
+	if (b->data == NULL)
+		assert(b->len == 0 && b->cap == 0);
+	else
+		assert(b->len < b->cap && b->data[b->len] == '\0');
+}
 
 void
 buf_init(struct buf *b, size_t max)
@@ -34,6 +48,7 @@ buf_wipe(struct buf *b)
 void
 buf_reset(struct buf *b)
 {
+	buf_check(b);
 	b->len = 0;
 	if (b->data != NULL)
 		b->data[0] = '\0';
@@ -44,6 +59,7 @@ reserve(struct buf *b, size_t extra)
 {
 	size_t	need, ncap;
 
+	buf_check(b);
 	if (extra > b->max || b->len > b->max - extra)
 		return -1;
 	need = b->len + extra + 1;
@@ -52,6 +68,7 @@ reserve(struct buf *b, size_t extra)
 	ncap = b->cap ? b->cap : 64;
 	while (ncap < need)
 		ncap = ncap > SIZE_MAX / 2 ? need : ncap * 2;
+	assert(ncap >= need);
 	b->data = xrealloc(b->data, ncap);
 	b->cap = ncap;
 	return 0;
@@ -66,6 +83,7 @@ buf_append(struct buf *b, const void *p, size_t n)
 		memcpy(b->data + b->len, p, n);
 	b->len += n;
 	b->data[b->len] = '\0';
+	buf_check(b);
 	return 0;
 }
 
@@ -94,6 +112,7 @@ buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 		return -1;
 	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
 	b->len += (size_t)n;
+	buf_check(b);
 	return 0;
 }
 
@@ -110,8 +129,20 @@ buf_printf(struct buf *b, const char *fmt, ...)
 }
 
 void
+buf_truncate(struct buf *b, size_t len)
+{
+	buf_check(b);
+	assert(len <= b->len);
+	if (b->data == NULL)
+		return;
+	b->len = len;
+	b->data[len] = '\0';
+}
+
+void
 buf_consume(struct buf *b, size_t n)
 {
+	buf_check(b);
 	if (n >= b->len) {
 		buf_reset(b);
 		return;
@@ -126,6 +157,7 @@ buf_steal(struct buf *b)
 {
 	char	*s;
 
+	buf_check(b);
 	if (b->data == NULL)
 		return xstrdup("");
 	s = b->data;

@@ -30,6 +30,9 @@ int	buf_printf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 int	buf_vprintf(struct buf *, const char *, va_list)
 	    __attribute__((format(printf, 2, 0)));
+/* Cut the contents back to their first len bytes (len <= b->len), as
+ * when undoing a partial append. */
+void	buf_truncate(struct buf *, size_t len);
 /* Drop the first n bytes (n <= len). */
 void	buf_consume(struct buf *, size_t n);
 /* Take the storage out as a NUL-terminated string the caller frees;

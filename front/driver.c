@@ -1256,6 +1256,13 @@ on_deadline(void *arg)
 	fail_session(d, FAIL_TIMEOUT, why);
 }
 
+/* Room for a few whole replies not yet consumed (the engine takes every
+ * complete line at once), and the output queue of any conn. */
+static const struct conn_caps driver_conn_caps = {
+	.input_max = LIMIT_REPLY_TOTAL * 4,
+	.output_max = LIMIT_OUTPUT,
+};
+
 static const struct conn_ops driver_conn_ops = {
 	.connected = on_connected,
 	.data = on_data,
@@ -1436,7 +1443,7 @@ driver_connect(struct driver *d, const char *urlstr, const char **errstr_r)
 	d->connect_ms = loop_now_ms();
 	d->greet_since = d->connect_ms;
 	d->conn = conn_connect(d->loop, u.host, u.port, d->opts.family,
-	    timeout_ms(d), &driver_conn_ops, d);
+	    timeout_ms(d), &driver_conn_caps, &driver_conn_ops, d);
 	if (d->opts.insecure)
 		event(d, DRIVER_LF_WARNING, "INSECURE mode (--insecure): "
 		    "certificates that cannot be verified are accepted");

@@ -98,7 +98,7 @@ explain_one(const char *code, bool first, struct buf *out, struct buf *err)
 	if (!first)
 		(void)buf_append_byte(out, '\n');
 	if (meaning_explain(code, out, &errstr) < 0) {
-		out->len = before;
+		buf_truncate(out, before);
 		(void)buf_append_str(err, "\"");
 		(void)transcript_escape(code, strlen(code), err);
 		(void)buf_printf(err, "\": %s\n", errstr != NULL ? errstr :

@@ -10,7 +10,7 @@
 
 #include "base/util.h"
 #include "front/savefile.h"
-#include "ui/width.h"
+#include "front/width.h"
 
 /* Names stay well under NAME_MAX (255 bytes on Linux file systems). */
 #define NAME_MAX_BYTES	120

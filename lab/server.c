@@ -517,12 +517,19 @@ early_talker(struct lab_sess *s)
 	close_after_flush(s);
 }
 
+/* A client's bytes not yet consumed: commands are taken a line at a time
+ * and DATA as it comes, so a few replies' worth is plenty. */
+static const struct conn_caps sess_caps = {
+	.input_max = LIMIT_REPLY_TOTAL * 4,
+	.output_max = LIMIT_OUTPUT,
+};
+
 static void
 sess_new(struct lab *lab, enum lab_service svc, int fd)
 {
 	struct lab_sess *s = sess_alloc(lab, svc);
 
-	s->conn = conn_from_fd(lab->loop, fd, &sess_ops, s);
+	s->conn = conn_from_fd(lab->loop, fd, &sess_caps, &sess_ops, s);
 	snprintf(s->peer, sizeof(s->peer), "%s", conn_peer(s->conn));
 	lab_log(lab, "%s #%llu %s: connected", service_name[svc],
 	    (unsigned long long)s->id, s->peer);

@@ -10,7 +10,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +20,7 @@
 
 #include "net/conn.h"
 #include "net/loop.h"
-#include "proto/limits.h"
+#include "net/resolve.h"
 #include "base/util.h"
 
 /* Reads (of up to 16 KiB) per wake-up before yielding to the loop. */
@@ -33,21 +32,6 @@ enum conn_state {
 	CONN_STATE_OPEN,
 	CONN_STATE_HANDSHAKE,
 	CONN_STATE_CLOSED,
-};
-
-/* A name resolution running in a detached thread; shared by the thread
- * and the conn, freed by whichever lets go last (the conn may be freed
- * first: the thread's result is then dropped and freed). */
-struct resolve_job {
-	pthread_mutex_t		 lock;
-	int			 refs;		/* conn + thread */
-	int			 pipe[2];	/* thread writes one byte when done */
-	char			*host;
-	char			*port;
-	struct addrinfo		 hints;
-	struct addrinfo		*ai;		/* result, until taken */
-	int			 rc;
-	int			 err;		/* errno for EAI_SYSTEM */
 };
 
 struct conn {
@@ -66,8 +50,7 @@ struct conn {
 	char			*port;
 	int			 family;
 	struct addrinfo		*ai, *ai_next;
-	struct resolve_job	*job;		/* resolving in a thread */
-	struct loop_watch	*job_watch;	/* job->pipe[0] */
+	struct resolve		*job;		/* resolving in a thread */
 	double			 start_ms;
 	double			 timeout_ms;	/* whole connect, <= 0: none */
 	size_t			 naddr;
@@ -132,7 +115,8 @@ conn_fail_name(enum conn_fail f)
 }
 
 static struct conn *
-conn_alloc(struct loop *l, const struct conn_ops *ops, void *arg)
+conn_alloc(struct loop *l, const struct conn_caps *caps,
+    const struct conn_ops *ops, void *arg)
 {
 	struct conn *c = xcalloc(1, sizeof(*c));
 
@@ -143,8 +127,8 @@ conn_alloc(struct loop *l, const struct conn_ops *ops, void *arg)
 	c->ops = ops;
 	c->arg = arg;
 	c->fd = -1;
-	buf_init(&c->in, LIMIT_REPLY_TOTAL * 4);
-	buf_init(&c->out, LIMIT_OUTPUT);
+	buf_init(&c->in, caps->input_max);
+	buf_init(&c->out, caps->output_max);
 	c->kick = loop_timer_add(l, 0, false, conn_kick, c);
 	loop_timer_stop(c->kick);
 	c->timer = loop_timer_add(l, 0, false, conn_timeout, c);
@@ -350,64 +334,13 @@ try_next(struct conn *c)
 	return false;
 }
 
-static void
-resolve_job_release(struct resolve_job *j)
-{
-	int refs;
-
-	pthread_mutex_lock(&j->lock);
-	refs = --j->refs;
-	pthread_mutex_unlock(&j->lock);
-	if (refs > 0)
-		return;
-	pthread_mutex_destroy(&j->lock);
-	if (j->ai != NULL)
-		freeaddrinfo(j->ai);
-	close(j->pipe[0]);
-	close(j->pipe[1]);
-	free(j->host);
-	free(j->port);
-	free(j);
-}
-
-/* The resolver thread: getaddrinfo, store the result, wake the loop. */
-static void *
-resolve_thread(void *arg)
-{
-	struct resolve_job *j = arg;
-	struct addrinfo *ai = NULL;
-	int rc, err;
-	ssize_t n;
-
-	rc = getaddrinfo(j->host, j->port, &j->hints, &ai);
-	err = errno;
-	pthread_mutex_lock(&j->lock);
-	j->ai = rc == 0 ? ai : NULL;
-	j->rc = rc;
-	j->err = err;
-	pthread_mutex_unlock(&j->lock);
-	/* One byte into an empty non-blocking pipe: cannot block; both ends
-	 * stay open until the last reference goes. */
-	do
-		n = write(j->pipe[1], "r", 1);
-	while (n == -1 && errno == EINTR);
-	resolve_job_release(j);
-	return NULL;
-}
-
 /* Stop waiting for a resolution (conn closed, freed or timed out): the
  * thread finishes alone and frees what it found. */
 static void
 resolve_drop(struct conn *c)
 {
-	if (c->job_watch != NULL) {
-		loop_watch_del(c->job_watch);
-		c->job_watch = NULL;
-	}
-	if (c->job != NULL) {
-		resolve_job_release(c->job);
-		c->job = NULL;
-	}
+	resolve_cancel(c->job);
+	c->job = NULL;
 }
 
 static enum conn_resolve
@@ -453,26 +386,13 @@ resolved(struct conn *c, int rc, int err)
 
 /* The resolver thread is done: take its result. */
 static void
-resolve_io(int fd, short revents, void *arg)
+resolve_done(void *arg, int rc, int err, struct addrinfo *ai)
 {
 	struct conn *c = arg;
-	struct resolve_job *j = c->job;
-	int rc, err;
-	char b;
 
-	(void)revents;
-	if (j == NULL)
-		return;
-	if (read(fd, &b, 1) != 1)
-		return;		/* spurious wake-up: wait for the byte */
-	pthread_mutex_lock(&j->lock);
-	c->ai = j->ai;
-	j->ai = NULL;
-	rc = j->rc;
-	err = j->err;
-	pthread_mutex_unlock(&j->lock);
+	c->job = NULL;
+	c->ai = ai;
 	c->busy++;
-	resolve_drop(c);
 	resolved(c, rc, err);
 	leave(c);
 }
@@ -485,49 +405,6 @@ is_ip_literal(const char *host)
 
 	return inet_pton(AF_INET, host, a) == 1 ||
 	    inet_pton(AF_INET6, host, a) == 1;
-}
-
-/* Resolve in a detached thread so a slow resolver never freezes the loop;
- * -1 when no thread could be started (the caller resolves inline). */
-static int
-resolve_async(struct conn *c, const struct addrinfo *hints)
-{
-	struct resolve_job *j = xcalloc(1, sizeof(*j));
-	pthread_attr_t attr;
-	pthread_t tid;
-	sigset_t all, old;
-	int rc;
-
-	if (pipe(j->pipe) == -1) {
-		free(j);
-		return -1;
-	}
-	set_nonblock(j->pipe[0]);
-	set_nonblock(j->pipe[1]);
-	fcntl(j->pipe[0], F_SETFD, FD_CLOEXEC);
-	fcntl(j->pipe[1], F_SETFD, FD_CLOEXEC);
-	pthread_mutex_init(&j->lock, NULL);
-	j->refs = 2;
-	j->host = xstrdup(c->host);
-	j->port = xstrdup(c->port);
-	j->hints = *hints;
-	c->job = j;
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	/* Signals (SIGINT, SIGTERM, SIGWINCH) stay with the loop thread. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(&tid, &attr, resolve_thread, j);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	pthread_attr_destroy(&attr);
-	if (rc != 0) {
-		j->refs = 1;
-		resolve_drop(c);
-		return -1;
-	}
-	c->job_watch = loop_watch_add(c->loop, j->pipe[0], POLLIN, resolve_io,
-	    c);
-	return 0;
 }
 
 static void
@@ -545,7 +422,8 @@ start_resolve(struct conn *c)
 	hints.ai_protocol = IPPROTO_TCP;
 	if (is_ip_literal(c->host))
 		hints.ai_flags |= AI_NUMERICHOST;
-	else if (resolve_async(c, &hints) == 0)
+	else if ((c->job = resolve_start(c->loop, c->host, c->port, &hints,
+	    resolve_done, c)) != NULL)
 		return;
 	/* An IP literal (no lookup), or no thread: resolve here. */
 	rc = getaddrinfo(c->host, c->port, &hints, &c->ai);
@@ -554,9 +432,10 @@ start_resolve(struct conn *c)
 
 struct conn *
 conn_connect(struct loop *l, const char *host, const char *port, int family,
-    double timeout_ms, const struct conn_ops *ops, void *arg)
+    double timeout_ms, const struct conn_caps *caps, const struct conn_ops *ops,
+    void *arg)
 {
-	struct conn *c = conn_alloc(l, ops, arg);
+	struct conn *c = conn_alloc(l, caps, ops, arg);
 
 	c->host = xstrdup(host);
 	c->port = xstrdup(port);
@@ -572,9 +451,10 @@ conn_connect(struct loop *l, const char *host, const char *port, int family,
 }
 
 struct conn *
-conn_from_fd(struct loop *l, int fd, const struct conn_ops *ops, void *arg)
+conn_from_fd(struct loop *l, int fd, const struct conn_caps *caps,
+    const struct conn_ops *ops, void *arg)
 {
-	struct conn *c = conn_alloc(l, ops, arg);
+	struct conn *c = conn_alloc(l, caps, ops, arg);
 
 	c->fd = fd;
 	set_nonblock(fd);

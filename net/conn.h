@@ -99,6 +99,15 @@ struct conn_ops {
 	void	(*eof)(void *arg);
 };
 
+/* The sizes a conn may hold, chosen by its owner (the protocol's limits
+ * are the owner's business, not net's). */
+struct conn_caps {
+	size_t	input_max;	/* bytes read and not yet consumed; a peer
+				 * that fills it fails with CONN_FAIL_LIMIT */
+	size_t	output_max;	/* bytes queued for the peer; conn_write
+				 * fails past it */
+};
+
 /* Note: creating a conn sets SIGPIPE to SIG_IGN for the process (TLS
  * writes use write(2); a reset peer must give an error, not kill us). */
 
@@ -108,15 +117,16 @@ struct conn_ops {
  * within it. A name is resolved (getaddrinfo) in a detached thread that
  * wakes the loop through a pipe, so a slow resolver never freezes it; the
  * timeout covers it too, and a conn freed meanwhile drops the result. IP
- * literals are converted at once, without a thread.
- * Never NULL: failures arrive through ops->closed from the loop. */
+ * literals are converted at once, without a thread (net/resolve.h).
+ * caps is copied. Never NULL: failures arrive through ops->closed from
+ * the loop. */
 struct conn	*conn_connect(struct loop *, const char *host, const char *port,
-		    int family, double timeout_ms, const struct conn_ops *,
-		    void *arg);
+		    int family, double timeout_ms, const struct conn_caps *,
+		    const struct conn_ops *, void *arg);
 /* Wrap an accepted socket (server side); the conn owns fd from now on and
- * makes it non-blocking. Never NULL. */
-struct conn	*conn_from_fd(struct loop *, int fd, const struct conn_ops *,
-		    void *arg);
+ * makes it non-blocking. caps as for conn_connect. Never NULL. */
+struct conn	*conn_from_fd(struct loop *, int fd, const struct conn_caps *,
+		    const struct conn_ops *, void *arg);
 /* Close (if open) and free; safe inside the conn's own callbacks. No
  * callback is called afterwards. NULL is fine. */
 void		 conn_free(struct conn *);
@@ -127,11 +137,11 @@ void		 conn_close(struct conn *);
 void		 conn_close_after_flush(struct conn *);
 
 /* Queue bytes for the peer (through TLS when on). 0, or -1 when the
- * output would pass LIMIT_OUTPUT or the conn is closed. */
+ * output would pass caps.output_max or the conn is closed. */
 int		 conn_write(struct conn *, const void *, size_t);
 /* Bytes queued and not yet written. */
 size_t		 conn_pending(const struct conn *);
-/* Set the cap of the input buffer (default LIMIT_REPLY_TOTAL * 4); a peer
+/* Change the cap of the input buffer (caps.input_max at first); a peer
  * that fills it without the data callback consuming fails with
  * CONN_FAIL_LIMIT. */
 void		 conn_set_input_max(struct conn *, size_t max);

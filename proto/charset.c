@@ -8,6 +8,7 @@
 
 #include "proto/charset.h"
 #include "base/sink.h"
+#include "base/utf8.h"
 #include "base/util.h"
 
 /* How a charset is converted. */
@@ -451,38 +452,13 @@ ascii_run(const unsigned char *p, size_t len)
 static size_t
 utf8_seq(const unsigned char *p, size_t len, size_t *bad_r)
 {
-	unsigned char	c = p[0], lo = 0x80, hi = 0xbf;
-	size_t		need, i;
+	uint32_t	cp;
+	size_t		n;
+	int		r;
 
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		need = 1;
-	else if (c >= 0xe0 && c <= 0xef) {
-		need = 2;
-		if (c == 0xe0)
-			lo = 0xa0;
-		else if (c == 0xed)
-			hi = 0x9f;	/* no surrogates */
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		need = 3;
-		if (c == 0xf0)
-			lo = 0x90;
-		else if (c == 0xf4)
-			hi = 0x8f;
-	} else {
-		*bad_r = 1;
-		return 0;
-	}
-	for (i = 1; i <= need; i++) {
-		if (i >= len || p[i] < lo || p[i] > hi) {
-			*bad_r = i;
-			return 0;
-		}
-		lo = 0x80;
-		hi = 0xbf;
-	}
-	return need + 1;
+	r = utf8_decode((const char *)p, len, &cp, &n);
+	*bad_r = r == 1 ? 0 : n;
+	return r == 1 ? n : 0;
 }
 
 bool

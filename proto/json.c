@@ -5,6 +5,7 @@
 
 #include "proto/json.h"
 #include "proto/transcript.h"
+#include "base/utf8.h"
 
 void
 json_init(struct json *j, struct buf *out, bool pretty)
@@ -103,40 +104,6 @@ json_array_end(struct json *j)
 	close_(j, ']');
 }
 
-/* Length of a valid UTF-8 sequence at s, or 0. */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0];
-	size_t	need, i;
-	uint32_t cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf) {
-		need = 2;
-		cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		need = 3;
-		cp = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		need = 4;
-		cp = c & 0x07;
-	} else
-		return 0;
-	if (n < need)
-		return 0;
-	for (i = 1; i < need; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((need == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (need == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return need;
-}
-
 int
 json_escape(const char *in, size_t len, struct buf *out)
 {
@@ -145,6 +112,7 @@ json_escape(const char *in, size_t len, struct buf *out)
 
 	while (i < len) {
 		unsigned c = s[i];
+		uint32_t cp;
 		size_t	 n;
 
 		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
@@ -173,12 +141,7 @@ json_escape(const char *in, size_t len, struct buf *out)
 			    buf_printf(out, "\\u%04x", c)) == -1)
 				return -1;
 			i++;
-		} else if ((n = utf8_len(s + i, len - i)) > 0) {
-			uint32_t cp = s[i] & (0x7f >> n);
-			size_t k;
-
-			for (k = 1; k < n; k++)
-				cp = (cp << 6) | (s[i + k] & 0x3f);
+		} else if (utf8_decode(in + i, len - i, &cp, &n) == 1) {
 			/* C1 and the Unicode Cf class (transcript_cp_unsafe,
 			 * the one table) as \u escapes: the same string to a
 			 * JSON parser, nothing a terminal acts on or hides

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* Every size cap in mailbench, in one place, each with the reason for its value. */
+/* The protocols' size caps, each with the reason for its value; the caps
+ * that are no protocol's (queues, typed lines) are in base/limits.h. */
 #ifndef PROTO_LIMITS_H
 #define PROTO_LIMITS_H
+
+#include "base/limits.h"
 
 /* RFC 5321 4.5.3.1.5 allows 512 octets per reply line; real servers send
  * longer banners and EHLO lines, so allow 4 KiB before calling it hostile. */
@@ -9,8 +12,6 @@
 /* A whole multi-line SMTP reply (EHLO, HELP): 64 KiB is far beyond any
  * real server and small enough that a hostile one cannot exhaust memory. */
 #define LIMIT_REPLY_TOTAL	(64 * 1024)
-/* Lines typed by the user or read from a batch file. */
-#define LIMIT_COMMAND_LINE	8192
 /* Lines inside a RETR/TOP body: real mail ignores the 998-octet rule of
  * RFC 5322 2.1.1, so give them far more room. */
 #define LIMIT_BODY_LINE		(1024 * 1024)
@@ -39,8 +40,6 @@
 #define LIMIT_MIME_PARTS	10000
 /* Commands waiting for a reply (pipelined /load of a big mailbox). */
 #define LIMIT_PENDING		100000
-/* Bytes queued for the peer before we stop reading user input. */
-#define LIMIT_OUTPUT		(16 * 1024 * 1024)
 
 /* Capability lines kept from one EHLO/CAPA reply: real servers send
  * fewer than 30; the whole reply is already capped by LIMIT_REPLY_TOTAL. */
@@ -49,8 +48,5 @@
 /* Defects recorded per header block or MIME part: a hostile message can
  * hold one a line; past this many the rest are not worth listing. */
 #define LIMIT_DEFECTS		1000
-
-/* Bytes of a cut, over-long or refused peer line shown in the transcript. */
-#define LIMIT_CUT_SHOWN		200
 
 #endif

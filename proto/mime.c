@@ -922,11 +922,8 @@ mime_parser_feed(struct mime_parser *mp, const char *data, size_t len)
 			complete(mp, data, 1, 2);
 			i = 1;
 		} else {
-			size_t n = mp->line.len;
-
-			mp->line.len--;
+			buf_truncate(&mp->line, mp->line.len - 1);
 			complete(mp, "\r", 1, 1);
-			(void)n;
 		}
 	}
 	while (i < len) {

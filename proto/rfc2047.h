@@ -32,13 +32,6 @@ enum rfc2047_defect {
 
 /* Flags for rfc2047_decode(). */
 enum rfc2047_flag {
-	/* Python compat32's make_header(decode_header()), as mime_ref.py
-	 * uses it: words found by email.header.ecre, whitespace-only runs
-	 * between them dropped, a space added between encoded and plain
-	 * chunks, strict conversion; where Python raises (unknown charset,
-	 * bad bytes, bad base64) the value comes back as it stands, 8-bit
-	 * bytes as U+FFFD. Default: Python's policy.default str(). */
-	RFC2047_F_COMPAT32	= 1 << 0,
 	/* Raw 8-bit bytes and bytes that do not convert become one U+FFFD
 	 * each instead of being read as UTF-8: what Python's address parser
 	 * leaves in Address.display_name (it is not sanitised like a

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "proto/transcript.h"
+#include "base/utf8.h"
 #include "base/util.h"
 
 /* Unicode general category Cf (format characters), from
@@ -14,7 +15,7 @@
  * U+FEFF hide inside a word or a name; tags (U+E0020..U+E007F) carry
  * invisible ASCII. ZWJ/ZWNJ (U+200C/D) are Cf too and are escaped with
  * the rest: a spoofed name matters more than a joined emoji. The one
- * table: ui/width.c asks transcript_cp_unsafe() as well. Sorted. */
+ * table: front/width.c asks transcript_cp_unsafe() as well. Sorted. */
 static const struct {
 	uint32_t	lo, hi;
 } format_chars[] = {
@@ -62,47 +63,6 @@ transcript_cp_unsafe(uint32_t cp)
 			return true;
 	}
 	return false;
-}
-
-/* Length of the valid UTF-8 sequence at p (2..4) and its code point, or 0
- * when the bytes are not valid UTF-8 (RFC 3629 4: no overlongs, no
- * surrogates, nothing past U+10FFFF). */
-static size_t
-utf8_seq(const unsigned char *p, size_t len, uint32_t *cp_r)
-{
-	unsigned char	c = p[0];
-	size_t		n, i;
-	uint32_t	cp;
-	unsigned char	lo = 0x80, hi = 0xbf;
-
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 2;
-		cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 3;
-		cp = c & 0x0f;
-		if (c == 0xe0)
-			lo = 0xa0;
-		else if (c == 0xed)
-			hi = 0x9f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4;
-		cp = c & 0x07;
-		if (c == 0xf0)
-			lo = 0x90;
-		else if (c == 0xf4)
-			hi = 0x8f;
-	} else
-		return 0;
-	if (len < n || p[1] < lo || p[1] > hi)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	*cp_r = cp;
-	return n;
 }
 
 size_t
@@ -153,7 +113,7 @@ transcript_escape(const char *s, size_t len, struct buf *out)
 			r = buf_append(out, "\\t", 2);
 		else if (p[i] < 0x80) {
 			r = buf_printf(out, "\\x%02x", p[i]);
-		} else if ((n = utf8_seq(p + i, len - i, &cp)) > 0) {
+		} else if (utf8_decode(s + i, len - i, &cp, &n) == 1) {
 			if (transcript_cp_unsafe(cp))
 				r = buf_printf(out, "\\u{%04X}", (unsigned)cp);
 			else
@@ -233,28 +193,8 @@ static int
 utf8_put(uint32_t cp, struct buf *out)
 {
 	char	b[4];
-	size_t	n;
 
-	if (cp < 0x80) {
-		b[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		b[0] = (char)(0xc0 | (cp >> 6));
-		b[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		b[0] = (char)(0xe0 | (cp >> 12));
-		b[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		b[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		b[0] = (char)(0xf0 | (cp >> 18));
-		b[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		b[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		b[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-	return buf_append(out, b, n);
+	return buf_append(out, b, utf8_encode(cp, b));
 }
 
 int

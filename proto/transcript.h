@@ -34,7 +34,7 @@ int	transcript_unescape(const char *, size_t, struct buf *out);
 
 /* True for a code point never written raw to a terminal: C0, DEL, C1,
  * U+2028/U+2029 and the Unicode format characters (general category Cf,
- * Unicode 15.1). The screen's drawing (ui/width.c) uses the same test. */
+ * Unicode 15.1). The screen's widths (front/width.c) use the same test. */
 bool	transcript_cp_unsafe(uint32_t cp);
 
 /* The longest prefix of s (len bytes) of at most max bytes that does not

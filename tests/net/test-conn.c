@@ -119,6 +119,12 @@ on_closed(void *arg, enum conn_fail f, const char *reason)
 		loop_break(L);
 }
 
+/* The caps the client and the lab give their conns. */
+static const struct conn_caps caps = {
+	.input_max = 256 * 1024,
+	.output_max = 16 * 1024 * 1024,
+};
+
 static const struct conn_ops ops = {
 	on_connected, on_data, on_tls, on_closed, NULL, NULL,
 };
@@ -155,7 +161,7 @@ on_accept(int fd, short rev, void *arg)
 		silent_fd = s;
 		return;
 	}
-	srv.c = conn_from_fd(L, s, srv_half ? &half_ops : &ops, &srv);
+	srv.c = conn_from_fd(L, s, &caps, srv_half ? &half_ops : &ops, &srv);
 	if (implicit_ctx != NULL)
 		conn_tls_server(srv.c, implicit_ctx, 5000);
 }
@@ -247,7 +253,7 @@ client(int port, int family, double tmo)
 
 	snprintf(p, sizeof(p), "%d", port);
 	cli.c = conn_connect(L, family == 6 ? "::1" : "127.0.0.1", p, family,
-	    tmo, &ops, &cli);
+	    tmo, &caps, &ops, &cli);
 	return cli.c;
 }
 
@@ -319,7 +325,7 @@ test_next_address(void)
 
 	srv.echo = 1;
 	snprintf(p, sizeof(p), "%d", port);
-	cli.c = conn_connect(L, "localhost", p, 0, 2000, &ops, &cli);
+	cli.c = conn_connect(L, "localhost", p, 0, 2000, &caps, &ops, &cli);
 	conn_write(cli.c, "hi\r\n", 4);
 	while (!cli.closed && strstr(cli.got, "\r\n") == NULL)
 		loop_run_once(L, 100);
@@ -717,7 +723,7 @@ test_resolve_family4(void)
 
 	srv.echo = 1;
 	snprintf(p, sizeof(p), "%d", port);
-	cli.c = conn_connect(L, "localhost", p, 4, 2000, &ops, &cli);
+	cli.c = conn_connect(L, "localhost", p, 4, 2000, &caps, &ops, &cli);
 	/* conn_connect returns before anything is resolved or connected. */
 	CHECK(!cli.connected && !cli.closed);
 	conn_write(cli.c, "four\r\n", 6);
@@ -744,7 +750,7 @@ test_resolve_family6(void)
 	}
 	srv.echo = 1;
 	snprintf(p, sizeof(p), "%d", port);
-	cli.c = conn_connect(L, "localhost", p, 6, 2000, &ops, &cli);
+	cli.c = conn_connect(L, "localhost", p, 6, 2000, &caps, &ops, &cli);
 	conn_write(cli.c, "six\r\n", 5);
 	while (!cli.closed && strstr(cli.got, "\r\n") == NULL)
 		loop_run_once(L, 100);
@@ -776,7 +782,7 @@ test_resolve_free_early(void)
 	lw = NULL;
 	snprintf(p, sizeof(p), "%d", port);
 	for (i = 0; i < 20; i++) {
-		cli.c = conn_connect(L, "localhost", p, 0, 2000, &ops, &cli);
+		cli.c = conn_connect(L, "localhost", p, 0, 2000, &caps, &ops, &cli);
 		/* Start the resolution, then let go of the conn at once or
 		 * after a little while. */
 		loop_run_once(L, 0);
@@ -802,7 +808,7 @@ test_resolve_literal_family(void)
 
 	client(port, 4, 2000);
 	conn_free(cli.c);
-	cli.c = conn_connect(L, "127.0.0.1", "110", 6, 2000, &ops, &cli);
+	cli.c = conn_connect(L, "127.0.0.1", "110", 6, 2000, &caps, &ops, &cli);
 	loop_run(L);
 	CHECK(cli.closed);
 	CHECK_INT(cli.fail, CONN_FAIL_RESOLVE);

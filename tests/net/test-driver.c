@@ -23,9 +23,8 @@
 #include "front/lesson-run.c"
 #include "front/spool.c"
 #include "front/url.c"
-#define WIDTH_NO_CURSES		/* /save writes through front/savefile.c */
-#include "front/savefile.c"
-#include "ui/width.c"
+#include "front/savefile.c"	/* /save writes through front/savefile.c */
+#include "front/width.c"
 
 /* A scripted server: for each line received, the next step's reply.
  * "" as expect matches anything; a reply of NULL means stay silent;
@@ -103,6 +102,11 @@ srv_closed(void *arg, enum conn_fail f, const char *reason)
 	(void)reason;
 }
 
+static const struct conn_caps srv_caps = {
+	.input_max = 256 * 1024,
+	.output_max = 16 * 1024 * 1024,
+};
+
 static const struct conn_ops srv_ops = {
 	.data = srv_data,
 	.closed = srv_closed,
@@ -117,7 +121,7 @@ on_accept(int fd, short rev, void *arg)
 	(void)arg;
 	if (s == -1)
 		return;
-	sc = conn_from_fd(L, s, &srv_ops, NULL);
+	sc = conn_from_fd(L, s, &srv_caps, &srv_ops, NULL);
 	if (greeting != NULL)
 		srv_send(greeting);
 }

@@ -7,6 +7,7 @@
 #include "proto/rfc2047.h"
 #include "tests/unit/harness.h"
 #include "tests/unit/pycompat-rfc2047.h"
+#include "tests/unit/rfc2047-compat32.h"
 
 #define FFFD	"\xef\xbf\xbd"
 
@@ -113,8 +114,9 @@ test_table(void)
 	}
 }
 
-/* RFC2047_F_COMPAT32: Python's make_header(decode_header()) (mime_ref.py
- * uses it for file names and when policy.default fails). */
+/* rfc2047_compat32_decode (tests/unit/rfc2047-compat32.c): Python's
+ * make_header(decode_header()) (mime_ref.py uses it for file names and
+ * when policy.default fails). */
 static const struct {
 	const char	*in;
 	const char	*out;
@@ -147,8 +149,8 @@ test_compat32(void)
 	size_t	i;
 
 	for (i = 0; i < sizeof(c32_cases) / sizeof(c32_cases[0]); i++) {
-		char *s = rfc2047_decode_str(c32_cases[i].in,
-		    strlen(c32_cases[i].in), RFC2047_F_COMPAT32, NULL);
+		char *s = rfc2047_compat32_decode_str(c32_cases[i].in,
+		    strlen(c32_cases[i].in), NULL);
 
 		CHECK_STR(s, c32_cases[i].out);
 		CHECK(charset_utf8_valid(s, strlen(s)));
@@ -161,8 +163,8 @@ test_compat32(void)
 		struct buf b;
 
 		buf_init(&b, 1000);
-		CHECK_INT(rfc2047_decode(in, sizeof(in) - 1, &b,
-		    RFC2047_F_COMPAT32, NULL), 0);
+		CHECK_INT(rfc2047_compat32_decode(in, sizeof(in) - 1, &b,
+		    NULL), 0);
 		CHECK(charset_utf8_valid(b.data, b.len));
 		buf_clear(&b);
 	}
@@ -205,8 +207,8 @@ test_python_generated(void)
 	}
 	for (i = 0; i < sizeof(py_compat32_cases) /
 	    sizeof(py_compat32_cases[0]); i++) {
-		char *s = rfc2047_decode_str(py_compat32_cases[i].in,
-		    strlen(py_compat32_cases[i].in), RFC2047_F_COMPAT32, NULL);
+		char *s = rfc2047_compat32_decode_str(py_compat32_cases[i].in,
+		    strlen(py_compat32_cases[i].in), NULL);
 
 		CHECK_STR(s, py_compat32_cases[i].out);
 		free(s);

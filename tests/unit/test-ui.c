@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests for the screen's curses-free helpers: UTF-8 widths
- * (ui/width.c), the transcript line store (front/store.c), safe saving
+ * (front/width.c), the transcript line store (front/store.c), safe saving
  * (front/savefile.c) and history (front/history.c). The sources are included so
  * the test still links against libproto.a alone. */
-#define WIDTH_NO_CURSES
-#include "ui/width.c"
+#include "front/width.c"
 #include "front/store.c"
 #include "front/savefile.c"
 #include "front/history.c"

@@ -21,6 +21,11 @@ test_buf_cap(void)
 	CHECK_INT(buf_printf(&b, "x"), -1);
 	buf_consume(&b, 3);
 	CHECK_STR(b.data, "45678");
+	buf_truncate(&b, 2);
+	CHECK_INT(b.len, 2);
+	CHECK_STR(b.data, "45");
+	CHECK_INT(buf_append(&b, "9", 1), 0);
+	CHECK_STR(b.data, "459");
 	buf_wipe(&b);
 	CHECK(b.data == NULL);
 }
