@@ -72,6 +72,18 @@ build-asan/tests/unit/%: build-asan/tests/unit/%.o build-asan/tests/unit/harness
 build-asan/tests/net/%: build-asan/tests/net/%.o build-asan/tests/unit/harness.o build-asan/libnet.a build-asan/libproto.a build-asan/libbase.a
 	$(CC) $(SAN) -o $@ $^ $(SSL_LIBS)
 
+# Tests of the front-end layer link libfront.a (no test includes a .c
+# file). ui/width.c's curses-free half (UTF-8 widths, which savefile.c
+# uses) is built on its own for them, so they link no curses.
+build-asan/ui/width-nc.o: ui/width.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE) -g -O1 $(SAN) $(CURSES_CFLAGS) -DWIDTH_NO_CURSES -c $< -o $@
+FRONT_TEST_LIBS = build-asan/ui/width-nc.o build-asan/libfront.a build-asan/libnet.a build-asan/libproto.a build-asan/libbase.a
+build-asan/tests/unit/test-ui: build-asan/tests/unit/test-ui.o build-asan/tests/unit/harness.o $(FRONT_TEST_LIBS)
+	$(CC) $(SAN) -o $@ $^ $(SSL_LIBS)
+build-asan/tests/net/test-driver build-asan/tests/net/test-url: build-asan/tests/net/%: build-asan/tests/net/%.o build-asan/tests/unit/harness.o $(FRONT_TEST_LIBS)
+	$(CC) $(SAN) -o $@ $^ $(SSL_LIBS)
+
 UNIT_BIN := $(patsubst %.c,build-asan/%,$(UNIT_SRC)) $(patsubst %.c,build-asan/%,$(NETT_SRC))
 
 unit: $(UNIT_BIN)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Tests for front/driver.c (compiled in here with front/url.c: tests/net links
- * no ui/ library) against a scripted POP3/SMTP server on loopback, run in
+/* Tests for front/driver.c (linked from libfront.a, through its public API
+ * alone; no curses) against a scripted POP3/SMTP server on loopback, run in
  * the same loop: transcript lines, redaction, exit codes, reply timeout,
  * secrets from MAILBENCH_PASSWORD, /save, /help, STLS with certificate
  * lines, --starttls refused, connection refused. */
@@ -18,14 +18,7 @@
 #include "net/loop.h"
 #include "net/tls-server.h"
 #include "tests/unit/harness.h"
-#include "front/driver.c"
-#include "front/explain.c"
-#include "front/lesson-run.c"
-#include "front/spool.c"
-#include "front/url.c"
-#define WIDTH_NO_CURSES		/* /save writes through front/savefile.c */
-#include "front/savefile.c"
-#include "ui/width.c"
+#include "front/driver.h"
 
 /* A scripted server: for each line received, the next step's reply.
  * "" as expect matches anything; a reply of NULL means stay silent;
