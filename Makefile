@@ -79,7 +79,7 @@ build-asan/ui/width-nc.o: ui/width.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE) -g -O1 $(SAN) $(CURSES_CFLAGS) -DWIDTH_NO_CURSES -c $< -o $@
 FRONT_TEST_LIBS = build-asan/ui/width-nc.o build-asan/libfront.a build-asan/libnet.a build-asan/libproto.a build-asan/libbase.a
-build-asan/tests/unit/test-ui: build-asan/tests/unit/test-ui.o build-asan/tests/unit/harness.o $(FRONT_TEST_LIBS)
+build-asan/tests/unit/test-ui build-asan/tests/unit/test-wbcmd: build-asan/tests/unit/%: build-asan/tests/unit/%.o build-asan/tests/unit/harness.o $(FRONT_TEST_LIBS)
 	$(CC) $(SAN) -o $@ $^ $(SSL_LIBS)
 build-asan/tests/net/test-driver build-asan/tests/net/test-url: build-asan/tests/net/%: build-asan/tests/net/%.o build-asan/tests/unit/harness.o $(FRONT_TEST_LIBS)
 	$(CC) $(SAN) -o $@ $^ $(SSL_LIBS)

@@ -38,6 +38,7 @@
 #include "front/savefile.h"
 #include "front/store.h"
 #include "front/url.h"
+#include "front/wbcmd.h"
 #include "ui/screen.h"
 #include "ui/width.h"
 #include "version.h"
@@ -933,11 +934,13 @@ draw_hint(struct screen *s)
 	} else if (s->matches[0] != '\0') {
 		snprintf(b, sizeof(b), " completions: %s", s->matches);
 	} else if (len > 0 && line[0] == '/') {
-		const struct help_cmd *hc = help_find(line, len);
+		const struct wbcmd *wc = wbcmd_named(line, len);
+		char syn[128];
 
-		if (hc != NULL)
-			snprintf(b, sizeof(b), " %s  - %s", hc->syntax,
-			    hc->about);
+		if (wc != NULL) {
+			wbcmd_synopsis(wc, syn, sizeof(syn));
+			snprintf(b, sizeof(b), " %s  - %s", syn, wc->help);
+		}
 		else
 			snprintf(b, sizeof(b), " workbench command (Tab "
 			    "completes; /help lists them)");
@@ -1365,20 +1368,24 @@ submit_line(struct screen *s, const char *line, size_t len, bool typed)
 		return;
 	}
 	if (!message_mode && len > 0 && line[0] == '/') {
+		/* The commands the screen runs itself, by their exact name;
+		 * the rest go to the driver. */
+		const struct wbcmd *wc = wbcmd_named(line, len);
+		enum wbcmd_id id = wc != NULL ? wc->id : WBCMD_COUNT;
+
 		if (typed)
 			history_add(s->hist, line, len);
-		if (help_find(line, len) == help_find("/help", 5)) {
+		if (id == WBCMD_HELP) {
 			s->help = true;
 			s->help_scroll = 0;
 			mark(s, D_ALL & ~D_LAYOUT);
 			return;
 		}
-		if (help_find(line, len) == help_find("/quit", 5)) {
+		if (id == WBCMD_QUIT) {
 			ask_quit(s);
 			return;
 		}
-		if (help_find(line, len) == help_find("/save", 5) &&
-		    len <= 6) {
+		if (id == WBCMD_SAVE && len <= 6) {
 			char name[96];
 			time_t now = time(NULL);
 			struct tm tm;
@@ -1390,12 +1397,11 @@ submit_line(struct screen *s, const char *line, size_t len, bool typed)
 				driver_submit(s->drv, name, strlen(name));
 			return;
 		}
-		if (help_find(line, len) == help_find("/connect", 8) &&
-		    pending_deletions(s) > 0) {
+		if (id == WBCMD_CONNECT && pending_deletions(s) > 0) {
 			ask_connect(s, line, len);
 			return;
 		}
-		if (help_find(line, len) == help_find("/connect", 8)) {
+		if (id == WBCMD_CONNECT) {
 			pane_message_close(s->pmsg);
 			s->want_open = 0;
 			mark(s, D_LAYOUT);
@@ -1476,10 +1482,10 @@ complete(struct screen *s)
 		if (line[i] == ' ')
 			first = false;
 	if (first && len > 0 && line[0] == '/') {
-		const char *const *names = help_command_names(&n);
+		const char *const *names = wbcmd_names();
 
-		for (i = 0; i < n && i < 64; i++)
-			cands[i] = names[i];
+		for (n = 0; names[n] != NULL && n < 64; n++)
+			cands[n] = names[n];
 	} else if (first) {
 		const char *c;
 
