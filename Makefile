@@ -76,6 +76,14 @@ build-asan/tests/unit/test-rfc2047: build-asan/tests/unit/test-rfc2047.o build-a
 build-asan/tests/net/%: build-asan/tests/net/%.o build-asan/tests/unit/harness.o build-asan/libnet.a build-asan/libproto.a build-asan/libbase.a
 	$(CC) $(SAN) -o $@ $^ $(SSL_LIBS)
 
+# Tests of the front-end layer link libfront.a (no test includes a .c
+# file) and no curses.
+FRONT_TEST_LIBS = build-asan/libfront.a build-asan/libnet.a build-asan/libproto.a build-asan/libbase.a
+build-asan/tests/unit/test-ui build-asan/tests/unit/test-wbcmd: build-asan/tests/unit/%: build-asan/tests/unit/%.o build-asan/tests/unit/harness.o $(FRONT_TEST_LIBS)
+	$(CC) $(SAN) -o $@ $^ $(SSL_LIBS)
+build-asan/tests/net/test-driver build-asan/tests/net/test-url: build-asan/tests/net/%: build-asan/tests/net/%.o build-asan/tests/unit/harness.o $(FRONT_TEST_LIBS)
+	$(CC) $(SAN) -o $@ $^ $(SSL_LIBS)
+
 UNIT_BIN := $(patsubst %.c,build-asan/%,$(UNIT_SRC)) $(patsubst %.c,build-asan/%,$(NETT_SRC))
 
 unit: $(UNIT_BIN)

@@ -3,6 +3,7 @@
  * workbench's own / commands and reports lines and status to a front-end. */
 #include <sys/stat.h>
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -29,6 +30,7 @@
 #include "front/savefile.h"
 #include "front/spool.h"
 #include "front/url.h"
+#include "front/wbcmd.h"
 
 /* The whole transcript kept for /save, in a spool file (on disk, not in
  * memory): room for a session that retrieved a few messages as large as
@@ -1608,41 +1610,46 @@ cert_cmd(struct driver *d, const char *args)
 	    "save FILE, /cert trust)");
 }
 
+/* Columns of /help's lines: the synopsis, then the help text from column
+ * HELP_COL, wrapped to fit HELP_WIDTH (80 with the "* " in front: the
+ * screen's transcript cuts long lines). */
+#define HELP_COL	21
+#define HELP_WIDTH	78
+
+/* /help: every command of the table (front/wbcmd.c), one synopsis and its
+ * help text wrapped under it. */
 static void
 help(struct driver *d)
 {
-	static const char *const lines[] = {
-		"workbench commands (everything else is sent as typed, "
-		"followed by CRLF):",
-		"  /connect [--starttls] [--cafile FILE] [--insecure] URL",
-		"                     connect: pop3:// pop3s:// smtp:// "
-		"smtps:// submission://",
-		"  /cert              the server's certificates; /cert save "
-		"FILE writes the chain as PEM,",
-		"                     /cert trust trusts a certificate that "
-		"did not verify, for this run",
-		"  /starttls          upgrade this connection to TLS "
-		"(STLS or STARTTLS)",
-		"  /auth MECH [USER]  authenticate: PLAIN, LOGIN, CRAM-MD5, "
-		"XOAUTH2, APOP, USER (asks for the secret)",
-		"  /load              build the mailbox view (STAT, LIST, "
-		"UIDL, TOP n 0; pipelined when offered)",
-		"  /send              guided SMTP send (asks for sender, "
-		"recipients, subject, text)",
-		"  /save FILE         write the transcript so far to FILE "
-		"(secrets redacted; /save! FILE replaces a file)",
-		"  /cancel            abandon a running /auth or /send",
-		"  /explain CODE...   what a reply code means (550 5.7.1, "
-		"-ERR [IN-USE], 4.2.2)",
-		"  /lesson [NAME]     list the lessons, or start one "
-		"(/lesson FILE: your own; /lesson stop)",
-		"  /help              this list",
-		"  /quit              QUIT and leave",
-	};
-	size_t i;
+	const struct wbcmd	*t = wbcmd_table();
+	char			 syn[128];
+	const char		*p;
+	size_t			 i, n, room = HELP_WIDTH - HELP_COL;
+	int			 col;
 
-	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
-		event(d, 0, "%s", lines[i]);
+	event(d, 0, "workbench commands (everything else is sent as typed, "
+	    "followed by CRLF):");
+	for (i = 0; i < WBCMD_COUNT; i++) {
+		wbcmd_synopsis(&t[i], syn, sizeof(syn));
+		col = HELP_COL - 3;
+		if (strlen(syn) > (size_t)col) {
+			event(d, 0, "  %s", syn);
+			syn[0] = '\0';
+		}
+		for (p = t[i].help; *p != '\0'; p += n) {
+			while (*p == ' ')
+				p++;
+			n = strlen(p);
+			if (n > room) {
+				for (n = room; n > 0 && p[n] != ' '; n--)
+					;
+				if (n == 0)
+					n = room;
+			}
+			event(d, 0, "  %-*s %.*s", col, syn, (int)n, p);
+			syn[0] = '\0';
+		}
+	}
 }
 
 /* The spooled transcript, handed to savefile_write_fn a chunk at a time. */
@@ -1705,20 +1712,6 @@ save(struct driver *d, const char *path, bool replace)
 	else
 		event(d, 0, "transcript saved to %s (%llu bytes)", path,
 		    (unsigned long long)bytes);
-}
-
-/* Does line start with the word cmd (then end or space)? */
-static bool
-is_cmd(const char *line, size_t len, const char *cmd, const char **rest_r)
-{
-	size_t n = strlen(cmd);
-
-	if (len < n || !slice_eq_ci(line, n, cmd))
-		return false;
-	if (len > n && line[n] != ' ')
-		return false;
-	*rest_r = line + n;
-	return true;
 }
 
 /* Emit each line of text (lines end in "\n") as a line of kind. */
@@ -1919,11 +1912,103 @@ queued_note(struct driver *d, const char *line, size_t len, size_t ahead)
 		    line, ahead, ahead == 1 ? "" : "s");
 }
 
+/* The commands the front-end runs itself (WBCMD_F_ANYTIME), by table
+ * id; args is what follows the command word, alias whether it was spelled
+ * by its alias ("/save!"). */
+static int
+cmd_connect(struct driver *d, char *args, bool alias)
+{
+	(void)alias;
+	return connect_cmd(d, args);
+}
+
+static int
+cmd_cert(struct driver *d, char *args, bool alias)
+{
+	(void)alias;
+	cert_cmd(d, args);
+	return 0;
+}
+
+static int
+cmd_save(struct driver *d, char *args, bool alias)
+{
+	save(d, args, alias);
+	return 0;
+}
+
+static int
+cmd_explain(struct driver *d, char *args, bool alias)
+{
+	(void)alias;
+	return explain(d, args);
+}
+
+static int
+cmd_lesson(struct driver *d, char *args, bool alias)
+{
+	(void)alias;
+	return lesson(d, args);
+}
+
+static int
+cmd_help(struct driver *d, char *args, bool alias)
+{
+	(void)args;
+	(void)alias;
+	help(d);
+	return 0;
+}
+
+static int
+cmd_quit(struct driver *d, char *args, bool alias)
+{
+	const char *err = NULL;
+
+	(void)args;
+	(void)alias;
+	if (d->phase == DRIVER_OPEN && d->sess != NULL &&
+	    !session_over(d->sess)) {
+		session_submit(d->sess, "QUIT", 4, &err);
+		pump(d);
+		return 0;
+	}
+	driver_close(d, "quit");
+	return 0;
+}
+
+static int (*const wbcmd_run[WBCMD_COUNT])(struct driver *, char *, bool) = {
+	[WBCMD_CONNECT] = cmd_connect,
+	[WBCMD_CERT] = cmd_cert,
+	[WBCMD_SAVE] = cmd_save,
+	[WBCMD_EXPLAIN] = cmd_explain,
+	[WBCMD_LESSON] = cmd_lesson,
+	[WBCMD_HELP] = cmd_help,
+	[WBCMD_QUIT] = cmd_quit,
+};
+
+/* Run a WBCMD_F_ANYTIME command; rest points after its word in line. */
+static int
+run_wbcmd(struct driver *d, const struct wbcmd *c, const char *line,
+    size_t len, const char *rest)
+{
+	char	*args;
+	int	 rc;
+
+	/* Every WBCMD_F_ANYTIME command of the table has its handler. */
+	assert(wbcmd_run[c->id] != NULL);
+	args = xstrndup(rest, len - (size_t)(rest - line));
+	rc = wbcmd_run[c->id](d, args, (size_t)(rest - line) !=
+	    strlen(c->name));
+	free(args);
+	return rc;
+}
+
 int
 driver_submit(struct driver *d, const char *line, size_t len)
 {
+	const struct wbcmd *c;
 	const char *rest, *err = NULL;
-	char *s;
 	int rc;
 	size_t ahead, done, total;
 
@@ -1938,68 +2023,22 @@ driver_submit(struct driver *d, const char *line, size_t len)
 	    !session_prompting(d->sess, NULL))) {
 		if (memchr(line, '\0', len) != NULL)
 			return -1;
-		if (is_cmd(line, len, "/help", &rest)) {
-			help(d);
-			return 0;
-		}
-		if (is_cmd(line, len, "/lesson", &rest)) {
-			s = xstrndup(rest, len - (size_t)(rest - line));
-			rc = lesson(d, s);
-			free(s);
-			return rc;
-		}
-		if (is_cmd(line, len, "/explain", &rest)) {
-			s = xstrndup(rest, len - (size_t)(rest - line));
-			rc = explain(d, s);
-			free(s);
-			return rc;
-		}
-		if (is_cmd(line, len, "/save", &rest) ||
-		    is_cmd(line, len, "/save!", &rest)) {
-			s = xstrndup(rest, len - (size_t)(rest - line));
-			save(d, s, line[5] == '!');
-			free(s);
-			return 0;
-		}
-		if (d->phase == DRIVER_REPLAY && !is_cmd(line, len, "/quit",
-		    &rest)) {
+		c = wbcmd_find(line, len, &rest);
+		if (c != NULL && (c->flags & WBCMD_F_REPLAY))
+			return run_wbcmd(d, c, line, len, rest);
+		if (d->phase == DRIVER_REPLAY) {
 			event(d, DRIVER_LF_WARNING, "replay: there is no server "
 			    "here; /explain, /save, /help and /quit work");
 			return -1;
 		}
-		if (is_cmd(line, len, "/connect", &rest)) {
-			s = xstrndup(rest, len - (size_t)(rest - line));
-			rc = connect_cmd(d, s);
-			free(s);
-			return rc;
-		}
-		if (is_cmd(line, len, "/cert", &rest)) {
-			s = xstrndup(rest, len - (size_t)(rest - line));
-			cert_cmd(d, s);
-			free(s);
-			return 0;
-		}
-		if (is_cmd(line, len, "/quit", &rest)) {
-			if (d->phase == DRIVER_OPEN && d->sess != NULL &&
-			    !session_over(d->sess)) {
-				session_submit(d->sess, "QUIT", 4, &err);
-				pump(d);
-				return 0;
-			}
-			driver_close(d, "quit");
-			return 0;
-		}
+		if (c != NULL && (c->flags & WBCMD_F_ANYTIME))
+			return run_wbcmd(d, c, line, len, rest);
 	}
+	/* The session engine runs the rest of the table's commands (and
+	 * says "unknown command" of others): they need a connection. */
 	if (d->sess == NULL || d->phase == DRIVER_IDLE) {
-		static const char *const session_cmds[] = { "/starttls",
-		    "/auth", "/load", "/send", "/cancel", "/help", NULL };
-		size_t k;
-
-		for (k = 0; len > 0 && line[0] == '/' &&
-		    session_cmds[k] != NULL; k++)
-			if (is_cmd(line, len, session_cmds[k], &rest))
-				break;
-		if (len > 0 && line[0] == '/' && session_cmds[k] == NULL) {
+		if (len > 0 && line[0] == '/' &&
+		    wbcmd_find(line, len, &rest) == NULL) {
 			size_t w = 1;
 
 			while (w < len && w < 40 && line[w] != ' ')

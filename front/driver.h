@@ -129,10 +129,11 @@ int		 driver_connect(struct driver *, const char *url,
 		    const char **errstr_r);
 /* A line the user typed, without line end: a protocol command sent as is,
  * a /command, a message line in message mode, or the secret asked for.
- * The driver itself runs /connect URL, /save FILE (never over an existing
- * file; /save! FILE replaces it), /help and /quit (QUIT if a session is
- * open, else close); every other line goes to the session engine
- * (/starttls /auth /load /send included). Secrets wanted by the engine
+ * The driver itself runs the / commands front/wbcmd.h marks
+ * WBCMD_F_ANYTIME (/connect URL, /save FILE never over an existing file
+ * and /save! FILE replacing it, /help, /quit: QUIT if a session is open,
+ * else close...); every other line goes to the session engine (the
+ * WBCMD_F_SESSION ones, /starttls /auth /load /send /cancel, included). Secrets wanted by the engine
  * are answered at once from --password-file or MAILBENCH_PASSWORD when
  * given ("* answered from ..."), else by the next driver_submit.
  * With --starttls nothing but the upgrade is sent in plaintext: if the

@@ -7,11 +7,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* argv[0] is the mode name ("batch", "lab", ...) or the program name for
- * screen_main. */
-int	screen_main(int argc, char **argv);	/* ui/screen.c */
+/* argv[0] is the mode name ("batch", "mime", "explain"). The workbench's
+ * entry points are in ui/screen.h, the lab's in lab/lab.h. */
 int	batch_main(int argc, char **argv);	/* front/batch.c */
-int	lab_main(int argc, char **argv);	/* lab/lab-main.c */
 int	mime_main(int argc, char **argv);	/* front/mime-cmd.c */
 int	explain_main(int argc, char **argv);	/* front/explain.c */
 struct buf;
@@ -21,8 +19,5 @@ struct buf;
  * (the code escaped). 0, or 2 when a word was not a code (front/explain.c). */
 int	explain_words(size_t nwords, const char *const *words, struct buf *out,
 	    struct buf *err);
-
-/* The workbench's options (after its usage lines), for --help. */
-void	screen_options_usage(FILE *);		/* ui/screen.c */
 
 #endif

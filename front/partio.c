@@ -8,8 +8,6 @@
 #include "base/util.h"
 #include "front/partio.h"
 
-/* Bytes read from the store at a time. */
-#define PARTIO_CHUNK	(1024 * 1024)
 /* A uuencoded body is decoded whole (rare and old); past this, refused. */
 #define PARTIO_UU_MAX	(64u * 1024 * 1024)
 

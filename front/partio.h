@@ -11,6 +11,9 @@
 #include "base/buf.h"
 #include "proto/mime.h"
 
+/* Bytes read from the store at a time. */
+#define PARTIO_CHUNK	(1024 * 1024)
+
 struct partio_src {
 	/* Read up to len bytes at off of the message: bytes read, 0 at its
 	 * end, -1 on a read error. */

@@ -10,7 +10,7 @@
 
 #define SLAB_SIZE	(1024 * 1024)
 #define BLOCK_LINES	4096
-#define LINE_MAX_LEN	(64 * 1024)
+#define LINE_MAX_LEN	STORE_LINE_MAX
 
 struct store {
 	char			**slabs;

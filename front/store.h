@@ -24,6 +24,9 @@ struct store_line {
 	uint64_t	 seq;	/* pairing with a command, 0 if none */
 };
 
+/* The longest line kept; a longer one is cut to this many bytes. */
+#define STORE_LINE_MAX		(64 * 1024)
+
 /* Store-private flags above the driver's. */
 #define STORE_LF_TLSDETAIL	0x100	/* folded into the TLS line above */
 #define STORE_LF_FOLD		0x200	/* stands for body lines kept on disk

@@ -11,7 +11,6 @@
 #include "lab/lab.h"
 #include "net/loop.h"
 #include "base/util.h"
-#include "front/modes.h"
 #include "version.h"
 
 static void

@@ -134,4 +134,8 @@ int		 lab_option_set(struct lab_options *, const char *name,
 /* One line per scenario, "name  description\n", for --help. */
 const char	*lab_scenario_help(void);
 
+/* `mailbench lab`: the lab server alone, in the foreground, until a signal
+ * (argv[0] is "lab"). Returns the exit code: 0, or 2 (usage, no start). */
+int		 lab_main(int argc, char **argv);
+
 #endif

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "proto/address.h"
 #include "proto/limits.h"
 #include "proto/outcome.h"
 #include "proto/rfc2047.h"
@@ -161,6 +162,32 @@ address_item(const char *p, size_t len)
 	return i;
 }
 
+/* Is a a mailbox RCPT TO can name? RFC 5321 4.1.2: a Forward-path is a
+ * Mailbox, Local-part "@" Domain (4.1.1.3 also allows the bare
+ * "Postmaster"). proto/address.c's parser must find exactly one mailbox
+ * with both halves non-empty, so "." or "QUIT" typed at the To prompt is
+ * not taken for a recipient. */
+static bool
+address_is_mailbox(const char *a)
+{
+	struct address_list	 l;
+	const char		*m, *at;
+	bool			 ok = false;
+
+	if (slice_eq_ci(a, strlen(a), "postmaster"))
+		return true;
+	address_list_init(&l);
+	if (address_parse(a, strlen(a), &l) == 1) {
+		m = l.items[0].addr;
+		at = strrchr(m, '@');
+		/* An "@" in the local part only inside quotes. */
+		ok = at != NULL && at != m && at[1] != '\0' &&
+		    (strchr(m, '@') == at || m[0] == '"');
+	}
+	address_list_clear(&l);
+	return ok;
+}
+
 /* Why a recipient cannot go into RCPT TO:<...>, or NULL when it can. */
 static const char *
 address_bad(const char *a)
@@ -172,6 +199,9 @@ address_bad(const char *a)
 		    "user@example.org (several: separate them with commas)";
 	if (strpbrk(a, "<>") != NULL)
 		return "it holds < or >";
+	if (!address_is_mailbox(a))
+		return "not an address (user@domain): type one such as "
+		    "user@example.org, or /cancel to leave the form";
 	return NULL;
 }
 

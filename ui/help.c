@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Help text generated from the key table, so it cannot drift from it. */
+/* Help text generated from the key table and the / command table
+ * (front/wbcmd.c), so it cannot drift from them. */
 #include <curses.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -8,77 +9,14 @@
 #include <string.h>
 
 #include "base/util.h"
+#include "front/wbcmd.h"
 #include "ui/help.h"
 #include "ui/keys.h"
 #include "ui/layout.h"
 #include "ui/width.h"
 
-static const struct help_cmd cmds[] = {
-	{ "/connect", "/connect [--starttls] [--cafile FILE] [--insecure] URL",
-	    "connect (pop3:// pop3s:// smtp:// smtps:// submission://); "
-	    "asks first when deletions are pending" },
-	{ "/cert", "/cert [save FILE | trust]", "the server's certificates; "
-	    "save the chain as PEM (for --cafile); trust one that did not "
-	    "verify, by SHA-256, for this run (marked TRUSTED)" },
-	{ "/starttls", "/starttls", "upgrade this connection to TLS "
-	    "(STLS/STARTTLS)" },
-	{ "/auth", "/auth MECH [USER]", "log in: PLAIN LOGIN CRAM-MD5 XOAUTH2 "
-	    "APOP USER; asks for the secret, never shows it" },
-	{ "/load", "/load", "fill the mailbox: STAT, LIST, UIDL, TOP n 0 "
-	    "(pipelined when offered)" },
-	{ "/send", "/send", "guided SMTP send: asks for sender, recipients, "
-	    "subject, text" },
-	{ "/save", "/save [FILE]", "save the transcript (secrets redacted); "
-	    "never over a file: /save! FILE replaces one" },
-	{ "/cancel", "/cancel", "abandon a running /auth or /send (Esc "
-	    "does it too)" },
-	{ "/explain", "/explain CODE...", "what a reply code means: 550 5.7.1, "
-	    "-ERR [IN-USE], 4.2.2 (as mailbench explain)" },
-	{ "/lesson", "/lesson [NAME|FILE|stop]", "list the lessons, start one "
-	    "(a panel walks you through it), or stop" },
-	{ "/help", "/help", "this screen" },
-	{ "/quit", "/quit", "QUIT and leave (asks when deletions are "
-	    "pending)" },
-};
-
-#define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
-
 static char	**lines;
 static int	  nlines;
-
-const struct help_cmd *
-help_commands(size_t *n_r)
-{
-	*n_r = NCMDS;
-	return cmds;
-}
-
-const char *const *
-help_command_names(size_t *n_r)
-{
-	static const char *names[NCMDS + 1];
-	size_t i;
-
-	for (i = 0; i < NCMDS; i++)
-		names[i] = cmds[i].name;
-	names[NCMDS] = NULL;
-	*n_r = NCMDS;
-	return names;
-}
-
-const struct help_cmd *
-help_find(const char *line, size_t len)
-{
-	size_t i, w = 0;
-
-	while (w < len && line[w] != ' ')
-		w++;
-	for (i = 0; i < NCMDS; i++)
-		if (strlen(cmds[i].name) == w &&
-		    strncmp(cmds[i].name, line, w) == 0)
-			return &cmds[i];
-	return NULL;
-}
 
 static void
 add(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -134,7 +72,7 @@ build(void)
 	enum action a;
 	size_t i, k;
 	int key;
-	char kn[32], keysbuf[128];
+	char kn[32], keysbuf[128], syn[128];
 	bool listed[ACT_COUNT];
 
 	add("mailbench workbench: help   (Esc or q closes, arrows/PgUp/PgDn "
@@ -143,8 +81,10 @@ build(void)
 	add("Lines typed in the composer go to the server exactly as typed "
 	    "(plus CRLF).");
 	add("Lines starting with / are the workbench's own commands:");
-	for (i = 0; i < NCMDS; i++)
-		add("  %-20s %s", cmds[i].syntax, cmds[i].about);
+	for (i = 0; i < WBCMD_COUNT; i++) {
+		wbcmd_synopsis(&wbcmd_table()[i], syn, sizeof(syn));
+		add("  %-20s %s", syn, wbcmd_table()[i].help);
+	}
 	add("%s", "");
 	add("After DATA gets 354 the composer is in MESSAGE MODE: every line "
 	    "is message");

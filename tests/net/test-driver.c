@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Tests for front/driver.c (compiled in here with front/url.c: tests/net links
- * no ui/ library) against a scripted POP3/SMTP server on loopback, run in
+/* Tests for front/driver.c (linked from libfront.a, through its public API
+ * alone; no curses) against a scripted POP3/SMTP server on loopback, run in
  * the same loop: transcript lines, redaction, exit codes, reply timeout,
  * secrets from MAILBENCH_PASSWORD, /save, /help, STLS with certificate
  * lines, --starttls refused, connection refused. */
@@ -18,13 +18,7 @@
 #include "net/loop.h"
 #include "net/tls-server.h"
 #include "tests/unit/harness.h"
-#include "front/driver.c"
-#include "front/explain.c"
-#include "front/lesson-run.c"
-#include "front/spool.c"
-#include "front/url.c"
-#include "front/savefile.c"	/* /save writes through front/savefile.c */
-#include "front/width.c"
+#include "front/driver.h"
 
 /* A scripted server: for each line received, the next step's reply.
  * "" as expect matches anything; a reply of NULL means stay silent;
@@ -102,14 +96,15 @@ srv_closed(void *arg, enum conn_fail f, const char *reason)
 	(void)reason;
 }
 
-static const struct conn_caps srv_caps = {
-	.input_max = 256 * 1024,
-	.output_max = 16 * 1024 * 1024,
-};
-
 static const struct conn_ops srv_ops = {
 	.data = srv_data,
 	.closed = srv_closed,
+};
+
+/* The scripted server's conn: room for any line the tests send. */
+static const struct conn_caps srv_caps = {
+	.input_max = 256 * 1024,
+	.output_max = 16 * 1024 * 1024,
 };
 
 static void

@@ -3,7 +3,7 @@
 #include <stdio.h>
 
 #include "tests/unit/harness.h"
-#include "front/url.c"
+#include "front/url.h"
 
 static const struct {
 	const char	*in;

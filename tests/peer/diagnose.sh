@@ -7,8 +7,8 @@
 # whose full backlog drops SYNs (a connect timeout on loopback), and silent
 # servers. The assertion is on the "* " lines: what, cause: and next:.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lib.sh"
 
-FAKE=$LIB_ROOT/tests/peer/fakeserver.py
 names=(expired not-yet-valid wrong-name wrong-name-insecure self-signed
 	unknown-issuer wrong-cafile tls-to-pop3 tls-to-smtp plain-to-tls
 	alert-on-plain tls-alert refused unresolvable connect-timeout
@@ -27,31 +27,12 @@ on_exit "rm_workdir '$W'"
 "$LIB_ROOT/scripts/gen-certs" "$W/certs" || { fail "diag/certs" "gen-certs failed"; finish; }
 CA=$W/certs/ca.pem
 
-scn() { cat >"$W/$1.scn"; }
-gone() { ! kill -0 "$1" 2>/dev/null; }
-
-# serve NAME SCHEME LIMIT [ARGS...]: serve NAME.scn with certificate
-# $CERT (default "server") and run batch (stdin: QUIT) against it; leaves
+# serve NAME SCHEME LIMIT [ARGS...]: peer (tests/peer/lib.sh) with certificate
+# $CERT (default "server") and QUIT as the batch input; leaves
 # $W/NAME.{out,err,rc,time,log} and the port in $W/NAME.port.
 serve() {
-	local name=$1 scheme=$2 limit=$3 pf spid
-	shift 3
-	pf=$W/$name.port
-	echo QUIT >"$W/$name.in"
-	python3 "$FAKE" "$W/$name.scn" --port-file "$pf" --log "$W/$name.srv.log" \
-		--cert "$W/certs/${CERT:-server}.pem" --key "$W/certs/${CERT:-server}.key" \
-		--max $((limit + 5)) >>"$W/$name.srv.log" 2>&1 &
-	spid=$!
-	on_exit "kill $spid"
-	if ! wait_for 10 test -s "$pf"; then
-		echo 99 >"$W/$name.rc"
-		: >"$W/$name.out"
-		note "$name: fakeserver did not start"
-		return
-	fi
-	MB_INPUT=$W/$name.in mb_batch "$W/$name" "$limit" "$scheme://127.0.0.1:$(cat "$pf")" "$@"
-	wait_for 10 gone "$spid" || kill "$spid" 2>/dev/null
-	wait "$spid" 2>/dev/null
+	echo QUIT >"$W/$1.in"
+	FAKE_CERT=${CERT:-server} peer "$@"
 }
 port() { cat "$W/$1.port"; }
 # lines NAME WHAT CAUSE NEXT: the failure line and its cause: and next:

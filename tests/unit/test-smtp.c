@@ -728,6 +728,65 @@ test_send_recipient_list(void)
 	    "EHLO x\r\nMAIL FROM:<a@example.org>\r\n");
 }
 
+/* A To answer that is not an address ("." meant for the body, "QUIT" meant
+ * for the server, a name with no @domain) is refused with the reason and
+ * the prompt asked again; "Postmaster" alone is an address (RFC 5321
+ * 4.1.1.3). */
+static void
+test_send_recipient_not_address(void)
+{
+	static const struct step steps[] = {
+		{ 'S', "220 x\r\n" },
+		{ 'U', "EHLO x" },
+		{ 'S', "250 x\r\n" },
+		{ 'U', "/send" },
+		{ 'U', "a@example.org" },
+		{ 'U', "." },
+		{ 'U', "QUIT" },
+		{ 'U', "b@, @c, d@e@f" },
+		{ 'U', "Postmaster" },
+		{ 'U', "" },
+		{ 'U', "s" },
+		{ 'U', "." },
+	};
+
+	script_check(REPLY_SMTP, NULL, steps, NSTEPS(steps),
+	    "S: 220 x\n"
+	    "* GREETING -> EHLO\n"
+	    "C: EHLO x\n"
+	    "S: 250 x\n"
+	    "* EHLO -> READY\n"
+	    "* From (sender address):\n"
+	    "* /send: sender <a@example.org>\n"
+	    "* To (recipient address):\n"
+	    "* not a usable recipient address \".\": not an address "
+	    "(user@domain): type one such as user@example.org, or /cancel to "
+	    "leave the form\n"
+	    "* To (recipient address):\n"
+	    "* not a usable recipient address \"QUIT\": not an address "
+	    "(user@domain): type one such as user@example.org, or /cancel to "
+	    "leave the form\n"
+	    "* To (recipient address):\n"
+	    "* not a usable recipient address \"b@\": not an address "
+	    "(user@domain): type one such as user@example.org, or /cancel to "
+	    "leave the form\n"
+	    "* not a usable recipient address \"@c\": not an address "
+	    "(user@domain): type one such as user@example.org, or /cancel to "
+	    "leave the form\n"
+	    "* not a usable recipient address \"d@e@f\": not an address "
+	    "(user@domain): type one such as user@example.org, or /cancel to "
+	    "leave the form\n"
+	    "* To (recipient address):\n"
+	    "* /send: recipient <Postmaster>\n"
+	    "* To (another recipient, empty line ends):\n"
+	    "* Subject:\n"
+	    "* /send: subject \"s\"\n"
+	    "* Body (a lone . ends the message):\n"
+	    "* /send: no AUTH offered: sending unauthenticated\n"
+	    "C: MAIL FROM:<a@example.org>\n",
+	    "EHLO x\r\nMAIL FROM:<a@example.org>\r\n");
+}
+
 /* 8-bit message text after a MAIL FROM without BODY=8BITMIME or SMTPUTF8
  * is pointed out once per message (RFC 6152 3); declared, it is not. */
 static void
@@ -969,6 +1028,8 @@ static const struct test tests[] = {
 	{ "smtp /send pipelined", test_send_pipelined },
 	{ "smtp /send sequential, all refused", test_send_sequential },
 	{ "smtp /send recipient list and refusals", test_send_recipient_list },
+	{ "smtp /send refuses a recipient that is no address",
+	    test_send_recipient_not_address },
 	{ "smtp 8-bit text without BODY=8BITMIME", test_8bit_undeclared },
 	{ "smtp /send From: display name", test_send_from_name },
 	{ "smtp pipelined pairing", test_pairing },

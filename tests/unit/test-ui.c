@@ -1,17 +1,29 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests for the screen's curses-free helpers: UTF-8 widths
- * (front/width.c), the transcript line store (front/store.c), safe saving
- * (front/savefile.c) and history (front/history.c). The sources are included so
- * the test still links against libproto.a alone. */
-#include "front/width.c"
-#include "front/store.c"
-#include "front/savefile.c"
-#include "front/history.c"
-#include "front/partio.c"
-#include "front/spool.c"
+ * (front/width.c), the transcript line
+ * store (front/store.c), safe saving (front/savefile.c), history
+ * (front/history.c), part I/O (front/partio.c) and the spool
+ * (front/spool.c), linked from libfront.a. */
+#include <sys/stat.h>
 
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "base/util.h"
+#include "front/history.h"
+#include "front/partio.h"
+#include "front/savefile.h"
+#include "front/spool.h"
+#include "front/store.h"
+#include "proto/transcript.h"
+#include "front/width.h"
 
 #include "tests/unit/harness.h"
 
@@ -232,7 +244,7 @@ test_store_edges(void)
 	store_append(s, 0, 0, 0, "", 0);
 	store_append(s, 1, 0, 0, big, 200000);
 	CHECK_INT(store_at(s, 0)->len, 0);
-	CHECK_INT(store_at(s, 1)->len, LINE_MAX_LEN);
+	CHECK_INT(store_at(s, 1)->len, STORE_LINE_MAX);
 	free(big);
 	store_free(s);
 }
