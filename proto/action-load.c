@@ -11,6 +11,14 @@
 #include "proto/session-int.h"
 #include "base/util.h"
 
+/* One run of /load (s->apriv). */
+struct load {
+	uint64_t	*load_nums;
+	size_t		 load_n, load_next, load_total, load_done,
+			 load_inflight;
+	bool		 load_pipelining, load_top, load_uidl;
+};
+
 enum load_tag {
 	LOAD_CAPA,
 	LOAD_STAT,
@@ -23,35 +31,56 @@ enum load_tag {
  * (RFC 2920 3.1 warns of that deadlock for SMTP; POP3 is no different). */
 #define LOAD_WINDOW	1000
 
-void
-load_clear(struct session *s)
+static struct load *
+load_of(const struct session *s)
 {
-	free(s->load_nums);
-	s->load_nums = NULL;
-	s->load_n = s->load_next = s->load_total = s->load_done = 0;
-	s->load_inflight = 0;
+	return s->apriv;
+}
+
+static bool
+loading(const struct session *s)
+{
+	return session_action_is(s, &action_load_ops);
+}
+
+static void *
+load_new(void)
+{
+	return xcalloc(1, sizeof(struct load));
+}
+
+static void
+load_free(void *v)
+{
+	struct load	*l = v;
+
+	if (l == NULL)
+		return;
+	free(l->load_nums);
+	free(l);
 }
 
 static void
 phase_stat(struct session *s)
 {
-	s->load_pipelining = s->caps_known && s->caps.pipelining;
-	s->load_top = !s->caps_known || s->caps.top;
-	s->load_uidl = !s->caps_known || s->caps.uidl;
-	s->load_total = 2;
+	struct load	*l = load_of(s);
+
+	l->load_pipelining = s->caps_known && s->caps.pipelining;
+	l->load_top = !s->caps_known || s->caps.top;
+	l->load_uidl = !s->caps_known || s->caps.uidl;
+	l->load_total = 2;
 	session_send_action(s, "STAT", 4, LOAD_STAT);
-	if (s->load_pipelining && s->action == ACTION_LOAD)
+	if (l->load_pipelining && loading(s))
 		session_send_action(s, "LIST", 4, LOAD_LIST);
 }
 
-int
+static int
 load_start(struct session *s, const char **errstr_r)
 {
-	if (s->state != POP3_STATE_TRANSACTION) {
+	if (pop3_state(s) != POP3_STATE_TRANSACTION) {
 		*errstr_r = "/load: log in first (/auth USER name)";
 		return -1;
 	}
-	load_clear(s);
 	session_info(s, 0, "/load: building the mailbox view");
 	if (!s->caps_known)
 		session_send_action(s, "CAPA", 4, LOAD_CAPA);
@@ -63,42 +92,44 @@ load_start(struct session *s, const char **errstr_r)
 static void
 pump(struct session *s)
 {
-	size_t	window = s->load_pipelining ? LOAD_WINDOW : 1;
-	size_t	nitems = s->load_n + (s->load_uidl ? 1 : 0);
+	struct load	*l = load_of(s);
+	size_t	window = l->load_pipelining ? LOAD_WINDOW : 1;
+	size_t	nitems = l->load_n + (l->load_uidl ? 1 : 0);
 	size_t	i;
 	char	line[64];
 	int	n;
 
-	while (s->action == ACTION_LOAD && s->load_inflight < window &&
-	    s->load_next < nitems) {
-		i = s->load_next++;
-		if (s->load_uidl && i == 0)
+	while (loading(s) && l->load_inflight < window &&
+	    l->load_next < nitems) {
+		i = l->load_next++;
+		if (l->load_uidl && i == 0)
 			n = snprintf(line, sizeof(line), "UIDL");
 		else {
-			uint64_t num = s->load_nums[i - (s->load_uidl ? 1 : 0)];
+			uint64_t num = l->load_nums[i - (l->load_uidl ? 1 : 0)];
 
-			n = snprintf(line, sizeof(line), s->load_top ?
+			n = snprintf(line, sizeof(line), l->load_top ?
 			    "TOP %llu 0" : "RETR %llu",
 			    (unsigned long long)num);
 		}
-		s->load_inflight++;
+		l->load_inflight++;
 		session_send_action(s, line, (size_t)n, LOAD_ITEM);
 	}
 }
 
-void
+static void
 load_body(struct session *s, const struct pending *h, const char *body,
     size_t len)
 {
+	struct load	*l = load_of(s);
 	const char	*p = body, *end = body + len, *nl;
 	size_t		 n;
 	uint64_t	 num;
 
 	if (h->tag != LOAD_LIST)
 		return;
-	free(s->load_nums);
-	s->load_nums = NULL;
-	s->load_n = 0;
+	free(l->load_nums);
+	l->load_nums = NULL;
+	l->load_n = 0;
 	/* RFC 1939 5: "scan listing": message number, space, size. */
 	while (p < end) {
 		nl = memchr(p, '\n', (size_t)(end - p));
@@ -106,21 +137,23 @@ load_body(struct session *s, const struct pending *h, const char *body,
 		while (p + n < end && p[n] >= '0' && p[n] <= '9')
 			n++;
 		if (parse_uint(p, n, UINT64_MAX, &num) == 0 &&
-		    s->load_n < LIMIT_PENDING / 2) {
-			if ((s->load_n & (s->load_n - 1)) == 0)
-				s->load_nums = xrealloc(s->load_nums,
-				    (s->load_n ? s->load_n * 2 : 1) *
-				    sizeof(*s->load_nums));
-			s->load_nums[s->load_n++] = num;
+		    l->load_n < LIMIT_PENDING / 2) {
+			if ((l->load_n & (l->load_n - 1)) == 0)
+				l->load_nums = xrealloc(l->load_nums,
+				    (l->load_n ? l->load_n * 2 : 1) *
+				    sizeof(*l->load_nums));
+			l->load_nums[l->load_n++] = num;
 		}
 		p = nl != NULL ? nl + 1 : end;
 	}
 }
 
-void
+static void
 load_reply(struct session *s, const struct pending *h,
     const struct reply_line *rl, bool positive)
 {
+	struct load	*l = load_of(s);
+
 	(void)rl;
 	switch ((enum load_tag)h->tag) {
 	case LOAD_CAPA:
@@ -130,49 +163,116 @@ load_reply(struct session *s, const struct pending *h,
 		phase_stat(s);
 		break;
 	case LOAD_STAT:
-		s->load_done++;
+		l->load_done++;
 		if (!positive) {
 			session_action_end(s, PEV_F_NEGATIVE, "/load: STAT "
 			    "failed");
 			break;
 		}
-		if (!s->load_pipelining)
+		if (!l->load_pipelining)
 			session_send_action(s, "LIST", 4, LOAD_LIST);
 		break;
 	case LOAD_LIST:
-		s->load_done++;
+		l->load_done++;
 		if (!positive) {
 			session_action_end(s, PEV_F_NEGATIVE, "/load: LIST "
 			    "failed");
 			break;
 		}
-		if (s->load_n == 0) {
+		if (l->load_n == 0) {
 			session_action_end(s, 0, "/load: the mailbox is empty");
 			break;
 		}
-		if (!s->load_uidl)
+		if (!l->load_uidl)
 			session_info(s, 0, "/load: CAPA does not list UIDL; "
 			    "skipping unique ids");
-		if (!s->load_top)
+		if (!l->load_top)
 			session_info(s, PEV_F_WARNING, "/load: CAPA does not "
 			    "list TOP, so whole messages are fetched with "
 			    "RETR");
-		s->load_total += s->load_n + (s->load_uidl ? 1 : 0);
+		l->load_total += l->load_n + (l->load_uidl ? 1 : 0);
 		pump(s);
 		break;
 	case LOAD_ITEM:
-		s->load_done++;
-		if (s->load_inflight > 0)
-			s->load_inflight--;
+		l->load_done++;
+		if (l->load_inflight > 0)
+			l->load_inflight--;
 		pump(s);
-		if (s->action == ACTION_LOAD && s->load_done >= s->load_total) {
+		if (loading(s) && l->load_done >= l->load_total) {
 			char	msg[128];
 
 			snprintf(msg, sizeof(msg), "/load: done, %zu "
-			    "message(s) in %zu replies", s->load_n,
-			    s->load_done);
+			    "message(s) in %zu replies", l->load_n,
+			    l->load_done);
 			session_action_end(s, PEV_F_POSITIVE, msg);
 		}
 		break;
 	}
 }
+
+static int
+load_begin(struct session *s, const char *arg, size_t len,
+    const char **errstr_r)
+{
+	(void)arg;
+	(void)len;
+	if (!s->greeted) {
+		s->wait_greeting = true;
+		return 0;
+	}
+	return load_start(s, errstr_r);
+}
+
+static void
+load_greeted(struct session *s)
+{
+	const char	*err;
+
+	if (load_start(s, &err) == -1)
+		session_action_end(s, PEV_F_NEGATIVE, err);
+}
+
+/* /cancel: nothing more goes out; the replies to what is already on the
+ * way still come and are shown, but belong to no /load any more. */
+static void
+load_cancel(struct session *s)
+{
+	struct load	*l = load_of(s);
+	char		 msg[160];
+
+	snprintf(msg, sizeof(msg), "/load cancelled after %zu of %zu "
+	    "replies; %zu command(s) already sent still get theirs",
+	    l->load_done, l->load_total, s->fifo_len);
+	session_action_end(s, 0, msg);
+}
+
+static bool
+load_cancellable(const struct session *s)
+{
+	(void)s;
+	return true;
+}
+
+static void
+load_progress(const struct session *s, size_t *done_r, size_t *total_r)
+{
+	const struct load *l = load_of(s);
+
+	*done_r = l->load_done;
+	*total_r = l->load_total;
+}
+
+const struct session_action_ops action_load_ops = {
+	.verb = "LOAD",
+	.fact = FACTS_ACTION_LOAD,
+	.wrong_proto = "/load is for POP3 sessions",
+	.new = load_new,
+	.free = load_free,
+	.begin = load_begin,
+	.greeted = load_greeted,
+	.on_reply = load_reply,
+	.on_body = load_body,
+	.cancel = load_cancel,
+	.cancellable = load_cancellable,
+	.progress = load_progress,
+};
