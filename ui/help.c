@@ -30,8 +30,8 @@ static const struct help_cmd cmds[] = {
 	    "subject, text" },
 	{ "/save", "/save [FILE]", "save the transcript (secrets redacted); "
 	    "never over a file: /save! FILE replaces one" },
-	{ "/cancel", "/cancel", "abandon a running /auth or /send (Esc "
-	    "does it too)" },
+	{ "/cancel", "/cancel", "abandon a running /auth, /load or /send "
+	    "(Esc does it too)" },
 	{ "/explain", "/explain CODE...", "what a reply code means: 550 5.7.1, "
 	    "-ERR [IN-USE], 4.2.2 (as mailbench explain)" },
 	{ "/lesson", "/lesson [NAME|FILE|stop]", "list the lessons, start one "
