@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The /load planner: CAPA if needed, STAT and LIST, then UIDL and TOP n 0
  * (or RETR) for every listed message, pipelined when the server offers
- * PIPELINING (RFC 2449 6.6), one at a time otherwise. */
+ * PIPELINING (RFC 2449 6.6), one at a time otherwise. /cancel stops it:
+ * nothing more goes out. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -532,6 +532,7 @@ const struct session_proto_ops pop3_ops = {
 	.reply = pop3_reply,
 	.body_line = pop3_body_line,
 	.body_end = pop3_body_end,
+	.typed = NULL,
 	.sent = NULL,
 	.message_line = NULL,
 	.tls_done = pop3_tls_done,

@@ -107,6 +107,8 @@ struct session_proto_ops {
 	void		 (*body_line)(struct session *,
 			    const struct reader_item *);
 	void		 (*body_end)(struct session *);
+	/* A line the user typed is about to go out (NULL: nothing to say). */
+	void		 (*typed)(struct session *, const struct command *);
 	/* A command went out (NULL: nothing to note). */
 	void		 (*sent)(struct session *, const struct command *);
 	/* A typed line in message mode (after a data continuation). */

@@ -1017,19 +1017,6 @@ workbench(struct session *s, const struct command *cmd,
 	return -1;
 }
 
-/* True when a DATA command is in the FIFO (its 354 not yet seen). */
-static bool
-data_waiting(const struct session *s)
-{
-	size_t	i;
-
-	for (i = 0; i < s->fifo_len; i++)
-		if (s->fifo[(s->fifo_head + i) % s->fifo_cap].shape ==
-		    COMMAND_DATA)
-			return true;
-	return false;
-}
-
 int
 session_secret(struct session *s, const char *p, size_t len)
 {
@@ -1110,10 +1097,8 @@ session_submit(struct session *s, const char *line, size_t len,
 		return workbench(s, &cmd, errstr_r);
 	if (s->over)
 		return refuse(s, "the session is over", errstr_r);
-	if (data_waiting(s))
-		session_info(s, PEV_F_WARNING, "DATA is still waiting for its "
-		    "354: after it the server reads this line as message text "
-		    "(RFC 2920 3.1: DATA ends a pipelined group)");
+	if (s->ops->typed != NULL)
+		s->ops->typed(s, &cmd);
 	if (session_send(s, line, len, ORIGIN_USER, 0, errstr_r) == -1)
 		return refuse(s, *errstr_r, errstr_r);
 	return 0;

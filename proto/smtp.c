@@ -267,6 +267,28 @@ mail_declares_8bit(const char *arg, size_t len)
 	return false;
 }
 
+/* True when a DATA command is in the FIFO (its 354 not yet seen). */
+static bool
+data_waiting(const struct session *s)
+{
+	size_t	i;
+
+	for (i = 0; i < s->fifo_len; i++)
+		if (session_fifo_at(s, i)->shape == COMMAND_DATA)
+			return true;
+	return false;
+}
+
+static void
+smtp_typed(struct session *s, const struct command *cmd)
+{
+	(void)cmd;
+	if (data_waiting(s))
+		session_info(s, PEV_F_WARNING, "DATA is still waiting for its "
+		    "354: after it the server reads this line as message text "
+		    "(RFC 2920 3.1: DATA ends a pipelined group)");
+}
+
 static void
 smtp_sent(struct session *s, const struct command *cmd)
 {
@@ -524,6 +546,7 @@ const struct session_proto_ops smtp_ops = {
 	.reply = smtp_reply,
 	.body_line = NULL,
 	.body_end = NULL,
+	.typed = smtp_typed,
 	.sent = smtp_sent,
 	.message_line = smtp_message_line,
 	.tls_done = smtp_tls_done,
