@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "proto/explain-int.h"
 #include "proto/limits.h"
 #include "proto/pop3.h"
 #include "proto/reader.h"
@@ -546,5 +547,6 @@ const struct session_proto_ops pop3_ops = {
 	.apop_timestamp = pop3_apop_timestamp,
 	.pending_deletions = pop3_pending_deletions,
 	.caps_line = NULL,
+	.explain = explain_pop3,
 	.facts = pop3_facts,
 };

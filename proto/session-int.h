@@ -60,6 +60,7 @@ struct qevent {
 };
 
 struct session;
+struct explain_cmd;
 
 /* A protocol, as the hub sees it (curl's struct pingpong callbacks and
  * struct SASLproto, tig's struct view_ops). Its state machine and private
@@ -138,6 +139,11 @@ struct session_proto_ops {
 	/* One line of a capability reply -> the capability's text ("250-SIZE
 	 * 1" -> "SIZE 1"); false skips the line. NULL: lines are bare. */
 	bool		 (*caps_line)(const char **, size_t *);
+	/* The "= " meaning of a complete reply (proto/explain-int.h). */
+	int		 (*explain)(const struct session_facts *,
+			    const struct explain_cmd *,
+			    const struct reply_line *, const char *, size_t,
+			    struct buf *);
 	/* Fill the protocol's part of the facts (state, its counters). */
 	void		 (*facts)(const struct session *,
 			    struct session_facts *);

@@ -666,7 +666,7 @@ finish_reply(struct session *s)
 	buf_init(&m, LIMIT_REPLY_LINE * 4);
 	/* Read with what the session knew before this reply took effect. */
 	session_facts(s, &facts);
-	if (explain_reply(&facts, &cmd, &rl, s->reply.data, s->reply.len,
+	if (s->ops->explain(&facts, &cmd, &rl, s->reply.data, s->reply.len,
 	    &m) == 0 && m.len > 0)
 		session_emit(s, PEV_MEANING, session_reply_flags(s, &rl),
 		    m.data, m.len, seq);

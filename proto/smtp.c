@@ -9,6 +9,7 @@
 
 #include "proto/dot.h"
 #include "proto/explain.h"
+#include "proto/explain-int.h"
 #include "proto/limits.h"
 #include "proto/session-int.h"
 #include "proto/smtp.h"
@@ -560,5 +561,6 @@ const struct session_proto_ops smtp_ops = {
 	.apop_timestamp = smtp_apop_timestamp,
 	.pending_deletions = NULL,
 	.caps_line = smtp_caps_line,
+	.explain = explain_smtp,
 	.facts = smtp_facts,
 };
