@@ -35,7 +35,7 @@ static const struct wbcmd table[WBCMD_COUNT] = {
 	    "/save! FILE replaces one; in the workbench /save alone picks a "
 	    "dated name", ANY | REPLAY },
 	{ WBCMD_CANCEL, "/cancel", NULL, "",
-	    "abandon a running /auth or /send (Esc does it too)", SESSION },
+	    "abandon a running /auth, /load or /send (Esc does it too)", SESSION },
 	{ WBCMD_EXPLAIN, "/explain", NULL, "CODE...",
 	    "what a reply code means: 550 5.7.1, -ERR [IN-USE], 4.2.2 (as "
 	    "mailbench explain)", ANY | REPLAY },

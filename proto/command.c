@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* Classify typed lines: verb, reply shape, secrecy. */
+/* Classify typed lines: verb, reply shape, secrecy (from the protocol's
+ * table of verbs, proto/verbs.h). */
 #include <ctype.h>
 #include <string.h>
 
 #include "proto/command.h"
 #include "proto/limits.h"
+#include "proto/verbs.h"
 #include "base/util.h"
 
 /* LIMIT_COMMAND_LINE as text, for the refusal message. */
@@ -30,44 +32,11 @@ word_end(const char *line, size_t len, size_t i)
 	return i;
 }
 
-static bool
-verb_is(const struct command *cmd, const char *v)
-{
-	return strcmp(cmd->verb, v) == 0;
-}
-
-/* RFC 1939 / RFC 2449: which POP3 commands answer +OK with a body. LIST
- * and UIDL give one line for one message, a listing without argument;
- * AUTH without a mechanism lists mechanisms (a common extension that
- * RFC 5034 leaves in place). */
-static enum command_shape
-pop3_shape(const struct command *cmd, bool has_arg)
-{
-	if (verb_is(cmd, "RETR") || verb_is(cmd, "TOP") ||
-	    verb_is(cmd, "CAPA"))
-		return COMMAND_MULTI_LINE;
-	if ((verb_is(cmd, "LIST") || verb_is(cmd, "UIDL") ||
-	    verb_is(cmd, "AUTH")) && !has_arg)
-		return COMMAND_MULTI_LINE;
-	if (verb_is(cmd, "AUTH"))
-		return COMMAND_SASL;
-	return COMMAND_ONE_REPLY;
-}
-
-static enum command_shape
-smtp_shape(const struct command *cmd, bool has_arg)
-{
-	if (verb_is(cmd, "DATA"))
-		return COMMAND_DATA;
-	if (verb_is(cmd, "AUTH") && has_arg)
-		return COMMAND_SASL;
-	return COMMAND_ONE_REPLY;
-}
-
 int
 command_parse(enum reply_proto proto, const char *line, size_t len,
     struct command *cmd_r, const char **errstr_r)
 {
+	const struct verb *v;
 	size_t	vend, i, n, a, aend;
 	bool	has_arg;
 
@@ -107,25 +76,23 @@ command_parse(enum reply_proto proto, const char *line, size_t len,
 	if (cmd_r->workbench)
 		return 0;
 
-	cmd_r->shape = proto == REPLY_POP3 ? pop3_shape(cmd_r, has_arg) :
-	    smtp_shape(cmd_r, has_arg);
-	cmd_r->starttls = proto == REPLY_POP3 ? verb_is(cmd_r, "STLS") :
-	    verb_is(cmd_r, "STARTTLS");
-	cmd_r->quit = verb_is(cmd_r, "QUIT");
-
-	if (proto == REPLY_POP3 && verb_is(cmd_r, "PASS")) {
-		/* RFC 1939 7: everything after "PASS " is the password,
-		 * spaces included. */
+	/* What the protocol's table says of the verb (proto/verbs.h); a
+	 * verb it does not know expects one reply and holds no secret. */
+	v = verb_find(proto, cmd_r->verb, strlen(cmd_r->verb));
+	if (v == NULL)
+		return 0;
+	cmd_r->shape = has_arg ? v->shape : v->shape_bare;
+	cmd_r->starttls = (v->flags & VERB_STARTTLS) != 0;
+	cmd_r->quit = (v->flags & VERB_QUIT) != 0;
+	if (v->flags & VERB_SECRET_ARG) {
 		cmd_r->secret = true;
 		cmd_r->secret_keep = a;
-	} else if (proto == REPLY_POP3 && verb_is(cmd_r, "APOP")) {
-		/* APOP name digest: the digest is replayable for this
-		 * greeting only, but still a credential. */
+	} else if (v->flags & VERB_SECRET_2ND) {
 		i = skip_spaces(line, len, vend);
 		aend = word_end(line, len, i);
 		cmd_r->secret = true;
 		cmd_r->secret_keep = aend < len ? aend + 1 : len;
-	} else if (verb_is(cmd_r, "AUTH")) {
+	} else if (v->flags & VERB_SECRET_IR) {
 		/* AUTH MECH [initial-response] (RFC 4954 4, RFC 5034 4). */
 		i = skip_spaces(line, len, vend);
 		aend = word_end(line, len, i);

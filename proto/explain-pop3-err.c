@@ -27,8 +27,8 @@
 /* Verb groups. "(greeting)" is the greeting, "(sasl)" a line answering a
  * SASL challenge. */
 #define V_MSG	"LIST UIDL TOP RETR DELE"
-#define V_TXN	"STAT LIST UIDL TOP RETR DELE RSET NOOP"
-#define V_LOGIN	"USER PASS APOP AUTH (sasl)"
+#define V_TXN	"(transaction)"	/* VERB_TRANSACTION in proto/verbs.c */
+#define V_LOGIN	"(login) (sasl)"	/* VERB_LOGIN there, and SASL lines */
 
 struct err_row {
 	const char	*verbs;		/* NULL: any command */

@@ -28,7 +28,8 @@ int	pop3_explain_err(const struct px *, struct buf *);
 int	pop3_put_octets(struct buf *, uint64_t);
 /* "15,939" */
 int	pop3_put_count(struct buf *, uint64_t);
-/* True when the verb is one of the space-separated words in list. */
+/* True when the verb is one of the space-separated words in list, or in a
+ * group of the verb table named there: "(transaction)", "(login)". */
 bool	pop3_verb_in(const char *list, const char *verb);
 
 #endif

@@ -10,6 +10,7 @@
 #include "proto/explain-pop3-int.h"
 #include "proto/meaning.h"
 #include "proto/sasl.h"
+#include "proto/verbs.h"
 #include "base/util.h"
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
@@ -23,11 +24,17 @@ pop3_verb_in(const char *list, const char *verb)
 {
 	size_t	 n = strlen(verb);
 	const char *p = list;
+	const struct verb *v = verb_find(REPLY_POP3, verb, n);
 
 	while (*p != '\0') {
 		size_t	w = strcspn(p, " ");
 
 		if (w == n && memcmp(p, verb, n) == 0)
+			return true;
+		/* A group of the verb table (proto/verbs.h). */
+		if (v != NULL && ((w == 13 && memcmp(p, "(transaction)", 13) ==
+		    0 && (v->flags & VERB_TRANSACTION)) || (w == 7 &&
+		    memcmp(p, "(login)", 7) == 0 && (v->flags & VERB_LOGIN))))
 			return true;
 		p += w;
 		while (*p == ' ')

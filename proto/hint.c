@@ -1,54 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* Command syntax tables and session-order warnings for the composer. */
+/* Session-order warnings and syntax checks for the composer; the commands
+ * themselves are the protocol's table (proto/verbs.h). */
 #include <stdio.h>
 #include <string.h>
 
 #include "proto/facts.h"
 #include "proto/hint.h"
+#include "proto/verbs.h"
 #include "base/util.h"
-
-struct cmd {
-	const char	*verb;
-	const char	*syntax;
-	const char	*about;
-};
-
-/* RFC 1939 (POP3), RFC 2449 (CAPA), RFC 2595 (STLS), RFC 5034 (AUTH). */
-static const struct cmd pop3_cmds[] = {
-	{ "USER", "USER name", "names the mailbox (RFC 1939 7)" },
-	{ "PASS", "PASS password", "the password after USER (sent as typed)" },
-	{ "APOP", "APOP name digest", "MD5 login with the banner timestamp" },
-	{ "AUTH", "AUTH mechanism [initial-response]", "SASL login (RFC 5034)" },
-	{ "CAPA", "CAPA", "list the server's capabilities (RFC 2449)" },
-	{ "STLS", "STLS", "start TLS now (RFC 2595)" },
-	{ "STAT", "STAT", "count and total size of the maildrop" },
-	{ "LIST", "LIST [msg]", "size of every message, or of one" },
-	{ "UIDL", "UIDL [msg]", "unique id of every message, or of one" },
-	{ "TOP", "TOP msg lines", "headers and the first lines of a message" },
-	{ "RETR", "RETR msg", "the whole message" },
-	{ "DELE", "DELE msg", "mark a message deleted (final at QUIT)" },
-	{ "RSET", "RSET", "unmark every deletion" },
-	{ "NOOP", "NOOP", "do nothing; keeps the session alive" },
-	{ "QUIT", "QUIT", "end; makes deletions permanent" },
-};
-
-/* RFC 5321, RFC 3207 (STARTTLS), RFC 4954 (AUTH). */
-static const struct cmd smtp_cmds[] = {
-	{ "EHLO", "EHLO domain", "greet and ask for extensions" },
-	{ "HELO", "HELO domain", "greet without extensions" },
-	{ "STARTTLS", "STARTTLS", "start TLS now (RFC 3207)" },
-	{ "AUTH", "AUTH mechanism [initial-response]", "SASL login (RFC 4954)" },
-	{ "MAIL", "MAIL FROM:<address> [SIZE=n] [BODY=8BITMIME]",
-	    "start a transaction: the envelope sender" },
-	{ "RCPT", "RCPT TO:<address>", "one envelope recipient" },
-	{ "DATA", "DATA", "send the message; a lone . ends it" },
-	{ "RSET", "RSET", "abort the transaction" },
-	{ "VRFY", "VRFY name", "ask whether a user exists" },
-	{ "EXPN", "EXPN list", "expand a mailing list" },
-	{ "HELP", "HELP [topic]", "the server's help" },
-	{ "NOOP", "NOOP", "do nothing" },
-	{ "QUIT", "QUIT", "end the session" },
-};
 
 static bool
 starts_ci(const char *s, size_t len, const char *prefix)
@@ -83,20 +42,6 @@ offers_auth(const struct session_facts *f)
 	return f->caps_known && f->caps->auth != NULL;
 }
 
-static const struct cmd *
-find_cmd(enum reply_proto p, const char *verb, size_t len)
-{
-	const struct cmd *t = p == REPLY_POP3 ? pop3_cmds : smtp_cmds;
-	size_t n = p == REPLY_POP3 ? sizeof(pop3_cmds) / sizeof(*t) :
-	    sizeof(smtp_cmds) / sizeof(*t);
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (slice_eq_ci(verb, len, t[i].verb))
-			return &t[i];
-	return NULL;
-}
-
 /* Is the slice a decimal number (no sign, no space)? */
 static bool
 is_number(const char *p, size_t len, bool nonzero)
@@ -118,23 +63,11 @@ is_number(const char *p, size_t len, bool nonzero)
 /* The arguments of a POP3 command against RFC 1939's syntax: how many
  * words, and which are message numbers (1-based, "msg") or counts. */
 static const char *
-pop3_syntax(const char *v, size_t vl, const char *arg, size_t al)
+pop3_syntax(const struct verb *v, const char *arg, size_t al)
 {
-	/* args: "" none, "m" one msg, "[m]" optional msg, "m n" msg and
-	 * count, "w" one word, "w..." one word or more. */
-	static const struct { const char *verb, *args; } t[] = {
-		{ "USER", "w" }, { "PASS", "w..." }, { "APOP", "w w" },
-		{ "STAT", "" }, { "LIST", "[m]" }, { "UIDL", "[m]" },
-		{ "RETR", "m" }, { "DELE", "m" }, { "TOP", "m n" },
-		{ "RSET", "" }, { "NOOP", "" }, { "QUIT", "" }, { "STLS", "" },
-		{ "CAPA", "" },
-	};
-	const char *w[3], *a = NULL;
-	size_t wl[3], n = 0, i, p = 0;
+	const char *w[3], *a = v->args;
+	size_t wl[3], n = 0, p = 0;
 
-	for (i = 0; i < sizeof(t) / sizeof(*t); i++)
-		if (slice_eq_ci(v, vl, t[i].verb))
-			a = t[i].args;
 	if (a == NULL)
 		return NULL;
 	while (p < al && n < 3) {
@@ -181,21 +114,16 @@ pop3_syntax(const char *v, size_t vl, const char *arg, size_t al)
 }
 
 static const char *
-pop3_warning(const struct session_facts *c, const char *v, size_t vl,
-    const char *arg, size_t al)
+pop3_warning(const struct session_facts *c, const struct verb *vb,
+    const char *v, size_t vl, const char *arg, size_t al)
 {
-	static const char *const trans[] = { "STAT", "LIST", "UIDL", "TOP",
-	    "RETR", "DELE", "RSET", "NOOP" };
-	size_t i;
-
 	if (c->over)
 		return "the session is over";
 	if (c->sasl_open)
 		return "a SASL exchange is open: this line is its answer";
-	for (i = 0; i < sizeof(trans) / sizeof(*trans); i++)
-		if (slice_eq_ci(v, vl, trans[i]) && !c->authed)
-			return "not logged in yet: only valid in TRANSACTION "
-			    "state (RFC 1939 5)";
+	if ((vb->flags & VERB_TRANSACTION) && !c->authed)
+		return "not logged in yet: only valid in TRANSACTION "
+		    "state (RFC 1939 5)";
 	if (slice_eq_ci(v, vl, "PASS")) {
 		if (c->authed)
 			return "already logged in (TRANSACTION state)";
@@ -203,8 +131,7 @@ pop3_warning(const struct session_facts *c, const char *v, size_t vl,
 			return "PASS before an accepted USER: the server "
 			    "expects USER name first (RFC 1939 7)";
 	}
-	if ((slice_eq_ci(v, vl, "USER") || slice_eq_ci(v, vl, "APOP") ||
-	    slice_eq_ci(v, vl, "AUTH")) && c->authed)
+	if ((vb->flags & VERB_LOGIN) && c->authed)
 		return "already logged in: only valid in AUTHORIZATION "
 		    "state (RFC 1939 7)";
 	if (slice_eq_ci(v, vl, "STLS")) {
@@ -219,7 +146,7 @@ pop3_warning(const struct session_facts *c, const char *v, size_t vl,
 	if ((slice_eq_ci(v, vl, "USER") || slice_eq_ci(v, vl, "PASS") ||
 	    slice_eq_ci(v, vl, "AUTH")) && !c->tls && offers_tls(c))
 		return "credentials in clear text: the server offers STLS";
-	return pop3_syntax(v, vl, arg, al);
+	return pop3_syntax(vb, arg, al);
 }
 
 static const char *
@@ -292,7 +219,7 @@ void
 hint_line(const struct session_facts *c, const char *line, size_t len,
     struct hint *r)
 {
-	const struct cmd *cmd;
+	const struct verb *cmd;
 	const char *arg;
 	size_t vl, al;
 
@@ -322,7 +249,7 @@ hint_line(const struct session_facts *c, const char *line, size_t len,
 	}
 	if (c == NULL)
 		return;
-	cmd = find_cmd(c->proto, line, vl);
+	cmd = verb_find(c->proto, line, vl);
 	if (cmd == NULL) {
 		if (vl == len)
 			return;
@@ -333,7 +260,7 @@ hint_line(const struct session_facts *c, const char *line, size_t len,
 	r->syntax = cmd->syntax;
 	r->about = cmd->about;
 	if (c->proto == REPLY_POP3)
-		r->warning = pop3_warning(c, line, vl, arg, al);
+		r->warning = pop3_warning(c, cmd, line, vl, arg, al);
 	else
 		r->warning = smtp_warning(c, line, vl, arg, al);
 }
@@ -396,11 +323,9 @@ hint_expects(const struct session_facts *c)
 const char *
 hint_command(enum reply_proto p, size_t i)
 {
-	if (p == REPLY_POP3)
-		return i < sizeof(pop3_cmds) / sizeof(*pop3_cmds) ?
-		    pop3_cmds[i].verb : NULL;
-	return i < sizeof(smtp_cmds) / sizeof(*smtp_cmds) ?
-	    smtp_cmds[i].verb : NULL;
+	const struct verb *v = verb_at(p, i);
+
+	return v != NULL ? v->verb : NULL;
 }
 
 bool

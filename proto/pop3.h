@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The POP3 engine (RFC 1939, RFC 2449 CAPA, RFC 2595 STLS, RFC 5034 AUTH):
- * states and the handling of each complete reply. Driven by session.c. */
+ * states and the handling of each complete reply, as the table of
+ * operations pop3_ops (proto/session-int.h) the session hub calls. */
 #ifndef PROTO_POP3_H
 #define PROTO_POP3_H
 
@@ -19,21 +20,14 @@ enum pop3_state {
 };
 
 struct session;
-struct pending;
-struct reader_item;
+struct session_proto_ops;
+
+/* The operations the hub calls for a POP3 session. */
+extern const struct session_proto_ops pop3_ops;
 
 /* Name of a state ("TRANSACTION"). */
 const char	*pop3_state_name(enum pop3_state);
-/* A complete status reply rl (first line of s's reply buffer) for head
- * (NULL: greeting or unsolicited). Called by session.c. */
-void		 pop3_reply(struct session *, struct pending *head,
-		    const struct reply_line *rl);
-/* One line of the multi-line body under way: a PEV_RECEIVED PEV_F_BODY
- * event, the part kept for the engine (LIST, CAPA, a RETR's header), and
- * the --max-message bound (past it the session fails). */
-void		 pop3_body_line(struct session *, const struct reader_item *);
-/* A multi-line body for head ended: PEV_BODY with what was kept,
- * capabilities, then the final reply. */
-void		 pop3_body_end(struct session *);
+/* The state of a POP3 session (for POP3 actions such as /load). */
+enum pop3_state	 pop3_state(const struct session *);
 
 #endif

@@ -82,8 +82,10 @@ int		 session_secret(struct session *, const char *, size_t);
  * or typed /cancel). An AUTH exchange under way is cancelled with "*"
  * (RFC 4954 4, RFC 5034 4): at once when a challenge waits for the user's
  * answer, else in answer to the server's next challenge; an /auth that
- * has not sent its secret yet (USER, EHLO first) just stops. Each case
- * says what it did in a "* " line. */
+ * has not sent its secret yet (USER, EHLO first) just stops; a /load
+ * stops sending (the replies to what it sent are still shown, but belong
+ * to no action: a reply to an earlier, cancelled run is never taken as
+ * the next run's). Each case says what it did in a "* " line. */
 void		 session_cancel(struct session *);
 /* True when session_cancel would do something now (Esc could offer it). */
 bool		 session_cancellable(const struct session *);

@@ -682,6 +682,110 @@ test_load_sequential(void)
 	script_out_clear(&o);
 }
 
+/* /cancel stops a /load: nothing more goes out, and the replies to what
+ * is already on the way are shown but not acted on. A /load started at
+ * once is a new run: the earlier run's STAT and LIST replies, still on
+ * the way, are stale and do not count for it (without run ids they would
+ * be taken as its own, and its own as a second listing). */
+static void
+test_load_cancel(void)
+{
+	static const struct step steps[] = {
+		LOGGED_IN,
+		{ 'U', "CAPA" },
+		{ 'S', "+OK\r\nPIPELINING\r\nTOP\r\nUIDL\r\n.\r\n" },
+		{ 'U', "/load" },
+		{ 'U', "/cancel" },
+		{ 'U', "/load" },
+		{ 'S', "+OK 1 120\r\n+OK\r\n1 120\r\n.\r\n" },
+		{ 'S', "+OK 2 320\r\n+OK\r\n1 120\r\n2 200\r\n.\r\n" },
+		{ 'S', "+OK\r\n1 a\r\n2 b\r\n.\r\n+OK\r\nSubject: 1\r\n\r\n"
+		    ".\r\n+OK\r\nSubject: 2\r\n\r\n.\r\n" },
+	};
+	static const struct step stop[] = {
+		LOGGED_IN,
+		{ 'U', "/load" },
+		{ 'U', "/cancel" },
+		{ 'S', "+OK\r\nPIPELINING\r\nTOP\r\nUIDL\r\n.\r\n" },
+		{ 'U', "/cancel" },
+	};
+	struct script_out	 o;
+	struct session		*s;
+	size_t			 done, total;
+
+	script_check(REPLY_POP3, NULL, steps, NSTEPS(steps),
+	    LOGGED_IN_T
+	    "C: CAPA\n"
+	    "S: +OK\n"
+	    "S: PIPELINING\n"
+	    "S: TOP\n"
+	    "S: UIDL\n"
+	    "S: .\n"
+	    "* /load: building the mailbox view\n"
+	    "C: STAT\n"
+	    "C: LIST\n"
+	    "* /load cancelled after 0 of 2 replies; 2 command(s) already "
+	    "sent still get theirs\n"
+	    "* /load: building the mailbox view\n"
+	    "C: STAT\n"
+	    "C: LIST\n"
+	    "S: +OK 1 120\n"
+	    "S: +OK\n"
+	    "S: 1 120\n"
+	    "S: .\n"
+	    "S: +OK 2 320\n"
+	    "S: +OK\n"
+	    "S: 1 120\n"
+	    "S: 2 200\n"
+	    "S: .\n"
+	    "C: UIDL\n"
+	    "C: TOP 1 0\n"
+	    "C: TOP 2 0\n"
+	    "S: +OK\n"
+	    "S: 1 a\n"
+	    "S: 2 b\n"
+	    "S: .\n"
+	    "S: +OK\n"
+	    "S: Subject: 1\n"
+	    "S: \n"
+	    "S: .\n"
+	    "S: +OK\n"
+	    "S: Subject: 2\n"
+	    "S: \n"
+	    "S: .\n"
+	    "* /load: done, 2 message(s) in 5 replies\n",
+	    "USER a\r\nPASS b\r\nCAPA\r\nSTAT\r\nLIST\r\nSTAT\r\nLIST\r\n"
+	    "UIDL\r\nTOP 1 0\r\nTOP 2 0\r\n");
+	/* Cancelled while its CAPA was out: the CAPA reply starts nothing,
+	 * and a second /cancel has nothing to cancel. */
+	script_check(REPLY_POP3, NULL, stop, NSTEPS(stop),
+	    LOGGED_IN_T
+	    "* /load: building the mailbox view\n"
+	    "C: CAPA\n"
+	    "* /load cancelled after 0 of 0 replies; 1 command(s) already "
+	    "sent still get theirs\n"
+	    "S: +OK\n"
+	    "S: PIPELINING\n"
+	    "S: TOP\n"
+	    "S: UIDL\n"
+	    "S: .\n"
+	    "* /cancel: nothing to cancel\n",
+	    "USER a\r\nPASS b\r\nCAPA\r\n");
+	/* While it runs, /load is cancellable (Esc offers it); after the
+	 * /cancel, no progress and nothing under way. */
+	s = script_run(REPLY_POP3, NULL, stop, 5, 0, 0, &o, false);
+	CHECK(session_cancellable(s));
+	session_free(s);
+	script_out_clear(&o);
+	s = script_run(REPLY_POP3, NULL, stop, 6, 0, 0, &o, false);
+	CHECK(!session_cancellable(s));
+	session_progress(s, &done, &total);
+	CHECK_INT(total, 0);
+	CHECK(session_waiting(s));	/* the CAPA is still awaited */
+	session_free(s);
+	script_out_clear(&o);
+}
+
 /* STLS: bytes injected after +OK are dropped and reported, then
  * PEV_TLS_UPGRADE; after the handshake capabilities are forgotten. */
 static void
@@ -923,6 +1027,8 @@ static const struct test tests[] = {
 	{ "pop3 mailbox table, DELE/RSET/QUIT", test_mailbox },
 	{ "pop3 /load pipelined", test_load_pipelined },
 	{ "pop3 /load sequential, RETR fallback", test_load_sequential },
+	{ "pop3 /cancel stops /load; a stale run's replies are ignored",
+	    test_load_cancel },
 	{ "pop3 STLS injection dropped", test_stls_injection },
 	{ "pop3 /starttls then CAPA", test_slash_starttls },
 	{ "pop3 hostile peer", test_hostile },

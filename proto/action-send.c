@@ -4,6 +4,7 @@
  * AUTH when the server offers them, MAIL, RCPT..., DATA and the message as
  * ordinary wire commands (pipelined per RFC 2920 when the server offers
  * it), and ends with one "* " line that says what really happened. */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,28 @@
 #include "proto/session-int.h"
 #include "proto/smtp.h"
 #include "base/util.h"
+
+/* One run of /send (s->apriv): the form, the envelope's fate, the login. */
+struct send_run {
+	int		 send_field;
+	char		*send_from;
+	char		*send_from_name; /* "Ann" of "Ann <a@b>", or NULL */
+	char		**send_rcpt;
+	char		**send_rcpt_name; /* display names, or NULL */
+	size_t		 send_nrcpt, send_rcpt_ok, send_rcpt_answered;
+	char		*send_subject;
+	struct buf	 send_body;
+	bool		 send_pipelining;
+	char		*send_user;	/* AUTH user from the form */
+	bool		 send_tls_tried, send_auth_tried;
+	bool		 send_mail_refused; /* pipelined MAIL refused */
+	char		*send_refused;	/* "b@x refused: 550 5.1.1, ..." */
+	char		*send_first;	/* first refusal's code, cause and
+					 * next step */
+	char		*send_final;	/* the outcome line, said when the
+					 * RSET after it is answered */
+	struct auth_login send_login;	/* the AUTH before MAIL */
+};
 
 enum send_field {
 	FIELD_USER,
@@ -36,53 +59,62 @@ enum send_tag {
 	SEND_STARTTLS,
 };
 
-void
-send_clear(struct session *s)
+static struct send_run *
+run_of(const struct session *s)
 {
-	size_t	i;
+	return s->apriv;
+}
 
-	free(s->send_from);
-	s->send_from = NULL;
-	free(s->send_from_name);
-	s->send_from_name = NULL;
-	for (i = 0; i < s->send_nrcpt; i++) {
-		free(s->send_rcpt[i]);
-		free(s->send_rcpt_name[i]);
-	}
-	free(s->send_rcpt);
-	s->send_rcpt = NULL;
-	free(s->send_rcpt_name);
-	s->send_rcpt_name = NULL;
-	free(s->send_user);
-	s->send_user = NULL;
-	free(s->send_refused);
-	s->send_refused = NULL;
-	free(s->send_first);
-	s->send_first = NULL;
-	free(s->send_final);
-	s->send_final = NULL;
-	s->send_tls_tried = s->send_auth_tried = false;
-	s->send_mail_refused = false;
-	s->send_nrcpt = s->send_rcpt_ok = s->send_rcpt_answered = 0;
-	free(s->send_subject);
-	s->send_subject = NULL;
-	buf_wipe(&s->send_body);
-	buf_init(&s->send_body, LIMIT_MESSAGE);
-	s->prompting = false;
+static bool
+sending(const struct session *s)
+{
+	return session_action_is(s, &action_send_ops);
+}
+
+static void *
+send_new(void)
+{
+	struct send_run	*r = xcalloc(1, sizeof(*r));
+
+	buf_init(&r->send_body, LIMIT_MESSAGE);
+	return r;
 }
 
 static void
-prompt(struct session *s, const char *text)
+send_free(void *v)
 {
-	free(s->prompt);
-	s->prompt = xstrdup(text);
-	s->prompting = true;
-	session_emit(s, PEV_PROMPT, 0, text, strlen(text), 0);
+	struct send_run	*r = v;
+	size_t		 i;
+
+	if (r == NULL)
+		return;
+	free(r->send_from);
+	free(r->send_from_name);
+	for (i = 0; i < r->send_nrcpt; i++) {
+		free(r->send_rcpt[i]);
+		free(r->send_rcpt_name[i]);
+	}
+	free(r->send_rcpt);
+	free(r->send_rcpt_name);
+	free(r->send_user);
+	free(r->send_refused);
+	free(r->send_first);
+	free(r->send_final);
+	free(r->send_subject);
+	buf_wipe(&r->send_body);
+	auth_login_clear(&r->send_login);
+	free(r);
 }
 
-int
-send_start(struct session *s, const char **errstr_r)
+static int
+send_begin(struct session *s, const char *arg, size_t len,
+    const char **errstr_r)
 {
+	struct send_run	*r = run_of(s);
+	enum smtp_state	 st = smtp_state(s);
+
+	(void)arg;
+	(void)len;
 	if (!s->greeted) {
 		*errstr_r = "/send: wait for the server's greeting";
 		return -1;
@@ -91,24 +123,23 @@ send_start(struct session *s, const char **errstr_r)
 		*errstr_r = "/send: the session is over";
 		return -1;
 	}
-	if (s->state == SMTP_STATE_MAIL || s->state == SMTP_STATE_RCPT ||
-	    s->state == SMTP_STATE_DATA || s->message_mode) {
+	if (st == SMTP_STATE_MAIL || st == SMTP_STATE_RCPT ||
+	    st == SMTP_STATE_DATA || s->message_mode) {
 		*errstr_r = "/send: a mail transaction is open; finish it or "
 		    "type RSET";
 		return -1;
 	}
-	send_clear(s);
 	/* The AUTH user, asked only when there is none and EHLO showed AUTH
 	 * (or STARTTLS, after which servers commonly offer it: RFC 3207 4.2,
 	 * Postfix smtpd_tls_auth_only). */
 	if (s->user == NULL && !s->authed && s->caps_known &&
 	    (s->caps.auth != NULL || (!s->tls && s->caps.starttls))) {
-		s->send_field = FIELD_USER;
-		prompt(s, "AUTH user (empty: send without logging in):");
+		r->send_field = FIELD_USER;
+		session_ask(s, "AUTH user (empty: send without logging in):");
 		return 0;
 	}
-	s->send_field = FIELD_FROM;
-	prompt(s, "From (sender address):");
+	r->send_field = FIELD_FROM;
+	session_ask(s, "From (sender address):");
 	return 0;
 }
 
@@ -286,6 +317,7 @@ static int
 send_recipients(struct session *s, const char *line, size_t len,
     const char **errstr_r)
 {
+	struct send_run	*r = run_of(s);
 	const char	*why;
 	char		*a, *name;
 	size_t		 n, off = 0;
@@ -302,7 +334,7 @@ send_recipients(struct session *s, const char *line, size_t len,
 			continue;
 		}
 		any = true;
-		why = s->send_nrcpt >= 1000 ? "too many recipients" :
+		why = r->send_nrcpt >= 1000 ? "too many recipients" :
 		    address_bad(a);
 		if (why != NULL) {
 			session_info(s, PEV_F_WARNING, "not a usable recipient "
@@ -312,17 +344,17 @@ send_recipients(struct session *s, const char *line, size_t len,
 			bad = true;
 			continue;
 		}
-		s->send_rcpt = xrealloc(s->send_rcpt, (s->send_nrcpt + 1) *
-		    sizeof(*s->send_rcpt));
-		s->send_rcpt_name = xrealloc(s->send_rcpt_name,
-		    (s->send_nrcpt + 1) * sizeof(*s->send_rcpt_name));
-		s->send_rcpt_name[s->send_nrcpt] = name;
-		s->send_rcpt[s->send_nrcpt++] = a;
+		r->send_rcpt = xrealloc(r->send_rcpt, (r->send_nrcpt + 1) *
+		    sizeof(*r->send_rcpt));
+		r->send_rcpt_name = xrealloc(r->send_rcpt_name,
+		    (r->send_nrcpt + 1) * sizeof(*r->send_rcpt_name));
+		r->send_rcpt_name[r->send_nrcpt] = name;
+		r->send_rcpt[r->send_nrcpt++] = a;
 		session_info(s, 0, "/send: recipient <%s>", a);
 	}
-	if (!any && s->send_nrcpt > 0) {
-		s->send_field = FIELD_SUBJECT;
-		prompt(s, "Subject:");
+	if (!any && r->send_nrcpt > 0) {
+		r->send_field = FIELD_SUBJECT;
+		session_ask(s, "Subject:");
 		return 0;
 	}
 	if (!any) {
@@ -330,15 +362,16 @@ send_recipients(struct session *s, const char *line, size_t len,
 		session_info(s, PEV_F_WARNING, "%s", *errstr_r);
 	} else if (bad)
 		*errstr_r = "not a usable recipient address";
-	prompt(s, s->send_nrcpt == 0 ? "To (recipient address):" :
+	session_ask(s, r->send_nrcpt == 0 ? "To (recipient address):" :
 	    "To (another recipient, empty line ends):");
 	return bad || !any ? -1 : 0;
 }
 
-int
+static int
 send_answer(struct session *s, const char *line, size_t len,
     const char **errstr_r)
 {
+	struct send_run	*r = run_of(s);
 	char	*a;
 
 	if (memchr(line, '\r', len) != NULL || memchr(line, '\n', len) != NULL ||
@@ -347,7 +380,7 @@ send_answer(struct session *s, const char *line, size_t len,
 		session_info(s, PEV_F_WARNING, "%s", *errstr_r);
 		return -1;
 	}
-	switch ((enum send_field)s->send_field) {
+	switch ((enum send_field)r->send_field) {
 	case FIELD_USER:
 		while (len > 0 && (*line == ' ' || *line == '\t')) {
 			line++;
@@ -357,12 +390,12 @@ send_answer(struct session *s, const char *line, size_t len,
 		    line[len - 1] == '\t'))
 			len--;
 		if (len > 0) {
-			s->send_user = xstrndup(line, len);
+			r->send_user = xstrndup(line, len);
 			session_info(s, 0, "/send: AUTH user %s",
-			    s->send_user);
+			    r->send_user);
 		}
-		s->send_field = FIELD_FROM;
-		prompt(s, "From (sender address):");
+		r->send_field = FIELD_FROM;
+		session_ask(s, "From (sender address):");
 		return 0;
 	case FIELD_FROM:
 		a = address(line, len);
@@ -370,29 +403,29 @@ send_answer(struct session *s, const char *line, size_t len,
 			free(a);
 			*errstr_r = "a sender address is needed (<> for none)";
 			session_info(s, PEV_F_WARNING, "%s", *errstr_r);
-			prompt(s, "From (sender address):");
+			session_ask(s, "From (sender address):");
 			return -1;
 		}
 		if (strpbrk(a, "<> ") != NULL) {
 			free(a);
 			*errstr_r = "an address may not hold <, > or spaces";
 			session_info(s, PEV_F_WARNING, "%s", *errstr_r);
-			prompt(s, "From (sender address):");
+			session_ask(s, "From (sender address):");
 			return -1;
 		}
-		s->send_from = a;
-		s->send_from_name = display_name(line, len);
+		r->send_from = a;
+		r->send_from_name = display_name(line, len);
 		session_info(s, 0, "/send: sender <%s>", a);
-		s->send_field = FIELD_TO;
-		prompt(s, "To (recipient address):");
+		r->send_field = FIELD_TO;
+		session_ask(s, "To (recipient address):");
 		return 0;
 	case FIELD_TO:
 		return send_recipients(s, line, len, errstr_r);
 	case FIELD_SUBJECT:
-		s->send_subject = xstrndup(line, len);
-		session_info(s, 0, "/send: subject \"%s\"", s->send_subject);
-		s->send_field = FIELD_BODY;
-		prompt(s, "Body (a lone . ends the message):");
+		r->send_subject = xstrndup(line, len);
+		session_info(s, 0, "/send: subject \"%s\"", r->send_subject);
+		r->send_field = FIELD_BODY;
+		session_ask(s, "Body (a lone . ends the message):");
 		return 0;
 	case FIELD_BODY:
 		if (len == 1 && line[0] == '.') {
@@ -400,8 +433,8 @@ send_answer(struct session *s, const char *line, size_t len,
 			send_go(s);
 			return 0;
 		}
-		if (buf_append(&s->send_body, line, len) == -1 ||
-		    buf_append_byte(&s->send_body, '\n') == -1) {
+		if (buf_append(&r->send_body, line, len) == -1 ||
+		    buf_append_byte(&r->send_body, '\n') == -1) {
 			*errstr_r = "message too large";
 			session_info(s, PEV_F_WARNING, "%s", *errstr_r);
 			return -1;
@@ -416,10 +449,11 @@ send_answer(struct session *s, const char *line, size_t len,
 static void
 send_rcpt(struct session *s, size_t i)
 {
+	struct send_run	*r = run_of(s);
 	struct buf	b;
 
 	buf_init(&b, LIMIT_COMMAND_LINE);
-	if (buf_printf(&b, "RCPT TO:<%s>", s->send_rcpt[i]) == -1)
+	if (buf_printf(&b, "RCPT TO:<%s>", r->send_rcpt[i]) == -1)
 		session_action_end(s, PEV_F_NEGATIVE, TOO_LONG);
 	else
 		session_send_action(s, b.data, b.len, SEND_RCPT);
@@ -429,20 +463,21 @@ send_rcpt(struct session *s, size_t i)
 static void
 send_mail(struct session *s)
 {
+	struct send_run	*r = run_of(s);
 	struct buf	b;
-	bool		utf8 = !ascii(s->send_from, strlen(s->send_from));
+	bool		utf8 = !ascii(r->send_from, strlen(r->send_from));
 	size_t		i;
 
-	for (i = 0; i < s->send_nrcpt; i++)
-		if (!ascii(s->send_rcpt[i], strlen(s->send_rcpt[i])))
+	for (i = 0; i < r->send_nrcpt; i++)
+		if (!ascii(r->send_rcpt[i], strlen(r->send_rcpt[i])))
 			utf8 = true;
-	s->send_pipelining = s->caps_known && s->caps.pipelining;
+	r->send_pipelining = s->caps_known && s->caps.pipelining;
 	buf_init(&b, LIMIT_COMMAND_LINE);
 	/* RFC 6152 / RFC 6531: declare 8-bit bodies and UTF-8 addresses
 	 * when the server offers them. */
-	if (buf_printf(&b, "MAIL FROM:<%s>%s%s", s->send_from,
-	    !ascii(s->send_body.data != NULL ? s->send_body.data : "",
-	    s->send_body.len) && s->caps.eightbitmime ? " BODY=8BITMIME" : "",
+	if (buf_printf(&b, "MAIL FROM:<%s>%s%s", r->send_from,
+	    !ascii(r->send_body.data != NULL ? r->send_body.data : "",
+	    r->send_body.len) && s->caps.eightbitmime ? " BODY=8BITMIME" : "",
 	    utf8 && s->caps.smtputf8 ? " SMTPUTF8" : "") == -1) {
 		session_action_end(s, PEV_F_NEGATIVE, TOO_LONG);
 		buf_clear(&b);
@@ -450,12 +485,12 @@ send_mail(struct session *s)
 	}
 	session_send_action(s, b.data, b.len, SEND_MAIL);
 	buf_clear(&b);
-	if (s->send_pipelining) {
+	if (r->send_pipelining) {
 		/* RFC 2920 3.1: MAIL, RCPT... and DATA may go in one group,
 		 * DATA last. */
-		for (i = 0; i < s->send_nrcpt && s->action == ACTION_SEND; i++)
+		for (i = 0; i < r->send_nrcpt && sending(s); i++)
 			send_rcpt(s, i);
-		if (s->action == ACTION_SEND)
+		if (sending(s))
 			session_send_action(s, "DATA", 4, SEND_DATA);
 	}
 }
@@ -489,13 +524,14 @@ send_mech(const struct session *s, enum sasl_mech *m_r)
 static bool
 send_auth(struct session *s)
 {
-	const char	*user = s->send_user != NULL ? s->send_user : s->user;
+	struct send_run	*r = run_of(s);
+	const char	*user = r->send_user != NULL ? r->send_user : s->user;
 	enum sasl_mech	 m;
 	struct buf	 b;
 
-	if (s->send_auth_tried)
+	if (r->send_auth_tried)
 		return false;
-	s->send_auth_tried = true;
+	r->send_auth_tried = true;
 	if (s->authed) {
 		session_info(s, 0, "/send: already authenticated%s%s",
 		    s->login_user != NULL ? " as " : "",
@@ -531,16 +567,14 @@ send_auth(struct session *s)
 		    "sending unauthenticated", s->caps.auth);
 		return false;
 	}
-	s->mech = m;
-	free(s->auth_user);
-	s->auth_user = xstrdup(user);
-	s->secret_wanted = true;
-	free(s->prompt);
+	r->send_login.mech = m;
+	free(r->send_login.user);
+	r->send_login.user = xstrdup(user);
 	buf_init(&b, LIMIT_COMMAND_LINE + 64);
 	(void)buf_printf(&b, "password for %s (AUTH %s, for /send):", user,
 	    sasl_mech_name(m));
-	s->prompt = buf_steal(&b);
-	session_emit(s, PEV_NEED_SECRET, 0, s->prompt, strlen(s->prompt), 0);
+	session_ask_secret(s, b.data);
+	buf_clear(&b);
 	return true;
 }
 
@@ -549,9 +583,11 @@ send_auth(struct session *s)
 static void
 send_secure(struct session *s)
 {
+	struct send_run	*r = run_of(s);
+
 	if (!s->tls && s->caps_known && s->caps.starttls &&
-	    !s->send_tls_tried) {
-		s->send_tls_tried = true;
+	    !r->send_tls_tried) {
+		r->send_tls_tried = true;
 		session_info(s, 0, "/send: the server offers STARTTLS and the "
 		    "connection is plain: starting TLS first (RFC 3207)");
 		session_send_action(s, "STARTTLS", 8, SEND_STARTTLS);
@@ -565,20 +601,20 @@ send_secure(struct session *s)
 static void
 send_go(struct session *s)
 {
-	if (s->state == SMTP_STATE_EHLO) {
-		session_send_ehlo(s, SEND_EHLO);
+	if (smtp_state(s) == SMTP_STATE_EHLO) {
+		s->ops->caps_request(s, SEND_EHLO);
 		return;
 	}
 	send_secure(s);
 }
 
-void
+static void
 send_tls_done(struct session *s)
 {
 	/* RFC 3207 4.2: the client must discard what it knew and should
 	 * send EHLO again. */
 	session_info(s, 0, "/send: TLS is on; asking EHLO again");
-	session_send_ehlo(s, SEND_EHLO);
+	s->ops->caps_request(s, SEND_EHLO);
 }
 
 /* The outcome line of a refused step: "/send: not sent: " what, then the
@@ -616,27 +652,28 @@ static void
 rcpt_refused(struct session *s, const struct pending *h,
     const struct reply_line *rl, size_t i)
 {
+	struct send_run	*r = run_of(s);
 	struct buf	b;
 
-	if (s->send_refused == NULL || strlen(s->send_refused) <
+	if (r->send_refused == NULL || strlen(r->send_refused) <
 	    REFUSED_SHOWN) {
 		buf_init(&b, REFUSED_SHOWN + LIMIT_COMMAND_LINE + 64);
-		if (s->send_refused != NULL)
-			(void)buf_printf(&b, "%s, ", s->send_refused);
+		if (r->send_refused != NULL)
+			(void)buf_printf(&b, "%s, ", r->send_refused);
 		if (b.len >= REFUSED_SHOWN)
 			(void)buf_append_str(&b, "...");
 		else {
-			(void)buf_printf(&b, "%s refused: ", i < s->send_nrcpt ?
-			    s->send_rcpt[i] : "?");
+			(void)buf_printf(&b, "%s refused: ", i < r->send_nrcpt ?
+			    r->send_rcpt[i] : "?");
 			(void)outcome_code(rl, &b);
 		}
-		free(s->send_refused);
-		s->send_refused = buf_steal(&b);
+		free(r->send_refused);
+		r->send_refused = buf_steal(&b);
 	}
-	if (s->send_first == NULL) {
+	if (r->send_first == NULL) {
 		buf_init(&b, LIMIT_REPLY_LINE * 2);
 		(void)session_outcome(s, h, rl, "/send", &b);
-		s->send_first = buf_steal(&b);
+		r->send_first = buf_steal(&b);
 	}
 }
 
@@ -644,31 +681,35 @@ rcpt_refused(struct session *s, const struct pending *h,
 static char *
 no_recipient(struct session *s)
 {
+	struct send_run	*r = run_of(s);
 	struct buf	b;
 
 	buf_init(&b, REFUSED_SHOWN + LIMIT_REPLY_LINE * 4);
-	if (s->send_nrcpt == 1)
+	if (r->send_nrcpt == 1)
 		(void)buf_printf(&b, "/send: not sent: the recipient %s was "
-		    "refused, %s", s->send_rcpt[0], s->send_first != NULL ?
-		    s->send_first : "");
+		    "refused, %s", r->send_rcpt[0], r->send_first != NULL ?
+		    r->send_first : "");
 	else
 		(void)buf_printf(&b, "/send: not sent: all %zu recipients were "
-		    "refused (%s); the first: %s", s->send_nrcpt,
-		    s->send_refused != NULL ? s->send_refused : "",
-		    s->send_first != NULL ? s->send_first : "");
+		    "refused (%s); the first: %s", r->send_nrcpt,
+		    r->send_refused != NULL ? r->send_refused : "",
+		    r->send_first != NULL ? r->send_first : "");
 	return buf_steal(&b);
 }
 
-/* End with s->send_final, after an RSET when the transaction is open
+/* End with r->send_final, after an RSET when the transaction is open
  * (RFC 5321 4.1.1.5), so the session is ready for the next mail. */
 static void
 send_finish(struct session *s)
 {
-	if (s->state == SMTP_STATE_MAIL || s->state == SMTP_STATE_RCPT) {
+	struct send_run	*r = run_of(s);
+	enum smtp_state	 st = smtp_state(s);
+
+	if (st == SMTP_STATE_MAIL || st == SMTP_STATE_RCPT) {
 		session_send_action(s, "RSET", 4, SEND_RSET);
 		return;
 	}
-	session_action_end(s, PEV_F_NEGATIVE, s->send_final);
+	session_action_end(s, PEV_F_NEGATIVE, r->send_final);
 }
 
 /* The final 250 to the message: for how many recipients, which were
@@ -676,17 +717,18 @@ send_finish(struct session *s)
 static void
 send_accepted(struct session *s)
 {
+	struct send_run	*r = run_of(s);
 	struct buf	b, id;
 
 	buf_init(&id, 128);
 	buf_init(&b, REFUSED_SHOWN + LIMIT_REPLY_LINE * 2);
-	if (s->send_rcpt_ok < s->send_nrcpt)
+	if (r->send_rcpt_ok < r->send_nrcpt)
 		(void)buf_printf(&b, "/send: message accepted for %zu of %zu "
-		    "recipients (%s)", s->send_rcpt_ok, s->send_nrcpt,
-		    s->send_refused != NULL ? s->send_refused : "");
+		    "recipients (%s)", r->send_rcpt_ok, r->send_nrcpt,
+		    r->send_refused != NULL ? r->send_refused : "");
 	else
 		(void)buf_printf(&b, "/send: message accepted for %zu "
-		    "recipient%s", s->send_rcpt_ok, s->send_rcpt_ok == 1 ? "" :
+		    "recipient%s", r->send_rcpt_ok, r->send_rcpt_ok == 1 ? "" :
 		    "s");
 	if (outcome_queue_id(s->reply.data != NULL ? s->reply.data : "",
 	    s->reply.len, &id) == 1)
@@ -700,17 +742,16 @@ send_accepted(struct session *s)
 	buf_clear(&b);
 }
 
-void
+static void
 send_reply(struct session *s, const struct pending *h,
     const struct reply_line *rl, bool positive)
 {
+	struct send_run	*r = run_of(s);
 	struct buf	b;
 
-	/* A reply to the command of an earlier /send (cancelled while its
-	 * EHLO was out) can arrive while this one's form is still open:
-	 * nothing of this /send has gone out yet, so it is not ours. */
-	if (s->prompting || s->send_from == NULL)
-		return;
+	/* A reply to an earlier, cancelled /send's command never gets
+	 * here (its run is not this one): the form is complete. */
+	assert(!s->prompting && r->send_from != NULL);
 	if (strcmp(h->verb, ".") == 0) {
 		if (positive)
 			send_accepted(s);
@@ -729,15 +770,17 @@ send_reply(struct session *s, const struct pending *h,
 		if (!positive) {
 			buf_init(&b, LIMIT_COMMAND_LINE);
 			(void)buf_printf(&b, "AUTH %s as %s was refused",
-			    sasl_mech_name(s->mech), s->auth_user);
+			    sasl_mech_name(r->send_login.mech),
+			    r->send_login.user);
 			send_fail(s, h, rl, b.data);
 			buf_clear(&b);
 			return;
 		}
 		free(s->login_user);
-		s->login_user = xstrdup(s->auth_user);
+		s->login_user = xstrdup(r->send_login.user);
 		session_info(s, PEV_F_POSITIVE, "/send: authenticated as %s "
-		    "(%s)", s->auth_user, sasl_mech_name(s->mech));
+		    "(%s)", r->send_login.user,
+		    sasl_mech_name(r->send_login.mech));
 		send_mail(s);
 		return;
 	}
@@ -768,61 +811,61 @@ send_reply(struct session *s, const struct pending *h,
 		break;
 	case SEND_MAIL:
 		if (positive) {
-			if (!s->send_pipelining)
+			if (!r->send_pipelining)
 				send_rcpt(s, 0);
 			break;
 		}
 		buf_init(&b, LIMIT_COMMAND_LINE);
 		(void)buf_printf(&b, "MAIL FROM:<%s> was refused",
-		    s->send_from);
-		if (!s->send_pipelining)
+		    r->send_from);
+		if (!r->send_pipelining)
 			send_fail(s, h, rl, b.data);
 		else {
 			/* RCPT and DATA are on the way; they will be
 			 * refused too (503). Said once DATA is answered. */
-			s->send_mail_refused = true;
-			free(s->send_final);
-			s->send_final = fail_text(s, h, rl, b.data);
+			r->send_mail_refused = true;
+			free(r->send_final);
+			r->send_final = fail_text(s, h, rl, b.data);
 		}
 		buf_clear(&b);
 		break;
 	case SEND_RCPT:
-		if (s->send_mail_refused) {
-			s->send_rcpt_answered++;
+		if (r->send_mail_refused) {
+			r->send_rcpt_answered++;
 			break;
 		}
 		if (positive)
-			s->send_rcpt_ok++;
+			r->send_rcpt_ok++;
 		else
-			rcpt_refused(s, h, rl, s->send_rcpt_answered);
-		s->send_rcpt_answered++;
-		if (s->send_pipelining)
+			rcpt_refused(s, h, rl, r->send_rcpt_answered);
+		r->send_rcpt_answered++;
+		if (r->send_pipelining)
 			break;
-		if (s->send_rcpt_answered < s->send_nrcpt)
-			send_rcpt(s, s->send_rcpt_answered);
-		else if (s->send_rcpt_ok > 0)
+		if (r->send_rcpt_answered < r->send_nrcpt)
+			send_rcpt(s, r->send_rcpt_answered);
+		else if (r->send_rcpt_ok > 0)
 			session_send_action(s, "DATA", 4, SEND_DATA);
 		else {
-			free(s->send_final);
-			s->send_final = no_recipient(s);
+			free(r->send_final);
+			r->send_final = no_recipient(s);
 			send_finish(s);
 		}
 		break;
 	case SEND_DATA:
 		/* 354 is handled by the engine (send_message); this is a
 		 * final refusal. */
-		if (!s->send_mail_refused) {
-			free(s->send_final);
-			if (s->send_rcpt_ok == 0)
-				s->send_final = no_recipient(s);
+		if (!r->send_mail_refused) {
+			free(r->send_final);
+			if (r->send_rcpt_ok == 0)
+				r->send_final = no_recipient(s);
 			else
-				s->send_final = fail_text(s, h, rl,
+				r->send_final = fail_text(s, h, rl,
 				    "DATA was refused");
 		}
 		send_finish(s);
 		break;
 	case SEND_RSET:
-		session_action_end(s, PEV_F_NEGATIVE, s->send_final);
+		session_action_end(s, PEV_F_NEGATIVE, r->send_final);
 		break;
 	case SEND_NONE:
 		break;
@@ -839,7 +882,7 @@ send_lines(struct session *s, const char *p, size_t len)
 	size_t		 n;
 
 	do {
-		if (s->action != ACTION_SEND)
+		if (!sending(s))
 			return;
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (nl == NULL)
@@ -847,7 +890,7 @@ send_lines(struct session *s, const char *p, size_t len)
 		n = (size_t)(nl - p);
 		if (nl < end && n > 0 && p[n - 1] == '\r')
 			n--;
-		if (session_send_message_line(s, p, n, &err) == -1) {
+		if (smtp_message_line(s, p, n, &err) == -1) {
 			session_action_end(s, PEV_F_NEGATIVE, err);
 			return;
 		}
@@ -864,9 +907,10 @@ header(struct session *s, struct buf *b)
 	buf_reset(b);
 }
 
-void
+static void
 send_message(struct session *s)
 {
+	struct send_run	*r = run_of(s);
 	static const char *const days[] = {
 		"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat",
 	};
@@ -889,29 +933,30 @@ send_message(struct session *s)
 	    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
 	header(s, &b);
 	buf_append_str(&b, "From: ");
-	name_addr(&b, s->send_from_name, s->send_from);
+	name_addr(&b, r->send_from_name, r->send_from);
 	header(s, &b);
 	buf_append_str(&b, "To: ");
-	for (i = 0; i < s->send_nrcpt; i++) {
+	for (i = 0; i < r->send_nrcpt; i++) {
 		if (i > 0)
 			buf_append_str(&b, ",\n ");
-		name_addr(&b, s->send_rcpt_name[i], s->send_rcpt[i]);
+		name_addr(&b, r->send_rcpt_name[i], r->send_rcpt[i]);
 	}
 	header(s, &b);
 	buf_append_str(&b, "Subject: ");
-	if (ascii(s->send_subject, strlen(s->send_subject)))
-		buf_append_str(&b, s->send_subject);
+	if (ascii(r->send_subject, strlen(r->send_subject)))
+		buf_append_str(&b, r->send_subject);
 	else
-		(void)rfc2047_encode(s->send_subject, strlen(s->send_subject),
+		(void)rfc2047_encode(r->send_subject, strlen(r->send_subject),
 		    &b);
 	header(s, &b);
-	at = strchr(s->send_from, '@');
+	at = strchr(r->send_from, '@');
 	buf_printf(&b, "Message-ID: <%lld.%ld.%llu.mailbench@%s>", (long long)t,
-	    s->now != 0 ? 0L : (long)getpid(), (unsigned long long)s->data_seq,
+	    s->now != 0 ? 0L : (long)getpid(),
+	    (unsigned long long)smtp_data_seq(s),
 	    at != NULL && at[1] != '\0' ? at + 1 : s->ehlo_domain);
 	header(s, &b);
-	eight = !ascii(s->send_body.data != NULL ? s->send_body.data : "",
-	    s->send_body.len);
+	eight = !ascii(r->send_body.data != NULL ? r->send_body.data : "",
+	    r->send_body.len);
 	buf_append_str(&b, "MIME-Version: 1.0");
 	header(s, &b);
 	buf_append_str(&b, "Content-Type: text/plain; charset=UTF-8");
@@ -920,9 +965,40 @@ send_message(struct session *s)
 	header(s, &b);
 	header(s, &b);	/* the empty line before the body */
 	buf_clear(&b);
-	if (s->send_body.len > 0)
-		send_lines(s, s->send_body.data, s->send_body.len);
-	if (s->action == ACTION_SEND &&
-	    session_send_message_line(s, ".", 1, &err) == -1)
+	if (r->send_body.len > 0)
+		send_lines(s, r->send_body.data, r->send_body.len);
+	if (sending(s) && smtp_message_line(s, ".", 1, &err) == -1)
 		session_action_end(s, PEV_F_NEGATIVE, err);
 }
+
+/* The password for the AUTH before MAIL is here. */
+static void
+send_secret(struct session *s)
+{
+	auth_login_begin(s, &run_of(s)->send_login);
+}
+
+static bool
+send_continuation(struct session *s, struct pending *head, const char *text,
+    size_t len)
+{
+	auth_login_continue(s, &run_of(s)->send_login, head, text, len);
+	return true;
+}
+
+const struct session_action_ops action_send_ops = {
+	.verb = "SEND",
+	.fact = FACTS_ACTION_SEND,
+	.wrong_proto = "/send is for SMTP sessions",
+	.cancelled_secret = "/send cancelled: nothing was sent",
+	.cancelled_prompt = "/send cancelled",
+	.new = send_new,
+	.free = send_free,
+	.begin = send_begin,
+	.secret = send_secret,
+	.answer = send_answer,
+	.on_reply = send_reply,
+	.on_continuation = send_continuation,
+	.on_data = send_message,
+	.tls_done = send_tls_done,
+};
