@@ -1830,6 +1830,22 @@ composer_key(struct screen *s, int key, enum action a)
 static void
 replay_to(struct screen *s, size_t target)
 {
+	if (target < replay_pos(s->replay)) {
+		/* Going back replays afresh: a message retrieved after the
+		 * target is not there yet (it opens again when its RETR
+		 * is replayed). */
+		pane_message_close(s->pmsg);
+		s->want_open = 0;
+		s->shown_number = 0;
+		/* And the transcript shows the events up to the target only
+		 * (a fresh pane: its view settings start over). */
+		pane_transcript_free(s->pt);
+		store_free(s->store);
+		s->store = store_new();
+		s->pt = pane_transcript_new(s->store);
+		pane_transcript_set_reader(s->pt, kept_read, s);
+		mark(s, D_LAYOUT);
+	}
 	replay_seek(s->replay, s->drv, target, s->replay_name);
 	notice(s, ROLE_HINT, "replay: event %zu of %zu   Space/n next  p back  "
 	    "End all  Home start  (meanings re-derived; nothing is sent)",
