@@ -256,9 +256,15 @@ static void
 on_line(void *arg, const struct driver_line *l)
 {
 	struct screen *s = arg;
+	size_t i;
 
-	pane_transcript_append_kept(s->pt, l->kind, l->flags, l->seq, l->text,
-	    l->len, l->kept_off);
+	i = pane_transcript_append_kept(s->pt, l->kind, l->flags, l->seq,
+	    l->text, l->len, l->kept_off);
+	/* A replay has no clock: the pane would time a replayed reply
+	 * against its command, microseconds apart. The file's own timing
+	 * lines (batch --timing) are shown as they were (front/replay.c). */
+	if (s->replay != NULL && i < store_count(s->store))
+		store_at(s->store, i)->dt_us = 0;
 	mark(s, D_TRANSCRIPT | D_HINT);
 	lesson_prefill(s);
 }

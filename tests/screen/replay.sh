@@ -26,6 +26,15 @@ message_rows() {
 	screen | sed -n '/^ Message /,38p' | sed 's/ *$//'
 }
 
+# no_clock: no replayed reply on screen shows a time of its own (a replay
+# has no clock; the live session showed "S: +OK ...   0.6 ms").
+no_clock() {
+	if screen | grep -E 'S: .* [0-9]+\.[0-9] ms$' >&2; then
+		echo "--- a replayed reply was timed" >&2
+		return 1
+	fi
+}
+
 # same_panes TAG: poll until the mailbox and message panes on screen are
 # those of the live session (they follow the model up to 100 ms later).
 same_panes() {
@@ -87,6 +96,10 @@ t_same() {
 	start 100 40 "$MB" replay "$TMP/live.txt" || return 1
 	wait_for "replay: event 1 of " || return 1
 	wait_for "replay of $TMP/live.txt" || return 1
+	keys n n n n n n || return 1
+	wait_for "replay: event 7 of " || return 1
+	wait_for "S: +OK Logged in" || return 1
+	no_clock || return 1
 	keys End || return 1
 	wait_for " Message 2 " || return 1
 	screen | sed -n 's/^ Transcript  \([0-9]*\) lines.*/\1/p' >"$TMP/lines"
@@ -178,10 +191,22 @@ t_batch_pop3() {
 	port=$(sed -nE 's/^  POP3 +[^ ]+:([0-9]+) .*/\1/p' "$TMP/lab.out")
 	[ -n "$port" ] || return 1
 	printf 'USER student\nPASS student\n/load\nDELE 3\nRETR 2\n' |
-	    timeout 20 "$MB" batch "pop3://127.0.0.1:$port" >"$TMP/batch-pop3.txt" 2>/dev/null || return 1
+	    timeout 20 "$MB" batch --timing "pop3://127.0.0.1:$port" \
+	    >"$TMP/batch-pop3.txt" 2>/dev/null || return 1
 	grep -q '^C: PASS \*\*\*\*\*\*\*\*$' "$TMP/batch-pop3.txt" || return 1
 	start 100 40 "$MB" replay "$TMP/batch-pop3.txt" || return 1
 	wait_for "replay: event 1 of " || return 1
+	# The timing batch recorded is shown as it was, with its reply (one
+	# step: connect, greeting, USER, its reply); nothing else is timed.
+	local want
+	want=$(sed -n '/^S: +OK Send PASS/,/^C: /p' "$TMP/batch-pop3.txt" |
+	    grep -E '^\* [0-9.]+ ms$' | head -1)
+	[ -n "$want" ] || return 1
+	keys n n n || return 1
+	wait_for "replay: event 4 of " || return 1
+	wait_for "S: +OK Send PASS" || return 1
+	wait_for "$want" || return 1
+	no_clock || return 1
 	keys End || return 1
 	wait_for " Message 2 " || return 1
 	same_panes batch || return 1
