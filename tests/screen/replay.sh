@@ -184,15 +184,15 @@ start_lab() {
 	return 1
 }
 
-# The live session's commands again, by batch: its transcript replayed
-# gives the panes the live session showed.
+# The live session's commands again, by batch: its transcript (stdout, and
+# the --transcript file) replayed gives the panes the live session showed.
 t_batch_pop3() {
 	local port
 	port=$(sed -nE 's/^  POP3 +[^ ]+:([0-9]+) .*/\1/p' "$TMP/lab.out")
 	[ -n "$port" ] || return 1
 	printf 'USER student\nPASS student\n/load\nDELE 3\nRETR 2\n' |
-	    timeout 20 "$MB" batch --timing "pop3://127.0.0.1:$port" \
-	    >"$TMP/batch-pop3.txt" 2>/dev/null || return 1
+	    timeout 20 "$MB" batch --timing --transcript "$TMP/batch-saved.txt" \
+	    "pop3://127.0.0.1:$port" >"$TMP/batch-pop3.txt" 2>/dev/null || return 1
 	grep -q '^C: PASS \*\*\*\*\*\*\*\*$' "$TMP/batch-pop3.txt" || return 1
 	start 100 40 "$MB" replay "$TMP/batch-pop3.txt" || return 1
 	wait_for "replay: event 1 of " || return 1
@@ -210,6 +210,16 @@ t_batch_pop3() {
 	keys End || return 1
 	wait_for " Message 2 " || return 1
 	same_panes batch || return 1
+	keys C-q || return 1
+	wait_exit || return 1
+	# The file batch's --transcript saved gives the same panes.
+	grep -q '^C: PASS \*\*\*\*\*\*\*\*$' "$TMP/batch-saved.txt" || return 1
+	start 100 40 "$MB" replay "$TMP/batch-saved.txt" || return 1
+	wait_for "replay: event 1 of " || return 1
+	keys End || return 1
+	wait_for " Message 2 " || return 1
+	no_clock || return 1
+	same_panes saved || return 1
 	keys C-q || return 1
 	wait_exit
 }
