@@ -2154,6 +2154,14 @@ driver_replay_begin(struct driver *d, enum reply_proto proto,
 		return -1;
 	session_free(d->sess);
 	mailbox_reset(d->mb);
+	/* Stepping back replays from the start: the session numbers its
+	 * commands from 1 again, so a RETR stored before must not look like
+	 * one whose storing failed (spool_body_line), and its old copy is
+	 * dropped with the table, as driver_connect does. */
+	if (d->msgs != NULL)
+		spool_truncate(d->msgs);
+	d->body_on = false;
+	d->body_seq = 0;
 	if (d->ops->mailbox != NULL)
 		d->ops->mailbox(d->arg);
 	free(d->replay);

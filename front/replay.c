@@ -28,9 +28,28 @@ struct replay {
 	enum reply_proto proto;
 };
 
+/* A reply's timing line, as batch --timing prints it after the reply:
+ * "12.3 ms", "0.1 ms after the previous reply (0.5 ms since sent)", either
+ * with ": slow server". */
+static bool
+timing_line(const char *p, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && ((p[i] >= '0' && p[i] <= '9') || p[i] == '.'))
+		i++;
+	if (i == 0 || len - i < 3 || memcmp(p + i, " ms", 3) != 0)
+		return false;
+	i += 3;
+	return i == len || p[i] == ' ' || p[i] == ':';
+}
+
 /* "* " lines the driver wrote about the connection itself: the engine
  * cannot re-derive them, so they are shown as they were. Everything else
- * the original session said ("* " states, "= " meanings) is re-derived. */
+ * the original session said ("* " states, "= " meanings) is re-derived.
+ * The time a reply took is not re-derived either: a replay has no clock,
+ * so a recorded timing line is shown as it was and nothing else times the
+ * replayed replies (ui/screen.c). */
 static bool
 kept_event(const char *p, size_t len)
 {
@@ -100,6 +119,13 @@ parse(struct replay *r, const char **errstr_r)
 		}
 		if (kind == '=') {
 			last = 0;	/* a meaning ends a reply */
+			continue;
+		}
+		if (kind == '*' && timing_line(p + pre, len - pre)) {
+			/* Part of the reply it times, not a step of its own. */
+			add(r, kind, (size_t)(p - r->data) + pre, len - pre,
+			    false);
+			last = 0;
 			continue;
 		}
 		if (kind == '*' && !kept_event(p + pre, len - pre)) {

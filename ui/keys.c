@@ -28,6 +28,7 @@ static struct binding bindings[] = {
 	{ KEYS_GLOBAL, FN(KEY_F(6)), ACT_FOCUS_NEXT },
 	{ KEYS_GLOBAL, C('o'), ACT_FOCUS_NEXT },
 	{ KEYS_GLOBAL, FN(KEY_F(5)), ACT_ZOOM },
+	{ KEYS_GLOBAL, FN(KEY_F(2)), ACT_PROJECTOR },
 	{ KEYS_GLOBAL, C('l'), ACT_REDRAW },
 	{ KEYS_GLOBAL, C('f'), ACT_SEARCH },
 	{ KEYS_GLOBAL, FN(KEY_F(3)), ACT_SEARCH_NEXT },

@@ -5,6 +5,7 @@
 #include "ui/layout.h"
 
 static unsigned long attrs[ROLE_COUNT];
+static bool has_color;	/* colour pairs are set up */
 
 void
 layout_compute(struct layout *l, int rows, int cols, bool show_mailbox,
@@ -85,11 +86,43 @@ layout_compute(struct layout *l, int rows, int cols, bool show_mailbox,
 }
 
 void
+layout_lesson(struct layout_rect *t, bool projector,
+    struct layout_rect *lesson_r)
+{
+	int w, h;
+
+	*lesson_r = (struct layout_rect){ 0, 0, 0, 0 };
+	if (t->h < 4)
+		return;
+	if (t->w >= 100) {
+		w = t->w * 2 / 5 > 60 ? 60 : t->w * 2 / 5;
+		*lesson_r = (struct layout_rect){ t->y, t->x + t->w - w, t->h,
+		    w };
+		t->w -= w;
+		return;
+	}
+	/* At 80x24 the projector's panel gets 8 rows (title, step, two or
+	 * three lines of why, the command, the feedback), the transcript
+	 * the 13 above it. */
+	h = projector ? t->h * 2 / 5 : t->h / 2;
+	if (h > (projector ? 10 : 9))
+		h = projector ? 10 : 9;
+	*lesson_r = (struct layout_rect){ t->y, t->x, h, t->w };
+	if (projector)
+		lesson_r->y = t->y + t->h - h;
+	else
+		t->y += h;
+	t->h -= h;
+}
+
+static void	set_attrs(bool);
+
+void
 layout_colors_init(bool want_color)
 {
 	bool color = want_color && has_colors();
-	int i;
 
+	has_color = color;
 	if (color) {
 		start_color();
 		use_default_colors();
@@ -104,6 +137,15 @@ layout_colors_init(bool want_color)
 		init_pair(9, COLOR_BLACK, COLOR_YELLOW);
 		init_pair(10, COLOR_WHITE, COLOR_RED);
 	}
+	set_attrs(color);
+}
+
+/* The usual attribute of each role. */
+static void
+set_attrs(bool color)
+{
+	int i;
+
 	for (i = 0; i < ROLE_COUNT; i++)
 		attrs[i] = A_NORMAL;
 	/* Without colour the roles still differ by weight and reverse. */
@@ -128,6 +170,23 @@ layout_colors_init(bool want_color)
 	attrs[ROLE_SELECTED] = A_REVERSE;
 	attrs[ROLE_DELETED] = color ? COLOR_PAIR(4) | A_DIM : A_DIM;
 	attrs[ROLE_HINT] = A_DIM;
+}
+
+void
+layout_projector(bool on)
+{
+	set_attrs(has_color);
+	if (!on)
+		return;
+	/* The terminal's own foreground in bold is the brightest text it
+	 * has, on a light or a dark theme. Without colour the commands give
+	 * up their bold, so that the meanings are what stands out. */
+	attrs[ROLE_MEANING] = A_BOLD;
+	if (!has_color)
+		attrs[ROLE_SENT] = A_NORMAL;
+	attrs[ROLE_DIM] = A_NORMAL;
+	attrs[ROLE_HINT] = A_NORMAL;
+	attrs[ROLE_DELETED] = has_color ? COLOR_PAIR(4) : A_NORMAL;
 }
 
 unsigned long

@@ -31,6 +31,12 @@ struct layout {
  * one line of help need, and the transcript the rest. */
 void	layout_compute(struct layout *, int rows, int cols, bool show_mailbox,
 	    bool mailbox_empty, bool show_message, enum layout_pane zoomed);
+/* Carve a lesson panel out of the transcript rect t into *lesson_r (h 0:
+ * none, when t is too small): beside the transcript when it is wide
+ * enough, else above it, or under it in the projector layout (next to
+ * the composer, where the class looks). */
+void	layout_lesson(struct layout_rect *t, bool projector,
+	    struct layout_rect *lesson_r);
 
 /* Roles for attributes. */
 enum layout_role {
@@ -58,6 +64,10 @@ enum layout_role {
 /* Set up colour pairs (after initscr); colour is used only when wanted
  * and the terminal has it. */
 void		layout_colors_init(bool want_color);
+/* The projector layout's attributes (on) or the usual ones (off): the
+ * meanings ("= " lines) in bold, and nothing dim, which a projector
+ * washes out; bold, not colour, so NO_COLOR keeps the emphasis. */
+void		layout_projector(bool on);
 /* The curses attribute for a role. */
 unsigned long	layout_attr(enum layout_role);
 

@@ -114,6 +114,7 @@ struct screen {
 	WINDOW			*wlesson;
 	bool			 lesson_shown;
 	unsigned		 lesson_gen;
+	bool			 projector;	/* F2, --projector */
 
 	/* mailbench replay FILE: a saved transcript stepped into the driver */
 	struct replay		*replay;
@@ -255,9 +256,15 @@ static void
 on_line(void *arg, const struct driver_line *l)
 {
 	struct screen *s = arg;
+	size_t i;
 
-	pane_transcript_append_kept(s->pt, l->kind, l->flags, l->seq, l->text,
-	    l->len, l->kept_off);
+	i = pane_transcript_append_kept(s->pt, l->kind, l->flags, l->seq,
+	    l->text, l->len, l->kept_off);
+	/* A replay has no clock: the pane would time a replayed reply
+	 * against its command, microseconds apart. The file's own timing
+	 * lines (batch --timing) are shown as they were (front/replay.c). */
+	if (s->replay != NULL && i < store_count(s->store))
+		store_at(s->store, i)->dt_us = 0;
 	mark(s, D_TRANSCRIPT | D_HINT);
 	lesson_prefill(s);
 }
@@ -597,28 +604,14 @@ make_win(const struct layout_rect *r)
 	return w;
 }
 
-/* A lesson's panel sits beside the transcript when it is wide enough,
- * above it otherwise; the transcript keeps the rest. */
+/* A lesson's panel is carved out of the transcript (layout_lesson). */
 static void
 lesson_carve(struct screen *s, struct layout_rect *t)
 {
-	int w, h;
-
 	s->lesson_rect = (struct layout_rect){ 0, 0, 0, 0 };
 	s->lesson_shown = s->drv != NULL && driver_lesson(s->drv) != NULL;
-	if (!s->lesson_shown || t->h < 4)
-		return;
-	if (t->w >= 100) {
-		w = t->w * 2 / 5 > 60 ? 60 : t->w * 2 / 5;
-		s->lesson_rect = (struct layout_rect){ t->y, t->x + t->w - w,
-		    t->h, w };
-		t->w -= w;
-	} else {
-		h = t->h / 2 > 9 ? 9 : t->h / 2;
-		s->lesson_rect = (struct layout_rect){ t->y, t->x, h, t->w };
-		t->y += h;
-		t->h -= h;
-	}
+	if (s->lesson_shown)
+		layout_lesson(t, s->projector, &s->lesson_rect);
 }
 
 /* Draw text wrapped at spaces into w from row *y, at most to row max. */
@@ -727,6 +720,10 @@ layout_now(struct screen *s, struct layout *l)
 	    s->focus == LAYOUT_MAILBOX || session_proto_now(s) == REPLY_POP3;
 	bool show_msg = pane_message_number(s->pmsg, NULL) != 0 ||
 	    s->focus == LAYOUT_MESSAGE;
+
+	/* The projector shows the transcript and the lesson only. */
+	if (s->projector)
+		show_mb = show_msg = false;
 
 	/* A zoomed pane that has nothing to show any more (the message was
 	 * closed by /load or a new connection) must not hide the
@@ -1711,6 +1708,17 @@ global_action(struct screen *s, enum action a)
 		clearok(curscr, TRUE);
 		mark(s, D_LAYOUT);
 		break;
+	case ACT_PROJECTOR:
+		s->projector = !s->projector;
+		layout_projector(s->projector);
+		s->zoom = LAYOUT_PANE_COUNT;
+		if (s->focus == LAYOUT_MAILBOX || s->focus == LAYOUT_MESSAGE)
+			s->focus = LAYOUT_COMPOSER;
+		notice(s, ROLE_HINT, s->projector ? "projector layout: "
+		    "meanings in bold, no mailbox (F2: the usual layout)" :
+		    "the usual layout (F2: the projector layout)");
+		mark(s, D_LAYOUT);
+		break;
 	case ACT_SEARCH:
 		/* A fresh line; n, N and F3 repeat the last search. */
 		s->prompt = PROMPT_SEARCH;
@@ -1834,6 +1842,22 @@ composer_key(struct screen *s, int key, enum action a)
 static void
 replay_to(struct screen *s, size_t target)
 {
+	if (target < replay_pos(s->replay)) {
+		/* Going back replays afresh: a message retrieved after the
+		 * target is not there yet (it opens again when its RETR
+		 * is replayed). */
+		pane_message_close(s->pmsg);
+		s->want_open = 0;
+		s->shown_number = 0;
+		/* And the transcript shows the events up to the target only
+		 * (a fresh pane: its view settings start over). */
+		pane_transcript_free(s->pt);
+		store_free(s->store);
+		s->store = store_new();
+		s->pt = pane_transcript_new(s->store);
+		pane_transcript_set_reader(s->pt, kept_read, s);
+		mark(s, D_LAYOUT);
+	}
 	replay_seek(s->replay, s->drv, target, s->replay_name);
 	notice(s, ROLE_HINT, "replay: event %zu of %zu   Space/n next  p back  "
 	    "End all  Home start  (meanings re-derived; nothing is sent)",
@@ -2023,6 +2047,10 @@ screen_options_usage(FILE *f)
 	    "and connect to its POP3\n"
 	    "  --mouse               click to focus panes, wheel scrolls\n"
 	    "  --lesson NAME|FILE    start a lesson (/lesson lists them)\n"
+	    "  --projector           open in the projector layout (F2 "
+	    "toggles it): transcript\n"
+	    "                        and lesson only, meanings in bold, "
+	    "readable at 80x24\n"
 	    "  --bench               redraw benchmark (make bench): generated "
 	    "lines, times at exit\n"
 	    "  with --lab: --scenario LIST, --accounts N, --users FILE,\n"
@@ -2097,7 +2125,7 @@ screen_new(int argc, char **argv, const struct screen_lab_parse *lp,
     bool *lab_r, int *rc_r)
 {
 	static const char *const extra[] = { "--lab", "--mouse", "--bench",
-	    "--lesson", "--scenario", "--accounts", "--users", "--pop3-port",
+	    "--lesson", "--projector", "--scenario", "--accounts", "--users", "--pop3-port",
 	    "--pop3s-port", "--smtp-port", "--smtps-port", NULL };
 	bool lab_opts = false;
 	struct screen *s;
@@ -2145,6 +2173,8 @@ screen_new(int argc, char **argv, const struct screen_lab_parse *lp,
 			s->mouse = true;
 		else if (strcmp(a, "--bench") == 0)
 			s->bench = true;
+		else if (strcmp(a, "--projector") == 0)
+			s->projector = true;
 		else if (strcmp(a, "--lesson") == 0) {
 			if (i + 1 >= s->opts.nargs) {
 				fprintf(stderr, "mailbench: --lesson needs a "
@@ -2307,6 +2337,7 @@ screen_run(struct screen *s, const struct screen_lab *lab)
 	nodelay(stdscr, TRUE);
 	keys_init();
 	layout_colors_init(!s->opts.no_color);
+	layout_projector(s->projector);
 	if (s->mouse)
 		mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED |
 		    BUTTON5_PRESSED, NULL);

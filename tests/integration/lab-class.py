@@ -246,6 +246,56 @@ def board():
         subprocess.call(["rm", "-rf", tmp])
 
 
+def stop_and_mail(keep):
+    """Ctrl-C (SIGINT) on the lab: what it says it closed, and what becomes
+    of the class mail: the temporary Maildir is really removed, a --maildir
+    DIR is really kept, with the mail in it."""
+    tmp = tempfile.mkdtemp(prefix="mb-stop-")
+    args = ["--maildir", os.path.join(tmp, "class-mail")] if keep else []
+    lab = labutil.Lab(*args)
+    try:
+        maildir = lab.maildir
+        s = smtplib.SMTP("127.0.0.1", lab.port("smtp"), timeout=10)
+        s.sendmail("trainer@lab.example", ["student@lab.example"],
+                   "Subject: kept or not\r\n\r\nclass mail\r\n")
+        s.quit()
+        # One session still open when Ctrl-C comes.
+        p = poplib.POP3("127.0.0.1", lab.port("pop3"), timeout=10)
+        p.user("student")
+        p.pass_("student")
+        had_mail = False
+        for root, _, files in os.walk(maildir or "/nonexistent"):
+            for f in files:
+                with open(os.path.join(root, f), "rb") as fh:
+                    had_mail = had_mail or b"Subject: kept or not" in fh.read()
+        lab.proc.send_signal(signal.SIGINT)
+        rc = lab.proc.wait(timeout=10)
+        lab.errlog.flush()
+        lab.errlog.seek(0)
+        err = lab.errlog.read()
+        try:
+            p.quit()
+        except (poplib.error_proto, OSError, EOFError):
+            pass
+    finally:
+        lab.stop()
+    said_closed = "closed 1 open session and the listeners on 127.0.0.1" in err
+    if keep:
+        R.check("stop: Ctrl-C with --maildir says the Maildir is kept, and it is, with the mail",
+                rc == 0 and said_closed and had_mail and
+                ("the Maildir %s is kept" % maildir) in err and os.path.isdir(maildir) and
+                any("kept or not" in open(os.path.join(r, f), errors="replace").read()
+                    for r, _, fs in os.walk(maildir) for f in fs),
+                (rc, maildir, err))
+    else:
+        R.check("stop: Ctrl-C says what it closed and removes the temporary Maildir (all class mail)",
+                rc == 0 and said_closed and had_mail and maildir is not None and
+                ("removing the temporary Maildir %s (all class mail" % maildir) in err and
+                not os.path.exists(maildir),
+                (rc, maildir, err))
+    subprocess.call(["rm", "-rf", tmp])
+
+
 def report_path():
     proc = subprocess.run([labutil.MAILBENCH, "lab", "--pop3-port", "0", "--pop3s-port", "0",
                            "--smtp-port", "0", "--smtps-port", "0",
@@ -259,4 +309,6 @@ def report_path():
 R.run("class", class_of_30)
 R.run("report-path", report_path)
 R.run("board", board)
+R.run("stop-temporary", lambda: stop_and_mail(False))
+R.run("stop-kept", lambda: stop_and_mail(True))
 R.exit()
