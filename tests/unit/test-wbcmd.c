@@ -163,10 +163,10 @@ test_help_lists_all(void)
 	}
 	/* Unconnected, a session command says so; a word no entry has is
 	 * unknown. */
-	out.len = 0;
+	buf_reset(&out);
 	CHECK_INT(driver_submit(d, "/load", 5), -1);
 	CHECK(out.data != NULL && strstr(out.data, "not connected") != NULL);
-	out.len = 0;
+	buf_reset(&out);
 	CHECK_INT(driver_submit(d, "/frob", 5), -1);
 	CHECK(out.data != NULL &&
 	    strstr(out.data, "unknown command /frob") != NULL);
