@@ -2184,8 +2184,8 @@ int
 screen_main(int argc, char **argv)
 {
 	static const char *const extra[] = { "--lab", "--mouse", "--bench",
-	    "--lesson", "--projector", "--scenario", "--accounts", "--users", "--pop3-port",
-	    "--pop3s-port", "--smtp-port", "--smtps-port", NULL };
+	    "--lesson", "--projector", "--scenario", "--accounts", "--users",
+	    "--pop3-port", "--pop3s-port", "--smtp-port", "--smtps-port", NULL };
 	struct lab_options lo;	/* --lab's own: ephemeral, plus options */
 	bool lab_opts = false;
 	struct screen *s;
