@@ -13,8 +13,9 @@
 	X(FOCUS_PREV,	"move focus to the previous pane")		\
 	X(FOCUS_COMPOSER, "back to the composer (closes help/prompts)")	\
 	X(ZOOM,		"zoom the focused pane / unzoom")		\
-	X(PROJECTOR,	"projector layout: transcript and lesson, meanings " \
-			"in bold, no mailbox; again: the usual layout")	\
+	X(PROJECTOR,	"projector layout: transcript and lesson, "	\
+			"meanings in bold, no mailbox; again: the "	\
+			"usual layout")					\
 	X(REDRAW,	"redraw the whole screen")			\
 	X(SEARCH,	"search the transcript (case ignored)")	\
 	X(SEARCH_NEXT,	"next search match (older)")			\
