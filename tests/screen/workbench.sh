@@ -38,8 +38,8 @@ lab() {
 	    --smtps-port -1 ${1:+--scenario "$1"} >"$TMP/lab.out" 2>&1 &
 	lab_pid=$!
 	EXTRA_CLEANUP='[ -n "$lab_pid" ] && kill "$lab_pid" 2>/dev/null'
-	# Up to 20 s: making its certificate is slow on a loaded machine.
-	while [ $i -lt 400 ] && ! grep -q "^ready" "$TMP/lab.out"; do
+	# Up to 60 s: making its certificate is slow on a loaded machine.
+	while [ $i -lt 1200 ] && ! grep -q "^ready" "$TMP/lab.out"; do
 		sleep 0.05
 		i=$((i + 1))
 	done
