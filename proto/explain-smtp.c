@@ -771,7 +771,15 @@ explain_smtp(const struct session_facts *f, const struct explain_cmd *cmd,
 	u = rule_find(f, verb, r, whole, whole_len);
 	if (u == NULL)
 		return meaning_reply(REPLY_SMTP, r, verb, out);
-	rc |= buf_printf(out, "%d %s", r->code, u->text);
+	/* An X_NOENH rule's words say what the enhanced code means (its
+	 * registered title may even mislead: Gmail's 5.7.9 is not "too
+	 * weak"), so the code stands beside the reply code, as on the wire;
+	 * x.0.0 adds nothing and is left out. */
+	if ((u->flags & X_NOENH) && r->enh_class != 0 &&
+	    !(r->enh_subject == 0 && r->enh_detail == 0))
+		rc |= buf_printf(out, "%d %s %s", r->code, r->enh, u->text);
+	else
+		rc |= buf_printf(out, "%d %s", r->code, u->text);
 	if (u->flags & X_RCPTN)
 		rc |= buf_printf(out, " (%zu so far); more RCPT TO, or DATA",
 		    f->rcpt_accepted + 1);
@@ -779,9 +787,6 @@ explain_smtp(const struct session_facts *f, const struct explain_cmd *cmd,
 		rc |= buf_printf(out, " (%zu refused)", f->rcpt_refused);
 	if (u->flags & X_QUEUEID)
 		rc |= queue_id(r, out);
-	/* x.0.0 adds nothing to the rule's words, and an X_NOENH rule's
-	 * words already say what the enhanced code means (its registered
-	 * title may even mislead: Gmail's 5.7.9 is not "too weak"). */
 	if (r->enh_class != 0 && !(r->enh_subject == 0 && r->enh_detail == 0) &&
 	    !(u->flags & X_NOENH)) {
 		rc |= buf_printf(out, " \xc2\xb7 %s ", r->enh);
