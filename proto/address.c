@@ -9,6 +9,7 @@
 #include "proto/charset.h"
 #include "proto/limits.h"
 #include "proto/rfc2047.h"
+#include "proto/rfc5322-lex.h"
 #include "base/util.h"
 
 enum tk {
@@ -48,12 +49,6 @@ push(struct toks *t, enum tk k, const char *p, size_t n, char c)
 	t->n++;
 }
 
-static bool
-is_ws(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
 /* Length of an RFC 2047 encoded word at s ("=?cs?X?text?="), or 0. Like
  * Python's get_atom, a word starting with "=?" is taken whole up to its
  * "?=", specials and all. */
@@ -79,6 +74,8 @@ encoded_word(const char *s, size_t len)
 	return 0;
 }
 
+/* RFC 5322 3.2 tokens through proto/rfc5322-lex.c; an encoded word is
+ * taken whole before the specials inside it could split it. */
 static void
 tokenize(const char *s, size_t len, struct toks *t)
 {
@@ -88,49 +85,23 @@ tokenize(const char *s, size_t len, struct toks *t)
 		char c = s[i];
 		size_t n;
 
-		if (is_ws(c)) {
-			while (i < len && is_ws(s[i]))
-				i++;
+		if (rfc5322_is_fws(c)) {
+			i = rfc5322_fws_end(s, len, i);
 			push(t, TK_WS, NULL, 0, 0);
 		} else if (c == '(') {
-			int depth = 0;
-
-			/* RFC 5322 3.2.2: comments nest, quoted-pair inside */
-			for (; i < len; i++) {
-				if (s[i] == '\\') {
-					i++;
-					continue;
-				}
-				if (s[i] == '(')
-					depth++;
-				else if (s[i] == ')' && --depth == 0) {
-					i++;
-					break;
-				}
-			}
+			i = rfc5322_comment_end(s, len, i, NULL);
 			push(t, TK_WS, NULL, 0, 0);
 		} else if (c == '"') {
 			struct buf b;
 
 			buf_init(&b, len + 1);
-			for (i++; i < len && s[i] != '"'; i++) {
-				if (s[i] == '\\' && i + 1 < len)
-					i++;
-				if (s[i] == '\r' || s[i] == '\n')
-					continue;
-				(void)buf_append_byte(&b, s[i]);
-			}
-			if (i < len)
-				i++;
+			i = rfc5322_quoted_end(s, len, i, &b, NULL);
 			push(t, TK_QSTR, b.data ? b.data : "", b.len, 0);
 			buf_clear(&b);
 		} else if (c == '[') {
 			size_t st = i;
 
-			while (i < len && s[i] != ']')
-				i++;
-			if (i < len)
-				i++;
+			i = rfc5322_dlit_end(s, len, i);
 			push(t, TK_DLIT, s + st, i - st, 0);
 		} else if (strchr("<>@,;:", c) != NULL && c != '\0') {
 			push(t, TK_SPECIAL, NULL, 0, c);
@@ -141,9 +112,7 @@ tokenize(const char *s, size_t len, struct toks *t)
 		} else {
 			size_t st = i;
 
-			while (i < len && !is_ws(s[i]) &&
-			    strchr("()<>@,;:\"[", s[i]) == NULL)
-				i++;
+			i = rfc5322_word_end(s, len, i, "()<>@,;:\"[");
 			if (i == st)	/* a lone ')' or ']' */
 				i++;
 			push(t, TK_WORD, s + st, i - st, 0);

@@ -9,6 +9,7 @@
 #include "proto/limits.h"
 #include "proto/rfc2047.h"
 #include "proto/rfc2231.h"
+#include "proto/rfc5322-lex.h"
 #include "base/util.h"
 
 /* Character classes of email._header_value_parser. */
@@ -47,12 +48,6 @@ struct in {
 	size_t		 ews;		/* encoded words decoded so far */
 };
 
-static inline bool
-is_wsp(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
 /* get_fws: whitespace run (str.lstrip()). */
 static size_t
 skip_fws(struct in *in, size_t p)
@@ -66,29 +61,19 @@ skip_fws(struct in *in, size_t p)
 static size_t
 skip_comment(struct in *in, size_t p)
 {
-	unsigned depth = 0;
+	bool	closed;
 
-	for (; p < in->n; p++) {
-		char c = in->s[p];
-
-		if (c == '\\') {
-			p++;
-			continue;
-		}
-		if (c == '(')
-			depth++;
-		else if (c == ')' && --depth == 0)
-			return p + 1;
-	}
-	*in->defects |= RFC2231_DEFECT_UNTERMINATED;
-	return p > in->n ? in->n : p;
+	p = rfc5322_comment_end(in->s, in->n, p, &closed);
+	if (!closed)
+		*in->defects |= RFC2231_DEFECT_UNTERMINATED;
+	return p;
 }
 
 /* get_cfws: whitespace and comments. */
 static size_t
 skip_cfws(struct in *in, size_t p)
 {
-	while (p < in->n && (is_wsp(in->s[p]) || in->s[p] == '(')) {
+	while (p < in->n && (rfc5322_is_wsp(in->s[p]) || in->s[p] == '(')) {
 		if (in->s[p] == '(')
 			p = skip_comment(in, p);
 		else
@@ -110,7 +95,7 @@ bare_quoted(struct in *in, size_t p, struct buf *out)
 	while (p < in->n && in->s[p] != '"') {
 		const char *s = in->s;
 
-		if (is_wsp(s[p])) {
+		if (rfc5322_is_wsp(s[p])) {
 			size_t e = skip_fws(in, p);
 
 			fws_after_ew = last_ew;
@@ -121,17 +106,23 @@ bare_quoted(struct in *in, size_t p, struct buf *out)
 			continue;
 		}
 		if (p + 1 < in->n && s[p] == '=' && s[p + 1] == '?') {
-			size_t	 save = out->len, used;
+			struct buf w;
+			size_t	 used;
 			unsigned d = 0;
 
-			if (fws_after_ew) {
-				/* Collapse whitespace between two words. */
-				out->len = fws_at;
-				if (out->data != NULL)
-					out->data[fws_at] = '\0';
-			}
-			used = rfc2047_decode_word(s + p, in->n - p, out, &d);
+			/* Decoded aside: the whitespace before it goes only
+			 * if it is a word (Python keeps it otherwise). */
+			buf_init(&w, out->max);
+			used = rfc2047_decode_word(s + p, in->n - p, &w, &d);
 			if (used > 0) {
+				if (fws_after_ew) {
+					/* Collapse whitespace between two
+					 * words. */
+					buf_truncate(out, fws_at);
+				}
+				(void)buf_append(out, w.data ? w.data : "",
+				    w.len);
+				buf_clear(&w);
 				*in->defects |= RFC2231_DEFECT_ENCODED_WORD;
 				in->ews++;
 				p += used;
@@ -139,16 +130,14 @@ bare_quoted(struct in *in, size_t p, struct buf *out)
 				fws_after_ew = false;
 				continue;
 			}
-			out->len = save;
-			if (out->data != NULL)
-				out->data[save] = '\0';
+			buf_clear(&w);
 		}
 		/* get_qcontent: up to a quote, within one whitespace-free
 		 * fragment; backslash escapes the next character. */
 		{
 			bool esc = false;
 
-			for (; p < in->n && !is_wsp(s[p]); p++) {
+			for (; p < in->n && !rfc5322_is_wsp(s[p]); p++) {
 				if (s[p] == '\\' && !esc) {
 					esc = true;
 					continue;

@@ -67,6 +67,11 @@ static const struct {
 	/* An empty parameter between two ';'. */
 	{ "text/plain;; charset=x", "text/plain", "text", "plain", "charset",
 	    "x", 0 },
+	/* After an encoded word inside quotes, whitespace before something
+	 * that only looks like one stays (Python: 'a  =?x y'; it came out
+	 * as "a" and a NUL before base/buf's asserts found it). */
+	{ "text/plain; name=\"=?utf-8?q?a?=  =?x y\"", "text/plain", "text",
+	    "plain", "name", "a  =?x y", RFC2231_DEFECT_ENCODED_WORD },
 	/* A parameter without '=' has an empty value. */
 	{ "text/plain; flowed; charset=x", "text/plain", "text", "plain",
 	    "flowed", "", RFC2231_DEFECT_NO_VALUE },
