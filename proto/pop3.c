@@ -118,6 +118,27 @@ tls_wanted(const struct reply_line *rl)
 	return false;
 }
 
+/* Two decimal numbers at the start of text ("29 15939 ..." after STAT or
+ * LIST n): 0, or -1 when they are not there. */
+static int
+two_numbers(const char *p, size_t len, uint64_t *a_r, uint64_t *b_r)
+{
+	size_t	i = 0, w;
+
+	for (w = i; w < len && p[w] >= '0' && p[w] <= '9'; w++)
+		;
+	if (w == i || w >= len || p[w] != ' ' ||
+	    parse_uint(p, w, UINT64_MAX, a_r) == -1)
+		return -1;
+	i = w + 1;
+	for (w = i; w < len && p[w] >= '0' && p[w] <= '9'; w++)
+		;
+	if (w == i || (w < len && p[w] != ' ') ||
+	    parse_uint(p + i, w - i, UINT64_MAX, b_r) == -1)
+		return -1;
+	return 0;
+}
+
 /* What a final reply to h changes (RFC 1939 4-6). */
 static void
 pop3_after(struct session *s, const struct pending *h,
@@ -137,7 +158,7 @@ pop3_after(struct session *s, const struct pending *h,
 		/* RFC 1939 7: after a failed PASS, USER must come again. */
 		p->user_accepted = false;
 	else if (pending_is(h, "STAT") && pos)
-		p->stat_known = session_two_numbers(rl->text, rl->text_len,
+		p->stat_known = two_numbers(rl->text, rl->text_len,
 		    &p->stat_count, &p->stat_octets) == 0;
 	/* A bare AUTH (multi-line: the mechanism list) logs nobody in. */
 	if (pos && p->state == POP3_STATE_AUTHORIZATION &&

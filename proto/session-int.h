@@ -320,10 +320,6 @@ void		 session_tls_upgrade(struct session *);
  * (FAIL_TLS). */
 void		 session_starttls_reply(struct session *,
 		    const struct reply_line *rl);
-/* Two decimal numbers at the start of text ("29 15939 ..." after STAT or
- * LIST n): 0, or -1 when they are not there. */
-int		 session_two_numbers(const char *text, size_t len,
-		    uint64_t *a_r, uint64_t *b_r);
 /* Greeting arrived: start an action that waited for it. */
 void		 session_greeted(struct session *);
 /* A final reply h to an action's command: to the action when it is the

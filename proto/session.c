@@ -1225,25 +1225,6 @@ session_over(const struct session *s)
 	return s->over;
 }
 
-int
-session_two_numbers(const char *p, size_t len, uint64_t *a_r, uint64_t *b_r)
-{
-	size_t	i = 0, w;
-
-	for (w = i; w < len && p[w] >= '0' && p[w] <= '9'; w++)
-		;
-	if (w == i || w >= len || p[w] != ' ' ||
-	    parse_uint(p, w, UINT64_MAX, a_r) == -1)
-		return -1;
-	i = w + 1;
-	for (w = i; w < len && p[w] >= '0' && p[w] <= '9'; w++)
-		;
-	if (w == i || (w < len && p[w] != ' ') ||
-	    parse_uint(p + i, w - i, UINT64_MAX, b_r) == -1)
-		return -1;
-	return 0;
-}
-
 void
 session_facts(const struct session *s, struct session_facts *r)
 {
