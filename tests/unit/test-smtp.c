@@ -2,6 +2,7 @@
 /* Unit tests for the SMTP engine (proto/smtp.c through proto/session.c),
  * driven by scripted server bytes; each script is also fed byte by byte
  * and in random splits with identical results. */
+#include "proto/limits.h"
 #include "tests/unit/engine-script.h"
 
 #define EHLO_REPLY \
@@ -1003,6 +1004,60 @@ test_send_cancel(void)
 	    "C: NOOP\n", "NOOP\r\n");
 }
 
+/* A /send that ended with its pipelined MAIL still out (the recipient
+ * does not fit in a RCPT line), then a new /send: the MAIL reply belongs
+ * to the earlier run, so it is shown but not acted on while the new form
+ * is open (before run ids, the new /send took it as its own and sent a
+ * RCPT for a recipient it did not have: the session fuzzer's NULL
+ * strlen). */
+static void
+test_send_stale_reply(void)
+{
+	static char		 rcpt[LIMIT_COMMAND_LINE + 16];
+	struct step		 steps[] = {
+		{ 'S', "220 x\r\n" },
+		{ 'U', "EHLO x" },
+		{ 'S', "250-x\r\n250 PIPELINING\r\n" },
+		{ 'U', "/send" },
+		{ 'U', "a@example.org" },
+		{ 'U', rcpt },
+		{ 'U', "" },
+		{ 'U', "hi" },
+		{ 'U', "." },
+		{ 'U', "/send" },
+		{ 'S', "250 2.1.0 Ok\r\n" },
+	};
+	struct script_out	 o;
+	struct session		*s;
+	struct session_facts	 f;
+	const char		*prompt;
+	int			 mode;
+
+	memset(rcpt, 'b', sizeof(rcpt) - 1);
+	memcpy(rcpt + sizeof(rcpt) - 13, "@example.org", 12);
+	rcpt[sizeof(rcpt) - 1] = '\0';
+	for (mode = 0; mode < 2; mode++) {
+		s = script_run(REPLY_SMTP, NULL, steps, NSTEPS(steps), mode, 0,
+		    &o, false);
+		CHECK(strstr(o.transcript.data, "* /send: an address does not "
+		    "fit in a command line\n") != NULL);
+		CHECK(strstr(o.transcript.data, "S: 250 2.1.0 Ok\n") != NULL);
+		/* The wire: EHLO and the first run's MAIL, nothing after. */
+		CHECK_INT(o.wire.len, strlen("EHLO x\r\n"
+		    "MAIL FROM:<a@example.org>\r\n"));
+		CHECK(memcmp(o.wire.data, "EHLO x\r\n"
+		    "MAIL FROM:<a@example.org>\r\n", o.wire.len) == 0);
+		/* The new form is still open at its first question. */
+		CHECK(session_prompting(s, &prompt));
+		CHECK_STR(prompt, "From (sender address):");
+		session_facts(s, &f);
+		CHECK_INT(f.action, FACTS_ACTION_SEND);
+		CHECK(f.mail_accepted);
+		session_free(s);
+		script_out_clear(&o);
+	}
+}
+
 static const struct test tests[] = {
 	{ "smtp EHLO keywords after enhanced codes", test_ehlo_enhanced },
 	{ "smtp EHLO with a 400-byte domain", test_long_ehlo_domain },
@@ -1011,6 +1066,8 @@ static const struct test tests[] = {
 	{ "smtp /auth cancel after the final reply is not sent",
 	    test_auth_cancel_late },
 	{ "smtp /send cancelled", test_send_cancel },
+	{ "smtp a stale /send run's reply is not acted on",
+	    test_send_stale_reply },
 	{ "smtp EHLO capabilities", test_caps },
 	{ "smtp typed transaction with message mode", test_transaction },
 	{ "smtp message mode flags", test_message_mode },
