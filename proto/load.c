@@ -18,13 +18,14 @@ enum load_tag {
 	LOAD_ITEM,
 };
 
-/* Commands in flight at once when pipelining: a whole usual mailbox in
- * one write, so the server always has the next command when it finishes
- * one (with 1000, a client slow to read for a moment let it run dry). The
+/* Commands in flight at once when pipelining. With 1000, a client kept
+ * from reading for a moment (a busy machine) found the server had answered
+ * all of them and sat idle; 2048 TOP replies are more than the socket
+ * buffers hold, so the server stops on a full buffer, not for want of a
+ * command. Larger windows only grow the FIFO (80 bytes a command). The
  * deadlock RFC 2920 3.1 warns of is a client that blocks writing while
- * the server blocks writing its replies; the loop reads whenever it can,
- * so only the FIFO's and the output's size bound this. */
-#define LOAD_WINDOW	8192
+ * the server blocks writing its replies; the loop reads whenever it can. */
+#define LOAD_WINDOW	2048
 
 void
 load_clear(struct session *s)
