@@ -185,7 +185,7 @@ printf '  batch      peak RSS after 10 RETRs %s MiB, after 500 %s MiB: %s%% (tar
 	"$(verdict "$k500" "$(awk -v a="$k10" 'BEGIN { print a * 1.1 }')")"
 if command -v tmux >/dev/null; then
 	wb_retrs() {	# wb_retrs K: workbench VmHWM after RETR 1..K
-		local pid i=1
+		local pid spid i=1
 		tm new-session -d -s m -x 120 -y 40 -c "$TMP" env LANG=C.UTF-8 LC_ALL=C.UTF-8 \
 		    NO_COLOR=1 TERM=screen-256color HOME="$TMP" XDG_STATE_HOME="$TMP/state" \
 		    "$MB" "pop3://$DOVECOT_USER@$P"
@@ -195,12 +195,21 @@ if command -v tmux >/dev/null; then
 		tm send-keys -t m -l "/auth USER" && tm send-keys -t m Enter
 		wait_for "TRANSACTION" 20 >/dev/null
 		while [ $i -le "$1" ]; do
-			tm send-keys -t m -l "RETR $i" && tm send-keys -t m Enter
+			tm send-keys -t m -l "RETR $i" 2>/dev/null &&
+				tm send-keys -t m Enter 2>/dev/null
 			i=$((i + 1))
 		done
 		wait_for "Message $1 " 300 >/dev/null
 		awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status"
+		# The next session must not reach this server while it exits
+		# ("server exited unexpectedly"): wait for it to be gone.
+		spid=$(tm display-message -p '#{pid}' 2>/dev/null)
 		tm kill-server >/dev/null 2>&1
+		i=0
+		while [ -n "$spid" ] && kill -0 "$spid" 2>/dev/null && [ $i -lt 100 ]; do
+			sleep 0.05
+			i=$((i + 1))
+		done
 	}
 	# A peak moves by tens of KiB from run to run (where the heap
 	# breaks): the median of three sessions each.
