@@ -99,6 +99,8 @@ struct driver {
 	bool			 finish;	/* end after this pump */
 	char			 finish_why[512];
 	bool			 pumping;
+	bool			 rearm;		/* lines came: re-arm the reply
+						 * timer once the batch is in */
 	bool			 saved_full;
 
 	char			*password;
@@ -643,8 +645,10 @@ handle_event(struct driver *d, const struct proto_event *ev)
 		if ((ev->flags & PEV_F_BODY) && d->opts.spool_messages)
 			spool_body_line(d, ev);
 		/* A long body is progress: keep the reply timeout from
-		 * firing in the middle of a big RETR. */
-		arm_timer(d);
+		 * firing in the middle of a big RETR. Once for all the
+		 * lines of a read (pump), not for each: the clock and the
+		 * engine's facts cost more than the line. */
+		d->rearm = true;
 		break;
 	case PEV_REPLY:
 		/* The engine's FIFO kept when its command went out. */
@@ -794,6 +798,10 @@ pump(struct driver *d)
 		}
 		if (d->sess == NULL)
 			break;
+		if (d->rearm) {
+			d->rearm = false;
+			arm_timer(d);
+		}
 		out = session_output(d->sess);
 		/* While connecting or during a handshake the bytes wait in
 		 * the session: nothing typed early may leave in plaintext

@@ -44,12 +44,17 @@ void		 store_free(struct store *);
  * practice). The returned record may be changed through store_at(). */
 size_t		 store_append(struct store *, unsigned kind, unsigned flags,
 		    uint64_t seq, const char *text, size_t len);
-/* A line whose text stays on disk (a message body line the driver kept):
- * only the record, with kept and len, is stored. Returns its index. */
+/* A line whose text stays on disk (a message body line the driver kept,
+ * kept being where its 3-byte prefix starts): consecutive such lines of
+ * one response, each kept right after the one before, share one record
+ * and cost 4 bytes each. Returns its index. */
 size_t		 store_append_kept(struct store *, unsigned kind,
 		    unsigned flags, uint64_t seq, uint64_t kept, size_t len);
 size_t		 store_count(const struct store *);
-/* The record of line i (< store_count), writable for dt_us and flags. */
+/* The record of line i (< store_count), writable for dt_us and flags
+ * except for a kept line (store_append_kept): that one is made up in a
+ * scratch record, valid until 16 more store_at calls, and writes to it
+ * are lost. */
 struct store_line *store_at(struct store *, size_t i);
 /* Bytes held (text and index), for the status of a huge transcript. */
 size_t		 store_bytes(const struct store *);

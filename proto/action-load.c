@@ -18,6 +18,8 @@ struct load {
 	size_t		 load_n, load_next, load_total, load_done,
 			 load_inflight;
 	bool		 load_pipelining, load_top, load_uidl;
+	bool		 load_early;	/* TOPs went out from STAT's count
+					 * before LIST answered */
 };
 
 enum load_tag {
@@ -27,10 +29,14 @@ enum load_tag {
 	LOAD_ITEM,
 };
 
-/* Commands in flight at once when pipelining: one write for any usual
- * mailbox, and a bound so a huge one does not fill both socket buffers
- * (RFC 2920 3.1 warns of that deadlock for SMTP; POP3 is no different). */
-#define LOAD_WINDOW	1000
+/* Commands in flight at once when pipelining. With 1000, a client kept
+ * from reading for a moment (a busy machine) found the server had answered
+ * all of them and sat idle; 2048 TOP replies are more than the socket
+ * buffers hold, so the server stops on a full buffer, not for want of a
+ * command. Larger windows only grow the FIFO (80 bytes a command). The
+ * deadlock RFC 2920 3.1 warns of is a client that blocks writing while
+ * the server blocks writing its replies; the loop reads whenever it can. */
+#define LOAD_WINDOW	2048
 
 static struct load *
 load_of(const struct session *s)
@@ -117,20 +123,54 @@ pump(struct session *s)
 	}
 }
 
+/* LIST answered after the TOPs went out from STAT's count (1..count): if
+ * it lists other numbers (a server that numbers otherwise), the items not
+ * yet sent follow its list, past the highest number already asked for;
+ * a TOP already sent for a number LIST lacks gets its -ERR like any. */
+static void
+early_list(struct session *s, uint64_t *nums, size_t n)
+{
+	struct load	*l = load_of(s);
+	size_t	 u = l->load_uidl ? 1 : 0;
+	size_t	 sent = l->load_next > u ? l->load_next - u : 0;
+	size_t	 i, k;
+	uint64_t *plan;
+
+	for (i = 0; i < n && i < l->load_n && nums[i] == i + 1; i++)
+		;
+	if (i == n && n == l->load_n) {
+		free(nums);	/* as planned: 1..count */
+		return;
+	}
+	/* pump() takes load_nums[load_next - u]: numbers 1..sent went out,
+	 * LIST's numbers above them follow. */
+	for (k = 0; k < n && nums[k] <= sent; k++)
+		;
+	plan = xmalloc((sent + (n - k) + 1) * sizeof(*plan));
+	for (i = 0; i < sent; i++)
+		plan[i] = i + 1;
+	if (n > k)
+		memcpy(plan + sent, nums + k, (n - k) * sizeof(*plan));
+	free(nums);
+	free(l->load_nums);
+	l->load_nums = plan;
+	l->load_n = sent + (n - k);
+	l->load_total = 2 + u + l->load_n;
+	session_info(s, PEV_F_WARNING, "/load: LIST numbers the messages "
+	    "otherwise than STAT's count said; following LIST");
+}
+
 static void
 load_body(struct session *s, const struct pending *h, const char *body,
     size_t len)
 {
 	struct load	*l = load_of(s);
 	const char	*p = body, *end = body + len, *nl;
-	size_t		 n;
-	uint64_t	 num;
+	size_t		 n, cnt = 0;
+	uint64_t	 num, *nums = NULL;
 
 	if (h->tag != LOAD_LIST)
 		return;
-	free(l->load_nums);
-	l->load_nums = NULL;
-	l->load_n = 0;
 	/* RFC 1939 5: "scan listing": message number, space, size. */
 	while (p < end) {
 		nl = memchr(p, '\n', (size_t)(end - p));
@@ -138,15 +178,65 @@ load_body(struct session *s, const struct pending *h, const char *body,
 		while (p + n < end && p[n] >= '0' && p[n] <= '9')
 			n++;
 		if (parse_uint(p, n, UINT64_MAX, &num) == 0 &&
-		    l->load_n < LIMIT_PENDING / 2) {
-			if ((l->load_n & (l->load_n - 1)) == 0)
-				l->load_nums = xrealloc(l->load_nums,
-				    (l->load_n ? l->load_n * 2 : 1) *
-				    sizeof(*l->load_nums));
-			l->load_nums[l->load_n++] = num;
+		    cnt < LIMIT_PENDING / 2) {
+			if ((cnt & (cnt - 1)) == 0)
+				nums = xrealloc(nums, (cnt ? cnt * 2 : 1) *
+				    sizeof(*nums));
+			nums[cnt++] = num;
 		}
 		p = nl != NULL ? nl + 1 : end;
 	}
+	if (l->load_early) {
+		early_list(s, nums, cnt);
+		return;
+	}
+	free(l->load_nums);
+	l->load_nums = nums;
+	l->load_n = cnt;
+}
+
+/* What the items will be, said before the first goes out. */
+static void
+plan_said(struct session *s)
+{
+	struct load	*l = load_of(s);
+	if (!l->load_uidl)
+		session_info(s, 0, "/load: CAPA does not list UIDL; "
+		    "skipping unique ids");
+	if (!l->load_top)
+		session_info(s, PEV_F_WARNING, "/load: CAPA does not "
+		    "list TOP, so whole messages are fetched with RETR");
+}
+
+/* STAT's count, when the TOPs may go out before LIST answers: with
+ * PIPELINING, and no DELE marked in this session, the messages are
+ * numbered 1..count (RFC 1939 5: deleted messages are the only ones
+ * LIST and STAT leave out), so the server never waits for the client to
+ * read the whole scan listing before its next command arrives. */
+static void
+early_stat(struct session *s, const struct reply_line *rl)
+{
+	struct load	*l = load_of(s);
+	const char	*t = rl->text;
+	size_t		 n = 0, i;
+	uint64_t	 count;
+
+	if (!l->load_pipelining || s->ops->pending_deletions(s) > 0 ||
+	    t == NULL)
+		return;
+	while (n < rl->text_len && t[n] >= '0' && t[n] <= '9')
+		n++;
+	if (parse_uint(t, n, LIMIT_PENDING / 2, &count) == -1 || count == 0)
+		return;
+	free(l->load_nums);
+	l->load_nums = xmalloc((size_t)count * sizeof(*l->load_nums));
+	for (i = 0; i < (size_t)count; i++)
+		l->load_nums[i] = i + 1;
+	l->load_n = (size_t)count;
+	l->load_early = true;
+	l->load_total += l->load_n + (l->load_uidl ? 1 : 0);
+	plan_said(s);
+	pump(s);
 }
 
 static void
@@ -155,7 +245,6 @@ load_reply(struct session *s, const struct pending *h,
 {
 	struct load	*l = load_of(s);
 
-	(void)rl;
 	switch ((enum load_tag)h->tag) {
 	case LOAD_CAPA:
 		if (!positive)
@@ -172,6 +261,8 @@ load_reply(struct session *s, const struct pending *h,
 		}
 		if (!l->load_pipelining)
 			session_send_action(s, "LIST", 4, LOAD_LIST);
+		else
+			early_stat(s, rl);
 		break;
 	case LOAD_LIST:
 		l->load_done++;
@@ -184,14 +275,11 @@ load_reply(struct session *s, const struct pending *h,
 			session_action_end(s, 0, "/load: the mailbox is empty");
 			break;
 		}
-		if (!l->load_uidl)
-			session_info(s, 0, "/load: CAPA does not list UIDL; "
-			    "skipping unique ids");
-		if (!l->load_top)
-			session_info(s, PEV_F_WARNING, "/load: CAPA does not "
-			    "list TOP, so whole messages are fetched with "
-			    "RETR");
-		l->load_total += l->load_n + (l->load_uidl ? 1 : 0);
+		/* Early, the plan was said and counted at STAT. */
+		if (!l->load_early) {
+			plan_said(s);
+			l->load_total += l->load_n + (l->load_uidl ? 1 : 0);
+		}
 		pump(s);
 		break;
 	case LOAD_ITEM:

@@ -47,17 +47,35 @@ struct pending {
 	bool			 cancel, cancelled;
 };
 
-/* An event waiting in the queue; owns its bytes. */
+/* The fields of struct proto_event an emitter sets; session_event() adds
+ * the pointers. Small, because a 16 KiB read can queue a thousand. */
+struct qevent_fields {
+	enum proto_event_kind	 kind;
+	unsigned		 flags;
+	size_t			 secret_keep;
+	uint64_t		 seq;
+	uint64_t		 total;
+	size_t			 arg_len;
+	double			 sent_ms;
+	int			 code;
+	enum reply_pop3_status	 pop3;
+	int			 state;
+	enum proto_fail		 fail;
+};
+
+/* An event waiting in the queue; owns its bytes (text in its block's
+ * arena or malloc'd, see session.c). */
 struct qevent {
-	struct proto_event	 ev;
+	struct qevent_fields	 ev;
 	char			*text;
 	size_t			 len;
 	char			*arg;
 	char			 verb[16];
-	struct reply_line	 reply;
-	bool			 has_reply;
-	char			 state_name[32];
+	struct reply_line	*reply;		/* PEV_REPLY, parsed, or NULL */
+	const char		*state_name;	/* PEV_STATE: a static name */
+	bool			 text_owned;	/* text is malloc'd */
 };
+struct qblock;
 
 struct session;
 struct explain_cmd;
@@ -207,8 +225,8 @@ struct session {
 	struct buf		 out;
 	bool			 out_secret;	/* wipe freed output space */
 
-	struct qevent		*evq;
-	size_t			 evq_head, evq_len, evq_cap;
+	struct qblock		*evq_head, *evq_tail, *evq_spare;
+	size_t			 evq_len;
 	struct qevent		 cur;		/* last returned, until next */
 
 	struct pending		*fifo;

@@ -56,14 +56,16 @@ session_new(enum reply_proto proto, const struct session_options *opts)
 	return s;
 }
 
+static void	evq_free(struct session *);
+
 static void
 qevent_clear(struct qevent *q)
 {
-	if (q->text != NULL) {
-		if (q->ev.flags & PEV_F_SECRET)
-			explicit_bzero(q->text, q->len);
+	if (q->text != NULL && (q->ev.flags & PEV_F_SECRET))
+		explicit_bzero(q->text, q->len);
+	if (q->text_owned)
 		free(q->text);
-	}
+	free(q->reply);
 	free(q->arg);
 	memset(q, 0, sizeof(*q));
 }
@@ -92,10 +94,8 @@ session_free(struct session *s)
 
 	if (s == NULL)
 		return;
-	for (i = 0; i < s->evq_len; i++)
-		qevent_clear(&s->evq[(s->evq_head + i) % s->evq_cap]);
-	free(s->evq);
 	qevent_clear(&s->cur);
+	evq_free(s);
 	for (i = 0; i < s->fifo_len; i++)
 		pending_clear(&s->fifo[(s->fifo_head + i) % s->fifo_cap]);
 	free(s->fifo);
@@ -124,16 +124,83 @@ session_proto(const struct session *s)
 
 /* ---- events ---- */
 
+/* Events wait in blocks of QBLOCK with an arena for their texts: queueing
+ * copies a line once and moves nothing after, and drained blocks are
+ * reused, so a burst of events (a 16 KiB read is hundreds of lines)
+ * costs neither a malloc per line nor a copy of the queue as it grows. */
+#define QBLOCK		64
+#define QBLOCK_TEXT	(6 * 1024)
+
+struct qblock {
+	struct qblock	*next;
+	size_t		 head, tail;	/* events [head, tail) wait */
+	size_t		 used;		/* of text */
+	struct qevent	 q[QBLOCK];
+	char		 text[QBLOCK_TEXT];
+};
+
+static void
+evq_free(struct session *s)
+{
+	struct qblock	*b, *next;
+	size_t		 i;
+
+	for (b = s->evq_head; b != NULL; b = next) {
+		next = b->next;
+		for (i = b->head; i < b->tail; i++)
+			qevent_clear(&b->q[i]);
+		free(b);
+	}
+	free(s->evq_spare);
+	s->evq_head = s->evq_tail = s->evq_spare = NULL;
+	s->evq_len = 0;
+}
+
+/* A block whose events were all handed out, once the last of them is no
+ * longer current: kept as the one spare, or freed. */
+static void
+evq_recycle(struct session *s)
+{
+	struct qblock	*b;
+
+	while ((b = s->evq_head) != NULL && b->head == b->tail) {
+		if (b->next == NULL) {
+			/* The only block: empty it in place. */
+			b->head = b->tail = b->used = 0;
+			break;
+		}
+		s->evq_head = b->next;
+		if (s->evq_spare == NULL) {
+			b->next = NULL;
+			b->head = b->tail = b->used = 0;
+			s->evq_spare = b;
+		} else
+			free(b);
+	}
+}
+
 struct qevent *
 session_emit(struct session *s, enum proto_event_kind kind, unsigned flags,
     const char *text, size_t len, uint64_t seq)
 {
-	char	*copy = xmalloc(len + 1);
+	struct qevent	*q;
+	struct qblock	*b;
+	char		*copy;
 
+	q = session_emit_owned(s, kind, flags, NULL, len, seq);
+	b = s->evq_tail;
+	if (len < QBLOCK_TEXT - b->used) {
+		copy = b->text + b->used;
+		b->used += len + 1;
+	} else {
+		copy = xmalloc(len + 1);
+		q->text_owned = true;
+	}
 	if (len > 0)
 		memcpy(copy, text, len);
 	copy[len] = '\0';
-	return session_emit_owned(s, kind, flags, copy, len, seq);
+	q->text = copy;
+	return q;
 }
 
 struct qevent *
@@ -141,24 +208,30 @@ session_emit_owned(struct session *s, enum proto_event_kind kind,
     unsigned flags, char *text, size_t len, uint64_t seq)
 {
 	struct qevent	*q;
-	size_t		 i, ncap;
+	struct qblock	*b = s->evq_tail;
 
-	if (s->evq_len == s->evq_cap) {
-		ncap = s->evq_cap ? s->evq_cap * 2 : 64;
-		struct qevent *nq = xcalloc(ncap, sizeof(*nq));
-		for (i = 0; i < s->evq_len; i++)
-			nq[i] = s->evq[(s->evq_head + i) % s->evq_cap];
-		free(s->evq);
-		s->evq = nq;
-		s->evq_cap = ncap;
-		s->evq_head = 0;
+	if (b == NULL || b->tail == QBLOCK) {
+		if ((b = s->evq_spare) != NULL)
+			s->evq_spare = NULL;
+		else {
+			b = xmalloc(sizeof(*b));
+			b->head = b->tail = b->used = 0;
+		}
+		b->next = NULL;
+		if (s->evq_tail != NULL)
+			s->evq_tail->next = b;
+		else
+			s->evq_head = b;
+		s->evq_tail = b;
 	}
-	q = &s->evq[(s->evq_head + s->evq_len++) % s->evq_cap];
+	q = &b->q[b->tail++];
+	s->evq_len++;
 	memset(q, 0, sizeof(*q));
 	q->ev.kind = kind;
 	q->ev.flags = flags;
 	q->ev.seq = seq;
 	q->text = text;
+	q->text_owned = text != NULL;
 	q->len = len;
 	return q;
 }
@@ -183,26 +256,38 @@ int
 session_event(struct session *s, struct proto_event *ev_r)
 {
 	struct qevent	*q;
+	struct qblock	*b;
 
+	/* The current event's text may sit in a drained block: only now,
+	 * with it released, may that block be reused. */
 	qevent_clear(&s->cur);
+	evq_recycle(s);
 	if (s->evq_len == 0)
 		return 0;
-	s->cur = s->evq[s->evq_head];
-	memset(&s->evq[s->evq_head], 0, sizeof(s->evq[0]));
-	s->evq_head = (s->evq_head + 1) % s->evq_cap;
+	b = s->evq_head;
+	s->cur = b->q[b->head++];
 	s->evq_len--;
 	q = &s->cur;
-	*ev_r = q->ev;
+	memset(ev_r, 0, sizeof(*ev_r));
+	ev_r->kind = q->ev.kind;
+	ev_r->flags = q->ev.flags;
 	ev_r->text = q->text;
 	ev_r->len = q->len;
+	ev_r->secret_keep = q->ev.secret_keep;
+	ev_r->seq = q->ev.seq;
+	ev_r->total = q->ev.total;
 	ev_r->verb = q->verb;
 	ev_r->arg = q->arg;
-	if (q->has_reply) {
-		/* The reply's text points into our own copy of the line. */
-		ev_r->reply = &q->reply;
-	}
+	ev_r->arg_len = q->ev.arg_len;
+	/* The reply's text points into our own copy of the line. */
+	ev_r->reply = q->reply;
+	ev_r->code = q->ev.code;
+	ev_r->pop3 = q->ev.pop3;
+	ev_r->sent_ms = q->ev.sent_ms;
+	ev_r->state = q->ev.state;
 	if (q->ev.kind == PEV_STATE)
 		ev_r->state_name = q->state_name;
+	ev_r->fail = q->ev.fail;
 	return 1;
 }
 
@@ -225,7 +310,7 @@ session_state_event(struct session *s, const char *from, const char *to,
 	buf_printf(&b, "%s -> %s", from, to);
 	q = session_emit(s, PEV_STATE, 0, b.data, b.len, 0);
 	q->ev.state = state;
-	snprintf(q->state_name, sizeof(q->state_name), "%s", to);
+	q->state_name = to;	/* a protocol's static name table */
 	buf_clear(&b);
 }
 
@@ -479,10 +564,13 @@ session_emit_reply(struct session *s, const struct pending *head,
 	    s->reply.data : "", s->reply.len, head != NULL ? head->seq : 0);
 	nl = memchr(q->text, '\n', q->len);
 	first = nl != NULL ? (size_t)(nl - q->text) : q->len;
-	if (reply_parse_line(s->proto, q->text, first, &q->reply, &err) == 0) {
-		q->has_reply = true;
-		q->ev.code = q->reply.code;
-		q->ev.pop3 = q->reply.pop3;
+	q->reply = xmalloc(sizeof(*q->reply));
+	if (reply_parse_line(s->proto, q->text, first, q->reply, &err) == 0) {
+		q->ev.code = q->reply->code;
+		q->ev.pop3 = q->reply->pop3;
+	} else {
+		free(q->reply);
+		q->reply = NULL;
 	}
 	if (head != NULL && head->cancel && !(flags & PEV_F_CONTINUE))
 		session_info(s, 0, "the server answered AUTH before a challenge "

@@ -130,7 +130,17 @@ pane_transcript_free(struct pane_transcript *p)
 }
 
 /* A line's text: in memory, or read back from the kept transcript (past
- * its "S: " prefix). Valid until four other kept lines were read. */
+ * its "S: " or "= " prefix). Valid until four other kept lines were
+ * read. */
+/* Bytes before a kept line's text: "C: " and "S: ", or "* " and "= "
+ * (front/driver.c writes them so). */
+static size_t
+kept_prefix(unsigned kind)
+{
+	return kind == DRIVER_LINE_SENT || kind == DRIVER_LINE_RECEIVED ? 3 :
+	    2;
+}
+
 static const char *
 ltext(struct pane_transcript *p, const struct store_line *l, size_t *len_r)
 {
@@ -157,7 +167,8 @@ ltext(struct pane_transcript *p, const struct store_line *l, size_t *len_r)
 		size_t want = len - got < sizeof(tmp) ? len - got :
 		    sizeof(tmp);
 
-		r = p->read(p->read_arg, l->kept + 3 + got, tmp, want);
+		r = p->read(p->read_arg, l->kept + kept_prefix(l->kind) + got,
+		    tmp, want);
 		if (r <= 0 || buf_append(&p->lt[i].b, tmp, (size_t)r) == -1)
 			break;
 		got += (size_t)r;
@@ -465,6 +476,17 @@ pane_transcript_append_kept(struct pane_transcript *p, unsigned kind,
 	    !(flags & DRIVER_LF_WARNING))
 		flags |= STORE_LF_TLSDETAIL;
 	p->last_tls = tls && kind == DRIVER_LINE_EVENT;
+	if (kept_off != DRIVER_NOT_KEPT && p->read != NULL) {
+		/* Kept on disk by the driver: only the record stays in
+		 * memory, so a long session's lines cost 32 bytes each (the
+		 * rows on screen are read back, a few at a time). */
+		i = store_append(p->store, kind, flags | STORE_LF_KEPT, seq,
+		    "", 0);
+		l = store_at(p->store, i);
+		l->kept = kept_off;
+		l->len = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
+		goto stored;
+	}
 	i = store_append(p->store, kind, flags, seq, text, len);
 	l = store_at(p->store, i);
 stored:

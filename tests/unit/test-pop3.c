@@ -587,7 +587,9 @@ test_mailbox(void)
 }
 
 /* Pipelined /load with PIPELINING and TOP: STAT+LIST in one write, then
- * UIDL and every TOP in one write; replies pair in order. */
+ * UIDL and every TOP in one write as soon as STAT gave the count (no DELE
+ * marked: messages 1..count), before LIST answers; replies pair in
+ * order. */
 static void
 test_load_pipelined(void)
 {
@@ -613,13 +615,13 @@ test_load_pipelined(void)
 	    "C: STAT\n"
 	    "C: LIST\n"
 	    "S: +OK 2 320\n"
+	    "C: UIDL\n"
+	    "C: TOP 1 0\n"
+	    "C: TOP 2 0\n"
 	    "S: +OK\n"
 	    "S: 1 120\n"
 	    "S: 2 200\n"
 	    "S: .\n"
-	    "C: UIDL\n"
-	    "C: TOP 1 0\n"
-	    "C: TOP 2 0\n"
 	    "S: +OK\n"
 	    "S: 1 a\n"
 	    "S: 2 b\n"
@@ -631,6 +633,102 @@ test_load_pipelined(void)
 	    "S: -ERR gone\n"
 	    "* /load: done, 2 message(s) in 5 replies\n",
 	    "USER a\r\nPASS b\r\nCAPA\r\nSTAT\r\nLIST\r\nUIDL\r\nTOP 1 0\r\n"
+	    "TOP 2 0\r\n");
+}
+
+/* TOPs sent from STAT's count, but LIST numbers otherwise (a server's
+ * own numbering): the numbers above those asked for follow LIST, and the
+ * count of replies awaited follows too. */
+static void
+test_load_list_differs(void)
+{
+	static const struct step steps[] = {
+		LOGGED_IN,
+		{ 'U', "CAPA" },
+		{ 'S', "+OK\r\nPIPELINING\r\nTOP\r\n.\r\n" },
+		{ 'U', "/load" },
+		{ 'S', "+OK 2 320\r\n" },
+		{ 'S', "+OK\r\n1 120\r\n2 100\r\n5 200\r\n.\r\n" },
+		{ 'S', "+OK\r\nA: 1\r\n.\r\n+OK\r\nA: 2\r\n.\r\n"
+		    "+OK\r\nA: 5\r\n.\r\n" },
+	};
+
+	script_check(REPLY_POP3, NULL, steps, NSTEPS(steps),
+	    LOGGED_IN_T
+	    "C: CAPA\n"
+	    "S: +OK\n"
+	    "S: PIPELINING\n"
+	    "S: TOP\n"
+	    "S: .\n"
+	    "* /load: building the mailbox view\n"
+	    "C: STAT\n"
+	    "C: LIST\n"
+	    "S: +OK 2 320\n"
+	    "* /load: CAPA does not list UIDL; skipping unique ids\n"
+	    "C: TOP 1 0\n"
+	    "C: TOP 2 0\n"
+	    "S: +OK\n"
+	    "S: 1 120\n"
+	    "S: 2 100\n"
+	    "S: 5 200\n"
+	    "S: .\n"
+	    "* /load: LIST numbers the messages otherwise than STAT's count "
+	    "said; following LIST\n"
+	    "C: TOP 5 0\n"
+	    "S: +OK\n"
+	    "S: A: 1\n"
+	    "S: .\n"
+	    "S: +OK\n"
+	    "S: A: 2\n"
+	    "S: .\n"
+	    "S: +OK\n"
+	    "S: A: 5\n"
+	    "S: .\n"
+	    "* /load: done, 3 message(s) in 5 replies\n",
+	    "USER a\r\nPASS b\r\nCAPA\r\nSTAT\r\nLIST\r\nTOP 1 0\r\n"
+	    "TOP 2 0\r\nTOP 5 0\r\n");
+}
+
+/* A DELE marked in this session: message numbers are no longer 1..count
+ * (RFC 1939 5), so the TOPs wait for LIST. */
+static void
+test_load_after_dele(void)
+{
+	static const struct step steps[] = {
+		LOGGED_IN,
+		{ 'U', "CAPA" },
+		{ 'S', "+OK\r\nPIPELINING\r\nTOP\r\n.\r\n" },
+		{ 'U', "DELE 1" },
+		{ 'S', "+OK\r\n" },
+		{ 'U', "/load" },
+		{ 'S', "+OK 1 200\r\n" },
+		{ 'S', "+OK\r\n2 200\r\n.\r\n" },
+		{ 'S', "+OK\r\nA: 2\r\n.\r\n" },
+	};
+
+	script_check(REPLY_POP3, NULL, steps, NSTEPS(steps),
+	    LOGGED_IN_T
+	    "C: CAPA\n"
+	    "S: +OK\n"
+	    "S: PIPELINING\n"
+	    "S: TOP\n"
+	    "S: .\n"
+	    "C: DELE 1\n"
+	    "S: +OK\n"
+	    "* /load: building the mailbox view\n"
+	    "C: STAT\n"
+	    "C: LIST\n"
+	    "S: +OK 1 200\n"
+	    "S: +OK\n"
+	    "S: 2 200\n"
+	    "S: .\n"
+	    "* /load: CAPA does not list UIDL; skipping unique ids\n"
+	    "C: TOP 2 0\n"
+	    "S: +OK\n"
+	    "S: A: 2\n"
+	    "S: .\n"
+	    "* /load: done, 1 message(s) in 3 replies\n",
+	    "USER a\r\nPASS b\r\nCAPA\r\nDELE 1\r\nSTAT\r\nLIST\r\n"
 	    "TOP 2 0\r\n");
 }
 
@@ -734,13 +832,13 @@ test_load_cancel(void)
 	    "S: 1 120\n"
 	    "S: .\n"
 	    "S: +OK 2 320\n"
+	    "C: UIDL\n"
+	    "C: TOP 1 0\n"
+	    "C: TOP 2 0\n"
 	    "S: +OK\n"
 	    "S: 1 120\n"
 	    "S: 2 200\n"
 	    "S: .\n"
-	    "C: UIDL\n"
-	    "C: TOP 1 0\n"
-	    "C: TOP 2 0\n"
 	    "S: +OK\n"
 	    "S: 1 a\n"
 	    "S: 2 b\n"
@@ -1026,6 +1124,8 @@ static const struct test tests[] = {
 	{ "pop3 STAT/LIST/UIDL/TOP/RETR", test_commands },
 	{ "pop3 mailbox table, DELE/RSET/QUIT", test_mailbox },
 	{ "pop3 /load pipelined", test_load_pipelined },
+	{ "pop3 /load LIST differs", test_load_list_differs },
+	{ "pop3 /load after DELE", test_load_after_dele },
 	{ "pop3 /load sequential, RETR fallback", test_load_sequential },
 	{ "pop3 /cancel stops /load; a stale run's replies are ignored",
 	    test_load_cancel },

@@ -233,6 +233,81 @@ test_store_million(void)
 	store_free(s);
 }
 
+/* Kept body lines in runs: each line reads back its own kept offset,
+ * length, kind, flags and seq whether it extends a run or starts one (a
+ * gap in the kept transcript, another seq, a record in between), and
+ * records around runs keep their text; 200 kept lines cost a few bytes
+ * each, not a 32-byte record. */
+static void
+test_store_runs(void)
+{
+	struct store *s = store_new();
+	struct { size_t idx; uint64_t kept; size_t len; uint64_t seq;
+	    const char *text; } want[700];
+	size_t i, n = 0, before, k;
+	uint64_t off = 1000;
+	unsigned seed = 3;
+	char b[32];
+
+	for (i = 0; i < 700; i++) {
+		unsigned r = harness_rand(&seed) % 10;
+
+		if (r == 0) {
+			/* A record between runs ("C: ..." or a meaning). */
+			k = (size_t)snprintf(b, sizeof(b), "rec %zu", i);
+			want[n].idx = store_append(s, 0, 0, i / 50, b, k);
+			want[n].text = "rec";
+			want[n].len = k;
+			want[n].seq = i / 50;
+			want[n++].kept = 0;
+			off += 3 + k + 1;	/* kept too, as the driver does */
+			continue;
+		}
+		if (r == 1)
+			off += 7;	/* a line kept that the store did not get */
+		k = harness_rand(&seed) % 90;
+		want[n].idx = store_append_kept(s, 1, 0x20, i / 50, off, k);
+		want[n].text = NULL;
+		want[n].len = k;
+		want[n].seq = i / 50;
+		want[n++].kept = off;
+		off += 3 + k + 1;
+	}
+	CHECK_INT(store_count(s), n);
+	for (i = 0; i < n; i++) {
+		struct store_line *l = store_at(s, want[i].idx);
+
+		CHECK_INT(want[i].idx, i);
+		CHECK_INT(l->len, want[i].len);
+		CHECK_INT(l->seq, want[i].seq);
+		if (want[i].text != NULL) {
+			CHECK(!(l->flags & STORE_LF_KEPT));
+			CHECK(memcmp(l->text, "rec ", 4) == 0);
+		} else {
+			CHECK_INT(l->flags, 0x20 | STORE_LF_KEPT);
+			CHECK_INT(l->kind, 1);
+			CHECK_INT(l->kept, want[i].kept);
+		}
+	}
+	/* Records stay writable (dt_us of a reply's first line). */
+	for (i = 0; i < n && want[i].text == NULL; i++)
+		;
+	store_at(s, i)->dt_us = 77;
+	CHECK_INT(store_at(s, i)->dt_us, 77);
+	store_free(s);
+	/* 200 body lines of one response: offsets, not records. */
+	s = store_new();
+	before = store_bytes(s);
+	for (i = 0, off = 0; i < 200; i++) {
+		store_append_kept(s, 1, 0x20, 9, off, 60);
+		off += 3 + 60 + 1;
+	}
+	CHECK(store_bytes(s) - before < 200 * sizeof(struct store_line));
+	CHECK_INT(store_at(s, 199)->kept, 199 * 64);
+	CHECK_INT(store_at(s, 199)->len, 60);
+	store_free(s);
+}
+
 /* Over-long lines are cut, empty lines are fine. */
 static void
 test_store_edges(void)
@@ -706,6 +781,7 @@ static const struct test tests[] = {
 	{ "encode roundtrip", test_encode_roundtrip },
 	{ "store million lines", test_store_million },
 	{ "store edges", test_store_edges },
+	{ "store runs of kept lines", test_store_runs },
 	{ "sanitize names", test_sanitize },
 	{ "sanitize long names", test_sanitize_long },
 	{ "saved files honour the umask", test_savefile_mode },
