@@ -1014,10 +1014,6 @@ session_tls_done(struct session *s)
 
 /* ---- typed lines ---- */
 
-static const char *const driver_cmds[] = {
-	"CONNECT", "SAVE", "QUIT", "HELP",
-};
-
 static int
 refuse(struct session *s, const char *why, const char **errstr_r)
 {
@@ -1073,14 +1069,10 @@ workbench(struct session *s, const struct command *cmd,
     const char **errstr_r)
 {
 	const struct session_action_ops	*a;
-	size_t				 i;
 
-	for (i = 0; i < sizeof(driver_cmds) / sizeof(driver_cmds[0]); i++)
-		if (strcmp(cmd->verb, driver_cmds[i]) == 0) {
-			if (errstr_r != NULL)
-				*errstr_r = "a driver command, not the session's";
-			return -1;
-		}
+	/* Only the actions and /cancel are the engine's; the front-end's
+	 * command table (front/wbcmd.c) keeps the rest and never passes
+	 * them here. */
 	a = action_find(cmd->verb);
 	if (s->action != NULL && a != NULL)
 		return refuse(s, "another workbench command is under way",
