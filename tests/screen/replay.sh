@@ -148,7 +148,13 @@ t_step() {
 	keys p p p p || return 1
 	wait_for "replay: event $((total - 4)) of $total" || return 1
 	wait_gone "S: +OK Message 3 marked" || return 1
-	screen | grep -q '^D  *3 ' && { screen >&2; return 1; }
+	# The mailbox rows follow the model up to 100 ms later: poll.
+	local i=0
+	while screen | grep -q '^D  *3 '; do
+		[ $i -lt 100 ] || { screen >&2; return 1; }
+		sleep 0.05
+		i=$((i + 1))
+	done
 	keys Home || return 1
 	wait_for "replay: event 0 of $total" || return 1
 	# connect, greeting, USER, its reply, PASS, its reply
