@@ -499,8 +499,8 @@ screen_new(int argc, char **argv, const struct screen_lab_parse *lp,
     bool *lab_r, int *rc_r)
 {
 	static const char *const extra[] = { "--lab", "--mouse", "--bench",
-	    "--lesson", "--projector", "--scenario", "--accounts", "--users", "--pop3-port",
-	    "--pop3s-port", "--smtp-port", "--smtps-port", NULL };
+	    "--lesson", "--projector", "--scenario", "--accounts", "--users",
+	    "--pop3-port", "--pop3s-port", "--smtp-port", "--smtps-port", NULL };
 	bool lab_opts = false;
 	struct screen *s;
 	char err[256];
