@@ -44,6 +44,11 @@ struct fold_iter {
 	struct buf		 line;
 };
 
+/* The shown lines' index grows a block at a time: never copied, and no
+ * doubling left half empty in a long session. */
+#define VIS_BLOCK	4096
+#define VIS(p, i)	((p)->visb[(i) / VIS_BLOCK][(i) % VIS_BLOCK])
+
 struct sent_slot {
 	uint64_t	seq;
 	uint64_t	t_us;
@@ -52,7 +57,8 @@ struct sent_slot {
 
 struct pane_transcript {
 	struct store	*store;
-	uint32_t	*vis;		/* store indexes of shown lines */
+	uint32_t	**visb;		/* store indexes of shown lines, in
+					 * blocks of VIS_BLOCK (VIS(p, i)) */
 	size_t		 nvis, capvis;
 	bool		 tls_expanded;
 	bool		 show_timing;	/* "* 0.5 ms" lines (the S: line shows
@@ -121,7 +127,9 @@ pane_transcript_free(struct pane_transcript *p)
 {
 	if (p == NULL)
 		return;
-	free(p->vis);
+	for (size_t i = 0; i < p->capvis / VIS_BLOCK; i++)
+		free(p->visb[i]);
+	free(p->visb);
 	free(p->folds);
 	free(p->fv_marks);
 	for (size_t i = 0; i < sizeof(p->lt) / sizeof(p->lt[0]); i++)
@@ -362,10 +370,16 @@ static void
 vis_push(struct pane_transcript *p, size_t i)
 {
 	if (p->nvis == p->capvis) {
-		p->capvis = p->capvis ? p->capvis * 2 : 4096;
-		p->vis = xrealloc(p->vis, p->capvis * sizeof(*p->vis));
+		size_t b = p->capvis / VIS_BLOCK;
+
+		if ((b & (b - 1)) == 0)
+			p->visb = xrealloc(p->visb, (b ? b * 2 : 1) *
+			    sizeof(*p->visb));
+		p->visb[b] = xmalloc(VIS_BLOCK * sizeof(**p->visb));
+		p->capvis += VIS_BLOCK;
 	}
-	p->vis[p->nvis++] = (uint32_t)i;
+	VIS(p, p->nvis) = (uint32_t)i;
+	p->nvis++;
 }
 
 /* Lines hidden by the current folds. */
@@ -384,7 +398,7 @@ static void
 vis_rebuild(struct pane_transcript *p)
 {
 	size_t i, n = store_count(p->store), keep;
-	uint32_t cur_line = p->nvis ? p->vis[p->cursor] : 0;
+	uint32_t cur_line = p->nvis ? VIS(p, p->cursor) : 0;
 
 	p->nvis = 0;
 	keep = 0;
@@ -696,9 +710,9 @@ pane_transcript_action(struct pane_transcript *p, enum action a, int rows)
 	case ACT_EXPAND:
 		if (p->nvis == 0)
 			return false;
-		l = store_at(p->store, p->vis[p->cursor]);
+		l = store_at(p->store, VIS(p, p->cursor));
 		if ((l->flags & STORE_LF_FOLD) && p->read != NULL &&
-		    (f = fold_at(p, p->vis[p->cursor])) != NULL) {
+		    (f = fold_at(p, VIS(p, p->cursor))) != NULL) {
 			fv_open(p, (size_t)(f - p->folds), 0);
 			break;
 		}
@@ -745,10 +759,10 @@ pane_transcript_search(struct pane_transcript *p, const char *needle,
 			idx = (p->cursor + n - i) % n;
 		else
 			idx = (p->cursor + i) % n;
-		l = store_at(p->store, p->vis[idx]);
+		l = store_at(p->store, VIS(p, idx));
 		/* A fold's lines are searched on disk and shown open. */
 		if ((l->flags & STORE_LF_FOLD) &&
-		    (f = fold_at(p, p->vis[idx])) != NULL) {
+		    (f = fold_at(p, VIS(p, idx))) != NULL) {
 			if (fold_find(p, (size_t)(f - p->folds), nd, nn,
 			    dir > 0 ? -1 : (int64_t)f->lines, dir, &at)) {
 				p->cursor = idx;
@@ -798,7 +812,7 @@ pane_transcript_matches(const struct pane_transcript *p, const char *needle,
 		return count;
 	}
 	for (i = 0; i < p->nvis; i++) {
-		const struct store_line *l = store_at(p->store, p->vis[i]);
+		const struct store_line *l = store_at(p->store, VIS(p, i));
 		size_t tlen;
 		const char *t = ltext((struct pane_transcript *)p, l, &tlen);
 
@@ -881,7 +895,7 @@ fold_note(const struct pane_transcript *p, size_t idx, char *t, size_t tsz)
 static size_t
 notes_cols(struct pane_transcript *p, size_t vi)
 {
-	const struct store_line *l = store_at(p->store, p->vis[vi]);
+	const struct store_line *l = store_at(p->store, VIS(p, vi));
 	size_t n = 0, d;
 	char t[64];
 
@@ -890,9 +904,9 @@ notes_cols(struct pane_transcript *p, size_t vi)
 		    l->dt_us / 1000.0);
 	if ((l->flags & DRIVER_LF_TLS) && l->kind == DRIVER_LINE_EVENT &&
 	    !(l->flags & STORE_LF_TLSDETAIL) && (d = tls_details(p,
-	    p->vis[vi])) > 0)
+	    VIS(p, vi))) > 0)
 		n += (size_t)snprintf(t, sizeof(t), " [+%zu, Enter shows]", d);
-	n += fold_note(p, p->vis[vi], t, sizeof(t));
+	n += fold_note(p, VIS(p, vi), t, sizeof(t));
 	return n;
 }
 
@@ -978,7 +992,7 @@ line_rows(struct pane_transcript *p, const struct store_line *l,
 static size_t
 vrows(struct pane_transcript *p, size_t vi)
 {
-	return line_rows(p, store_at(p->store, p->vis[vi]), p->cols,
+	return line_rows(p, store_at(p->store, VIS(p, vi)), p->cols,
 	    notes_cols(p, vi));
 }
 
@@ -1164,7 +1178,7 @@ pane_transcript_draw(struct pane_transcript *p, WINDOW *w, bool focused)
 		}
 	}
 	if (p->nvis > 0)
-		cur_seq = store_at(p->store, p->vis[p->cursor])->seq;
+		cur_seq = store_at(p->store, VIS(p, p->cursor))->seq;
 	for (r = 0, rowi = p->top; r < rows; rowi++) {
 		size_t row = rowi, used = 0, avail, off, tl, ml, seg;
 		size_t skip = rowi == p->top ? p->sub : 0, ltl;
@@ -1180,7 +1194,7 @@ pane_transcript_draw(struct pane_transcript *p, WINDOW *w, bool focused)
 			r++;
 			continue;
 		}
-		l = store_at(p->store, p->vis[row]);
+		l = store_at(p->store, VIS(p, row));
 		sel = focused && row == p->cursor;
 		paired = cur_seq != 0 && l->seq == cur_seq;
 		attr = layout_attr(line_role(l));
@@ -1219,7 +1233,7 @@ pane_transcript_draw(struct pane_transcript *p, WINDOW *w, bool focused)
 			    l->dt_us / 1000.0);
 		if ((l->flags & DRIVER_LF_TLS) && l->kind ==
 		    DRIVER_LINE_EVENT && !(l->flags & STORE_LF_TLSDETAIL)) {
-			size_t d = tls_details(p, p->vis[row]);
+			size_t d = tls_details(p, VIS(p, row));
 
 			if (d > 0)
 				snprintf(more, sizeof(more), p->tls_expanded ?
@@ -1227,7 +1241,7 @@ pane_transcript_draw(struct pane_transcript *p, WINDOW *w, bool focused)
 				    " [+%zu, Enter shows]", d);
 		}
 		if (l->flags & STORE_LF_FOLD)
-			fold_note(p, p->vis[row], more, sizeof(more));
+			fold_note(p, VIS(p, row), more, sizeof(more));
 		ml = strlen(more);
 		tl = strlen(tm);
 		avail = (size_t)cols > used ? (size_t)cols - used : 0;
