@@ -133,6 +133,7 @@ early_list(struct session *s, uint64_t *nums, size_t n)
 	struct load	*l = load_of(s);
 	size_t	 u = l->load_uidl ? 1 : 0;
 	size_t	 sent = l->load_next > u ? l->load_next - u : 0;
+	size_t	 count = l->load_n;	/* STAT's, planned as 1..count */
 	size_t	 i, k;
 	uint64_t *plan;
 
@@ -156,8 +157,10 @@ early_list(struct session *s, uint64_t *nums, size_t n)
 	l->load_nums = plan;
 	l->load_n = sent + (n - k);
 	l->load_total = 2 + u + l->load_n;
-	session_info(s, PEV_F_WARNING, "/load: LIST numbers the messages "
-	    "otherwise than STAT's count said; following LIST");
+	session_info(s, PEV_F_WARNING, "/load: LIST does not number the "
+	    "messages 1 to %zu as STAT's count implied; the TOPs still to "
+	    "send follow LIST (one already sent for a missing number gets "
+	    "-ERR)", count);
 }
 
 static void
@@ -327,10 +330,11 @@ static void
 load_cancel(struct session *s)
 {
 	struct load	*l = load_of(s);
-	char		 msg[160];
+	char		 msg[200];
 
 	snprintf(msg, sizeof(msg), "/load cancelled after %zu of %zu "
-	    "replies; %zu command(s) already sent still get theirs",
+	    "replies: nothing more is sent; the %zu command(s) already sent "
+	    "still get their replies",
 	    l->load_done, l->load_total, s->fifo_len);
 	session_action_end(s, 0, msg);
 }
