@@ -993,6 +993,12 @@ session_outcome(struct session *s, const struct pending *head,
 void
 session_tls_done(struct session *s)
 {
+	/* Only a handshake the engine asked for (PEV_TLS_UPGRADE) ends
+	 * here; anything else would start the session over under a running
+	 * action (the session fuzzer had /send answer an EHLO of its own
+	 * while its form was still open). */
+	if (!s->tls_pending)
+		return;
 	report_dropped(s);
 	s->tls = true;
 	s->tls_pending = false;

@@ -100,7 +100,7 @@ int		 session_event(struct session *, struct proto_event *ev_r);
 
 /* The TLS handshake after PEV_TLS_UPGRADE succeeded: forget capabilities
  * (RFC 3207 4.2, RFC 2595 4); for SMTP, EHLO again when /starttls (not a
- * typed STARTTLS) asked for it. */
+ * typed STARTTLS) asked for it. Ignored when no upgrade was asked for. */
 void		 session_tls_done(struct session *);
 /* The driver gave up (TLS handshake failed, timeout, ...): the session is
  * failed from now on and says so with a PEV_FAIL of that kind. */

@@ -1058,6 +1058,40 @@ test_send_stale_reply(void)
 	}
 }
 
+/* session_tls_done with no upgrade asked for (no PEV_TLS_UPGRADE) is
+ * ignored: the session does not start over under a running /send, whose
+ * form stays open with nothing sent. The session fuzzer found /send
+ * answering an EHLO of its own while its form was still open. */
+static void
+test_tls_done_unasked(void)
+{
+	static const struct step steps[] = {
+		{ 'S', "220 x\r\n" },
+		{ 'U', "EHLO x" },
+		{ 'S', "250-x\r\n250 PIPELINING\r\n" },
+		{ 'U', "/send" },
+		{ 'T', NULL },
+		{ 'S', "250 late\r\n" },
+	};
+	struct script_out	 o;
+	struct session		*s;
+	const char		*prompt;
+	int			 mode;
+
+	for (mode = 0; mode < 2; mode++) {
+		s = script_run(REPLY_SMTP, NULL, steps, NSTEPS(steps), mode, 0,
+		    &o, false);
+		CHECK(!session_tls(s));
+		CHECK_INT(o.wire.len, strlen("EHLO x\r\n"));
+		CHECK(strstr(o.transcript.data, "capabilities forgotten") ==
+		    NULL);
+		CHECK(session_prompting(s, &prompt));
+		CHECK_STR(prompt, "From (sender address):");
+		session_free(s);
+		script_out_clear(&o);
+	}
+}
+
 static const struct test tests[] = {
 	{ "smtp EHLO keywords after enhanced codes", test_ehlo_enhanced },
 	{ "smtp EHLO with a 400-byte domain", test_long_ehlo_domain },
@@ -1068,6 +1102,8 @@ static const struct test tests[] = {
 	{ "smtp /send cancelled", test_send_cancel },
 	{ "smtp a stale /send run's reply is not acted on",
 	    test_send_stale_reply },
+	{ "smtp TLS done with no upgrade asked for is ignored",
+	    test_tls_done_unasked },
 	{ "smtp EHLO capabilities", test_caps },
 	{ "smtp typed transaction with message mode", test_transaction },
 	{ "smtp message mode flags", test_message_mode },
